@@ -1,0 +1,91 @@
+/**
+ * Typed errors. Every error the library throws is a `SoftmaxError` with a stable `code`, so callers can
+ * branch on `err.code` instead of parsing messages, and a message that says what was wrong and where.
+ */
+
+export type ErrorCode =
+  | 'INVALID_OPTION'
+  | 'INCOMPATIBLE_OPTIONS'
+  | 'EMPTY_DATA'
+  | 'SHAPE_MISMATCH'
+  | 'RAGGED_ROWS'
+  | 'NON_FINITE'
+  | 'TOO_FEW_CLASSES'
+  | 'INVALID_SAMPLE_WEIGHT'
+  | 'INVALID_LABEL'
+  | 'NOT_FITTED'
+  | 'FEATURE_MISMATCH'
+  | 'MODEL_FORMAT'
+  | 'PARSE_ERROR'
+  | 'TOO_LARGE'
+  | 'UNKNOWN_DATASET'
+  | 'IO_ERROR';
+
+export class SoftmaxError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A bad, unknown or incompatible option; `option` names it. */
+export class OptionError extends SoftmaxError {
+  readonly option: string;
+  constructor(option: string, message: string, code: ErrorCode = 'INVALID_OPTION') {
+    super(code, `option '${option}': ${message}`);
+    this.option = option;
+  }
+}
+
+/** Something wrong with the data handed to fit/predict (shapes, values, labels, weights). */
+export class DataError extends SoftmaxError {
+  /** Row (0-based) and column (0-based) where the problem is, when there is one. */
+  readonly row?: number;
+  readonly column?: number;
+  constructor(code: ErrorCode, message: string, where: { row?: number; column?: number } = {}) {
+    super(code, message);
+    this.row = where.row;
+    this.column = where.column;
+  }
+}
+
+export class NotFittedError extends SoftmaxError {
+  constructor(method: string) {
+    super('NOT_FITTED', `${method}() called before fit(): fit the model first (or load a fitted one)`);
+  }
+}
+
+/** A model file (or JSON object) that is malformed, truncated, tampered with or of an unknown version. */
+export class ModelFormatError extends SoftmaxError {
+  /** JSON path of the offending value, e.g. `coef[2][7]`. */
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super('MODEL_FORMAT', path ? `model file: at ${path}: ${message}` : `model file: ${message}`);
+    this.path = path;
+  }
+}
+
+/** Text or bytes a reader could not parse; says where (file, 1-based line and column, or byte offset). */
+export class ParseError extends SoftmaxError {
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly offset?: number;
+  constructor(message: string, where: { file?: string; line?: number; column?: number; offset?: number } = {}) {
+    const loc = [
+      where.file ?? '<input>',
+      where.line !== undefined ? `line ${where.line}` : undefined,
+      where.column !== undefined ? `column ${where.column}` : undefined,
+      where.offset !== undefined ? `byte ${where.offset}` : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    super('PARSE_ERROR', `${loc}: ${message}`);
+    this.file = where.file;
+    this.line = where.line;
+    this.column = where.column;
+    this.offset = where.offset;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * softmax-regression: the public API. Browser-safe: nothing here imports `node:*` or the DOM
+ * (file helpers live in `softmax-regression/node`).
+ */
+export * from './errors.js';
+export type { Matrix, FloatArray } from './matrix/matrix.js';
+export { DenseMatrix } from './matrix/dense.js';
+export { CSRMatrix } from './matrix/csr.js';
+export { logSumExp, softmaxInPlace, logSoftmaxInPlace, softmaxCrossEntropyInPlace } from './kernels/softmax.js';
+export type { Objective, HessianOperator, NonSmoothTerm } from './objective/objective.js';
+export { ParamLayout } from './objective/layout.js';
+export { SoftmaxObjective, type SoftmaxObjectiveOptions } from './objective/softmax-objective.js';
+export { checkGradient, type GradientCheckResult, type GradientCheckOptions } from './objective/check-gradient.js';
+export type { Solver, SolveOptions, SolveResult, StopReason, IterationInfo, IterationCallback } from './solvers/solver.js';
+export { lbfgs, type LbfgsOptions } from './solvers/lbfgs.js';
+export { newtonCg, type NewtonCgOptions } from './solvers/newton-cg.js';
+export { strongWolfe } from './solvers/line-search.js';
+export { SOLVERS, solverNames, type PenaltyName, type SolverEntry } from './solvers/registry.js';
+export { fitScaler, applyScaler, type ScalerState, type ScaleKind } from './preprocess/scaler.js';
+export { SoftmaxRegression, type FitOptions, type FitResult } from './model/softmax-regression.js';
+export { DEFAULT_OPTIONS, resolveOptions, type SoftmaxRegressionOptions, type ClassWeight } from './model/options.js';
+export { MODEL_FORMAT, MODEL_VERSION, type ModelJSON, type FitSummaryJSON } from './model/serialize.js';
+export type { Label, MatrixLike } from './model/input.js';

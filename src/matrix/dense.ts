@@ -1,0 +1,128 @@
+import { DataError } from '../errors.js';
+import type { FloatArray, Matrix } from './matrix.js';
+
+/** Row-major dense matrix on a Float64Array (or Float32Array): X[i,j] = data[i*cols + j]. */
+export class DenseMatrix implements Matrix {
+  readonly kind = 'dense' as const;
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: FloatArray;
+
+  constructor(rows: number, cols: number, data?: FloatArray) {
+    if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {
+      throw new DataError('SHAPE_MISMATCH', `DenseMatrix: invalid shape ${rows} x ${cols}`);
+    }
+    const buf = data ?? new Float64Array(rows * cols);
+    if (buf.length !== rows * cols) {
+      throw new DataError('SHAPE_MISMATCH', `DenseMatrix: data has ${buf.length} values, expected ${rows} x ${cols} = ${rows * cols}`);
+    }
+    this.rows = rows;
+    this.cols = cols;
+    this.data = buf;
+  }
+
+  get nnz(): number {
+    return this.rows * this.cols;
+  }
+
+  /** Copy a `number[][]` into a dense matrix, checking that rows are not ragged. */
+  static fromArrays(a: ArrayLike<ArrayLike<number>>, dtype: 'float64' | 'float32' = 'float64'): DenseMatrix {
+    const n = a.length;
+    const d = n > 0 ? a[0]!.length : 0;
+    const data = dtype === 'float32' ? new Float32Array(n * d) : new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const row = a[i]!;
+      if (!row || row.length !== d) {
+        throw new DataError('RAGGED_ROWS', `row ${i} has ${row ? row.length : 0} values, row 0 has ${d}`, { row: i });
+      }
+      for (let j = 0; j < d; j++) data[i * d + j] = row[j]!;
+    }
+    return new DenseMatrix(n, d, data);
+  }
+
+  toArrays(): number[][] {
+    const out: number[][] = [];
+    for (let i = 0; i < this.rows; i++) out.push(Array.from(this.data.subarray(i * this.cols, (i + 1) * this.cols)));
+    return out;
+  }
+
+  get(i: number, j: number): number {
+    return this.data[i * this.cols + j]!;
+  }
+
+  row(i: number): FloatArray {
+    return this.data.subarray(i * this.cols, (i + 1) * this.cols);
+  }
+
+  scores(W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array, start = 0, end = this.rows): void {
+    const X = this.data;
+    const d = this.cols;
+    for (let i = start; i < end; i++) {
+      const xo = i * d;
+      const zo = (i - start) * K;
+      for (let k = 0; k < K; k++) {
+        const wo = k * d;
+        let s = 0;
+        for (let j = 0; j < d; j++) s += X[xo + j]! * W[wo + j]!;
+        out[zo + k] = b ? s + b[k]! : s;
+      }
+    }
+  }
+
+  addTransposeProduct(R: ArrayLike<number>, K: number, G: Float64Array, start = 0, end = this.rows): void {
+    const X = this.data;
+    const d = this.cols;
+    for (let i = start; i < end; i++) {
+      const xo = i * d;
+      const ro = (i - start) * K;
+      for (let k = 0; k < K; k++) {
+        const r = R[ro + k]!;
+        if (r === 0) continue;
+        const go = k * d;
+        for (let j = 0; j < d; j++) G[go + j] += r * X[xo + j]!;
+      }
+    }
+  }
+
+  rowScores(i: number, W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array): void {
+    const X = this.data;
+    const d = this.cols;
+    const xo = i * d;
+    for (let k = 0; k < K; k++) {
+      const wo = k * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += X[xo + j]! * W[wo + j]!;
+      out[k] = b ? s + b[k]! : s;
+    }
+  }
+
+  addRowOuter(i: number, r: ArrayLike<number>, K: number, G: Float64Array): void {
+    const X = this.data;
+    const d = this.cols;
+    const xo = i * d;
+    for (let k = 0; k < K; k++) {
+      const rk = r[k]!;
+      if (rk === 0) continue;
+      const go = k * d;
+      for (let j = 0; j < d; j++) G[go + j] += rk * X[xo + j]!;
+    }
+  }
+
+  rowSquaredNorm(i: number): number {
+    const X = this.data;
+    const d = this.cols;
+    let s = 0;
+    for (let j = i * d, e = j + d; j < e; j++) s += X[j]! * X[j]!;
+    return s;
+  }
+
+  selectRows(indices: ArrayLike<number>): DenseMatrix {
+    const d = this.cols;
+    const out = this.data instanceof Float32Array ? new Float32Array(indices.length * d) : new Float64Array(indices.length * d);
+    for (let r = 0; r < indices.length; r++) {
+      const i = indices[r]!;
+      out.set(this.data.subarray(i * d, (i + 1) * d), r * d);
+    }
+    return new DenseMatrix(indices.length, d, out);
+  }
+}

@@ -1,0 +1,107 @@
+/** Checks at the API edge: turn what the user passed into a Matrix, labels into indices, weights into s_i. */
+import { DataError } from '../errors.js';
+import { CSRMatrix } from '../matrix/csr.js';
+import { DenseMatrix } from '../matrix/dense.js';
+import type { Matrix } from '../matrix/matrix.js';
+
+export type Label = string | number;
+/** What fit/predict accept as X. */
+export type MatrixLike = number[][] | ArrayLike<ArrayLike<number>> | DenseMatrix | CSRMatrix;
+
+/** Convert and check X: not empty, rows not ragged, every value finite. */
+export function toMatrix(X: MatrixLike, what = 'X'): Matrix {
+  let M: Matrix;
+  if (X instanceof DenseMatrix || X instanceof CSRMatrix) M = X;
+  else if (X && typeof X === 'object' && typeof (X as ArrayLike<unknown>).length === 'number') {
+    const a = X as ArrayLike<ArrayLike<number>>;
+    if (a.length === 0) throw new DataError('EMPTY_DATA', `${what} has no rows`);
+    const d = a[0]?.length;
+    if (typeof d !== 'number') throw new DataError('RAGGED_ROWS', `${what}[0] is not an array of numbers`, { row: 0 });
+    for (let i = 0; i < a.length; i++) {
+      const row = a[i];
+      if (!row || typeof row.length !== 'number' || row.length !== d) {
+        throw new DataError('RAGGED_ROWS', `${what} row ${i} has ${row && typeof row.length === 'number' ? row.length : 'no'} values, row 0 has ${d}`, { row: i });
+      }
+      for (let j = 0; j < d; j++) {
+        const v = row[j];
+        if (typeof v !== 'number') throw new DataError('NON_FINITE', `${what}[${i}][${j}] is not a number (${typeof v})`, { row: i, column: j });
+      }
+    }
+    M = DenseMatrix.fromArrays(a);
+  } else {
+    throw new DataError('SHAPE_MISMATCH', `${what} must be a number[][], a DenseMatrix or a CSRMatrix`);
+  }
+  if (M.rows === 0) throw new DataError('EMPTY_DATA', `${what} has no rows`);
+  if (M.cols === 0) throw new DataError('EMPTY_DATA', `${what} has no columns (features)`);
+  checkFinite(M, what);
+  return M;
+}
+
+function checkFinite(M: Matrix, what: string): void {
+  const data = (M as DenseMatrix | CSRMatrix).data;
+  for (let p = 0; p < data.length; p++) {
+    if (!Number.isFinite(data[p]!)) {
+      let row: number;
+      let col: number;
+      if (M instanceof DenseMatrix) {
+        row = Math.floor(p / M.cols);
+        col = p % M.cols;
+      } else {
+        const c = M as CSRMatrix;
+        row = 0;
+        while (c.indptr[row + 1]! <= p) row++;
+        col = c.indices[p]!;
+      }
+      throw new DataError('NON_FINITE', `${what}[${row}][${col}] is ${data[p]} (NaN and Infinity are not allowed)`, { row, column: col });
+    }
+  }
+}
+
+/** Sorted distinct labels: numbers numerically, strings by code unit; mixing the two is an error. */
+export function uniqueSortedLabels(y: ArrayLike<Label>): Label[] {
+  let nNum = 0;
+  let nStr = 0;
+  const seen = new Set<Label>();
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw new DataError('INVALID_LABEL', `y[${i}] is ${v}: labels must be finite numbers or strings`, { row: i });
+      nNum++;
+    } else if (typeof v === 'string') nStr++;
+    else throw new DataError('INVALID_LABEL', `y[${i}] is ${v === null ? 'null' : typeof v}: labels must be numbers or strings`, { row: i });
+    seen.add(v as Label);
+  }
+  if (nNum > 0 && nStr > 0) throw new DataError('INVALID_LABEL', `y mixes number and string labels; use one type`);
+  const out = Array.from(seen);
+  if (nNum > 0) (out as number[]).sort((a, b) => a - b);
+  else (out as string[]).sort();
+  return out;
+}
+
+export function encodeLabels(y: ArrayLike<Label>, classes: readonly Label[]): Int32Array {
+  const index = new Map<Label, number>();
+  classes.forEach((c, k) => index.set(c, k));
+  const out = new Int32Array(y.length);
+  for (let i = 0; i < y.length; i++) {
+    const k = index.get(y[i]!);
+    if (k === undefined) throw new DataError('INVALID_LABEL', `y[${i}] = ${JSON.stringify(y[i])} is not one of the model's classes ${JSON.stringify(classes)}`, { row: i });
+    out[i] = k;
+  }
+  return out;
+}
+
+export function checkSampleWeight(sw: ArrayLike<number>, n: number): Float64Array {
+  if (sw.length !== n) throw new DataError('SHAPE_MISMATCH', `sampleWeight has ${sw.length} values but X has ${n} rows`);
+  const out = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = sw[i]!;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new DataError('INVALID_SAMPLE_WEIGHT', `sampleWeight[${i}] is ${v}: weights must be finite and >= 0`, { row: i });
+    }
+    out[i] = v;
+    sum += v;
+  }
+  if (!(sum > 0)) throw new DataError('INVALID_SAMPLE_WEIGHT', `sampleWeight sums to 0: at least one sample needs a positive weight`);
+  return out;
+}

@@ -1,0 +1,328 @@
+/**
+ * SoftmaxRegression: the estimator. It owns options, label encoding, weights, scaling and the gauge of
+ * the intercepts; the math lives in SoftmaxObjective and the optimization in the solvers.
+ */
+import { DataError, NotFittedError, OptionError } from '../errors.js';
+import { logSoftmaxInPlace, softmaxInPlace } from '../kernels/softmax.js';
+import type { Matrix } from '../matrix/matrix.js';
+import { SoftmaxObjective } from '../objective/softmax-objective.js';
+import { applyScaler, fitScaler, type ScalerState } from '../preprocess/scaler.js';
+import { SOLVERS } from '../solvers/registry.js';
+import type { IterationCallback, SolveResult } from '../solvers/solver.js';
+import { checkSampleWeight, encodeLabels, toMatrix, uniqueSortedLabels, type Label, type MatrixLike } from './input.js';
+import { resolveOptions, type SoftmaxRegressionOptions } from './options.js';
+import { modelFromJSON, modelToJSON, type ModelJSON } from './serialize.js';
+
+export interface FitOptions {
+  /** s_i per row (>= 0, finite); multiplied by the class weight of the row's label. */
+  sampleWeight?: ArrayLike<number>;
+  /** Column names, stored in the model file and used in reports. */
+  featureNames?: string[];
+  /** Called after every iteration; return 'stop' (or false) to stop the fit early. */
+  onIteration?: IterationCallback;
+}
+
+/** How a fit ended, plus what it was fitted on. The per-iteration history is in `history`. */
+export interface FitResult extends Omit<SolveResult, 'w'> {
+  solver: string;
+  nSamples: number;
+  sumWeights: number;
+  /** Advice when the fit did not converge or the data look problematic (empty when all is well). */
+  advice: string[];
+}
+
+export class SoftmaxRegression {
+  readonly options: SoftmaxRegressionOptions;
+  /** Sorted class labels, as given (numbers or strings). */
+  classes: Label[] | null = null;
+  /** K x d coefficients (one row per class). */
+  coef: number[][] | null = null;
+  /** K intercepts, in the gauge sum_k b_k = 0. */
+  intercept: number[] | null = null;
+  featureNames: string[] | null = null;
+  nFeatures = 0;
+  /** Fitted feature scaling (option `scale`), applied by every predict method. */
+  scaler: ScalerState | null = null;
+  fitResult: FitResult | null = null;
+  // Flat copies used by the predict kernels: W (K x d row-major) and b.
+  private W: Float64Array | null = null;
+  private b: Float64Array | null = null;
+
+  constructor(options: Partial<SoftmaxRegressionOptions> = {}) {
+    this.options = resolveOptions(options);
+  }
+
+  get nIter(): number {
+    return this.fitResult?.iterations ?? 0;
+  }
+
+  get nClasses(): number {
+    return this.classes?.length ?? 0;
+  }
+
+  fit(X: MatrixLike, y: ArrayLike<Label>, fitOptions: FitOptions = {}): this {
+    const o = this.options;
+    let M = toMatrix(X);
+    if (!y || typeof y.length !== 'number') throw new DataError('SHAPE_MISMATCH', `y must be an array of labels`);
+    if (y.length !== M.rows) throw new DataError('SHAPE_MISMATCH', `X has ${M.rows} rows but y has ${y.length} labels`);
+    const classes = uniqueSortedLabels(y);
+    if (classes.length < 2) {
+      throw new DataError('TOO_FEW_CLASSES', `y has ${classes.length} distinct class${classes.length === 1 ? ` (${JSON.stringify(classes[0])})` : 'es'}: softmax regression needs at least 2`);
+    }
+    const K = classes.length;
+    const yIdx = encodeLabels(y, classes);
+    const n = M.rows;
+    const d = M.cols;
+    if (fitOptions.featureNames && fitOptions.featureNames.length !== d) {
+      throw new DataError('SHAPE_MISMATCH', `featureNames has ${fitOptions.featureNames.length} names but X has ${d} columns`);
+    }
+
+    // s_i = sample weight x class weight (scikit-learn's convention).
+    let s: Float64Array | null = fitOptions.sampleWeight ? checkSampleWeight(fitOptions.sampleWeight, n) : null;
+    const cw = this.classWeights(classes, yIdx);
+    if (cw) {
+      s ??= new Float64Array(n).fill(1);
+      for (let i = 0; i < n; i++) s[i]! *= cw[yIdx[i]!]!;
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += s[i]!;
+      if (!(sum > 0)) throw new DataError('INVALID_SAMPLE_WEIGHT', 'class weights x sample weights sum to 0');
+    }
+
+    const scaler = o.scale === 'none' ? null : fitScaler(o.scale, M);
+    if (scaler) M = applyScaler(scaler, M);
+
+    const l2 = o.penalty === 'l2' ? 1 / o.C : 0;
+    const objective = new SoftmaxObjective(M, yIdx, K, { l2, fitIntercept: o.fitIntercept, sampleWeight: s });
+    const layout = objective.layout;
+    let w0 = new Float64Array(layout.dimension);
+    if (o.warmStart && this.W && this.classes && this.nFeatures === d && sameLabels(this.classes, classes)) {
+      w0.set(this.W);
+      if (o.fitIntercept && this.b) w0.set(this.b, K * d);
+    }
+    const entry = SOLVERS[o.solver]!;
+    const log = o.verbose ? (msg: string) => console.log(msg) : null;
+    const userCb = fitOptions.onIteration;
+    const onIteration: IterationCallback | undefined =
+      log || userCb
+        ? (info, w) => {
+            log?.(`[${o.solver}] iter ${info.iteration}  F = ${info.value.toPrecision(12)}  max|g| = ${info.gradientNorm.toExponential(3)}  step = ${info.step.toExponential(2)}`);
+            return userCb ? userCb(info, w) : undefined;
+          }
+        : undefined;
+    const result: SolveResult = entry.solver.solve(objective, w0, {
+      gtol: o.tol * objective.sumWeights,
+      maxIter: o.maxIter,
+      onIteration,
+    });
+
+    const w = result.w;
+    this.applyGauge(w, K, d, o.fitIntercept, l2 === 0);
+    this.classes = classes;
+    this.nFeatures = d;
+    this.featureNames = fitOptions.featureNames ? [...fitOptions.featureNames] : null;
+    this.scaler = scaler;
+    this.setParams(w.slice(0, K * d), o.fitIntercept ? w.slice(K * d, K * d + K) : new Float64Array(K));
+    const { w: _w, ...rest } = result;
+    this.fitResult = {
+      ...rest,
+      solver: o.solver,
+      nSamples: n,
+      sumWeights: objective.sumWeights,
+      advice: adviceFor(result, o, this.W!, M),
+    };
+    return this;
+  }
+
+  /**
+   * Fix the free direction: softmax scores are unchanged by adding one constant to every intercept (and,
+   * with no penalty, one vector to every row of W). Report b (and W without penalty) with zero mean across
+   * classes, the gauge scikit-learn's fits and the reference files use; an L2 optimum is already in it.
+   */
+  private applyGauge(w: Float64Array, K: number, d: number, fitIntercept: boolean, centerCoef: boolean): void {
+    if (fitIntercept) {
+      let m = 0;
+      for (let k = 0; k < K; k++) m += w[K * d + k]!;
+      m /= K;
+      for (let k = 0; k < K; k++) w[K * d + k]! -= m;
+    }
+    if (centerCoef) {
+      for (let j = 0; j < d; j++) {
+        let m = 0;
+        for (let k = 0; k < K; k++) m += w[k * d + j]!;
+        m /= K;
+        for (let k = 0; k < K; k++) w[k * d + j]! -= m;
+      }
+    }
+  }
+
+  private classWeights(classes: Label[], yIdx: Int32Array): Float64Array | null {
+    const cw = this.options.classWeight;
+    if (cw === null) return null;
+    const K = classes.length;
+    const out = new Float64Array(K);
+    if (cw === 'balanced') {
+      const count = new Float64Array(K);
+      for (let i = 0; i < yIdx.length; i++) count[yIdx[i]!]!++;
+      for (let k = 0; k < K; k++) out[k] = yIdx.length / (K * count[k]!);
+      return out;
+    }
+    const known = new Set(classes.map(String));
+    for (const key of Object.keys(cw)) {
+      if (!known.has(key)) throw new OptionError('classWeight', `names class '${key}', which is not in y (classes: ${classes.map(String).join(', ')})`);
+    }
+    classes.forEach((c, k) => (out[k] = cw[String(c)] ?? 1));
+    return out;
+  }
+
+  /** Set coefficients directly (used by fit and by fromJSON). */
+  setParams(W: Float64Array, b: Float64Array): void {
+    const K = b.length;
+    this.W = W;
+    this.b = b;
+    this.nFeatures = W.length / K;
+    const d = this.nFeatures;
+    this.coef = [];
+    for (let k = 0; k < K; k++) this.coef.push(Array.from(W.subarray(k * d, (k + 1) * d)));
+    this.intercept = Array.from(b);
+  }
+
+  private checkFitted(method: string): void {
+    if (!this.W || !this.b || !this.classes) throw new NotFittedError(method);
+  }
+
+  /** X as a Matrix, checked and scaled as at fit time. */
+  private prepare(X: MatrixLike, method: string): Matrix {
+    this.checkFitted(method);
+    let M = toMatrix(X);
+    if (M.cols !== this.nFeatures) {
+      throw new DataError('FEATURE_MISMATCH', `${method}: X has ${M.cols} features but the model was fitted with ${this.nFeatures}`);
+    }
+    if (this.scaler) M = applyScaler(this.scaler, M);
+    return M;
+  }
+
+  /** Scores z = W x + b as a flat n x K Float64Array. */
+  decisionFunctionFlat(X: MatrixLike): Float64Array {
+    const M = this.prepare(X, 'decisionFunction');
+    const K = this.nClasses;
+    const Z = new Float64Array(M.rows * K);
+    M.scores(this.W!, K, this.b!, Z);
+    return Z;
+  }
+
+  /** Probabilities p = softmax(z) as a flat n x K Float64Array. */
+  predictProbaFlat(X: MatrixLike): Float64Array {
+    const Z = this.decisionFunctionFlat(X);
+    const K = this.nClasses;
+    for (let i = 0; i < Z.length; i += K) softmaxInPlace(Z, i, K);
+    return Z;
+  }
+
+  decisionFunction(X: MatrixLike): number[][] {
+    return rowsOf(this.decisionFunctionFlat(X), this.nClasses);
+  }
+
+  predictProba(X: MatrixLike): number[][] {
+    return rowsOf(this.predictProbaFlat(X), this.nClasses);
+  }
+
+  /** log p computed as z - logsumexp(z): finite even where p underflows to 0. */
+  predictLogProba(X: MatrixLike): number[][] {
+    const Z = this.decisionFunctionFlat(X);
+    const K = this.nClasses;
+    for (let i = 0; i < Z.length; i += K) logSoftmaxInPlace(Z, i, K);
+    return rowsOf(Z, K);
+  }
+
+  /** Class indices (argmax of the scores; ties go to the first class, as numpy's argmax). */
+  predictIndex(X: MatrixLike): Int32Array {
+    const Z = this.decisionFunctionFlat(X);
+    const K = this.nClasses;
+    const n = Z.length / K;
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (Z[i * K + k]! > Z[i * K + best]!) best = k;
+      out[i] = best;
+    }
+    return out;
+  }
+
+  predict(X: MatrixLike): Label[] {
+    const idx = this.predictIndex(X);
+    return Array.from(idx, (k) => this.classes![k]!);
+  }
+
+  /** Mean accuracy (weighted by sampleWeight when given). */
+  score(X: MatrixLike, y: ArrayLike<Label>, sampleWeight?: ArrayLike<number>): number {
+    const idx = this.predictIndex(X);
+    if (y.length !== idx.length) throw new DataError('SHAPE_MISMATCH', `X has ${idx.length} rows but y has ${y.length} labels`);
+    const sw = sampleWeight ? checkSampleWeight(sampleWeight, idx.length) : null;
+    let hit = 0;
+    let tot = 0;
+    for (let i = 0; i < idx.length; i++) {
+      const s = sw ? sw[i]! : 1;
+      tot += s;
+      if (this.classes![idx[i]!] === y[i]) hit += s;
+    }
+    return hit / tot;
+  }
+
+  toJSON(): ModelJSON {
+    this.checkFitted('toJSON');
+    return modelToJSON(this);
+  }
+
+  /** Load a model from its JSON form (an object, or a JSON string), validating everything. */
+  static fromJSON(json: unknown): SoftmaxRegression {
+    return modelFromJSON(json, (opts) => new SoftmaxRegression(opts));
+  }
+}
+
+function rowsOf(flat: Float64Array, K: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < flat.length; i += K) out.push(Array.from(flat.subarray(i, i + K)));
+  return out;
+}
+
+function sameLabels(a: Label[], b: Label[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** Advice a user can act on when a fit did not converge or looks degenerate. */
+function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array, X: Matrix): string[] {
+  const out: string[] = [];
+  let wmax = 0;
+  for (let j = 0; j < W.length; j++) wmax = Math.max(wmax, Math.abs(W[j]!));
+  if (o.penalty === 'none' && wmax > 1e3) {
+    out.push(
+      `coefficients reached ${wmax.toExponential(2)} with penalty 'none': the classes look (almost) linearly separable, so the unpenalized optimum is at infinity; use penalty 'l2' (finite C) for a unique, finite solution`,
+    );
+  }
+  if (!r.converged) {
+    if (r.stopReason === 'max-iterations') out.push(`raise maxIter (now ${o.maxIter}) or loosen tol (now ${o.tol})`);
+    if (o.scale === 'none' && X.kind === 'dense') {
+      // Ask about very different feature scales, naming the most extreme columns.
+      const d = X.cols;
+      const n = X.rows;
+      const ss = new Float64Array(d);
+      const step = Math.max(1, Math.floor(n / 2000));
+      for (let i = 0; i < n; i += step) for (let j = 0; j < d; j++) ss[j]! += X.get(i, j) ** 2;
+      let lo = Infinity;
+      let hi = 0;
+      let jlo = 0;
+      let jhi = 0;
+      for (let j = 0; j < d; j++) {
+        if (ss[j]! > 0 && ss[j]! < lo) (lo = ss[j]!), (jlo = j);
+        if (ss[j]! > hi) (hi = ss[j]!), (jhi = j);
+      }
+      if (hi > 0 && lo < Infinity && Math.sqrt(hi / lo) > 100) {
+        out.push(
+          `features are on very different scales (column ${jhi} is ~${Math.sqrt(hi / lo).toExponential(1)}x column ${jlo} in RMS): standardize them (option scale: 'standard')`,
+        );
+      }
+    }
+    if (r.stopReason === 'line-search-failed') out.push('the line search failed: the problem may be badly scaled; try scale: \'standard\' or solver \'newton-cg\'');
+  }
+  return out;
+}

@@ -1,0 +1,152 @@
+/**
+ * Newton-CG (truncated Newton; Nocedal & Wright, Algorithm 7.1) with a strong Wolfe line search.
+ *
+ * Each iteration approximately solves H p = -g by conjugate gradients with Hessian-vector products only,
+ * stopping when ||r|| <= eta ||g|| with the forcing term eta = min(0.5, sqrt(||g||)) (superlinear
+ * convergence), or at the first direction of non-positive curvature (p then falls back to what CG has so
+ * far, or to -g). The softmax Hessian is only positive semi-definite (adding a constant to all intercepts
+ * is a null direction); g is orthogonal to that null space, so CG never leaves it.
+ */
+import type { Objective } from '../objective/objective.js';
+import { strongWolfe } from './line-search.js';
+import {
+  callbackStops,
+  dot,
+  maxAbs,
+  now,
+  stopMessage,
+  type IterationInfo,
+  type SolveOptions,
+  type SolveResult,
+  type Solver,
+  type StopReason,
+} from './solver.js';
+
+export interface NewtonCgOptions extends SolveOptions {
+  /** Cap on CG iterations per Newton step (default: 200, as SciPy's maxiter * 20 heuristic). */
+  maxCgIter?: number;
+}
+
+export const newtonCg: Solver<NewtonCgOptions> = {
+  name: 'newton-cg',
+  solve(objective: Objective, w0: Float64Array, options: NewtonCgOptions): SolveResult {
+    if (!objective.hessianAt) throw new TypeError('newton-cg needs an objective with hessianAt()');
+    const t0 = now();
+    const n = objective.dimension;
+    const maxCg = options.maxCgIter ?? 200;
+    const ftol = options.ftol ?? 0;
+    const keepHistory = options.history !== false;
+    let w = Float64Array.from(w0);
+    let g = new Float64Array(n);
+    let wT = new Float64Array(n);
+    let gT = new Float64Array(n);
+    const p = new Float64Array(n);
+    const r = new Float64Array(n);
+    const q = new Float64Array(n);
+    const Hq = new Float64Array(n);
+    let fevals = 1;
+    let hvp = 0;
+    let f = objective.valueAndGradient(w, g);
+    let gnorm = maxAbs(g);
+    const history: IterationInfo[] = [];
+    let iter = 0;
+    let reason: StopReason | null = null;
+    let detail = '';
+    if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
+    else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
+
+    while (reason === null) {
+      if (iter >= options.maxIter) {
+        reason = 'max-iterations';
+        break;
+      }
+      iter++;
+      // CG on H p = -g, from p = 0.
+      const H = objective.hessianAt(w);
+      const g2 = dot(g, g);
+      const eta = Math.min(0.5, Math.sqrt(Math.sqrt(g2)));
+      const tolCg = eta * Math.sqrt(g2);
+      p.fill(0);
+      for (let i = 0; i < n; i++) {
+        r[i] = -g[i]!;
+        q[i] = r[i]!;
+      }
+      let rr = g2;
+      let cgIter = 0;
+      for (; cgIter < maxCg; cgIter++) {
+        if (Math.sqrt(rr) <= tolCg) break;
+        H.apply(q, Hq);
+        hvp++;
+        const curv = dot(q, Hq);
+        if (!(curv > 0) || !Number.isFinite(curv)) {
+          // Non-positive curvature: use what we have (or steepest descent on the first iteration).
+          if (cgIter === 0) for (let i = 0; i < n; i++) p[i] = -g[i]!;
+          break;
+        }
+        const a = rr / curv;
+        for (let i = 0; i < n; i++) {
+          p[i]! += a * q[i]!;
+          r[i]! -= a * Hq[i]!;
+        }
+        const rrNew = dot(r, r);
+        const beta = rrNew / rr;
+        rr = rrNew;
+        for (let i = 0; i < n; i++) q[i] = r[i]! + beta * q[i]!;
+      }
+      let df0 = dot(g, p);
+      if (!(df0 < 0)) {
+        for (let i = 0; i < n; i++) p[i] = -g[i]!;
+        df0 = -g2;
+      }
+      const phi = (a: number) => {
+        for (let i = 0; i < n; i++) wT[i] = w[i]! + a * p[i]!;
+        const fv = objective.valueAndGradient(wT, gT);
+        return { f: fv, df: dot(gT, p) };
+      };
+      const ls = strongWolfe(phi, f, df0, 1);
+      fevals += ls.evaluations;
+      if (!ls.ok) {
+        reason = 'line-search-failed';
+        detail = ls.reason ?? '';
+        break;
+      }
+      if (!ls.lastEvaluated) phi(ls.alpha), fevals++;
+      const fPrev = f;
+      [w, wT] = [wT, w];
+      [g, gT] = [gT, g];
+      f = ls.f;
+      gnorm = maxAbs(g);
+      const info: IterationInfo = {
+        iteration: iter,
+        value: f,
+        gradientNorm: gnorm,
+        step: ls.alpha,
+        evaluations: fevals,
+        dataPasses: objective.dataPasses,
+        elapsedMs: now() - t0,
+        cgIterations: cgIter,
+      };
+      if (keepHistory) history.push(info);
+      if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
+      else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
+      else if (ftol > 0 && (fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) reason = 'function-tolerance';
+      else if (callbackStops(options.onIteration, info, w)) reason = 'callback';
+    }
+    const converged = reason === 'gradient-tolerance' || reason === 'function-tolerance';
+    return {
+      w,
+      value: f,
+      gradientNorm: gnorm,
+      iterations: iter,
+      functionEvaluations: fevals,
+      gradientEvaluations: fevals,
+      hessianVectorProducts: hvp,
+      dataPasses: objective.dataPasses,
+      converged,
+      stopReason: reason,
+      message: stopMessage(reason, detail || `max|g| = ${gnorm.toExponential(3)}, tol ${options.gtol.toExponential(3)}, ${iter} iterations, ${hvp} Hessian-vector products`),
+      history,
+      elapsedMs: now() - t0,
+    };
+  },
+};
