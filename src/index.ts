@@ -21,3 +21,4 @@ export { SoftmaxRegression, type FitOptions, type FitResult } from './model/soft
 export { DEFAULT_OPTIONS, resolveOptions, type SoftmaxRegressionOptions, type ClassWeight } from './model/options.js';
 export { MODEL_FORMAT, MODEL_VERSION, type ModelJSON, type FitSummaryJSON } from './model/serialize.js';
 export type { Label, MatrixLike } from './model/input.js';
+export * from './metrics/index.js';

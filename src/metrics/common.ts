@@ -1,0 +1,89 @@
+/** Input checks shared by the metrics: labels, weights, and probability tables. */
+import { DataError } from '../errors.js';
+import type { Label } from '../model/input.js';
+import { uniqueSortedLabels } from '../model/input.js';
+
+/** An n x K table of scores (probabilities or log-probabilities): rows of numbers, or a flat row-major array. */
+export type ProbaLike = ArrayLike<ArrayLike<number>> | { rows: number; cols: number; data: ArrayLike<number> };
+
+/** Row accessor over a ProbaLike, with its shape checked once. */
+export interface ProbaTable {
+  rows: number;
+  cols: number;
+  get(i: number, k: number): number;
+}
+
+export function probaTable(p: ProbaLike, what = 'proba'): ProbaTable {
+  if (p && typeof p === 'object' && 'data' in p && typeof (p as { cols: unknown }).cols === 'number') {
+    const { rows, cols, data } = p as { rows: number; cols: number; data: ArrayLike<number> };
+    if (data.length !== rows * cols) throw new DataError('SHAPE_MISMATCH', `${what} has ${data.length} values, expected ${rows} x ${cols}`);
+    return { rows, cols, get: (i, k) => data[i * cols + k]! };
+  }
+  const a = p as ArrayLike<ArrayLike<number>>;
+  if (!a || typeof a.length !== 'number') throw new DataError('SHAPE_MISMATCH', `${what} must be an n x K array of numbers`);
+  const cols = a.length > 0 ? a[0]!.length : 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!a[i] || a[i]!.length !== cols) throw new DataError('RAGGED_ROWS', `${what} row ${i} has ${a[i]?.length ?? 0} values, row 0 has ${cols}`, { row: i });
+  }
+  return { rows: a.length, cols, get: (i, k) => a[i]![k]! };
+}
+
+export function checkSameLength(yTrue: ArrayLike<unknown>, other: number, what: string): void {
+  if (yTrue.length !== other) throw new DataError('SHAPE_MISMATCH', `yTrue has ${yTrue.length} labels but ${what} has ${other}`);
+  if (yTrue.length === 0) throw new DataError('EMPTY_DATA', 'no samples: metrics need at least one');
+}
+
+/** Sample weights (default all 1), checked: finite, >= 0, positive sum. */
+export function weightsOf(sampleWeight: ArrayLike<number> | undefined, n: number): Float64Array {
+  const w = new Float64Array(n);
+  if (!sampleWeight) return w.fill(1);
+  if (sampleWeight.length !== n) throw new DataError('SHAPE_MISMATCH', `sampleWeight has ${sampleWeight.length} values but there are ${n} samples`);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = sampleWeight[i]!;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new DataError('INVALID_SAMPLE_WEIGHT', `sampleWeight[${i}] is ${v}: weights must be finite and >= 0`, { row: i });
+    }
+    w[i] = v;
+    sum += v;
+  }
+  if (!(sum > 0)) throw new DataError('INVALID_SAMPLE_WEIGHT', 'sampleWeight sums to 0');
+  return w;
+}
+
+/** Labels in a fixed order: `labels` when given, else the sorted union of the arrays (scikit-learn's unique_labels). */
+export function labelOrder(labels: readonly Label[] | undefined, ...ys: ArrayLike<Label>[]): Label[] {
+  if (labels) {
+    if (labels.length === 0) throw new DataError('EMPTY_DATA', 'labels is empty');
+    if (new Set(labels).size !== labels.length) throw new DataError('INVALID_LABEL', `labels has duplicates: ${JSON.stringify(labels)}`);
+    return [...labels];
+  }
+  const all: Label[] = [];
+  for (const y of ys) for (let i = 0; i < y.length; i++) all.push(y[i]!);
+  return uniqueSortedLabels(all);
+}
+
+/** Column index of each true label in `classes`; a label with no column is an error (its probability is unknown). */
+export function classIndex(yTrue: ArrayLike<Label>, classes: readonly Label[]): Int32Array {
+  const index = new Map<Label, number>();
+  classes.forEach((c, k) => index.set(c, k));
+  const out = new Int32Array(yTrue.length);
+  for (let i = 0; i < yTrue.length; i++) {
+    const k = index.get(yTrue[i]!);
+    if (k === undefined) {
+      throw new DataError('INVALID_LABEL', `yTrue[${i}] = ${JSON.stringify(yTrue[i])} is not one of the classes ${JSON.stringify(classes)} (no probability column for it)`, { row: i });
+    }
+    out[i] = k;
+  }
+  return out;
+}
+
+export function checkClassesMatch(table: ProbaTable, classes: readonly Label[], what: string): void {
+  if (table.cols !== classes.length) {
+    throw new DataError('SHAPE_MISMATCH', `${what} has ${table.cols} columns but there are ${classes.length} classes`);
+  }
+}
+
+export function checkProbability(v: number, i: number, k: number, what: string): void {
+  if (!(v >= 0 && v <= 1)) throw new DataError('NON_FINITE', `${what}[${i}][${k}] is ${v}: probabilities must lie in [0, 1]`, { row: i, column: k });
+}
