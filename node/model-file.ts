@@ -41,7 +41,7 @@ export function loadModel(path: string): SoftmaxRegression {
   try {
     return SoftmaxRegression.fromJSON(text);
   } catch (e) {
-    if (e instanceof ModelFormatError) throw new ModelFormatError(e.path, `${path}: ${e.message.replace(/^model file: /, '')}`);
+    if (e instanceof ModelFormatError) throw new ModelFormatError(e.path, e.detail, path);
     throw e;
   }
 }

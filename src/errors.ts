@@ -61,10 +61,15 @@ export class NotFittedError extends SoftmaxError {
 export class ModelFormatError extends SoftmaxError {
   /** JSON path of the offending value, e.g. `coef[2][7]`. */
   readonly path: string;
-  constructor(path: string, message: string) {
-    super('MODEL_FORMAT', path ? `model file: at ${path}: ${message}` : `model file: ${message}`);
+  readonly file?: string;
+  constructor(path: string, message: string, file?: string) {
+    super('MODEL_FORMAT', `${file ?? 'model file'}: ${path ? `at ${path}: ` : ''}${message}`);
     this.path = path;
+    this.file = file;
+    this.detail = message;
   }
+  /** The message without the location prefix. */
+  readonly detail: string;
 }
 
 /** Text or bytes a reader could not parse; says where (file, 1-based line and column, or byte offset). */

@@ -128,7 +128,7 @@ export class SoftmaxRegression {
       solver: o.solver,
       nSamples: n,
       sumWeights: objective.sumWeights,
-      advice: adviceFor(result, o, this.W!, M),
+      advice: adviceFor(result, o, this.W!, o.fitIntercept ? this.b! : null, M, yIdx, K),
     };
     return this;
   }
@@ -290,13 +290,13 @@ function sameLabels(a: Label[], b: Label[]): boolean {
 }
 
 /** Advice a user can act on when a fit did not converge or looks degenerate. */
-function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array, X: Matrix): string[] {
+function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array, b: Float64Array | null, X: Matrix, y: Int32Array, K: number): string[] {
   const out: string[] = [];
-  let wmax = 0;
-  for (let j = 0; j < W.length; j++) wmax = Math.max(wmax, Math.abs(W[j]!));
-  if (o.penalty === 'none' && wmax > 1e3) {
+  if (o.penalty === 'none' && separates(X, y, K, W, b)) {
+    // A linear rule classifies every training row correctly, so scaling it up lowers the loss forever: the
+    // unpenalized optimum is at infinity and the coefficients found depend only on where the solver stopped.
     out.push(
-      `coefficients reached ${wmax.toExponential(2)} with penalty 'none': the classes look (almost) linearly separable, so the unpenalized optimum is at infinity; use penalty 'l2' (finite C) for a unique, finite solution`,
+      `the training data are linearly separable (the fitted model classifies every row correctly) and penalty is 'none': the optimum is at infinity, so the coefficients depend on tol/maxIter; use penalty 'l2' (finite C) for a unique, finite solution`,
     );
   }
   if (!r.converged) {
@@ -325,4 +325,15 @@ function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array,
     if (r.stopReason === 'line-search-failed') out.push('the line search failed: the problem may be badly scaled; try scale: \'standard\' or solver \'newton-cg\'');
   }
   return out;
+}
+
+/** Whether the linear model (W, b) classifies every row of X correctly (strictly: ties count as errors). */
+function separates(X: Matrix, y: Int32Array, K: number, W: Float64Array, b: Float64Array | null): boolean {
+  const z = new Float64Array(K);
+  for (let i = 0; i < X.rows; i++) {
+    X.rowScores(i, W, K, b, z);
+    const zy = z[y[i]!]!;
+    for (let k = 0; k < K; k++) if (k !== y[i] && z[k]! >= zy) return false;
+  }
+  return true;
 }

@@ -97,6 +97,12 @@ export const lbfgs: Solver<LbfgsOptions> = {
       const ls = strongWolfe(phi, f, df0, alpha1);
       fevals += ls.evaluations;
       if (!ls.ok) {
+        // A stale curvature model can make a poor direction; retry once from steepest descent before giving up.
+        if (S.length > 0) {
+          S.length = Y.length = rho.length = 0;
+          iter--;
+          continue;
+        }
         reason = 'line-search-failed';
         detail = ls.reason ?? '';
         break;
