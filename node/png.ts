@@ -1,0 +1,49 @@
+/**
+ * SVG -> PNG with resvg (a Rust SVG renderer, no browser and no canvas). Text uses the system's fonts;
+ * the plots ask for `sans-serif`, which resvg resolves to DejaVu/Liberation on Debian.
+ */
+import { Resvg } from '@resvg/resvg-js';
+import { SoftmaxError } from '../src/errors.js';
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from './model-file.js';
+
+export interface PngOptions {
+  /** Output scale relative to the SVG's size (default 2: crisp on high-density screens). */
+  scale?: number;
+  background?: string;
+}
+
+export function svgToPng(svg: string, opts: PngOptions = {}): Buffer {
+  const scale = opts.scale ?? 2;
+  if (!(scale > 0 && scale <= 16)) throw new SoftmaxError('INVALID_OPTION', `png scale must be in (0, 16], got ${scale}`);
+  try {
+    const r = new Resvg(svg, {
+      fitTo: { mode: 'zoom', value: scale },
+      background: opts.background ?? 'white',
+      font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+    });
+    return r.render().asPng();
+  } catch (e) {
+    throw new SoftmaxError('IO_ERROR', `could not render SVG to PNG: ${(e as Error).message}`);
+  }
+}
+
+/** Write an SVG or PNG file atomically, chosen by the extension of `path` (.png, else SVG text). */
+export function writePlot(path: string, svg: string, opts: PngOptions = {}): void {
+  if (/\.png$/i.test(path)) writeBytesAtomic(path, svgToPng(svg, opts));
+  else writeFileAtomic(path, svg);
+}
+
+/** Bytes to `path` via a temporary file and a rename, so a failed write never leaves half an image. */
+export function writeBytesAtomic(path: string, bytes: Uint8Array): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, bytes, { flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new SoftmaxError('IO_ERROR', `could not write ${path}: ${(e as Error).message}`);
+  }
+}

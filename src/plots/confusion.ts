@@ -1,0 +1,71 @@
+/**
+ * Confusion matrix heat map: rows = true class, columns = predicted class; colour = row-normalized rate
+ * (recall on the diagonal), each cell labelled with its count and its rate.
+ */
+import { DataError } from '../errors.js';
+import { renderSvg, type TopLevelSpec } from './render.js';
+
+export interface ConfusionOptions {
+  title?: string;
+  subtitle?: string;
+  /** Side of one cell in pixels (default: fits ~420 px, at least 28). */
+  cell?: number;
+}
+
+export function confusionSpec(counts: readonly (readonly number[])[], classes: readonly (string | number)[], opts: ConfusionOptions = {}): TopLevelSpec {
+  const K = classes.length;
+  if (counts.length !== K || counts.some((r) => r.length !== K)) throw new DataError('SHAPE_MISMATCH', `confusion matrix must be ${K} x ${K} (one row and column per class)`);
+  const names = classes.map(String);
+  const cells: object[] = [];
+  let total = 0;
+  let diag = 0;
+  counts.forEach((row, t) => {
+    const n = row.reduce((a, b) => a + b, 0);
+    total += n;
+    diag += row[t]!;
+    row.forEach((c, p) => {
+      const rate = n > 0 ? c / n : 0;
+      cells.push({ true: names[t], predicted: names[p], count: c, rate, label: String(c), rateLabel: c > 0 ? `${(100 * rate).toFixed(rate >= 0.995 || rate === 0 ? 0 : 1)}%` : '' });
+    });
+  });
+  const cell = opts.cell ?? Math.max(28, Math.min(64, Math.floor(420 / K)));
+  const side = cell * K;
+  const x = { field: 'predicted', type: 'nominal', sort: names, title: 'predicted class', axis: { labelAngle: 0 } };
+  const y = { field: 'true', type: 'nominal', sort: names, title: 'true class' };
+  // Text colour flips to white on dark cells so both stay readable.
+  const textColor = { condition: { test: 'datum.rate > 0.5', value: 'white' }, value: '#222' };
+  const small = cell < 40;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: opts.title ?? 'Confusion matrix', subtitle: opts.subtitle ?? `${total} rows, accuracy ${total > 0 ? ((100 * diag) / total).toFixed(2) : '-'}%; cell = count and row-normalized rate` },
+    width: side,
+    height: side,
+    data: { values: cells },
+    encoding: { x, y },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+        encoding: { color: { field: 'rate', type: 'quantitative', title: 'row-normalized rate', legend: { titleLimit: 200 }, scale: { scheme: 'blues', domain: [0, 1] } } },
+      },
+      {
+        transform: [{ filter: 'datum.count > 0' }],
+        mark: { type: 'text', fontSize: small ? 9 : 12, fontWeight: 'bold', dy: small ? -4 : -7 },
+        encoding: { text: { field: 'label' }, color: textColor },
+      },
+      {
+        // Zero cells get a faint label so the real confusions stand out.
+        transform: [{ filter: 'datum.count === 0' }],
+        mark: { type: 'text', fontSize: small ? 9 : 11, color: '#8a9aa8' },
+        encoding: { text: { field: 'label' } },
+      },
+      {
+        mark: { type: 'text', fontSize: small ? 7 : 10, dy: small ? 6 : 8 },
+        encoding: { text: { field: 'rateLabel' }, color: textColor },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+export function confusionSvg(counts: readonly (readonly number[])[], classes: readonly (string | number)[], opts: ConfusionOptions = {}): Promise<string> {
+  return renderSvg(confusionSpec(counts, classes, opts));
+}

@@ -1,0 +1,13 @@
+/**
+ * Plots as Vega-Lite specs and SVG strings (browser-safe; PNG files come from `softmax-regression/node`).
+ * Each kind has a `...Spec` (to embed or restyle) and a `...Svg` (rendered headless).
+ */
+export { renderSvg, toVega, type TopLevelSpec } from './render.js';
+export { CLASS_COLORS, classColor, hexToRgb, VEGA_CONFIG } from './theme.js';
+export { confusionCounts, reliabilityBins, type Reliability, type ReliabilityBin } from './stats.js';
+export { trainingCurvesSpec, trainingCurvesSvg, historyRows, type HistoryInput, type CurvesOptions } from './curves.js';
+export { decisionRegionsSpec, decisionRegionsSvg, regionGrid, dataBounds, type RegionsOptions, type RegionGrid } from './regions.js';
+export { confusionSpec, confusionSvg, type ConfusionOptions } from './confusion.js';
+export { weightsSpec, weightsSvg, imageShape, type WeightsOptions } from './weights.js';
+export { calibrationSpec, calibrationSvg, type CalibrationOptions } from './calibration.js';
+export { pathSpec, pathSvg, type PathInput, type PathOptions } from './path.js';
