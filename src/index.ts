@@ -22,3 +22,11 @@ export { DEFAULT_OPTIONS, resolveOptions, type SoftmaxRegressionOptions, type Cl
 export { MODEL_FORMAT, MODEL_VERSION, type ModelJSON, type FitSummaryJSON } from './model/serialize.js';
 export type { Label, MatrixLike } from './model/input.js';
 export * from './metrics/index.js';
+export type { Dataset } from './data/dataset.js';
+export { parseCsv, csvColumns, type CsvOptions } from './data/csv.js';
+export { parseLibSvm, type LibSvmOptions } from './data/libsvm.js';
+export { parseIdx, encodeIdx, mnistFromIdx, type IdxArray, type IdxType, type MnistOptions } from './data/idx.js';
+export { parseCifar10, CIFAR_PIXELS, CIFAR_RECORD } from './data/cifar.js';
+export { looksGzipped } from './data/gzip.js';
+export { stratifiedSplit, stratifiedKFold, subsetDataset, type Split } from './data/split.js';
+export { makeRng, makeRngUint32, xoshiro128StarStar, randomInt, shuffleInPlace } from './random.js';
