@@ -4,7 +4,7 @@
  * over-confident. A histogram underneath shows how many rows each bin holds.
  */
 import { renderSvg, type TopLevelSpec } from './render.js';
-import type { Reliability } from './stats.js';
+import type { CalibrationBin } from '../metrics/probabilistic.js';
 
 export interface CalibrationOptions {
   title?: string;
@@ -12,18 +12,27 @@ export interface CalibrationOptions {
   width?: number;
 }
 
-export function calibrationSpec(rel: Reliability, opts: CalibrationOptions = {}): TopLevelSpec {
+/** Reliability diagram of the bins computed by `calibrationBins` (metrics). */
+export function calibrationSpec(table: readonly CalibrationBin[], opts: CalibrationOptions = {}): TopLevelSpec {
   const width = opts.width ?? 360;
-  const bins = rel.bins.map((b) => ({ ...b, mid: (b.lo + b.hi) / 2, gap: b.count > 0 ? b.confidence - b.accuracy : null }));
+  let n = 0;
+  let gap = 0;
+  for (const b of table) {
+    n += b.count;
+    gap += b.count * Math.abs(b.accuracy - b.confidence);
+  }
+  // The same ECE as metrics' expectedCalibrationError, from the bins at hand.
+  const ece = n > 0 ? gap / n : 0;
+  const bins = table.map((b) => ({ ...b }));
   const filled = bins.filter((b) => b.count > 0);
-  const x = { field: 'lo', type: 'quantitative', scale: { domain: [0, 1], nice: false }, title: 'confidence (max probability)' };
+  const x = { field: 'lower', type: 'quantitative', scale: { domain: [0, 1], nice: false }, title: 'confidence (max probability)' };
   const unit = { domain: [0, 1], nice: false };
   // One legend for the three layers: each layer sets its colour through a constant datum on a shared scale.
   const LEGEND = ['fraction correct (bin)', 'mean confidence (bin)', 'perfect calibration'];
   const legend = (i: number) => ({ datum: LEGEND[i], type: 'nominal', title: null, scale: { domain: LEGEND, range: ['#4c78a8', '#e45756', '#555'] }, legend: { orient: 'top-left', fillColor: 'white', padding: 4, labelLimit: 400 } });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: opts.title ?? 'Reliability diagram', subtitle: opts.subtitle ?? `${rel.n} rows in ${rel.bins.length} bins; expected calibration error ${(100 * rel.ece).toFixed(2)}%` },
+    title: { text: opts.title ?? 'Reliability diagram', subtitle: opts.subtitle ?? `${Number(n.toPrecision(6))} rows in ${table.length} bins; expected calibration error ${(100 * ece).toFixed(2)}%` },
     vconcat: [
       {
         width,
@@ -32,7 +41,7 @@ export function calibrationSpec(rel: Reliability, opts: CalibrationOptions = {})
           {
             data: { values: filled },
             mark: { type: 'rect', opacity: 0.85, stroke: 'white' },
-            encoding: { color: legend(0), x, x2: { field: 'hi' }, y: { field: 'accuracy', type: 'quantitative', title: 'fraction correct', scale: unit }, y2: { datum: 0 } },
+            encoding: { color: legend(0), x, x2: { field: 'upper' }, y: { field: 'accuracy', type: 'quantitative', title: 'fraction correct', scale: unit }, y2: { datum: 0 } },
           },
           {
             data: { values: filled },
@@ -51,12 +60,12 @@ export function calibrationSpec(rel: Reliability, opts: CalibrationOptions = {})
         height: 90,
         data: { values: bins },
         mark: { type: 'rect', color: '#9d755d', stroke: 'white' },
-        encoding: { x, x2: { field: 'hi' }, y: { field: 'count', type: 'quantitative', title: 'rows' }, y2: { datum: 0 } },
+        encoding: { x, x2: { field: 'upper' }, y: { field: 'count', type: 'quantitative', title: 'rows' }, y2: { datum: 0 } },
       },
     ],
   } as TopLevelSpec;
 }
 
-export function calibrationSvg(rel: Reliability, opts: CalibrationOptions = {}): Promise<string> {
-  return renderSvg(calibrationSpec(rel, opts));
+export async function calibrationSvg(table: readonly CalibrationBin[], opts: CalibrationOptions = {}): Promise<string> {
+  return renderSvg(calibrationSpec(table, opts));
 }

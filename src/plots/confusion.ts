@@ -3,6 +3,7 @@
  * (recall on the diagonal), each cell labelled with its count and its rate.
  */
 import { DataError } from '../errors.js';
+import type { ConfusionMatrix } from '../metrics/classification.js';
 import { renderSvg, type TopLevelSpec } from './render.js';
 
 export interface ConfusionOptions {
@@ -12,7 +13,10 @@ export interface ConfusionOptions {
   cell?: number;
 }
 
-export function confusionSpec(counts: readonly (readonly number[])[], classes: readonly (string | number)[], opts: ConfusionOptions = {}): TopLevelSpec {
+/** Heat map of a confusion matrix as computed by `confusionMatrix` (metrics). */
+export function confusionSpec(cm: ConfusionMatrix, opts: ConfusionOptions = {}): TopLevelSpec {
+  const counts = cm.matrix;
+  const classes = cm.labels;
   const K = classes.length;
   if (counts.length !== K || counts.some((r) => r.length !== K)) throw new DataError('SHAPE_MISMATCH', `confusion matrix must be ${K} x ${K} (one row and column per class)`);
   const names = classes.map(String);
@@ -25,7 +29,7 @@ export function confusionSpec(counts: readonly (readonly number[])[], classes: r
     diag += row[t]!;
     row.forEach((c, p) => {
       const rate = n > 0 ? c / n : 0;
-      cells.push({ true: names[t], predicted: names[p], count: c, rate, label: String(c), rateLabel: c > 0 ? `${(100 * rate).toFixed(rate >= 0.995 || rate === 0 ? 0 : 1)}%` : '' });
+      cells.push({ true: names[t], predicted: names[p], count: c, rate, label: String(Number(c.toPrecision(6))), rateLabel: c > 0 ? `${(100 * rate).toFixed(rate >= 0.995 || rate === 0 ? 0 : 1)}%` : '' });
     });
   });
   const cell = opts.cell ?? Math.max(28, Math.min(64, Math.floor(420 / K)));
@@ -66,6 +70,6 @@ export function confusionSpec(counts: readonly (readonly number[])[], classes: r
   } as TopLevelSpec;
 }
 
-export function confusionSvg(counts: readonly (readonly number[])[], classes: readonly (string | number)[], opts: ConfusionOptions = {}): Promise<string> {
-  return renderSvg(confusionSpec(counts, classes, opts));
+export async function confusionSvg(cm: ConfusionMatrix, opts: ConfusionOptions = {}): Promise<string> {
+  return renderSvg(confusionSpec(cm, opts));
 }

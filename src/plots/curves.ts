@@ -84,7 +84,7 @@ export function trainingCurvesSpec(history: HistoryInput, opts: CurvesOptions = 
   } as TopLevelSpec;
 }
 
-export function trainingCurvesSvg(history: HistoryInput, opts: CurvesOptions = {}): Promise<string> {
+export async function trainingCurvesSvg(history: HistoryInput, opts: CurvesOptions = {}): Promise<string> {
   return renderSvg(trainingCurvesSpec(history, opts));
 }
 

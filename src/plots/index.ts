@@ -4,7 +4,6 @@
  */
 export { renderSvg, toVega, type TopLevelSpec } from './render.js';
 export { CLASS_COLORS, classColor, hexToRgb, VEGA_CONFIG } from './theme.js';
-export { confusionCounts, reliabilityBins, type Reliability, type ReliabilityBin } from './stats.js';
 export { trainingCurvesSpec, trainingCurvesSvg, historyRows, type HistoryInput, type CurvesOptions } from './curves.js';
 export { decisionRegionsSpec, decisionRegionsSvg, regionGrid, dataBounds, type RegionsOptions, type RegionGrid } from './regions.js';
 export { confusionSpec, confusionSvg, type ConfusionOptions } from './confusion.js';

@@ -57,6 +57,6 @@ export function pathSpec(path: PathInput, opts: PathOptions = {}): TopLevelSpec 
   } as TopLevelSpec;
 }
 
-export function pathSvg(path: PathInput, opts: PathOptions = {}): Promise<string> {
+export async function pathSvg(path: PathInput, opts: PathOptions = {}): Promise<string> {
   return renderSvg(pathSpec(path, opts));
 }

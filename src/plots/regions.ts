@@ -138,7 +138,7 @@ export function decisionRegionsSpec(model: SoftmaxRegression, X: MatrixLike, y: 
   } as TopLevelSpec;
 }
 
-export function decisionRegionsSvg(model: SoftmaxRegression, X: MatrixLike, y: ArrayLike<Label>, opts: RegionsOptions = {}): Promise<string> {
+export async function decisionRegionsSvg(model: SoftmaxRegression, X: MatrixLike, y: ArrayLike<Label>, opts: RegionsOptions = {}): Promise<string> {
   return renderSvg(decisionRegionsSpec(model, X, y, opts));
 }
 

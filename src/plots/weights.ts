@@ -61,6 +61,6 @@ export function weightsSpec(coef: readonly (readonly number[])[], classes: reado
   } as TopLevelSpec;
 }
 
-export function weightsSvg(coef: readonly (readonly number[])[], classes: readonly (string | number)[], opts: WeightsOptions = {}): Promise<string> {
+export async function weightsSvg(coef: readonly (readonly number[])[], classes: readonly (string | number)[], opts: WeightsOptions = {}): Promise<string> {
   return renderSvg(weightsSpec(coef, classes, opts));
 }
