@@ -1,0 +1,141 @@
+/** `softmax train`: fit a model on a file or a built-in data set, report the fit and its metrics, save it. */
+import type { Command } from 'commander';
+import type { Dataset } from '../../src/data/dataset.js';
+import { stratifiedSplit, subsetDataset } from '../../src/data/split.js';
+import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
+import { saveModel } from '../../node/model-file.js';
+import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
+import { builtin, readData } from '../data.js';
+import { metricsLine, metricsOf, score, type SetMetrics } from '../evaluate.js';
+import { fitSummaryRows, labelList, table } from '../format.js';
+import { addDataFlags, addModelFlags, modelOptionsFrom, parseInteger, parseNumber, type DataFlags, type ModelFlags } from '../options.js';
+import { fitProgress } from '../progress.js';
+
+interface TrainFlags extends GlobalFlags, DataFlags, ModelFlags {
+  dataset?: string;
+  test?: string;
+  testSize?: number;
+  output?: string;
+  progress?: boolean;
+  verbose?: boolean;
+}
+
+export const DEFAULT_SEED = 0;
+
+async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags): Promise<void> {
+  if (data && f.dataset) throw new UsageError('give a DATA file or --dataset NAME, not both');
+  if (!data && !f.dataset) throw new UsageError('missing training data: give a DATA file (or - for stdin) or --dataset NAME');
+  if (f.test && f.testSize !== undefined) throw new UsageError('give --test FILE or --test-size F, not both');
+  if (f.dataset && (f.test || f.testSize !== undefined)) throw new UsageError(`--dataset ${f.dataset} comes with a fixed train/test split: --test and --test-size do not apply`);
+  const seed = f.seed ?? DEFAULT_SEED;
+  const options = modelOptionsFrom(f);
+  // Validate options before reading anything: a typo in --solver should not wait for a big file to parse.
+  const model = new SoftmaxRegression(options);
+
+  let train: Dataset;
+  let test: Dataset | null = null;
+  let source: string;
+  let testSource: string | null = null;
+  if (f.dataset) {
+    const b = builtin(f.dataset);
+    train = b.train;
+    test = b.test;
+    source = `built-in data set '${f.dataset}' (fixed split)`;
+    testSource = `'${f.dataset}' test split`;
+  } else {
+    const all = await readData(data!, f, ctx.io);
+    source = data === '-' ? 'stdin' : data!;
+    if (all.y.length === 0) throw new UsageError(`${source} has no label column to train on`);
+    if (f.testSize !== undefined) {
+      const sp = stratifiedSplit(all.y, f.testSize, seed);
+      train = subsetDataset(all, sp.train);
+      test = subsetDataset(all, sp.test);
+      testSource = `held-out ${sp.test.length} rows (--test-size ${f.testSize}, --seed ${seed})`;
+    } else train = all;
+    if (f.test) {
+      // Same columns, same order as training, whatever order the test file has them in.
+      test = await readData(f.test, f, ctx.io, train.featureNames ? { features: train.featureNames } : {});
+      testSource = f.test;
+    }
+  }
+
+  const progress = fitProgress(ctx.io, model.options.maxIter, f.progress !== false && !f.json);
+  const verbose = f.verbose
+    ? (info: { iteration: number; value: number; gradientNorm: number }) =>
+        void ctx.io.stderr.write(`iter ${info.iteration}  objective ${info.value.toPrecision(12)}  max|g| ${info.gradientNorm.toExponential(3)}\n`)
+    : null;
+  try {
+    model.fit(train.X, train.y, {
+      featureNames: train.featureNames ?? undefined,
+      onIteration: progress || verbose ? (info, w) => (verbose?.(info), progress?.onIteration(info, w)) : undefined,
+    });
+  } finally {
+    progress?.stop();
+  }
+  const fr = model.fitResult!;
+  const trainMetrics = metricsOf(model, score(model, train));
+  let testMetrics: SetMetrics | null = null;
+  if (test) {
+    if (test.y.length === 0) throw new UsageError(`test data ${testSource} has no label column`);
+    testMetrics = metricsOf(model, score(model, test));
+  }
+  if (f.output) saveModel(model, f.output);
+
+  const result = {
+    data: source,
+    test: testSource,
+    classes: model.classes,
+    nFeatures: model.nFeatures,
+    options: model.options,
+    fit: {
+      solver: fr.solver,
+      converged: fr.converged,
+      stopReason: fr.stopReason,
+      message: fr.message,
+      iterations: fr.iterations,
+      objective: fr.value,
+      gradientNorm: fr.gradientNorm,
+      functionEvaluations: fr.functionEvaluations,
+      gradientEvaluations: fr.gradientEvaluations,
+      elapsedMs: fr.elapsedMs,
+      advice: fr.advice,
+    },
+    train: trainMetrics,
+    testMetrics,
+    model: f.output ?? null,
+  };
+  emit(ctx, f, result, () => {
+    const o = model.options;
+    const rows: Array<[string, string]> = [
+      ['data', `${source}: ${train.y.length} rows, ${model.nFeatures} features, ${model.classes!.length} classes (${labelList(model.classes!)})`],
+      ['model', `penalty ${o.penalty}, C ${o.C}, scale ${o.scale}, tol ${o.tol}, maxIter ${o.maxIter}${o.fitIntercept ? '' : ', no intercept'}${o.classWeight ? `, classWeight ${JSON.stringify(o.classWeight)}` : ''}`],
+      ...fitSummaryRows(fr),
+      ['train', metricsLine(trainMetrics)],
+    ];
+    if (testMetrics) rows.push(['test', `${metricsLine(testMetrics)}  [${testSource}]`]);
+    if (f.output) rows.push(['saved', f.output]);
+    return table(rows);
+  });
+}
+
+const command: CommandModule = {
+  register(program: Command, ctx: CommandContext) {
+    const cmd = program
+      .command('train')
+      .description('fit a model on DATA (or a built-in data set); print the fit summary and metrics; -o saves the model')
+      .argument('[DATA]', "training data file (CSV with header, .csv.gz, LibSVM, IDX, CIFAR-10 .bin), or '-' for CSV on stdin")
+      .option('--dataset <name>', 'train on a built-in data set (iris, wine, breast_cancer, digits, mnist) with its fixed train/test split')
+      .option('--test <file>', 'test data file (same columns as DATA): report test metrics')
+      .option('--test-size <f>', 'hold out this fraction of DATA (stratified) as a test set (or a whole number of rows)', parseNumber)
+      .option('--seed <n>', `seed for --test-size (and for stochastic solvers) (default ${DEFAULT_SEED})`, parseInteger)
+      .option('-o, --output <file>', 'save the fitted model to this JSON file (written atomically)')
+      .option('--no-progress', 'never show a progress bar')
+      .option('--verbose', 'print one line per iteration on stderr');
+    addModelFlags(cmd);
+    addDataFlags(cmd);
+    addGlobalFlags(cmd);
+    cmd.addHelpText('after', '\nExamples:\n  softmax train --dataset iris\n  softmax train data.csv --label species --test-size 0.2 --C 0.5 -o model.json');
+    cmd.action((data: string | undefined, flags: TrainFlags) => run(ctx, data, flags));
+  },
+};
+export default command;

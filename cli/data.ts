@@ -1,0 +1,69 @@
+/**
+ * Getting data for a command: a file, '-' (stdin), or a built-in data set. Reading is the data layer's job
+ * (node/io.ts, node/datasets.ts); this maps the flags onto it and checks the combination makes sense.
+ */
+import type { Dataset } from '../src/data/dataset.js';
+import type { Label } from '../src/model/input.js';
+import { readDataset, readDatasetFromText } from '../node/io.js';
+import { loadBuiltinDataset } from '../node/datasets.js';
+import { UsageError, type CliIO } from './context.js';
+import type { DataFlags } from './options.js';
+
+export interface ReadOptions {
+  /** Label column: undefined = the reader's default (last column), null = the data has no labels. */
+  label?: string | null;
+  /** Feature columns to select (e.g. the model's feature names). */
+  features?: string[];
+}
+
+async function readStdin(io: CliIO): Promise<string> {
+  if (!io.stdin) throw new UsageError("'-' reads data from stdin, but no stdin is available");
+  const chunks: string[] = [];
+  const decoder = new TextDecoder();
+  for await (const c of io.stdin) chunks.push(typeof c === 'string' ? c : decoder.decode(c, { stream: true }));
+  chunks.push(decoder.decode());
+  return chunks.join('');
+}
+
+/** Read DATA ('-' = stdin) with the data flags; `over` wins over the flags (commands set label/features). */
+export async function readData(path: string, flags: DataFlags, io: CliIO, over: ReadOptions = {}): Promise<Dataset> {
+  const label = 'label' in over ? over.label : flags.label;
+  const opts = {
+    format: flags.dataFormat as never,
+    label: label as string | null | undefined,
+    features: over.features ?? flags.features,
+    missing: flags.missing as 'error' | 'mean' | undefined,
+    labelsPath: flags.labels,
+    nFeatures: flags.nFeatures,
+  };
+  if (path === '-') {
+    const text = await readStdin(io);
+    return readDatasetFromText(text, opts);
+  }
+  return readDataset(path, opts);
+}
+
+export interface BuiltinSplit {
+  train: Dataset;
+  test: Dataset;
+  description: string;
+}
+
+export function builtin(name: string): BuiltinSplit {
+  return loadBuiltinDataset(name);
+}
+
+/**
+ * Labels read from a second file may come back typed differently from the model's classes (a column of
+ * "1","2" parsed as numbers in one file and kept as strings in another): map each label to the class with
+ * the same text, leaving unknown labels as they are (they then count as errors in the metrics).
+ */
+export function alignLabels(y: Label[], classes: readonly Label[]): Label[] {
+  const byText = new Map<string, Label>();
+  for (const c of classes) byText.set(String(c), c);
+  return y.map((v) => byText.get(String(v)) ?? v);
+}
+
+export function describe(ds: Dataset, fallback: string): string {
+  return ds.source ?? fallback;
+}

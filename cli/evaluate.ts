@@ -1,0 +1,51 @@
+/** Metrics of a fitted model on a labelled data set, as the commands print and return them. */
+import type { Dataset } from '../src/data/dataset.js';
+import type { Label } from '../src/model/input.js';
+import type { SoftmaxRegression } from '../src/model/softmax-regression.js';
+import { accuracy, logLoss, precisionRecallF1 } from '../src/metrics/index.js';
+import { alignLabels } from './data.js';
+import { num } from './format.js';
+
+export interface SetMetrics {
+  rows: number;
+  accuracy: number;
+  /** null when some true label is not one of the model's classes (no probability for it). */
+  logLoss: number | null;
+  macroF1: number;
+}
+
+export interface Scored {
+  yTrue: Label[];
+  yPred: Label[];
+  /** n x K log-probabilities, columns in model.classes order. */
+  logProba: number[][];
+  /** Whether every true label is one of the model's classes. */
+  allKnown: boolean;
+}
+
+export function score(model: SoftmaxRegression, ds: Dataset): Scored {
+  const classes = model.classes!;
+  const yTrue = alignLabels(ds.y, classes);
+  const logProba = model.predictLogProba(ds.X);
+  const K = classes.length;
+  const yPred = logProba.map((r) => {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (r[k]! > r[best]!) best = k;
+    return classes[best]!;
+  });
+  const known = new Set<Label>(classes);
+  return { yTrue, yPred, logProba, allKnown: yTrue.every((v) => known.has(v)) };
+}
+
+export function metricsOf(model: SoftmaxRegression, s: Scored): SetMetrics {
+  return {
+    rows: s.yTrue.length,
+    accuracy: accuracy(s.yTrue, s.yPred),
+    logLoss: s.allKnown ? logLoss(s.yTrue, s.logProba, model.classes!, { log: true }) : null,
+    macroF1: precisionRecallF1(s.yTrue, s.yPred).macro.f1,
+  };
+}
+
+export function metricsLine(m: SetMetrics): string {
+  return `accuracy ${num(m.accuracy)}  log loss ${m.logLoss === null ? 'n/a (labels the model has not seen)' : num(m.logLoss)}  macro F1 ${num(m.macroF1)}  (${m.rows} rows)`;
+}

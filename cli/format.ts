@@ -1,0 +1,38 @@
+/** Text rendering helpers shared by the commands. */
+import type { FitResult } from '../src/model/softmax-regression.js';
+
+/** A number for humans: 4 significant digits for metrics, more for objectives. */
+export function num(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a';
+  if (!Number.isFinite(v)) return String(v);
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return v.toExponential(digits - 1);
+  return Number(v.toPrecision(digits)).toString();
+}
+
+export function ms(v: number): string {
+  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
+}
+
+/** Two-column "key  value" lines with aligned values. */
+export function table(rows: Array<[string, string]>): string {
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
+}
+
+/** The fit summary lines (solver, how it stopped, objective, time, advice). */
+export function fitSummaryRows(fr: Pick<FitResult, 'solver' | 'converged' | 'stopReason' | 'message' | 'iterations' | 'value' | 'gradientNorm' | 'elapsedMs' | 'functionEvaluations' | 'gradientEvaluations' | 'advice'>): Array<[string, string]> {
+  const rows: Array<[string, string]> = [
+    ['solver', fr.solver],
+    ['stopped', `${fr.converged ? 'converged' : 'NOT converged'} (${fr.stopReason}) after ${fr.iterations} iterations, ${fr.gradientEvaluations} gradient evaluations`],
+    ['message', fr.message],
+    ['objective', `${fr.value.toPrecision(10)}  (max|gradient| ${fr.gradientNorm.toExponential(2)})`],
+    ['fit time', ms(fr.elapsedMs)],
+  ];
+  for (const a of fr.advice ?? []) rows.push(['advice', a]);
+  return rows;
+}
+
+export function labelList(labels: readonly unknown[], max = 12): string {
+  const s = labels.slice(0, max).map(String).join(', ');
+  return labels.length > max ? `${s}, … (${labels.length} in all)` : s;
+}

@@ -1,0 +1,175 @@
+/**
+ * Command-line flags shared by commands: value parsers (bad values are usage errors, exit 2), the model
+ * option flags and their mapping onto the library's options, and the data-reading flags.
+ *
+ * Model options pass through to the library, which validates them (OptionError names the option). Flags
+ * for options this build of the library does not have are refused with a clear message, so the CLI never
+ * drifts from the library: the option table (OPTION_CHECKS) is read at run time.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { OPTION_CHECKS } from '../src/model/options.js';
+import { SOLVERS } from '../src/solvers/registry.js';
+import { UsageError } from './context.js';
+
+export function parseNumber(value: string): number {
+  const v = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(v)) throw new InvalidArgumentError(`'${value}' is not a finite number.`);
+  return v;
+}
+
+export function parsePositiveNumber(value: string): number {
+  const v = parseNumber(value);
+  if (!(v > 0)) throw new InvalidArgumentError(`'${value}' must be > 0.`);
+  return v;
+}
+
+export function parseInteger(value: string): number {
+  const v = parseNumber(value);
+  if (!Number.isInteger(v)) throw new InvalidArgumentError(`'${value}' is not an integer.`);
+  return v;
+}
+
+export function parsePositiveInteger(value: string): number {
+  const v = parseInteger(value);
+  if (v < 1) throw new InvalidArgumentError(`'${value}' must be an integer >= 1.`);
+  return v;
+}
+
+/** "0.01,0.1,1" -> [0.01, 0.1, 1] (each > 0). */
+export function parseNumberList(value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((s) => s === '')) throw new InvalidArgumentError(`'${value}' is not a comma-separated list of numbers.`);
+  return parts.map(parsePositiveNumber);
+}
+
+/** "a,b,c" -> ['a','b','c']. */
+export function parseNameList(value: string): string[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((s) => s === '')) throw new InvalidArgumentError(`'${value}' has an empty name.`);
+  return parts;
+}
+
+/** Repeatable `--option key=value`. */
+function collectKeyValue(value: string, previous: Array<[string, string]> = []): Array<[string, string]> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`'${value}' is not key=value.`);
+  return [...previous, [value.slice(0, eq).trim(), value.slice(eq + 1).trim()]];
+}
+
+export interface ModelFlags {
+  solver?: string;
+  penalty?: string;
+  C?: number;
+  l1Ratio?: number;
+  tol?: number;
+  maxIter?: number;
+  intercept?: boolean;
+  classWeight?: string;
+  scale?: string;
+  multiClass?: string;
+  seed?: number;
+  option?: Array<[string, string]>;
+}
+
+/** Default scaling on the command line: standardize, since raw features of very different scales slow every solver. */
+export const CLI_DEFAULT_SCALE = 'standard';
+
+/**
+ * Add the model flags. `withC` false for commands that take their own --C (cv takes a list).
+ */
+export function addModelFlags(cmd: Command, { withC = true } = {}): Command {
+  const solvers = Object.keys(SOLVERS).join(', ');
+  cmd
+    .option('--solver <name>', `optimizer (${solvers})`)
+    .option('--penalty <name>', "regularization: 'l2' (default), 'none', or what the solver supports ('l1', 'elasticnet')");
+  if (withC) cmd.option('--C <number>', 'inverse regularization strength, penalty (1/(2C))||W||^2 (default 1)', parsePositiveNumber);
+  return cmd
+    .option('--l1-ratio <r>', 'elastic-net mixing in [0, 1] (penalty elasticnet)', parseNumber)
+    .option('--tol <number>', 'stop when max|gradient| of the mean objective <= tol (default 1e-4)', parsePositiveNumber)
+    .option('--max-iter <n>', 'iteration cap (default 1000)', parsePositiveInteger)
+    .option('--no-intercept', 'fit no intercept')
+    .option('--class-weight <spec>', "'balanced', or JSON mapping label -> weight, e.g. '{\"a\":2}'")
+    .option('--scale <kind>', `feature scaling stored in the model: standard | minmax | none (default ${CLI_DEFAULT_SCALE})`)
+    .option('--multi-class <kind>', "'multinomial' or 'ovr' (when the library supports it)")
+    .option('--option <key=value>', 'any other library option (repeatable; value parsed as JSON when it parses)', collectKeyValue);
+}
+
+const FLAG_FOR: Record<string, string> = {
+  l1Ratio: '--l1-ratio',
+  multiClass: '--multi-class',
+  randomState: '--seed',
+};
+
+function requireOption(name: string, flag: string): void {
+  if (!Object.prototype.hasOwnProperty.call(OPTION_CHECKS, name)) {
+    throw new UsageError(`${flag}: this version of the library has no option '${name}' (options: ${Object.keys(OPTION_CHECKS).join(', ')})`);
+  }
+}
+
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The library options the flags ask for (only those given; the library fills in its defaults). */
+export function modelOptionsFrom(flags: ModelFlags): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (flags.solver !== undefined) o.solver = flags.solver;
+  if (flags.penalty !== undefined) o.penalty = flags.penalty;
+  if (flags.C !== undefined) o.C = flags.C;
+  if (flags.tol !== undefined) o.tol = flags.tol;
+  if (flags.maxIter !== undefined) o.maxIter = flags.maxIter;
+  if (flags.intercept === false) o.fitIntercept = false;
+  o.scale = flags.scale ?? CLI_DEFAULT_SCALE;
+  if (flags.classWeight !== undefined) {
+    const cw = flags.classWeight.trim();
+    if (cw === 'balanced' || cw === 'none') o.classWeight = cw === 'none' ? null : 'balanced';
+    else {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(cw);
+      } catch {
+        throw new UsageError(`--class-weight: expected 'balanced' or a JSON object like '{"a":2,"b":1}', got '${cw}'`);
+      }
+      o.classWeight = parsed;
+    }
+  }
+  if (flags.l1Ratio !== undefined) {
+    requireOption('l1Ratio', FLAG_FOR.l1Ratio!);
+    o.l1Ratio = flags.l1Ratio;
+  }
+  if (flags.multiClass !== undefined) {
+    requireOption('multiClass', FLAG_FOR.multiClass!);
+    o.multiClass = flags.multiClass;
+  }
+  // --seed also seeds the CLI's own splits, so it is passed on only where the library has a use for it.
+  if (flags.seed !== undefined && Object.prototype.hasOwnProperty.call(OPTION_CHECKS, 'randomState')) o.randomState = flags.seed;
+  for (const [key, value] of flags.option ?? []) {
+    requireOption(key, `--option ${key}`);
+    o[key] = parseValue(value);
+  }
+  return o;
+}
+
+export interface DataFlags {
+  label?: string;
+  features?: string[];
+  missing?: string;
+  dataFormat?: string;
+  labels?: string;
+  nFeatures?: number;
+}
+
+/** Flags that say how to read a data file. */
+export function addDataFlags(cmd: Command, { label = true } = {}): Command {
+  if (label) cmd.option('--label <column>', 'label column name (CSV; default: the last column)');
+  return cmd
+    .option('--features <names>', 'comma-separated feature columns to use (CSV; default: all but the label)', parseNameList)
+    .option('--missing <policy>', "empty cells: 'error' (default) or 'mean' (impute the column mean)")
+    .option('--data-format <format>', 'csv | libsvm | idx | cifar (default: from the file extension)')
+    .option('--labels <file>', 'labels file for IDX images (…-labels-idx1-ubyte)')
+    .option('--n-features <n>', 'number of features for LibSVM data (default: the largest index seen)', parsePositiveInteger);
+}
