@@ -1,5 +1,6 @@
 import { DataError } from '../errors.js';
 import type { FloatArray, Matrix } from './matrix.js';
+import { addTransposeProductF32, addTransposeProductF64, asF64, scoresF32, scoresF64 } from '../kernels/dense-js.js';
 
 /** Row-major dense matrix on a Float64Array (or Float32Array): X[i,j] = data[i*cols + j]. */
 export class DenseMatrix implements Matrix {
@@ -55,33 +56,17 @@ export class DenseMatrix implements Matrix {
   }
 
   scores(W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array, start = 0, end = this.rows): void {
-    const X = this.data;
-    const d = this.cols;
-    for (let i = start; i < end; i++) {
-      const xo = i * d;
-      const zo = (i - start) * K;
-      for (let k = 0; k < K; k++) {
-        const wo = k * d;
-        let s = 0;
-        for (let j = 0; j < d; j++) s += X[xo + j]! * W[wo + j]!;
-        out[zo + k] = b ? s + b[k]! : s;
-      }
-    }
+    // One monomorphic kernel per element type (src/kernels/dense-js.ts).
+    const Wf = asF64(W);
+    const bf = b === null ? null : asF64(b);
+    if (this.data instanceof Float64Array) scoresF64(this.data, this.cols, Wf, K, bf, out, start, end);
+    else scoresF32(this.data, this.cols, Wf, K, bf, out, start, end);
   }
 
   addTransposeProduct(R: ArrayLike<number>, K: number, G: Float64Array, start = 0, end = this.rows): void {
-    const X = this.data;
-    const d = this.cols;
-    for (let i = start; i < end; i++) {
-      const xo = i * d;
-      const ro = (i - start) * K;
-      for (let k = 0; k < K; k++) {
-        const r = R[ro + k]!;
-        if (r === 0) continue;
-        const go = k * d;
-        for (let j = 0; j < d; j++) G[go + j] += r * X[xo + j]!;
-      }
-    }
+    const Rf = asF64(R);
+    if (this.data instanceof Float64Array) addTransposeProductF64(this.data, this.cols, Rf, K, G, start, end);
+    else addTransposeProductF32(this.data, this.cols, Rf, K, G, start, end);
   }
 
   rowScores(i: number, W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array): void {

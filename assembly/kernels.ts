@@ -1,0 +1,566 @@
+// WebAssembly SIMD kernels for softmax regression (AssemblyScript, compiled by scripts/build-wasm.mjs).
+//
+// Everything works on raw addresses in linear memory laid out by src/kernels/wasm.ts; nothing here
+// allocates. Shapes as in src/matrix/matrix.ts: X n x d row-major, W K x d row-major, scores K per row.
+//
+// Blocking (why it is fast): rows are taken 4 at a time and classes 2 at a time, so each 128-bit load of X
+// feeds 2 multiply-adds and each load of W feeds 4 (8 accumulators live in registers). The gradient
+// G += R^T X runs on the same 4 rows right after their scores, while they are still in L1, updating 2
+// rows of G per sweep with 4 rows of X (each G load/store carries 4 rows' contributions). One pass over X
+// thus gives loss, gradient and intercept gradient.
+//
+// f32: X and W in float32, f32x4 products; scores, softmax, loss and residuals in float64; the gradient is
+// accumulated in float32 for at most FLUSH_ROWS rows and then added into the float64 G, which bounds the
+// float32 rounding to a short sum.
+
+const ROWS: i32 = 4;
+const FLUSH_ROWS: i32 = 256;
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// ---------------------------------------------------------------- float64
+
+// Scores of ROWS rows at x (row stride d) into z[r*K + k] (no intercept).
+@inline
+function scores4F64(x: usize, d: i32, W: usize, K: i32, z: usize): void {
+  const rs = <usize>d << 3;
+  const x0 = x, x1 = x + rs, x2 = x + 2 * rs, x3 = x + 3 * rs;
+  const d2 = d & ~1;
+  let k = 0;
+  for (; k + 2 <= K; k += 2) {
+    const w0 = W + <usize>k * rs, w1 = w0 + rs;
+    let a00 = f64x2.splat(0), a01 = f64x2.splat(0), a10 = f64x2.splat(0), a11 = f64x2.splat(0);
+    let a20 = f64x2.splat(0), a21 = f64x2.splat(0), a30 = f64x2.splat(0), a31 = f64x2.splat(0);
+    for (let j = 0; j < d2; j += 2) {
+      const o = <usize>j << 3;
+      const v0 = v128.load(w0 + o), v1 = v128.load(w1 + o);
+      const y0 = v128.load(x0 + o);
+      a00 = f64x2.add(a00, f64x2.mul(y0, v0));
+      a01 = f64x2.add(a01, f64x2.mul(y0, v1));
+      const y1 = v128.load(x1 + o);
+      a10 = f64x2.add(a10, f64x2.mul(y1, v0));
+      a11 = f64x2.add(a11, f64x2.mul(y1, v1));
+      const y2 = v128.load(x2 + o);
+      a20 = f64x2.add(a20, f64x2.mul(y2, v0));
+      a21 = f64x2.add(a21, f64x2.mul(y2, v1));
+      const y3 = v128.load(x3 + o);
+      a30 = f64x2.add(a30, f64x2.mul(y3, v0));
+      a31 = f64x2.add(a31, f64x2.mul(y3, v1));
+    }
+    let s00 = f64x2.extract_lane(a00, 0) + f64x2.extract_lane(a00, 1);
+    let s01 = f64x2.extract_lane(a01, 0) + f64x2.extract_lane(a01, 1);
+    let s10 = f64x2.extract_lane(a10, 0) + f64x2.extract_lane(a10, 1);
+    let s11 = f64x2.extract_lane(a11, 0) + f64x2.extract_lane(a11, 1);
+    let s20 = f64x2.extract_lane(a20, 0) + f64x2.extract_lane(a20, 1);
+    let s21 = f64x2.extract_lane(a21, 0) + f64x2.extract_lane(a21, 1);
+    let s30 = f64x2.extract_lane(a30, 0) + f64x2.extract_lane(a30, 1);
+    let s31 = f64x2.extract_lane(a31, 0) + f64x2.extract_lane(a31, 1);
+    if (d2 < d) {
+      const o = <usize>d2 << 3;
+      const v0 = load<f64>(w0 + o), v1 = load<f64>(w1 + o);
+      const y0 = load<f64>(x0 + o), y1 = load<f64>(x1 + o), y2 = load<f64>(x2 + o), y3 = load<f64>(x3 + o);
+      s00 += y0 * v0; s01 += y0 * v1; s10 += y1 * v0; s11 += y1 * v1;
+      s20 += y2 * v0; s21 += y2 * v1; s30 += y3 * v0; s31 += y3 * v1;
+    }
+    const zk = z + (<usize>k << 3), zs = <usize>K << 3;
+    store<f64>(zk, s00); store<f64>(zk + 8, s01);
+    store<f64>(zk + zs, s10); store<f64>(zk + zs + 8, s11);
+    store<f64>(zk + 2 * zs, s20); store<f64>(zk + 2 * zs + 8, s21);
+    store<f64>(zk + 3 * zs, s30); store<f64>(zk + 3 * zs + 8, s31);
+  }
+  if (k < K) {
+    const w0 = W + <usize>k * rs;
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+    for (let j = 0; j < d2; j += 2) {
+      const o = <usize>j << 3;
+      const v0 = v128.load(w0 + o);
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(x0 + o), v0));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(x1 + o), v0));
+      a2 = f64x2.add(a2, f64x2.mul(v128.load(x2 + o), v0));
+      a3 = f64x2.add(a3, f64x2.mul(v128.load(x3 + o), v0));
+    }
+    let s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+    let s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+    let s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
+    let s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
+    if (d2 < d) {
+      const o = <usize>d2 << 3;
+      const v0 = load<f64>(w0 + o);
+      s0 += load<f64>(x0 + o) * v0; s1 += load<f64>(x1 + o) * v0;
+      s2 += load<f64>(x2 + o) * v0; s3 += load<f64>(x3 + o) * v0;
+    }
+    const zk = z + (<usize>k << 3), zs = <usize>K << 3;
+    store<f64>(zk, s0); store<f64>(zk + zs, s1); store<f64>(zk + 2 * zs, s2); store<f64>(zk + 3 * zs, s3);
+  }
+}
+
+@inline
+function scores1F64(x: usize, d: i32, W: usize, K: i32, z: usize): void {
+  const rs = <usize>d << 3;
+  const d2 = d & ~1;
+  for (let k = 0; k < K; k++) {
+    const w0 = W + <usize>k * rs;
+    let a = f64x2.splat(0);
+    for (let j = 0; j < d2; j += 2) {
+      const o = <usize>j << 3;
+      a = f64x2.add(a, f64x2.mul(v128.load(x + o), v128.load(w0 + o)));
+    }
+    let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+    if (d2 < d) s += load<f64>(x + (<usize>d2 << 3)) * load<f64>(w0 + (<usize>d2 << 3));
+    store<f64>(z + (<usize>k << 3), s);
+  }
+}
+
+// G[k, :] += sum_r R[r*K + k] * X[r, :] for ROWS rows at x.
+@inline
+function grad4F64(x: usize, d: i32, R: usize, K: i32, G: usize): void {
+  const rs = <usize>d << 3;
+  const x0 = x, x1 = x + rs, x2 = x + 2 * rs, x3 = x + 3 * rs;
+  const d2 = d & ~1;
+  const ks = <usize>K << 3;
+  let k = 0;
+  for (; k + 2 <= K; k += 2) {
+    const rk = R + (<usize>k << 3);
+    const q00 = load<f64>(rk), q01 = load<f64>(rk + 8);
+    const q10 = load<f64>(rk + ks), q11 = load<f64>(rk + ks + 8);
+    const q20 = load<f64>(rk + 2 * ks), q21 = load<f64>(rk + 2 * ks + 8);
+    const q30 = load<f64>(rk + 3 * ks), q31 = load<f64>(rk + 3 * ks + 8);
+    const g0 = G + <usize>k * rs, g1 = g0 + rs;
+    const r00 = f64x2.splat(q00), r01 = f64x2.splat(q01), r10 = f64x2.splat(q10), r11 = f64x2.splat(q11);
+    const r20 = f64x2.splat(q20), r21 = f64x2.splat(q21), r30 = f64x2.splat(q30), r31 = f64x2.splat(q31);
+    for (let j = 0; j < d2; j += 2) {
+      const o = <usize>j << 3;
+      const y0 = v128.load(x0 + o), y1 = v128.load(x1 + o), y2 = v128.load(x2 + o), y3 = v128.load(x3 + o);
+      let u0 = v128.load(g0 + o);
+      let u1 = v128.load(g1 + o);
+      u0 = f64x2.add(u0, f64x2.add(f64x2.add(f64x2.mul(r00, y0), f64x2.mul(r10, y1)), f64x2.add(f64x2.mul(r20, y2), f64x2.mul(r30, y3))));
+      u1 = f64x2.add(u1, f64x2.add(f64x2.add(f64x2.mul(r01, y0), f64x2.mul(r11, y1)), f64x2.add(f64x2.mul(r21, y2), f64x2.mul(r31, y3))));
+      v128.store(g0 + o, u0);
+      v128.store(g1 + o, u1);
+    }
+    if (d2 < d) {
+      const o = <usize>d2 << 3;
+      const y0 = load<f64>(x0 + o), y1 = load<f64>(x1 + o), y2 = load<f64>(x2 + o), y3 = load<f64>(x3 + o);
+      store<f64>(g0 + o, load<f64>(g0 + o) + ((q00 * y0 + q10 * y1) + (q20 * y2 + q30 * y3)));
+      store<f64>(g1 + o, load<f64>(g1 + o) + ((q01 * y0 + q11 * y1) + (q21 * y2 + q31 * y3)));
+    }
+  }
+  if (k < K) {
+    const rk = R + (<usize>k << 3);
+    const q0 = load<f64>(rk), q1 = load<f64>(rk + ks), q2 = load<f64>(rk + 2 * ks), q3 = load<f64>(rk + 3 * ks);
+    const r0 = f64x2.splat(q0), r1 = f64x2.splat(q1), r2 = f64x2.splat(q2), r3 = f64x2.splat(q3);
+    const g0 = G + <usize>k * rs;
+    for (let j = 0; j < d2; j += 2) {
+      const o = <usize>j << 3;
+      const t = f64x2.add(
+        f64x2.add(f64x2.mul(r0, v128.load(x0 + o)), f64x2.mul(r1, v128.load(x1 + o))),
+        f64x2.add(f64x2.mul(r2, v128.load(x2 + o)), f64x2.mul(r3, v128.load(x3 + o))),
+      );
+      v128.store(g0 + o, f64x2.add(v128.load(g0 + o), t));
+    }
+    if (d2 < d) {
+      const o = <usize>d2 << 3;
+      store<f64>(g0 + o, load<f64>(g0 + o) + ((q0 * load<f64>(x0 + o) + q1 * load<f64>(x1 + o)) + (q2 * load<f64>(x2 + o) + q3 * load<f64>(x3 + o))));
+    }
+  }
+}
+
+@inline
+function grad1F64(x: usize, d: i32, R: usize, K: i32, G: usize): void {
+  const rs = <usize>d << 3;
+  const d2 = d & ~1;
+  for (let k = 0; k < K; k++) {
+    const q = load<f64>(R + (<usize>k << 3));
+    if (q == 0) continue;
+    const r = f64x2.splat(q);
+    const g0 = G + <usize>k * rs;
+    for (let j = 0; j < d2; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(g0 + o, f64x2.add(v128.load(g0 + o), f64x2.mul(r, v128.load(x + o))));
+    }
+    if (d2 < d) {
+      const o = <usize>d2 << 3;
+      store<f64>(g0 + o, load<f64>(g0 + o) + q * load<f64>(x + o));
+    }
+  }
+}
+
+// ------------------------------------------------------------ row pointwise (float64)
+
+// Row z[0..K) of scores (+ b): turn into the residual s (p - onehot(y)) and return s * loss. Adds the
+// residual into gb when hasB. Stable: exponentials of z - max only; loss = max - z_y + log(sum).
+@inline
+function rowResidual(z: usize, K: i32, b: usize, yi: i32, s: f64, gb: usize): f64 {
+  let m = -Infinity;
+  if (b != 0) for (let k = 0; k < K; k++) store<f64>(z + (<usize>k << 3), load<f64>(z + (<usize>k << 3)) + load<f64>(b + (<usize>k << 3)));
+  for (let k = 0; k < K; k++) {
+    const v = load<f64>(z + (<usize>k << 3));
+    if (v > m) m = v;
+  }
+  const zy = load<f64>(z + (<usize>yi << 3));
+  let sum = 0.0;
+  for (let k = 0; k < K; k++) {
+    const e = Math.exp(load<f64>(z + (<usize>k << 3)) - m);
+    store<f64>(z + (<usize>k << 3), e);
+    sum += e;
+  }
+  const inv = s / sum;
+  for (let k = 0; k < K; k++) store<f64>(z + (<usize>k << 3), load<f64>(z + (<usize>k << 3)) * inv);
+  store<f64>(z + (<usize>yi << 3), load<f64>(z + (<usize>yi << 3)) - s);
+  if (gb != 0) for (let k = 0; k < K; k++) store<f64>(gb + (<usize>k << 3), load<f64>(gb + (<usize>k << 3)) + load<f64>(z + (<usize>k << 3)));
+  return s * (m - zy + Math.log(sum));
+}
+
+// HVP row: u = scores of the direction (+ vb), p = cached probabilities: u <- s p * (u - p.u).
+@inline
+function rowHvp(u: usize, p: usize, K: i32, vb: usize, s: f64, ob: usize): void {
+  if (vb != 0) for (let k = 0; k < K; k++) store<f64>(u + (<usize>k << 3), load<f64>(u + (<usize>k << 3)) + load<f64>(vb + (<usize>k << 3)));
+  let pu = 0.0;
+  for (let k = 0; k < K; k++) pu += load<f64>(p + (<usize>k << 3)) * load<f64>(u + (<usize>k << 3));
+  for (let k = 0; k < K; k++) {
+    const o = <usize>k << 3;
+    store<f64>(u + o, s * load<f64>(p + o) * (load<f64>(u + o) - pu));
+  }
+  if (ob != 0) for (let k = 0; k < K; k++) store<f64>(ob + (<usize>k << 3), load<f64>(ob + (<usize>k << 3)) + load<f64>(u + (<usize>k << 3)));
+}
+
+@inline
+function weightAt(sw: usize, i: i32): f64 {
+  return sw == 0 ? 1.0 : load<f64>(sw + (<usize>i << 3));
+}
+
+// Fused loss + gradient over rows [start, end): returns sum_i s_i loss_i, adds (S(P-Y))^T X into G and
+// the column sums of S(P-Y) into gb (when b != 0). z: scratch of ROWS*K doubles.
+export function lossGradF64(X: usize, d: i32, W: usize, b: usize, K: i32, y: usize, sw: usize, G: usize, gb: usize, z: usize, start: i32, end: i32): f64 {
+  let total = 0.0;
+  const rs = <usize>d << 3;
+  const zs = <usize>K << 3;
+  let i = start;
+  for (; i + ROWS <= end; i += ROWS) {
+    const x = X + <usize>i * rs;
+    scores4F64(x, d, W, K, z);
+    for (let r = 0; r < ROWS; r++) total += rowResidual(z + <usize>r * zs, K, b, load<i32>(y + (<usize>(i + r) << 2)), weightAt(sw, i + r), gb);
+    grad4F64(x, d, z, K, G);
+  }
+  for (; i < end; i++) {
+    const x = X + <usize>i * rs;
+    scores1F64(x, d, W, K, z);
+    total += rowResidual(z, K, b, load<i32>(y + (<usize>i << 2)), weightAt(sw, i), gb);
+    grad1F64(x, d, z, K, G);
+  }
+  return total;
+}
+
+// Loss only (line searches that need no gradient).
+export function lossF64(X: usize, d: i32, W: usize, b: usize, K: i32, y: usize, sw: usize, z: usize, start: i32, end: i32): f64 {
+  let total = 0.0;
+  const rs = <usize>d << 3;
+  const zs = <usize>K << 3;
+  let i = start;
+  for (; i + ROWS <= end; i += ROWS) {
+    scores4F64(X + <usize>i * rs, d, W, K, z);
+    for (let r = 0; r < ROWS; r++) total += rowResidual(z + <usize>r * zs, K, b, load<i32>(y + (<usize>(i + r) << 2)), weightAt(sw, i + r), 0);
+  }
+  for (; i < end; i++) {
+    scores1F64(X + <usize>i * rs, d, W, K, z);
+    total += rowResidual(z, K, b, load<i32>(y + (<usize>i << 2)), weightAt(sw, i), 0);
+  }
+  return total;
+}
+
+// Scores Z[i*K + k] (+ b) for rows [start, end), written from Z's start (row start at offset 0).
+export function scoresF64(X: usize, d: i32, W: usize, b: usize, K: i32, Z: usize, start: i32, end: i32): void {
+  const rs = <usize>d << 3;
+  const zs = <usize>K << 3;
+  let i = start;
+  for (; i + ROWS <= end; i += ROWS) scores4F64(X + <usize>i * rs, d, W, K, Z + <usize>(i - start) * zs);
+  for (; i < end; i++) scores1F64(X + <usize>i * rs, d, W, K, Z + <usize>(i - start) * zs);
+  if (b != 0) {
+    for (let r = 0; r < end - start; r++) {
+      const zr = Z + <usize>r * zs;
+      for (let k = 0; k < K; k++) store<f64>(zr + (<usize>k << 3), load<f64>(zr + (<usize>k << 3)) + load<f64>(b + (<usize>k << 3)));
+    }
+  }
+}
+
+// Hessian-vector product over rows [start, end): P holds the cached probabilities of all rows (n x K).
+export function hvpF64(X: usize, d: i32, V: usize, vb: usize, K: i32, P: usize, sw: usize, out: usize, ob: usize, z: usize, start: i32, end: i32): void {
+  const rs = <usize>d << 3;
+  const zs = <usize>K << 3;
+  let i = start;
+  for (; i + ROWS <= end; i += ROWS) {
+    const x = X + <usize>i * rs;
+    scores4F64(x, d, V, K, z);
+    for (let r = 0; r < ROWS; r++) rowHvp(z + <usize>r * zs, P + <usize>(i + r) * zs, K, vb, weightAt(sw, i + r), ob);
+    grad4F64(x, d, z, K, out);
+  }
+  for (; i < end; i++) {
+    const x = X + <usize>i * rs;
+    scores1F64(x, d, V, K, z);
+    rowHvp(z, P + <usize>i * zs, K, vb, weightAt(sw, i), ob);
+    grad1F64(x, d, z, K, out);
+  }
+}
+
+// ---------------------------------------------------------------- float32
+
+@inline
+function hsum4(a: v128): f64 {
+  return <f64>(f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1)) + <f64>(f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3));
+}
+
+@inline
+function scores4F32(x: usize, d: i32, W: usize, K: i32, z: usize): void {
+  const rs = <usize>d << 2;
+  const x0 = x, x1 = x + rs, x2 = x + 2 * rs, x3 = x + 3 * rs;
+  const d4 = d & ~3;
+  const zs = <usize>K << 3;
+  let k = 0;
+  for (; k + 2 <= K; k += 2) {
+    const w0 = W + <usize>k * rs, w1 = w0 + rs;
+    let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+    let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+    for (let j = 0; j < d4; j += 4) {
+      const o = <usize>j << 2;
+      const v0 = v128.load(w0 + o), v1 = v128.load(w1 + o);
+      const y0 = v128.load(x0 + o);
+      a00 = f32x4.add(a00, f32x4.mul(y0, v0));
+      a01 = f32x4.add(a01, f32x4.mul(y0, v1));
+      const y1 = v128.load(x1 + o);
+      a10 = f32x4.add(a10, f32x4.mul(y1, v0));
+      a11 = f32x4.add(a11, f32x4.mul(y1, v1));
+      const y2 = v128.load(x2 + o);
+      a20 = f32x4.add(a20, f32x4.mul(y2, v0));
+      a21 = f32x4.add(a21, f32x4.mul(y2, v1));
+      const y3 = v128.load(x3 + o);
+      a30 = f32x4.add(a30, f32x4.mul(y3, v0));
+      a31 = f32x4.add(a31, f32x4.mul(y3, v1));
+    }
+    let s00 = hsum4(a00), s01 = hsum4(a01), s10 = hsum4(a10), s11 = hsum4(a11);
+    let s20 = hsum4(a20), s21 = hsum4(a21), s30 = hsum4(a30), s31 = hsum4(a31);
+    for (let j = d4; j < d; j++) {
+      const o = <usize>j << 2;
+      const v0 = <f64>load<f32>(w0 + o), v1 = <f64>load<f32>(w1 + o);
+      const y0 = <f64>load<f32>(x0 + o), y1 = <f64>load<f32>(x1 + o), y2 = <f64>load<f32>(x2 + o), y3 = <f64>load<f32>(x3 + o);
+      s00 += y0 * v0; s01 += y0 * v1; s10 += y1 * v0; s11 += y1 * v1;
+      s20 += y2 * v0; s21 += y2 * v1; s30 += y3 * v0; s31 += y3 * v1;
+    }
+    const zk = z + (<usize>k << 3);
+    store<f64>(zk, s00); store<f64>(zk + 8, s01);
+    store<f64>(zk + zs, s10); store<f64>(zk + zs + 8, s11);
+    store<f64>(zk + 2 * zs, s20); store<f64>(zk + 2 * zs + 8, s21);
+    store<f64>(zk + 3 * zs, s30); store<f64>(zk + 3 * zs + 8, s31);
+  }
+  if (k < K) {
+    const w0 = W + <usize>k * rs;
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    for (let j = 0; j < d4; j += 4) {
+      const o = <usize>j << 2;
+      const v0 = v128.load(w0 + o);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(x0 + o), v0));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(x1 + o), v0));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(x2 + o), v0));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(x3 + o), v0));
+    }
+    let s0 = hsum4(a0), s1 = hsum4(a1), s2 = hsum4(a2), s3 = hsum4(a3);
+    for (let j = d4; j < d; j++) {
+      const o = <usize>j << 2;
+      const v0 = <f64>load<f32>(w0 + o);
+      s0 += <f64>load<f32>(x0 + o) * v0; s1 += <f64>load<f32>(x1 + o) * v0;
+      s2 += <f64>load<f32>(x2 + o) * v0; s3 += <f64>load<f32>(x3 + o) * v0;
+    }
+    const zk = z + (<usize>k << 3);
+    store<f64>(zk, s0); store<f64>(zk + zs, s1); store<f64>(zk + 2 * zs, s2); store<f64>(zk + 3 * zs, s3);
+  }
+}
+
+@inline
+function scores1F32(x: usize, d: i32, W: usize, K: i32, z: usize): void {
+  const rs = <usize>d << 2;
+  const d4 = d & ~3;
+  for (let k = 0; k < K; k++) {
+    const w0 = W + <usize>k * rs;
+    let a = f32x4.splat(0);
+    for (let j = 0; j < d4; j += 4) {
+      const o = <usize>j << 2;
+      a = f32x4.add(a, f32x4.mul(v128.load(x + o), v128.load(w0 + o)));
+    }
+    let s = hsum4(a);
+    for (let j = d4; j < d; j++) s += <f64>load<f32>(x + (<usize>j << 2)) * <f64>load<f32>(w0 + (<usize>j << 2));
+    store<f64>(z + (<usize>k << 3), s);
+  }
+}
+
+// G32[k, :] += sum_r R[r*K + k] * X[r, :] (R in float64, narrowed to float32 here).
+@inline
+function grad4F32(x: usize, d: i32, R: usize, K: i32, G: usize): void {
+  const rs = <usize>d << 2;
+  const x0 = x, x1 = x + rs, x2 = x + 2 * rs, x3 = x + 3 * rs;
+  const d4 = d & ~3;
+  const ks = <usize>K << 3;
+  let k = 0;
+  for (; k + 2 <= K; k += 2) {
+    const rk = R + (<usize>k << 3);
+    const q00 = <f32>load<f64>(rk), q01 = <f32>load<f64>(rk + 8);
+    const q10 = <f32>load<f64>(rk + ks), q11 = <f32>load<f64>(rk + ks + 8);
+    const q20 = <f32>load<f64>(rk + 2 * ks), q21 = <f32>load<f64>(rk + 2 * ks + 8);
+    const q30 = <f32>load<f64>(rk + 3 * ks), q31 = <f32>load<f64>(rk + 3 * ks + 8);
+    const g0 = G + <usize>k * rs, g1 = g0 + rs;
+    const r00 = f32x4.splat(q00), r01 = f32x4.splat(q01), r10 = f32x4.splat(q10), r11 = f32x4.splat(q11);
+    const r20 = f32x4.splat(q20), r21 = f32x4.splat(q21), r30 = f32x4.splat(q30), r31 = f32x4.splat(q31);
+    for (let j = 0; j < d4; j += 4) {
+      const o = <usize>j << 2;
+      const y0 = v128.load(x0 + o), y1 = v128.load(x1 + o), y2 = v128.load(x2 + o), y3 = v128.load(x3 + o);
+      let u0 = v128.load(g0 + o);
+      let u1 = v128.load(g1 + o);
+      u0 = f32x4.add(u0, f32x4.add(f32x4.add(f32x4.mul(r00, y0), f32x4.mul(r10, y1)), f32x4.add(f32x4.mul(r20, y2), f32x4.mul(r30, y3))));
+      u1 = f32x4.add(u1, f32x4.add(f32x4.add(f32x4.mul(r01, y0), f32x4.mul(r11, y1)), f32x4.add(f32x4.mul(r21, y2), f32x4.mul(r31, y3))));
+      v128.store(g0 + o, u0);
+      v128.store(g1 + o, u1);
+    }
+    for (let j = d4; j < d; j++) {
+      const o = <usize>j << 2;
+      const y0 = load<f32>(x0 + o), y1 = load<f32>(x1 + o), y2 = load<f32>(x2 + o), y3 = load<f32>(x3 + o);
+      store<f32>(g0 + o, load<f32>(g0 + o) + ((q00 * y0 + q10 * y1) + (q20 * y2 + q30 * y3)));
+      store<f32>(g1 + o, load<f32>(g1 + o) + ((q01 * y0 + q11 * y1) + (q21 * y2 + q31 * y3)));
+    }
+  }
+  if (k < K) {
+    const rk = R + (<usize>k << 3);
+    const q0 = <f32>load<f64>(rk), q1 = <f32>load<f64>(rk + ks), q2 = <f32>load<f64>(rk + 2 * ks), q3 = <f32>load<f64>(rk + 3 * ks);
+    const r0 = f32x4.splat(q0), r1 = f32x4.splat(q1), r2 = f32x4.splat(q2), r3 = f32x4.splat(q3);
+    const g0 = G + <usize>k * rs;
+    for (let j = 0; j < d4; j += 4) {
+      const o = <usize>j << 2;
+      const t = f32x4.add(
+        f32x4.add(f32x4.mul(r0, v128.load(x0 + o)), f32x4.mul(r1, v128.load(x1 + o))),
+        f32x4.add(f32x4.mul(r2, v128.load(x2 + o)), f32x4.mul(r3, v128.load(x3 + o))),
+      );
+      v128.store(g0 + o, f32x4.add(v128.load(g0 + o), t));
+    }
+    for (let j = d4; j < d; j++) {
+      const o = <usize>j << 2;
+      store<f32>(g0 + o, load<f32>(g0 + o) + ((q0 * load<f32>(x0 + o) + q1 * load<f32>(x1 + o)) + (q2 * load<f32>(x2 + o) + q3 * load<f32>(x3 + o))));
+    }
+  }
+}
+
+@inline
+function grad1F32(x: usize, d: i32, R: usize, K: i32, G: usize): void {
+  const rs = <usize>d << 2;
+  const d4 = d & ~3;
+  for (let k = 0; k < K; k++) {
+    const q = <f32>load<f64>(R + (<usize>k << 3));
+    if (q == 0) continue;
+    const r = f32x4.splat(q);
+    const g0 = G + <usize>k * rs;
+    for (let j = 0; j < d4; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(g0 + o, f32x4.add(v128.load(g0 + o), f32x4.mul(r, v128.load(x + o))));
+    }
+    for (let j = d4; j < d; j++) {
+      const o = <usize>j << 2;
+      store<f32>(g0 + o, load<f32>(g0 + o) + q * load<f32>(x + o));
+    }
+  }
+}
+
+// G (f64) += G32, then G32 = 0.
+function flush32(G: usize, G32: usize, count: i32): void {
+  for (let j = 0; j < count; j++) {
+    const o4 = <usize>j << 2;
+    store<f64>(G + (<usize>j << 3), load<f64>(G + (<usize>j << 3)) + <f64>load<f32>(G32 + o4));
+    store<f32>(G32 + o4, 0);
+  }
+}
+
+// Narrow W (f64, count values) into W32.
+export function narrowF32(W: usize, W32: usize, count: i32): void {
+  for (let j = 0; j < count; j++) store<f32>(W32 + (<usize>j << 2), <f32>load<f64>(W + (<usize>j << 3)));
+}
+
+// As lossGradF64 with X and W32 in float32; G (float64) receives the gradient through G32 (float32
+// scratch of K*d, zero on entry and on exit).
+export function lossGradF32(X: usize, d: i32, W32: usize, b: usize, K: i32, y: usize, sw: usize, G: usize, G32: usize, gb: usize, z: usize, start: i32, end: i32): f64 {
+  let total = 0.0;
+  const rs = <usize>d << 2;
+  const zs = <usize>K << 3;
+  let i = start;
+  let sinceFlush = 0;
+  for (; i + ROWS <= end; i += ROWS) {
+    const x = X + <usize>i * rs;
+    scores4F32(x, d, W32, K, z);
+    for (let r = 0; r < ROWS; r++) total += rowResidual(z + <usize>r * zs, K, b, load<i32>(y + (<usize>(i + r) << 2)), weightAt(sw, i + r), gb);
+    grad4F32(x, d, z, K, G32);
+    sinceFlush += ROWS;
+    if (sinceFlush >= FLUSH_ROWS) {
+      flush32(G, G32, K * d);
+      sinceFlush = 0;
+    }
+  }
+  for (; i < end; i++) {
+    const x = X + <usize>i * rs;
+    scores1F32(x, d, W32, K, z);
+    total += rowResidual(z, K, b, load<i32>(y + (<usize>i << 2)), weightAt(sw, i), gb);
+    grad1F32(x, d, z, K, G32);
+  }
+  flush32(G, G32, K * d);
+  return total;
+}
+
+export function lossF32(X: usize, d: i32, W32: usize, b: usize, K: i32, y: usize, sw: usize, z: usize, start: i32, end: i32): f64 {
+  let total = 0.0;
+  const rs = <usize>d << 2;
+  const zs = <usize>K << 3;
+  let i = start;
+  for (; i + ROWS <= end; i += ROWS) {
+    scores4F32(X + <usize>i * rs, d, W32, K, z);
+    for (let r = 0; r < ROWS; r++) total += rowResidual(z + <usize>r * zs, K, b, load<i32>(y + (<usize>(i + r) << 2)), weightAt(sw, i + r), 0);
+  }
+  for (; i < end; i++) {
+    scores1F32(X + <usize>i * rs, d, W32, K, z);
+    total += rowResidual(z, K, b, load<i32>(y + (<usize>i << 2)), weightAt(sw, i), 0);
+  }
+  return total;
+}
+
+export function scoresF32(X: usize, d: i32, W32: usize, b: usize, K: i32, Z: usize, start: i32, end: i32): void {
+  const rs = <usize>d << 2;
+  const zs = <usize>K << 3;
+  let i = start;
+  for (; i + ROWS <= end; i += ROWS) scores4F32(X + <usize>i * rs, d, W32, K, Z + <usize>(i - start) * zs);
+  for (; i < end; i++) scores1F32(X + <usize>i * rs, d, W32, K, Z + <usize>(i - start) * zs);
+  if (b != 0) {
+    for (let r = 0; r < end - start; r++) {
+      const zr = Z + <usize>r * zs;
+      for (let k = 0; k < K; k++) store<f64>(zr + (<usize>k << 3), load<f64>(zr + (<usize>k << 3)) + load<f64>(b + (<usize>k << 3)));
+    }
+  }
+}
+
+export function hvpF32(X: usize, d: i32, V32: usize, vb: usize, K: i32, P: usize, sw: usize, out: usize, G32: usize, ob: usize, z: usize, start: i32, end: i32): void {
+  const rs = <usize>d << 2;
+  const zs = <usize>K << 3;
+  let i = start;
+  let sinceFlush = 0;
+  for (; i + ROWS <= end; i += ROWS) {
+    const x = X + <usize>i * rs;
+    scores4F32(x, d, V32, K, z);
+    for (let r = 0; r < ROWS; r++) rowHvp(z + <usize>r * zs, P + <usize>(i + r) * zs, K, vb, weightAt(sw, i + r), ob);
+    grad4F32(x, d, z, K, G32);
+    sinceFlush += ROWS;
+    if (sinceFlush >= FLUSH_ROWS) {
+      flush32(out, G32, K * d);
+      sinceFlush = 0;
+    }
+  }
+  for (; i < end; i++) {
+    const x = X + <usize>i * rs;
+    scores1F32(x, d, V32, K, z);
+    rowHvp(z, P + <usize>i * zs, K, vb, weightAt(sw, i), ob);
+    grad1F32(x, d, z, K, G32);
+  }
+  flush32(out, G32, K * d);
+}

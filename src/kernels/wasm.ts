@@ -1,0 +1,177 @@
+/**
+ * Loading the WebAssembly SIMD kernels (assembly/kernels.ts, embedded as base64 by scripts/build-wasm.mjs),
+ * portably: no fetch, no file system, no node:* import, so the same code runs in Node and in browsers.
+ *
+ * Compilation is synchronous (the module is small) and happens once per variant. Where it cannot happen
+ * (no WebAssembly, no SIMD: `WebAssembly.validate` fails; a browser main thread refusing a synchronous
+ * compile) `wasmKernels()` returns null and callers use the plain TypeScript kernels, which compute the
+ * same thing (tests hold them to 1e-12 relative). `compileWasmKernelsAsync()` is for such browsers: await
+ * it once and later fits use WebAssembly.
+ */
+import { KERNELS_PLAIN_BASE64, KERNELS_SHARED_BASE64 } from './wasm-bytes.generated.js';
+
+/** The exports of assembly/kernels.ts (addresses are byte offsets into the imported memory). */
+export interface KernelExports {
+  heapBase(): number;
+  lossGradF64(X: number, d: number, W: number, b: number, K: number, y: number, sw: number, G: number, gb: number, z: number, start: number, end: number): number;
+  lossF64(X: number, d: number, W: number, b: number, K: number, y: number, sw: number, z: number, start: number, end: number): number;
+  scoresF64(X: number, d: number, W: number, b: number, K: number, Z: number, start: number, end: number): void;
+  hvpF64(X: number, d: number, V: number, vb: number, K: number, P: number, sw: number, out: number, ob: number, z: number, start: number, end: number): void;
+  narrowF32(W: number, W32: number, count: number): void;
+  lossGradF32(X: number, d: number, W32: number, b: number, K: number, y: number, sw: number, G: number, G32: number, gb: number, z: number, start: number, end: number): number;
+  lossF32(X: number, d: number, W32: number, b: number, K: number, y: number, sw: number, z: number, start: number, end: number): number;
+  scoresF32(X: number, d: number, W32: number, b: number, K: number, Z: number, start: number, end: number): void;
+  hvpF32(X: number, d: number, V32: number, vb: number, K: number, P: number, sw: number, out: number, G32: number, ob: number, z: number, start: number, end: number): void;
+}
+
+export type WasmVariant = 'plain' | 'shared';
+
+// Minimal typings of the WebAssembly JS API: the project compiles with lib ES2022 and no DOM, which
+// declare none; the global is looked up at run time.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+type WasmModuleT = object;
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModuleT;
+  Instance: new (mod: WasmModuleT, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (desc: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  compile(bytes: Uint8Array): Promise<WasmModuleT>;
+}
+export type { WasmMemory };
+const WA: WasmApi | undefined = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+const WASM_PAGE = 65536;
+/** wasm32's whole address space; a shared memory must declare its maximum up front (only grown pages are committed). */
+export const SHARED_MAX_PAGES = 65536;
+
+const modules: Record<WasmVariant, WasmModuleT | null | undefined> = { plain: undefined, shared: undefined };
+let disabled = false;
+
+function decodeBase64(s: string): Uint8Array {
+  if (typeof atob === 'function') {
+    const bin = atob(s);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const lut = new Int16Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) lut[alphabet.charCodeAt(i)] = i;
+  const clean = s.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let acc = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    acc = (acc << 6) | lut[clean.charCodeAt(i)]!;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+function bytesOf(variant: WasmVariant): Uint8Array {
+  return decodeBase64(variant === 'plain' ? KERNELS_PLAIN_BASE64 : KERNELS_SHARED_BASE64);
+}
+
+/** The compiled module, or null where WebAssembly SIMD (or, for 'shared', shared memory) is unavailable. */
+export function wasmModule(variant: WasmVariant = 'plain'): WasmModuleT | null {
+  if (disabled) return null;
+  const cached = modules[variant];
+  if (cached !== undefined) return cached;
+  let mod: WasmModuleT | null = null;
+  try {
+    if (WA) {
+      const bytes = bytesOf(variant);
+      if (variant === 'shared' && typeof SharedArrayBuffer === 'undefined') mod = null;
+      else if (WA.validate(bytes)) mod = new WA.Module(bytes);
+    }
+  } catch {
+    mod = null; // e.g. a browser main thread that allows only small synchronous compiles
+    modules[variant] = undefined;
+    return null;
+  }
+  modules[variant] = mod;
+  return mod;
+}
+
+/** Asynchronous compile, for hosts that refuse a synchronous one (browser main thread). */
+export async function compileWasmKernelsAsync(variant: WasmVariant = 'plain'): Promise<boolean> {
+  if (modules[variant]) return true;
+  try {
+    if (!WA) return false;
+    const bytes = bytesOf(variant);
+    if (!WA.validate(bytes)) return false;
+    modules[variant] = await WA.compile(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the WebAssembly SIMD kernels can be used here. */
+export function wasmAvailable(): boolean {
+  return wasmModule('plain') !== null;
+}
+
+/** Turn the WebAssembly kernels off (or back on) for this process: for tests and comparisons. */
+export function setWasmDisabled(off: boolean): void {
+  disabled = off;
+}
+
+/**
+ * One instance with its own memory, laid out once: `alloc` hands out 16-byte-aligned regions from a plan
+ * computed up front, so the memory never grows after the views are taken (a grow would detach them).
+ */
+export class WasmWorkspace {
+  readonly memory: WasmMemory;
+  readonly k: KernelExports;
+  private top: number;
+  private readonly limit: number;
+
+  /** `bytes`: total of all regions the caller will alloc (each rounded up to 16). */
+  constructor(bytes: number, variant: WasmVariant = 'plain', memory?: WasmMemory) {
+    const mod = wasmModule(variant);
+    if (!mod || !WA) throw new Error('WebAssembly SIMD kernels are not available here');
+    // Static data of the module sits below __heap_base; 64 KiB covers it with room to spare.
+    const reserve = WASM_PAGE;
+    const pages = Math.ceil((bytes + reserve) / WASM_PAGE) + 1;
+    this.memory = memory ?? (variant === 'shared' ? new WA.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true }) : new WA.Memory({ initial: pages }));
+    const inst = new WA.Instance(mod, { env: { memory: this.memory, abort: () => { throw new Error('wasm kernel abort'); } } });
+    this.k = inst.exports as unknown as KernelExports;
+    this.top = align16(Math.max(this.k.heapBase(), 1024));
+    this.limit = this.memory.buffer.byteLength;
+  }
+
+  alloc(bytes: number): number {
+    const p = this.top;
+    this.top = align16(p + Math.max(bytes, 16));
+    if (this.top > this.limit) throw new Error(`WasmWorkspace: plan exceeded (${this.top} > ${this.limit})`);
+    return p;
+  }
+
+  f64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, length);
+  }
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, length);
+  }
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, length);
+  }
+}
+
+export function align16(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}
+
+/** Bytes a region of `count` values of `size` bytes takes in a workspace plan. */
+export function planBytes(count: number, size: number): number {
+  return align16(Math.max(count * size, 16));
+}
