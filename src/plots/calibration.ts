@@ -29,7 +29,7 @@ export function calibrationSpec(table: readonly CalibrationBin[], opts: Calibrat
   const unit = { domain: [0, 1], nice: false };
   // One legend for the three layers: each layer sets its colour through a constant datum on a shared scale.
   const LEGEND = ['fraction correct (bin)', 'mean confidence (bin)', 'perfect calibration'];
-  const legend = (i: number) => ({ datum: LEGEND[i], type: 'nominal', title: null, scale: { domain: LEGEND, range: ['#4c78a8', '#e45756', '#555'] }, legend: { orient: 'top-left', fillColor: 'white', padding: 4, labelLimit: 400 } });
+  const legend = (i: number) => ({ datum: LEGEND[i], type: 'nominal', title: null, scale: { domain: LEGEND, range: ['#4c78a8', '#e45756', '#555'] }, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 400 } });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: opts.title ?? 'Reliability diagram', subtitle: opts.subtitle ?? `${Number(n.toPrecision(6))} rows in ${table.length} bins; expected calibration error ${(100 * ece).toFixed(2)}%` },

@@ -1,0 +1,191 @@
+/**
+ * `softmax report`: a self-contained HTML report (fit summary, metrics, the math, every plot that applies)
+ * for a saved model (--model) or for a model trained here on DATA / --dataset. Also home of the
+ * model-and-data resolution `softmax plot` shares.
+ */
+import type { Command } from 'commander';
+import type { Dataset } from '../../src/data/dataset.js';
+import { stratifiedSplit, subsetDataset } from '../../src/data/split.js';
+import { DataError } from '../../src/errors.js';
+import { DenseMatrix } from '../../src/matrix/dense.js';
+import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
+import { warmStartPath } from '../../src/report/report.js';
+import type { PathInput } from '../../src/plots/path.js';
+import { loadModel } from '../../node/model-file.js';
+import { writeReport } from '../../node/report.js';
+import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
+import { alignLabels, builtin, readData } from '../data.js';
+import { num, table } from '../format.js';
+import { addDataFlags, addModelFlags, modelOptionsFrom, parseInteger, parseNumber, parseNumberList, type DataFlags, type ModelFlags } from '../options.js';
+
+export interface SourceFlags extends GlobalFlags, DataFlags, ModelFlags {
+  model?: string;
+  dataset?: string;
+  test?: string;
+  testSize?: number;
+  seed?: number;
+}
+
+export interface Resolved {
+  model: SoftmaxRegression;
+  train: Dataset;
+  test: Dataset | null;
+  trainName: string;
+  testName: string | null;
+  description: string | null;
+  /** Whether the model was trained by this command (vs loaded). */
+  trained: boolean;
+}
+
+/** Keep only the named feature columns of a dense data set (built-in sets are dense). */
+export function selectFeatures(ds: Dataset, names: string[]): Dataset {
+  const have = ds.featureNames ?? [];
+  const idx = names.map((n) => {
+    const j = have.indexOf(n);
+    if (j < 0) throw new UsageError(`--features: no column '${n}' (columns: ${have.join(', ')})`);
+    return j;
+  });
+  const n = ds.X.rows;
+  const out = new DenseMatrix(n, idx.length);
+  for (let i = 0; i < n; i++) for (let c = 0; c < idx.length; c++) out.data[i * idx.length + c] = ds.X.get(i, idx[c]!);
+  return { ...ds, X: out, featureNames: [...names] };
+}
+
+/** Model and data from the flags: --model or a fit on the training data; DATA or --dataset. */
+export async function resolveModelAndData(ctx: CommandContext, data: string | undefined, f: SourceFlags, { needData = true } = {}): Promise<Resolved> {
+  if (data && f.dataset) throw new UsageError('give a DATA file or --dataset NAME, not both');
+  if (needData && !data && !f.dataset) throw new UsageError("missing data: give a DATA file ('-' for stdin) or --dataset NAME");
+  if (f.test && f.testSize !== undefined) throw new UsageError('give --test FILE or --test-size F, not both');
+  if (f.dataset && (f.test || f.testSize !== undefined)) throw new UsageError(`--dataset ${f.dataset} comes with a fixed train/test split: --test and --test-size do not apply`);
+  const loaded = f.model ? loadModel(f.model) : null;
+  // Validate model options before reading data, as train does.
+  const fresh = loaded ? null : new SoftmaxRegression(modelOptionsFrom(f));
+  let train: Dataset | null = null;
+  let test: Dataset | null = null;
+  let trainName = '';
+  let testName: string | null = null;
+  let description: string | null = null;
+  const features = f.features ?? loaded?.featureNames ?? undefined;
+  if (f.dataset) {
+    const b = builtin(f.dataset);
+    train = b.train;
+    test = b.test;
+    if (features) {
+      train = selectFeatures(train, features);
+      test = selectFeatures(test, features);
+    }
+    trainName = `${f.dataset} (train)`;
+    testName = `${f.dataset} (test)`;
+    description = b.description;
+  } else if (data) {
+    const all = await readData(data, f, ctx.io, features ? { features } : {});
+    if (all.y.length === 0) throw new UsageError(`${data} has no label column (see --label)`);
+    const name = data === '-' ? 'stdin' : data;
+    if (f.testSize !== undefined) {
+      const sp = stratifiedSplit(all.y, f.testSize, f.seed ?? 0);
+      train = subsetDataset(all, sp.train);
+      test = subsetDataset(all, sp.test);
+      trainName = `${name} (train split)`;
+      testName = `${name} (held-out ${sp.test.length} rows)`;
+    } else {
+      train = all;
+      trainName = name;
+    }
+    if (f.test) {
+      test = await readData(f.test, f, ctx.io, train.featureNames ? { features: train.featureNames } : {});
+      testName = f.test;
+    }
+  }
+  if (!train) throw new UsageError('missing data');
+  let model: SoftmaxRegression;
+  if (loaded) {
+    model = loaded;
+    if (train.X.cols !== model.nFeatures) throw new DataError('FEATURE_MISMATCH', `the data has ${train.X.cols} features but model ${f.model} has ${model.nFeatures}`);
+    train = { ...train, y: alignLabels(train.y, model.classes!) };
+    if (test) test = { ...test, y: alignLabels(test.y, model.classes!) };
+  } else {
+    model = fresh!.fit(train.X, train.y, { featureNames: train.featureNames ?? undefined });
+  }
+  return { model, train, test, trainName, testName, description, trained: !loaded };
+}
+
+/** Default C grid of the regularization path: 10^-3 .. 10^2, two points per decade. */
+export const DEFAULT_PATH_GRID = [0.001, 0.00316, 0.01, 0.0316, 0.1, 0.316, 1, 3.16, 10, 31.6, 100];
+/** Paths with more coefficients than this are skipped unless asked for: 11 fits of MNIST take minutes, and 7,840 lines are unreadable. */
+export const MAX_PATH_COEFFICIENTS = 1000;
+
+export function computePath(model: SoftmaxRegression, train: Dataset, grid: number[]): PathInput {
+  const { warmStart: _w, verbose: _v, ...opts } = model.options;
+  return warmStartPath((C) => new SoftmaxRegression({ ...opts, C, warmStart: true }), train.X, train.y, grid);
+}
+
+interface ReportFlags extends SourceFlags {
+  output: string;
+  title?: string;
+  path?: boolean | number[];
+  imageShape?: [number, number];
+}
+
+export function parseImageShape(v: string): [number, number] {
+  const m = /^(\d+)x(\d+)$/i.exec(v.trim());
+  if (!m || +m[1]! < 1 || +m[2]! < 1) throw new UsageError(`--image-shape: expected WIDTHxHEIGHT like 28x28, got '${v}'`);
+  return [+m[1]!, +m[2]!];
+}
+
+async function run(ctx: CommandContext, data: string | undefined, f: ReportFlags): Promise<void> {
+  const r = await resolveModelAndData(ctx, data, f);
+  const nCoef = r.model.nFeatures * r.model.nClasses;
+  let path: PathInput | null = null;
+  const wantPath = f.path !== false && (Array.isArray(f.path) || nCoef <= MAX_PATH_COEFFICIENTS);
+  if (wantPath) path = computePath(r.model, r.train, Array.isArray(f.path) ? f.path : DEFAULT_PATH_GRID);
+  const bytes = await writeReport(f.output, {
+    model: r.model,
+    train: { X: r.train.X, y: r.train.y, name: r.trainName },
+    test: r.test ? { X: r.test.X, y: r.test.y, name: r.testName! } : null,
+    description: r.description ?? undefined,
+    title: f.title ?? `Softmax regression on ${f.dataset ?? (data === '-' ? 'stdin' : data)}`,
+    imageShape: f.imageShape,
+    path,
+    generator: 'made by softmax report (softmax-regression)',
+  });
+  const acc = (ds: Dataset) => r.model.score(ds.X, ds.y);
+  const result = { output: f.output, bytes, model: f.model ?? null, trained: r.trained, trainAccuracy: acc(r.train), testAccuracy: r.test ? acc(r.test) : null, path: path ? path.C : null };
+  emit(ctx, f, result, () =>
+    table([
+      ['report', `${f.output} (${(bytes / 1024).toFixed(0)} kB, self-contained)`],
+      ['model', f.model ? `loaded from ${f.model}` : `trained here (${r.model.fitResult?.message ?? ''})`],
+      ['train', `accuracy ${num(result.trainAccuracy)} (${r.trainName})`],
+      ...(r.test ? ([['test', `accuracy ${num(result.testAccuracy)} (${r.testName})`]] as Array<[string, string]>) : []),
+      ['path', path ? `${path.C.length} values of C` : nCoef > MAX_PATH_COEFFICIENTS && f.path !== false ? `skipped (${nCoef} coefficients; ask with --path C1,C2,...)` : 'off'],
+    ]),
+  );
+}
+
+function parsePathFlag(v: string): number[] {
+  return parseNumberList(v);
+}
+
+const command: CommandModule = {
+  register(program: Command, ctx: CommandContext) {
+    const cmd = program
+      .command('report')
+      .description('write a self-contained HTML report (fit summary, metrics, math, plots) for a saved or freshly trained model')
+      .argument('[DATA]', "labelled data file, or '-' for CSV on stdin")
+      .requiredOption('-o, --output <file>', 'HTML file to write')
+      .option('-m, --model <file>', 'report on this saved model (default: train one on the training data with the model flags)')
+      .option('--dataset <name>', 'a built-in data set (iris, wine, breast_cancer, digits, mnist) with its fixed train/test split')
+      .option('--test <file>', 'held-out data file: metrics and plots on it')
+      .option('--test-size <f>', 'hold out this fraction of DATA (stratified) as the test set', parseNumber)
+      .option('--seed <n>', 'seed for --test-size (default 0)', parseInteger)
+      .option('--title <text>', 'report title')
+      .option('--image-shape <WxH>', 'features are WxH images: show weights as tiles (default: square when d is a square number)', parseImageShape)
+      .option('--path <Cs>', `regularization path over these C values (default ${DEFAULT_PATH_GRID.length} values 1e-3..1e2 when K x d <= ${MAX_PATH_COEFFICIENTS})`, parsePathFlag)
+      .option('--no-path', 'no regularization path');
+    addModelFlags(cmd);
+    addDataFlags(cmd);
+    addGlobalFlags(cmd);
+    cmd.addHelpText('after', '\nExamples:\n  softmax report --dataset digits -o report.html\n  softmax report --model model.json data.csv --test-size 0.2 -o report.html');
+    cmd.action((d: string | undefined, flags: ReportFlags) => run(ctx, d, flags));
+  },
+};
+export default command;
