@@ -29,6 +29,8 @@ export interface SoftmaxRegressionOptions {
   verbose: boolean;
   /** Feature scaling fitted in fit() and stored in the model (default 'none'). */
   scale: ScaleKind;
+  /** Element type X is held in during fit: 'float32' halves memory and doubles SIMD width (default 'float64'). */
+  dtype: 'float64' | 'float32';
 }
 
 export const DEFAULT_OPTIONS: SoftmaxRegressionOptions = {
@@ -42,6 +44,7 @@ export const DEFAULT_OPTIONS: SoftmaxRegressionOptions = {
   warmStart: false,
   verbose: false,
   scale: 'none',
+  dtype: 'float64',
 };
 
 type Check = (v: unknown, name: string) => void;
@@ -91,6 +94,7 @@ export const OPTION_CHECKS: Record<string, Check> = {
   warmStart: bool,
   verbose: bool,
   scale: oneOf(['none', 'standard', 'minmax']),
+  dtype: oneOf(['float64', 'float32']),
 };
 
 /** Checks that involve more than one option. */

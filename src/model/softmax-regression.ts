@@ -7,6 +7,8 @@ import { logSoftmaxInPlace, softmaxInPlace } from '../kernels/softmax.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { SoftmaxObjective } from '../objective/softmax-objective.js';
 import { applyScaler, fitScaler, type ScalerState } from '../preprocess/scaler.js';
+import { DenseMatrix } from '../matrix/dense.js';
+import { predictScores } from '../kernels/predict.js';
 import { SOLVERS } from '../solvers/registry.js';
 import type { IterationCallback, SolveResult } from '../solvers/solver.js';
 import { checkSampleWeight, encodeLabels, toMatrix, uniqueSortedLabels, type Label, type MatrixLike } from './input.js';
@@ -90,6 +92,8 @@ export class SoftmaxRegression {
 
     const scaler = o.scale === 'none' ? null : fitScaler(o.scale, M);
     if (scaler) M = applyScaler(scaler, M);
+    // dtype 'float32': the fit's kernels see float32 X (and keep float32 in their own copy).
+    if (o.dtype === 'float32' && M instanceof DenseMatrix && M.data instanceof Float64Array) M = new DenseMatrix(M.rows, M.cols, Float32Array.from(M.data));
 
     const l2 = o.penalty === 'l2' ? 1 / o.C : 0;
     const objective = new SoftmaxObjective(M, yIdx, K, { l2, fitIntercept: o.fitIntercept, sampleWeight: s });
@@ -206,7 +210,7 @@ export class SoftmaxRegression {
     const M = this.prepare(X, 'decisionFunction');
     const K = this.nClasses;
     const Z = new Float64Array(M.rows * K);
-    M.scores(this.W!, K, this.b!, Z);
+    predictScores(M, this.W!, K, this.b!, Z);
     return Z;
   }
 

@@ -1,0 +1,65 @@
+/**
+ * Scores for prediction, Z = X W^T + b, through the WebAssembly SIMD kernels when X is dense and large
+ * enough, else through the matrix's own (TypeScript) product. X is not copied whole: rows stream through a
+ * small workspace CHUNK_ROWS at a time (the copy of a chunk is cheap next to its K dot products per row),
+ * so prediction adds no memory in proportion to n.
+ */
+import { DenseMatrix } from '../matrix/dense.js';
+import type { Matrix } from '../matrix/matrix.js';
+import { planBytes, wasmAvailable, WasmWorkspace } from './wasm.js';
+import { asF64 } from './dense-js.js';
+
+/** Rows per chunk: X chunk (d doubles a row) plus scores stay within L2 for d up to a few thousand. */
+const CHUNK_ROWS = 256;
+/** Below this many multiply-adds the wasm set-up costs more than it saves. */
+const MIN_WORK = 1 << 16;
+
+interface Cached {
+  ws: WasmWorkspace;
+  d: number;
+  K: number;
+  f32: boolean;
+  pX: number;
+  pW: number;
+  pW32: number;
+  pb: number;
+  pZ: number;
+}
+let cached: Cached | null = null;
+
+function workspace(d: number, K: number, f32: boolean): Cached {
+  if (cached && cached.d === d && cached.K === K && cached.f32 === f32) return cached;
+  const es = f32 ? 4 : 8;
+  const bytes = planBytes(CHUNK_ROWS * d, es) + planBytes(K * d, 8) + planBytes(K * d, 4) + planBytes(K, 8) + planBytes(CHUNK_ROWS * K, 8);
+  const ws = new WasmWorkspace(bytes);
+  cached = { ws, d, K, f32, pX: ws.alloc(CHUNK_ROWS * d * es), pW: ws.alloc(K * d * 8), pW32: ws.alloc(K * d * 4), pb: ws.alloc(K * 8), pZ: ws.alloc(CHUNK_ROWS * K * 8) };
+  return cached;
+}
+
+/** out[i*K + k] = X_i . W_k + b_k for all rows of X. */
+export function predictScores(X: Matrix, W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array): void {
+  if (!(X instanceof DenseMatrix) || X.rows * X.cols * K < MIN_WORK || !wasmAvailable()) {
+    X.scores(W, K, b, out);
+    return;
+  }
+  const { rows: n, cols: d } = X;
+  const f32 = X.data instanceof Float32Array;
+  const base = workspace(d, K, f32);
+  const ws = base.ws;
+  ws.f64(base.pW, K * d).set(asF64(W));
+  if (b) ws.f64(base.pb, K).set(asF64(b));
+  if (f32) ws.k.narrowF32(base.pW, base.pW32, K * d);
+  const Zv = ws.f64(base.pZ, CHUNK_ROWS * K);
+  const X64 = f32 ? null : ws.f64(base.pX, CHUNK_ROWS * d);
+  const X32 = f32 ? ws.f32(base.pX, CHUNK_ROWS * d) : null;
+  for (let start = 0; start < n; start += CHUNK_ROWS) {
+    const m = Math.min(CHUNK_ROWS, n - start);
+    const src = X.data.subarray(start * d, (start + m) * d);
+    if (X64) X64.set(src);
+    else X32!.set(src);
+    if (f32) ws.k.scoresF32(base.pX, d, base.pW32, b ? base.pb : 0, K, base.pZ, 0, m);
+    else ws.k.scoresF64(base.pX, d, base.pW, b ? base.pb : 0, K, base.pZ, 0, m);
+    out.set(Zv.subarray(0, m * K), start * K);
+  }
+}
+
