@@ -3,6 +3,7 @@
  * (node/io.ts, node/datasets.ts); this maps the flags onto it and checks the combination makes sense.
  */
 import type { Dataset } from '../src/data/dataset.js';
+import { DataError, OptionError } from '../src/errors.js';
 import type { Label } from '../src/model/input.js';
 import { readDataset, readDatasetFromText } from '../node/io.js';
 import { loadBuiltinDataset } from '../node/datasets.js';
@@ -36,11 +37,20 @@ export async function readData(path: string, flags: DataFlags, io: CliIO, over: 
     labelsPath: flags.labels,
     nFeatures: flags.nFeatures,
   };
-  if (path === '-') {
-    const text = await readStdin(io);
-    return readDatasetFromText(text, opts);
+  try {
+    if (path === '-') {
+      const text = await readStdin(io);
+      return readDatasetFromText(text, opts);
+    }
+    return readDataset(path, opts);
+  } catch (e) {
+    // Columns picked by the command (the model's features), not by a flag: a missing one is a data problem
+    // (exit 1), not bad usage.
+    if (over.features && e instanceof OptionError && e.option === 'features') {
+      throw new DataError('FEATURE_MISMATCH', `the data lacks a feature the model was trained on: ${e.message.replace(/^option 'features': /, '')}`);
+    }
+    throw e;
   }
-  return readDataset(path, opts);
 }
 
 export interface BuiltinSplit {

@@ -91,7 +91,8 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       return EXIT_USAGE;
     }
     const err = e as Error;
-    const usage = e instanceof UsageError || e instanceof OptionError;
+    // An unknown built-in data set name is a bad argument, like an unknown option value.
+    const usage = e instanceof UsageError || e instanceof OptionError || (e instanceof SoftmaxError && e.code === 'UNKNOWN_DATASET');
     const msg = oneLine(err?.message ?? String(e));
     // Not one of ours (a bug or an unexpected system error): name it and say how to get details.
     const unexpected = !(e instanceof SoftmaxError) && !usage && !debug ? ` (unexpected ${err?.name ?? 'error'}; run with --debug for the stack trace)` : '';
