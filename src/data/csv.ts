@@ -275,6 +275,9 @@ function forEachRecord(text: string, delimiter: string, file: string | undefined
     records = csvParse(text, {
       bom: true,
       delimiter,
+      // Any of the three line endings, even mixed, as the fast path reads them (csv-parse would otherwise
+      // lock onto the first one it sees and keep a later bare LF inside a field).
+      record_delimiter: ['\r\n', '\n', '\r'],
       info: true,
       skip_empty_lines: true,
       relax_column_count: true,
