@@ -14,7 +14,10 @@ import type { Dataset } from './dataset.js';
 import { looksGzipped } from './gzip.js';
 
 export interface CsvOptions {
-  /** Label column: a header name or a 0-based index; default the last column; null = no label column. */
+  /**
+   * Label column: a header name or a 0-based index (a string of digits that names no column is read as an
+   * index, for command lines); default the last column; null = no label column.
+   */
   label?: string | number | null;
   /** Feature columns by header name, in this order (default: every column but the label). */
   features?: string[];
@@ -189,6 +192,8 @@ function resolveColumns(header: string[], opts: CsvOptions, file: string | undef
     labelCol = lab;
   } else if (typeof lab === 'string') {
     labelCol = header.indexOf(lab.trim());
+    // From a command line every value is a string: '2' means column index 2 unless a column is named '2'.
+    if (labelCol < 0 && /^\d+$/.test(lab.trim()) && Number(lab) < header.length) labelCol = Number(lab);
     if (labelCol < 0) throw new OptionError('label', `no column named '${lab}'${where}; columns are ${list()}`);
   } else {
     throw new OptionError('label', `must be a column name, a 0-based index or null, got ${typeof lab}`);
