@@ -62,7 +62,7 @@ test('label by name and by 0-based index; label: null keeps every column', () =>
   assert.deepEqual(rows(mid), [[1, 3], [0, 6]]);
   assert.deepEqual(mid.y, [2, 5]);
   assert.deepEqual(parseCsv(text, { label: '1' }).y, [2, 5]);
-  assert.deepEqual(parseCsv('a,1,b\n1,2,3\n', { label: '1' }).y, [2]);
+  assert.deepEqual(parseCsv('a,b,1\n1,2,3\n', { label: '1' }).y, [3]); // a column named '1' wins
   const none = parseCsv(text, { label: null });
   assert.deepEqual(rows(none), [[1, 2, 3], [0, 5, 6]]);
   assert.deepEqual(none.y, []);
