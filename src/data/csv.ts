@@ -105,7 +105,7 @@ export function parseCsv(text: string, opts: CsvOptions = {}): Dataset {
             continue;
           }
           throw new ParseError(
-            `missing value ${JSON.stringify(s)} in column '${header[c]}' (use missing: 'mean' / --impute mean to fill it with the column mean)`,
+            `missing value ${JSON.stringify(s)} in column '${header[c]}' (use missing: 'mean' / --missing mean to fill it with the column mean)`,
             { file, line, column: c + 1 },
           );
         }
