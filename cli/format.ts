@@ -36,3 +36,22 @@ export function labelList(labels: readonly unknown[], max = 12): string {
   const s = labels.slice(0, max).map(String).join(', ');
   return labels.length > max ? `${s}, … (${labels.length} in all)` : s;
 }
+
+/** Options shown on every summary, then any other option that differs from the library default. */
+const ALWAYS_SHOWN = ['penalty', 'C', 'scale', 'tol', 'maxIter'];
+const NEVER_SHOWN = new Set(['solver', 'verbose', 'warmStart']);
+
+export function optionSummary(options: object, defaults: object): string {
+  const o = options as Record<string, unknown>;
+  const d = defaults as Record<string, unknown>;
+  const parts = ALWAYS_SHOWN.filter((k) => k in o).map((k) => `${k} ${fmtValue(o[k])}`);
+  for (const [k, v] of Object.entries(o)) {
+    if (ALWAYS_SHOWN.includes(k) || NEVER_SHOWN.has(k) || v === undefined) continue;
+    if (JSON.stringify(v) !== JSON.stringify(d[k])) parts.push(`${k} ${fmtValue(v)}`);
+  }
+  return parts.join(', ');
+}
+
+function fmtValue(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}

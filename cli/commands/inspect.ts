@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { loadModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
-import { fitSummaryRows, labelList, num, table } from '../format.js';
+import { fitSummaryRows, labelList, num, optionSummary, table } from '../format.js';
+import { DEFAULT_OPTIONS } from '../../src/model/options.js';
 import { parsePositiveInteger } from '../options.js';
 
 interface InspectFlags extends GlobalFlags {
@@ -45,7 +46,7 @@ async function run(ctx: CommandContext, file: string, f: InspectFlags): Promise<
       ['model', `${file} (${String(json.format)} v${String(json.version)})`],
       ['classes', `${classes.length}: ${labelList(classes, 20)}`],
       ['features', `${model.nFeatures}${model.featureNames ? `: ${labelList(model.featureNames, 10)}` : ' (unnamed)'}`],
-      ['options', `solver ${o.solver}, penalty ${o.penalty}, C ${o.C}, tol ${o.tol}, maxIter ${o.maxIter}, fitIntercept ${o.fitIntercept}, scale ${o.scale}${o.classWeight ? `, classWeight ${JSON.stringify(o.classWeight)}` : ''}`],
+      ['options', `solver ${o.solver}, ${optionSummary(o, DEFAULT_OPTIONS)}`],
       ['nonzero coef', `${nonzero} of ${classes.length * model.nFeatures}`],
     ];
     if (model.fitResult) rows.push(...fitSummaryRows(model.fitResult));

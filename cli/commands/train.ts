@@ -7,7 +7,8 @@ import { saveModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, readData } from '../data.js';
 import { metricsLine, metricsOf, score, type SetMetrics } from '../evaluate.js';
-import { fitSummaryRows, labelList, table } from '../format.js';
+import { fitSummaryRows, labelList, optionSummary, table } from '../format.js';
+import { DEFAULT_OPTIONS } from '../../src/model/options.js';
 import { addDataFlags, addModelFlags, modelOptionsFrom, parseInteger, parseNumber, type DataFlags, type ModelFlags } from '../options.js';
 import { fitProgress } from '../progress.js';
 
@@ -108,7 +109,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
     const o = model.options;
     const rows: Array<[string, string]> = [
       ['data', `${source}: ${train.y.length} rows, ${model.nFeatures} features, ${model.classes!.length} classes (${labelList(model.classes!)})`],
-      ['model', `penalty ${o.penalty}, C ${o.C}, scale ${o.scale}, tol ${o.tol}, maxIter ${o.maxIter}${o.fitIntercept ? '' : ', no intercept'}${o.classWeight ? `, classWeight ${JSON.stringify(o.classWeight)}` : ''}`],
+      ['options', optionSummary(o, DEFAULT_OPTIONS)],
       ...fitSummaryRows(fr),
       ['train', metricsLine(trainMetrics)],
     ];
