@@ -11,8 +11,10 @@ import type { Dataset } from '../src/data/dataset.js';
 import { parseCsv } from '../src/data/csv.js';
 import { readBytes } from './io.js';
 
-export const BUILTIN_DATASETS = ['iris', 'wine', 'breast_cancer', 'digits', 'mnist'] as const;
-export type BuiltinDatasetName = (typeof BUILTIN_DATASETS)[number];
+const NAMES = ['iris', 'wine', 'breast_cancer', 'digits', 'mnist'] as const;
+export type BuiltinDatasetName = (typeof NAMES)[number];
+/** The built-in data set names (typed as plain strings so `BUILTIN_DATASETS.includes(userInput)` type-checks). */
+export const BUILTIN_DATASETS: readonly string[] = NAMES;
 
 export interface BuiltinDatasetInfo {
   /** File stem in data/: `${stem}_train.csv`, `${stem}_test.csv`, and `${stem}.csv` when `hasFull`. */
