@@ -72,6 +72,10 @@ test('features selects and orders columns', () => {
   const ds = parseCsv('a,b,c,label\n1,2,3,0\n4,5,6,1\n', { features: ['c', 'a'] });
   assert.deepEqual(ds.featureNames, ['c', 'a']);
   assert.deepEqual(rows(ds), [[3, 1], [6, 4]]);
+  // Data to predict, read with the model's feature names: no label column, so the last column is a feature.
+  const pred = parseCsv('a,b,c\n1,2,3\n', { features: ['a', 'b', 'c'] });
+  assert.deepEqual(rows(pred), [[1, 2, 3]]);
+  assert.deepEqual(pred.y, []);
 });
 
 test('bad label / features options are OptionErrors naming the option', () => {

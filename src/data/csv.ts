@@ -16,7 +16,8 @@ import { looksGzipped } from './gzip.js';
 export interface CsvOptions {
   /**
    * Label column: a header name or a 0-based index (a string of digits that names no column is read as an
-   * index, for command lines); default the last column; null = no label column.
+   * index, for command lines); default the last column (none when `features` names the last column);
+   * null = no label column.
    */
   label?: string | number | null;
   /** Feature columns by header name, in this order (default: every column but the label). */
@@ -184,7 +185,12 @@ function resolveColumns(header: string[], opts: CsvOptions, file: string | undef
   let labelCol: number;
   const lab = opts.label;
   if (lab === null) labelCol = -1;
-  else if (lab === undefined) labelCol = header.length - 1;
+  else if (lab === undefined) {
+    // Default: the last column, unless `features` asks for it by name (data to predict, read with the
+    // model's feature names, often have no label column).
+    const last = header[header.length - 1]!;
+    labelCol = opts.features?.some((f) => String(f).trim() === last) ? -1 : header.length - 1;
+  }
   else if (typeof lab === 'number') {
     if (!Number.isInteger(lab) || lab < 0 || lab >= header.length) {
       throw new OptionError('label', `column index ${lab} is out of range: the header${where} has ${header.length} columns (0-based)`);
