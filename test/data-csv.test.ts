@@ -83,7 +83,7 @@ test('bad label / features options are OptionErrors naming the option', () => {
   assert.throws(() => parseCsv(text, { label: 'zz' }), (e: unknown) => e instanceof OptionError && e.option === 'label' && /'a', 'b'/.test(e.message));
   assert.throws(() => parseCsv(text, { label: 2 }), (e: unknown) => e instanceof OptionError && e.option === 'label');
   assert.throws(() => parseCsv(text, { features: ['q'] }), (e: unknown) => e instanceof OptionError && e.option === 'features');
-  assert.throws(() => parseCsv(text, { features: ['b'] }), (e: unknown) => e instanceof OptionError && /label column/.test(e.message));
+  assert.throws(() => parseCsv(text, { label: 'b', features: ['b'] }), (e: unknown) => e instanceof OptionError && /label column/.test(e.message));
   assert.throws(() => parseCsv(text, { features: ['a', 'a'], label: null }), (e: unknown) => e instanceof OptionError);
 });
 
