@@ -15,6 +15,8 @@ export interface ReadOptions {
   label?: string | null;
   /** Feature columns to select (e.g. the model's feature names). */
   features?: string[];
+  /** Width for formats without a header (LibSVM): the model's number of features. */
+  nFeatures?: number;
 }
 
 async function readStdin(io: CliIO): Promise<string> {
@@ -35,7 +37,7 @@ export async function readData(path: string, flags: DataFlags, io: CliIO, over: 
     features: over.features ?? flags.features,
     missing: flags.missing as 'error' | 'mean' | undefined,
     labelsPath: flags.labels,
-    nFeatures: flags.nFeatures,
+    nFeatures: flags.nFeatures ?? over.nFeatures,
   };
   try {
     if (path === '-') {
@@ -76,4 +78,12 @@ export function alignLabels(y: Label[], classes: readonly Label[]): Label[] {
 
 export function describe(ds: Dataset, fallback: string): string {
   return ds.source ?? fallback;
+}
+
+/**
+ * How to read data for a fitted model: its feature names pick and order the CSV columns (an id or label
+ * column in the file is then ignored); without names (LibSVM), its width pads the rows.
+ */
+export function modelColumns(model: { featureNames: string[] | null; nFeatures: number }): ReadOptions {
+  return model.featureNames ? { features: model.featureNames } : { nFeatures: model.nFeatures };
 }

@@ -282,3 +282,26 @@ test('the real process: exit codes and one-line errors', () => {
   assert.equal(rt.code, 1);
   assertOneLineError(rt.stderr);
 });
+
+test('LibSVM: train, then predict a file whose largest index is below the model width', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const lib = join(dir, 'iris.libsvm');
+    writeFileSync(lib, irisRows.slice(1).map((l) => { const f = l.split(','); return `${f[4]} ${f.slice(0, 4).map((v, j) => `${j + 1}:${v}`).join(' ')}`; }).join('\n') + '\n');
+    const model = join(dir, 'm.json');
+    const t = await run(['train', lib, '-o', model, '--json']);
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal(JSON.parse(t.stdout).nFeatures, 4);
+    const few = join(dir, 'few.libsvm');
+    // Features 3 and 4 absent (zero): the row is padded to the model's 4 features.
+    writeFileSync(few, '0 1:5.1 2:3.5\n');
+    const p = await run(['predict', '--model', model, few]);
+    assert.equal(p.code, 0, p.stderr);
+    assert.equal(parsePredictCsv(p.stdout).rows.length, 1);
+    const ins = JSON.parse((await run(['inspect', model, '--json'])).stdout);
+    assert.equal(ins.featureNames, null);
+    assert.equal(ins.largestCoefficients[0].largest[0].feature.startsWith('x'), true);
+  } finally {
+    cleanup();
+  }
+});

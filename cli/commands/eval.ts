@@ -11,7 +11,7 @@ import {
   topKAccuracy,
 } from '../../src/metrics/index.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
-import { builtin, readData } from '../data.js';
+import { builtin, modelColumns, readData } from '../data.js';
 import { metricsOf, score } from '../evaluate.js';
 import { num, table } from '../format.js';
 import { addDataFlags, parsePositiveInteger, type DataFlags } from '../options.js';
@@ -28,7 +28,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: EvalFlags):
   if (!data && !f.dataset) throw new UsageError("missing DATA: give a labelled data file, '-' for stdin, or --dataset NAME");
   const model = loadModel(f.model);
   const classes = model.classes!;
-  const ds = f.dataset ? builtin(f.dataset).test : await readData(data!, f, ctx.io, model.featureNames ? { features: model.featureNames } : {});
+  const ds = f.dataset ? builtin(f.dataset).test : await readData(data!, f, ctx.io, modelColumns(model));
   if (ds.y.length === 0) throw new UsageError('eval needs labelled data: the data has no label column (see --label)');
   const s = score(model, ds);
   const m = metricsOf(model, s);

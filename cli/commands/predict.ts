@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { loadModel, writeFileAtomic } from '../../node/model-file.js';
 import type { Label } from '../../src/model/input.js';
 import { addGlobalFlags, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
-import { builtin, readData } from '../data.js';
+import { builtin, modelColumns, readData } from '../data.js';
 import { addDataFlags, type DataFlags } from '../options.js';
 
 interface PredictFlags extends GlobalFlags, DataFlags {
@@ -34,7 +34,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
     ? builtin(f.dataset).test
     : // The model's feature names pick the columns (so a label or id column in the file is ignored); without
       // them, the file must hold exactly the model's features unless --label names a column to drop.
-      await readData(data!, f, ctx.io, { label: f.label ?? null, features: model.featureNames ?? undefined });
+      await readData(data!, f, ctx.io, { label: f.label ?? null, ...modelColumns(model) });
   const P = model.predictProbaFlat(ds.X);
   const K = classes.length;
   const n = P.length / K;

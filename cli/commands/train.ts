@@ -55,7 +55,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
     } else train = all;
     if (f.test) {
       // Same columns, same order as training, whatever order the test file has them in.
-      test = await readData(f.test, f, ctx.io, train.featureNames ? { features: train.featureNames } : {});
+      test = await readData(f.test, f, ctx.io, train.featureNames ? { features: train.featureNames } : { nFeatures: train.X.cols });
       testSource = f.test;
     }
   }
