@@ -1,0 +1,197 @@
+/**
+ * End-to-end: build the playground with vite, serve it on 127.0.0.1, drive it in Debian's headless Chromium
+ * (playwright-core, no browser download) as a person would: place points of three classes by clicking,
+ * train, watch the regions change, check the displayed accuracy against the library in Node, export the
+ * model and load it in Node with identical predictions, step/reset, the digits demo; save screenshots.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { SoftmaxRegression } from '../src/index.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const SHOTS = join(ROOT, 'docs', 'images');
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.wasm': 'application/wasm' };
+
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not installed (apt-get install -y chromium; .ci/run does this)`;
+
+let outDir = '';
+let profile = '';
+let server: Server | null = null;
+let base = '';
+// playwright-core types, loaded lazily so the file parses without the browser.
+let context: import('playwright-core').BrowserContext | null = null;
+
+before(async () => {
+  if (skip) return;
+  outDir = mkdtempSync(join(tmpdir(), 'softmax-web-'));
+  profile = mkdtempSync(join(tmpdir(), 'softmax-chromium-'));
+  const { build } = await import('vite');
+  await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    const file = join(outDir, rel === '' ? 'index.html' : rel);
+    if (!file.startsWith(outDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const { chromium } = await import('playwright-core');
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1380, height: 900 },
+    acceptDownloads: true,
+  });
+});
+
+after(async () => {
+  await context?.close();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  for (const d of [outDir, profile]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+type Page = import('playwright-core').Page;
+
+/** Canvas pixels on a coarse lattice (every `step` px), read in the page. */
+function samplePlane(page: Page, step = 20): Promise<number[]> {
+  return page.evaluate((s) => {
+    const c = document.getElementById('plane') as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const out: number[] = [];
+    for (let y = s / 2; y < c.height; y += s) for (let x = s / 2; x < c.width; x += s) out.push(d[4 * (y * c.width + x)]!, d[4 * (y * c.width + x) + 1]!, d[4 * (y * c.width + x) + 2]!);
+    return out;
+  }, step);
+}
+
+async function pixelAt(page: Page, px: number, py: number): Promise<number[]> {
+  return page.evaluate(([x, y]) => Array.from((document.getElementById('plane') as HTMLCanvasElement).getContext('2d')!.getImageData(x!, y!, 1, 1).data), [px, py]);
+}
+
+async function waitState(page: Page, states: string[], timeout = 30_000): Promise<string> {
+  await page.waitForFunction((s) => s.includes(document.getElementById('status')!.dataset.state ?? ''), states, { timeout });
+  return (await page.getAttribute('#status', 'data-state'))!;
+}
+
+test('playground: click points of three classes, train, regions and accuracy match the library, export loads in Node', { skip, timeout: 120_000 }, async () => {
+  const page = await context!.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(base);
+  await page.waitForSelector('#class-0');
+  const box = (await page.locator('#plane').boundingBox())!;
+  // Plane coordinates [-1, 1]^2 -> screen pixels.
+  const at = (x: number, y: number) => ({ x: box.x + ((x + 1) / 2) * box.width, y: box.y + ((1 - y) / 2) * box.height });
+  const clusters: Array<[number, number]> = [[-0.55, -0.45], [0.55, -0.4], [0.0, 0.55]];
+  const offsets: Array<[number, number]> = [[0, 0], [0.12, 0.05], [-0.1, 0.1], [0.05, -0.12], [-0.08, -0.06], [0.14, -0.1]];
+  for (let c = 0; c < 3; c++) {
+    await page.click(`#class-${c}`);
+    for (const [dx, dy] of offsets) {
+      const p = at(clusters[c]![0] + dx, clusters[c]![1] + dy);
+      await page.mouse.click(p.x, p.y);
+    }
+  }
+  const pts = (await page.evaluate(() => (window as unknown as { playground: { points(): number[][] } }).playground.points())) as number[][];
+  assert.equal(pts.length, 18);
+  assert.deepEqual(pts.map((p) => p[2]), [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]);
+  const beforePx = await samplePlane(page);
+
+  await page.click('#start');
+  assert.equal(await waitState(page, ['converged', 'stopped']), 'converged');
+  // The state message arrives with the final redraw; give the frame a moment.
+  await page.waitForTimeout(100);
+  const afterPx = await samplePlane(page);
+  let changed = 0;
+  for (let i = 0; i < beforePx.length; i += 3) if (Math.abs(beforePx[i]! - afterPx[i]!) + Math.abs(beforePx[i + 1]! - afterPx[i + 1]!) + Math.abs(beforePx[i + 2]! - afterPx[i + 2]!) > 30) changed++;
+  assert.ok(changed > 0.6 * (beforePx.length / 3), `regions changed in ${changed} of ${beforePx.length / 3} samples`);
+  // Near each cluster (off the points) the region has that class's colour: orange-ish (r > b) for class 1, blue-ish for class 0.
+  const p0 = await pixelAt(page, ((-0.8 + 1) / 2) * 520, ((1 + 0.8) / 2) * 520);
+  const p1 = await pixelAt(page, ((0.85 + 1) / 2) * 520, ((1 + 0.8) / 2) * 520);
+  assert.ok(p0[2]! > p0[0]! + 40, `class 0 region is blue: ${p0}`);
+  assert.ok(p1[0]! > p1[2]! + 40, `class 1 region is orange: ${p1}`);
+
+  const shown = Number(await page.getAttribute('#accuracy', 'data-value'));
+  const text = (await page.textContent('#accuracy'))!;
+  const iterations = Number(await page.textContent('#iteration'));
+  assert.ok(iterations > 0);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const json = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  assert.equal(json.format, 'softmax-regression');
+  assert.equal(json.fit.iterations, iterations);
+  assert.equal(json.fit.history.iteration.length, iterations);
+  const model = SoftmaxRegression.fromJSON(json);
+  const X = pts.map((p) => [p[0]!, p[1]!]);
+  const y = pts.map((p) => p[2]!);
+  // The displayed accuracy is what the library computes in Node for the same points and model.
+  let hits = 0;
+  const pred = model.predict(X);
+  for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) hits++;
+  assert.equal(shown, hits / y.length);
+  assert.ok(text.startsWith(`${((100 * hits) / y.length).toFixed(2)}%`), text);
+  // Identical predictions in the page and in Node, on the points and on a grid over the plane.
+  const grid: number[][] = [];
+  for (let i = 0; i < 21; i++) for (let j = 0; j < 21; j++) grid.push([-1 + i / 10, -1 + j / 10]);
+  const browserPred = await page.evaluate((G) => (window as unknown as { playground: { predict(X: number[][]): number[] } }).playground.predict(G), [...X, ...grid]);
+  assert.deepEqual(browserPred, model.predict([...X, ...grid]));
+
+  // Hover a point: the panel shows its loss -log p_y, which Node computes from the exported model.
+  const h = at(clusters[1]![0] + offsets[1]![0], clusters[1]![1] + offsets[1]![1]);
+  await page.mouse.move(h.x, h.y);
+  await page.waitForSelector('#hover-loss');
+  const hoverLoss = Number(await page.textContent('#hover-loss'));
+  const p = model.predictProba([X[7]!])[0]!;
+  const expected = -Math.log(p[1]!);
+  assert.ok(Math.abs(hoverLoss - expected) <= 1e-3 * Math.max(1, expected) + 1e-4, `hover loss ${hoverLoss} vs ${expected}`);
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, 'playground.png') });
+
+  // Reset clears the weights; Step runs exactly one iteration.
+  await page.click('#reset');
+  await page.waitForFunction(() => document.getElementById('iteration')!.textContent === '0');
+  assert.equal(await page.getAttribute('#accuracy', 'data-value'), '');
+  await page.click('#step');
+  await page.waitForFunction(() => document.getElementById('iteration')!.textContent === '1');
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'paused');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('playground: presets and the digits demo train in the worker', { skip, timeout: 120_000 }, async () => {
+  const page = await context!.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(base);
+  await page.waitForSelector('#class-0');
+  await page.selectOption('#preset', 'iris');
+  await page.click('#start');
+  assert.equal(await waitState(page, ['converged', 'stopped']), 'converged');
+  const irisAcc = Number(await page.getAttribute('#accuracy', 'data-value'));
+  assert.ok(irisAcc > 0.9, `iris (petal length x width) accuracy ${irisAcc}`);
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(SHOTS, 'playground-iris.png') });
+
+  await page.selectOption('#preset', 'digits');
+  await page.click('#start');
+  assert.equal(await waitState(page, ['converged', 'stopped'], 60_000), 'converged');
+  const testText = (await page.textContent('#test-accuracy'))!;
+  const testAcc = Number(testText.split('%')[0]) / 100;
+  assert.ok(testAcc > 0.85, `digits test accuracy ${testText}`);
+  const box = (await page.locator('#plane').boundingBox())!;
+  await page.mouse.move(box.x + 8 + 20, box.y + 150 + 20);
+  await page.waitForSelector('#hover-loss');
+  await page.screenshot({ path: join(SHOTS, 'playground-digits.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,99 @@
+/**
+ * Preset data sets for the playground, in the plane's coordinates ([-1, 1] on both axes), generated with a
+ * seeded generator so a preset is the same every time. Iris and digits are the package's own CSVs.
+ */
+import irisCsv from '../data/iris.csv?raw';
+import digitsTrainCsv from '../data/digits_train.csv?raw';
+import digitsTestCsv from '../data/digits_test.csv?raw';
+
+export interface Point {
+  x: number;
+  y: number;
+  c: number;
+}
+
+export interface DigitsData {
+  X: number[][];
+  y: number[];
+  Xtest: number[][];
+  ytest: number[];
+}
+
+/** mulberry32: a tiny seeded PRNG (uniform in [0, 1)). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gauss(r: () => number): number {
+  // Box-Muller; 1 - r() keeps the log finite.
+  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+}
+
+export function blobs(): Point[] {
+  const r = rng(1);
+  const centres = [[-0.5, -0.4], [0.5, -0.35], [0, 0.55]];
+  return centres.flatMap(([cx, cy], c) => Array.from({ length: 40 }, () => ({ x: cx! + 0.17 * gauss(r), y: cy! + 0.17 * gauss(r), c })));
+}
+
+export function moons(): Point[] {
+  const r = rng(2);
+  const out: Point[] = [];
+  for (let i = 0; i < 60; i++) {
+    const t = Math.PI * r();
+    out.push({ x: 0.5 * Math.cos(t) - 0.25 + 0.05 * gauss(r), y: 0.5 * Math.sin(t) - 0.1 + 0.05 * gauss(r), c: 0 });
+    out.push({ x: 0.5 - 0.5 * Math.cos(t) - 0.25 + 0.05 * gauss(r), y: -0.5 * Math.sin(t) + 0.15 + 0.05 * gauss(r), c: 1 });
+  }
+  return out;
+}
+
+export function spirals(): Point[] {
+  const r = rng(3);
+  const out: Point[] = [];
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < 50; i++) {
+      const t = i / 50;
+      const a = (c * 2 * Math.PI) / 3 + 3.2 * t + 0.15 * gauss(r);
+      out.push({ x: 0.9 * t * Math.cos(a), y: 0.9 * t * Math.sin(a), c });
+    }
+  }
+  return out;
+}
+
+function parseCsv(text: string): { header: string[]; rows: number[][] } {
+  const lines = text.trim().split(/\r?\n/);
+  return { header: lines[0]!.split(','), rows: lines.slice(1).map((l) => l.split(',').map(Number)) };
+}
+
+/** Iris projected to petal length and width (the two most telling features), rescaled into the plane. */
+export function iris(): Point[] {
+  const { rows } = parseCsv(irisCsv);
+  const xs = rows.map((r) => r[2]!);
+  const ys = rows.map((r) => r[3]!);
+  const fit = (v: number[]) => {
+    const lo = Math.min(...v);
+    const hi = Math.max(...v);
+    return (t: number) => -0.85 + (1.7 * (t - lo)) / (hi - lo);
+  };
+  const fx = fit(xs);
+  const fy = fit(ys);
+  return rows.map((r) => ({ x: fx(r[2]!), y: fy(r[3]!), c: r[4]! }));
+}
+
+/** Rows of the digits split, pixels scaled from 0..16 to 0..1; a subset keeps each iteration quick. */
+export function digits(nTrain = 600, nTest = 200): DigitsData {
+  const tr = parseCsv(digitsTrainCsv).rows.slice(0, nTrain);
+  const te = parseCsv(digitsTestCsv).rows.slice(0, nTest);
+  const split = (rows: number[][]) => ({ X: rows.map((r) => r.slice(0, 64).map((v) => v / 16)), y: rows.map((r) => r[64]!) });
+  const a = split(tr);
+  const b = split(te);
+  return { X: a.X, y: a.y, Xtest: b.X, ytest: b.y };
+}
+
+export const PRESETS = { blobs, moons, spirals, iris } as const;
