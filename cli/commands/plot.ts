@@ -69,10 +69,12 @@ async function render(kind: Kind, ctx: CommandContext, data: string | undefined,
     const p = computePath(r.model, r.train, f.Cs ?? DEFAULT_PATH_GRID);
     return { svg: await pathSvg(p, { classes: r.model.classes!, featureNames: r.model.featureNames ?? undefined, title: f.title }), note: `${p.C.length} values of C on ${r.trainName}` };
   }
-  const r = await resolveModelAndData(ctx, data, f, { needData: kind !== 'weights' || !f.model });
   if (kind === 'weights') {
-    return { svg: await weightsSvg(r.model.coef!, r.model.classes!, { shape: f.imageShape, title: f.title }), note: `${r.model.nClasses} tiles` };
+    // Weights need only a model: a saved one, or one trained on the data given.
+    const model = f.model && !data && !f.dataset ? loadModel(f.model) : (await resolveModelAndData(ctx, data, f)).model;
+    return { svg: await weightsSvg(model.coef!, model.classes!, { shape: f.imageShape, title: f.title }), note: `${model.nClasses} tiles` };
   }
+  const r = await resolveModelAndData(ctx, data, f);
   const { ds, name } = evalSet(r, f.on);
   const classes = r.model.classes!;
   if (kind === 'confusion') {

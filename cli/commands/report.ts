@@ -52,9 +52,9 @@ export function selectFeatures(ds: Dataset, names: string[]): Dataset {
 }
 
 /** Model and data from the flags: --model or a fit on the training data; DATA or --dataset. */
-export async function resolveModelAndData(ctx: CommandContext, data: string | undefined, f: SourceFlags, { needData = true } = {}): Promise<Resolved> {
+export async function resolveModelAndData(ctx: CommandContext, data: string | undefined, f: SourceFlags): Promise<Resolved> {
   if (data && f.dataset) throw new UsageError('give a DATA file or --dataset NAME, not both');
-  if (needData && !data && !f.dataset) throw new UsageError("missing data: give a DATA file ('-' for stdin) or --dataset NAME");
+  if (!data && !f.dataset) throw new UsageError("missing data: give a DATA file ('-' for stdin) or --dataset NAME");
   if (f.test && f.testSize !== undefined) throw new UsageError('give --test FILE or --test-size F, not both');
   if (f.dataset && (f.test || f.testSize !== undefined)) throw new UsageError(`--dataset ${f.dataset} comes with a fixed train/test split: --test and --test-size do not apply`);
   const loaded = f.model ? loadModel(f.model) : null;
