@@ -29,7 +29,7 @@ export function randomProblem(n: number, d: number, K: number, seed = 0) {
   const X = new Float64Array(n * d);
   for (let i = 0; i < X.length; i++) X[i] = g();
   const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) y[i] = Math.floor(((g() + 4) * 1000) % K);
+  for (let i = 0; i < n; i++) y[i] = Math.min(K - 1, Math.floor(K * (0.5 + 0.5 * Math.tanh(g()))));
   return { X: new DenseMatrix(n, d, X), y };
 }
 

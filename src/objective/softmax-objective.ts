@@ -4,6 +4,7 @@ import { softmaxInPlace } from '../kernels/softmax.js';
 import { MatrixLossKernel, type LossKernel } from '../kernels/loss-kernel.js';
 import { WasmDenseKernel, type Dtype } from '../kernels/dense-wasm.js';
 import { wasmAvailable } from '../kernels/wasm.js';
+import { denseKernelProvider } from '../kernels/provider.js';
 import type { HessianOperator, Objective } from './objective.js';
 import { ParamLayout } from './layout.js';
 
@@ -56,6 +57,8 @@ export function chooseLossKernel(X: Matrix, y: Int32Array, K: number, sampleWeig
   const dense = X instanceof DenseMatrix;
   const dt: Dtype = dtype ?? (dense && X.data instanceof Float32Array ? 'float32' : 'float64');
   if (dense && kernel !== 'js' && wasmAvailable() && (kernel === 'wasm' || X.rows * X.cols * K >= WASM_MIN_WORK)) {
+    const provided = denseKernelProvider()?.(X, y, K, sampleWeight, dt);
+    if (provided) return provided;
     return new WasmDenseKernel(X, y, K, sampleWeight, dt);
   }
   if (dense && dt === 'float32' && X.data instanceof Float64Array) {

@@ -1,0 +1,235 @@
+/**
+ * Both cores for dense loss+gradient: worker_threads over one shared WebAssembly memory. X is copied into
+ * the shared memory once per fit; each evaluation splits the rows between the main thread and the workers
+ * (rows [0, n0) on the main thread), each accumulates its gradient into its own buffer, and the main
+ * thread sums them. Synchronization is Atomics.wait/notify on a small control block per worker, so an
+ * evaluation stays a synchronous call and the solvers are unchanged.
+ *
+ *   import { enableThreads } from 'softmax-regression/node';
+ *   enableThreads();          // every later dense fit in this process uses all cores
+ *
+ * Workers are unref'd (they never keep the process alive) and reused across fits.
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { DenseMatrix } from '../src/matrix/dense.js';
+import { WasmDenseWorkspaceView, type Dtype } from '../src/kernels/dense-wasm.js';
+import type { LossKernel } from '../src/kernels/loss-kernel.js';
+import { setDenseKernelProvider } from '../src/kernels/provider.js';
+import { wasmModule } from '../src/kernels/wasm.js';
+import { CTRL, OP } from './threads-protocol.js';
+
+/** Below this many multiply-adds per pass, waking a worker costs more than it saves (~tens of microseconds). */
+export const THREADS_MIN_WORK = 2_000_000;
+
+/** A worker's first answer includes its start-up (module load, wasm compile): generous. */
+const WORKER_TIMEOUT_MS = 60_000;
+const WAIT_SLICE_MS = 1000;
+
+interface PoolWorker {
+  worker: Worker;
+  port: MessagePort;
+  c: Int32Array;
+  res: Float64Array;
+  seq: number;
+}
+
+class Pool {
+  readonly workers: PoolWorker[] = [];
+  owner: ThreadedDenseKernel | null = null;
+  failure: unknown = null;
+
+  constructor(n: number) {
+    // Run from TypeScript sources (tests, benchmarks under tsx), the worker registers tsx itself: loader
+    // hooks of the main thread do not reach a worker's entry module on Node 20.
+    const fromTs = import.meta.url.endsWith('.ts');
+    const url = new URL(`./threads-worker${fromTs ? '.ts' : '.js'}`, import.meta.url);
+    for (let i = 0; i < n; i++) {
+      const ctrl = new SharedArrayBuffer(CTRL.BYTES);
+      const { port1, port2 } = new MessageChannel();
+      const opts = { workerData: { ctrl, port: port2, index: i }, transferList: [port2] };
+      const worker = fromTs
+        ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { ...opts, eval: true })
+        : new Worker(url, opts);
+      worker.on('error', (e) => {
+        this.failure = e;
+      });
+      worker.unref();
+      port1.unref();
+      this.workers.push({ worker, port: port1, c: new Int32Array(ctrl, 0, CTRL.INTS), res: new Float64Array(ctrl, CTRL.RESULT_BYTE, 1), seq: 0 });
+    }
+  }
+
+  post(w: PoolWorker, op: number, start = 0, end = 0, hasB = false): void {
+    w.c[CTRL.OP] = op;
+    w.c[CTRL.START] = start;
+    w.c[CTRL.END] = end;
+    w.c[CTRL.HASB] = hasB ? 1 : 0;
+    w.seq++;
+    Atomics.store(w.c, CTRL.SEQ, w.seq);
+    Atomics.notify(w.c, CTRL.SEQ);
+  }
+
+  wait(w: PoolWorker): number {
+    const t0 = Date.now();
+    for (;;) {
+      const done = Atomics.load(w.c, CTRL.DONE);
+      if (done === w.seq) return w.res[0]!;
+      // Timed waits: a worker that failed to start never answers, and this thread, blocked here, would
+      // never see its error event.
+      if (Atomics.wait(w.c, CTRL.DONE, done, WAIT_SLICE_MS) === 'timed-out' && Date.now() - t0 > WORKER_TIMEOUT_MS) {
+        throw new Error(`worker thread did not answer within ${WORKER_TIMEOUT_MS} ms${this.failure ? `: ${String(this.failure)}` : ''}`);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.workers) this.post(w, OP.EXIT);
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    this.workers.length = 0;
+  }
+}
+
+let pool: Pool | null = null;
+
+export class ThreadedDenseKernel implements LossKernel {
+  readonly name: string;
+  readonly view: WasmDenseWorkspaceView;
+  private readonly pool: Pool;
+  /** Row ranges: [0] main thread, [t+1] worker t. */
+  private readonly bounds: number[];
+
+  constructor(X: DenseMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, dtype: Dtype, p: Pool) {
+    this.pool = p;
+    const T = p.workers.length;
+    this.name = `wasm-${dtype}-threads${T + 1}`;
+    this.view = new WasmDenseWorkspaceView({ n: X.rows, d: X.cols, K, dtype, weighted: sampleWeight !== null }, 'shared', T);
+    this.view.load(X, y, sampleWeight);
+    // Equal shares, boundaries on multiples of 4 (the kernels' row block).
+    const n = X.rows;
+    const share = Math.ceil(n / (T + 1) / 4) * 4;
+    this.bounds = [];
+    for (let t = 0; t <= T + 1; t++) this.bounds.push(Math.min(n, t * share));
+    this.attach();
+  }
+
+  private attach(): void {
+    const p = this.pool;
+    if (p.owner === this) return;
+    const v = this.view;
+    for (const w of p.workers) {
+      w.port.postMessage({ layout: { n: v.n, d: v.d, K: v.K, dtype: v.dtype, weighted: v.weighted }, workers: p.workers.length, memory: v.ws.memory });
+      p.post(w, OP.ATTACH);
+    }
+    for (const w of p.workers) p.wait(w);
+    p.owner = this;
+  }
+
+  /** Run op on every worker's rows and on the main thread's (via `main`); returns the sum of results. */
+  private run(op: number, main: (start: number, end: number) => number): number {
+    this.attach();
+    const p = this.pool;
+    const hasB = this.view.hasB;
+    p.workers.forEach((w, t) => p.post(w, op, this.bounds[t + 1]!, this.bounds[t + 2]!, hasB));
+    let total = main(this.bounds[0]!, this.bounds[1]!);
+    for (const w of p.workers) total += p.wait(w);
+    return total;
+  }
+
+  /** Add the workers' gradient buffers into view.G / view.gb. */
+  private reduce(): void {
+    const v = this.view;
+    const m = v.K * v.d;
+    for (const pG of v.pWorkerG) {
+      const part = v.ws.f64(pG, m + v.K);
+      const G = v.G;
+      for (let j = 0; j < m; j++) G[j]! += part[j]!;
+      for (let k = 0; k < v.K; k++) v.gb[k]! += part[m + k]!;
+    }
+  }
+
+  lossGrad(W: Float64Array, b: Float64Array | null, G: Float64Array, gb: Float64Array | null): number {
+    const v = this.view;
+    v.setParams(W, b);
+    v.G.fill(0);
+    v.gb.fill(0);
+    const total = this.run(OP.LOSSGRAD, (s, e) => v.lossGradRows(s, e, v.pG, v.pgb));
+    this.reduce();
+    G.set(v.G);
+    if (gb) gb.set(v.gb);
+    return total;
+  }
+
+  loss(W: Float64Array, b: Float64Array | null): number {
+    const v = this.view;
+    v.setParams(W, b);
+    return this.run(OP.LOSS, (s, e) => v.lossRows(s, e));
+  }
+
+  prepareHessian(W: Float64Array, b: Float64Array | null): void {
+    const v = this.view;
+    v.setParams(W, b);
+    this.run(OP.PROB, (s, e) => (v.probabilitiesRows(s, e), 0));
+  }
+
+  hvp(V: Float64Array, vb: Float64Array | null, out: Float64Array, ob: Float64Array | null): void {
+    const v = this.view;
+    v.setParams(V, vb);
+    v.G.fill(0);
+    v.gb.fill(0);
+    this.run(OP.HVP, (s, e) => (v.hvpRows(s, e, v.pG, v.pgb), 0));
+    this.reduce();
+    out.set(v.G);
+    if (ob) ob.set(v.gb);
+  }
+
+  scores(W: Float64Array, b: Float64Array | null, out: Float64Array, start: number, end: number): void {
+    const v = this.view;
+    v.setParams(W, b);
+    const K = v.K;
+    // Prediction-time path (rare during a fit): single thread through the P region.
+    const pZ = v.pP;
+    if (v.dtype === 'float64') v.k.scoresF64(v.pX, v.d, v.pW, v.hasB ? v.pb : 0, K, pZ, start, end);
+    else v.k.scoresF32(v.pX, v.d, v.pW32, v.hasB ? v.pb : 0, K, pZ, start, end);
+    out.set(v.P.subarray(0, (end - start) * K));
+  }
+}
+
+/** Whether worker threads over shared wasm memory can run here. */
+export function threadsAvailable(): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && wasmModule('shared') !== null;
+}
+
+/**
+ * Use `threads` threads in all (default: the machine's cores) for every later dense fit of at least
+ * THREADS_MIN_WORK multiply-adds per pass. Returns the number of threads in use (1: not available).
+ */
+export function enableThreads(threads = availableParallelism()): number {
+  disableThreadsSync();
+  if (threads < 2 || !threadsAvailable()) return 1;
+  const p = new Pool(threads - 1);
+  pool = p;
+  setDenseKernelProvider((X, y, K, sw, dtype) => (X.rows * X.cols * K >= THREADS_MIN_WORK && X.rows >= 8 * threads ? new ThreadedDenseKernel(X, y, K, sw, dtype, p) : null));
+  return threads;
+}
+
+function disableThreadsSync(): Promise<void> {
+  setDenseKernelProvider(null);
+  const p = pool;
+  pool = null;
+  return p ? p.close() : Promise.resolve();
+}
+
+/** Stop the workers and go back to single-thread kernels. */
+export function disableThreads(): Promise<void> {
+  return disableThreadsSync();
+}
+
+/** A threaded kernel for one problem, outside the provider (benchmarks, tests). */
+export function threadedKernel(X: DenseMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, dtype: Dtype, threads = availableParallelism()): ThreadedDenseKernel {
+  if (!pool || pool.workers.length !== threads - 1) {
+    void disableThreadsSync();
+    pool = new Pool(threads - 1);
+  }
+  return new ThreadedDenseKernel(X, y, K, sampleWeight, dtype, pool);
+}

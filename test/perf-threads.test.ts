@@ -1,0 +1,93 @@
+/**
+ * The worker-thread kernel (node/threads.ts) agrees with the single-thread TypeScript kernel: f64 to
+ * 1e-12 relative, f32 with its own float32 rounding; and a fit through enableThreads() matches a
+ * single-thread fit.
+ */
+import { strict as assert } from 'node:assert';
+import { after, describe, it } from 'node:test';
+import { DenseMatrix } from '../src/matrix/dense.js';
+import { MatrixLossKernel } from '../src/kernels/loss-kernel.js';
+import { WasmDenseKernel } from '../src/kernels/dense-wasm.js';
+import { SoftmaxObjective } from '../src/objective/softmax-objective.js';
+import { disableThreads, threadedKernel, threadsAvailable } from '../node/threads.js';
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
+  }
+  return num / den;
+}
+
+const skip = !threadsAvailable() && 'no shared WebAssembly memory here';
+
+describe('worker-thread kernel', { skip }, () => {
+  after(() => disableThreads());
+  const n = 1003;
+  const d = 37;
+  const K = 5;
+  const r = lcg(7);
+  const X = new DenseMatrix(n, d, new Float64Array(n * d).map(() => 2 * r() - 1));
+  const y = new Int32Array(n).map(() => Math.floor(r() * K));
+  const sw = new Float64Array(n).map(() => 0.5 + r());
+  const W = new Float64Array(K * d).map(() => r() - 0.5);
+  const b = new Float64Array(K).map(() => r() - 0.5);
+  const V = new Float64Array(K * d).map(() => r() - 0.5);
+  const vb = new Float64Array(K).map(() => r() - 0.5);
+
+  function all(k: MatrixLossKernel | WasmDenseKernel | ReturnType<typeof threadedKernel>) {
+    const G = new Float64Array(K * d);
+    const gb = new Float64Array(K);
+    const f = k.lossGrad(W, b, G, gb);
+    const f2 = k.loss(W, b);
+    k.prepareHessian(W, b);
+    const H = new Float64Array(K * d);
+    const hb = new Float64Array(K);
+    k.hvp(V, vb, H, hb);
+    return { f, f2, G, gb, H, hb };
+  }
+
+  it('float64: loss, gradient and Hessian-vector product agree with the TypeScript kernel to 1e-12', () => {
+    const ref = all(new MatrixLossKernel(X, y, K, sw));
+    const got = all(threadedKernel(X, y, K, sw, 'float64', 2));
+    assert.ok(Math.abs(got.f - ref.f) <= 1e-12 * Math.abs(ref.f));
+    assert.ok(Math.abs(got.f2 - ref.f) <= 1e-12 * Math.abs(ref.f));
+    for (const key of ['G', 'gb', 'H', 'hb'] as const) assert.ok(relDiff(got[key], ref[key]) <= 1e-12, `${key}: ${relDiff(got[key], ref[key])}`);
+  });
+
+  it('float32: agrees with the single-thread float32 wasm kernel to float32 rounding', () => {
+    const ref = all(new WasmDenseKernel(X, y, K, sw, 'float32'));
+    const got = all(threadedKernel(X, y, K, sw, 'float32', 2));
+    assert.ok(Math.abs(got.f - ref.f) <= 1e-9 * Math.abs(ref.f));
+    for (const key of ['G', 'gb', 'H', 'hb'] as const) assert.ok(relDiff(got[key], ref[key]) <= 1e-5, `${key}: ${relDiff(got[key], ref[key])}`);
+  });
+
+  it('two kernels alternate on one pool (re-attach), still exact', () => {
+    const k1 = threadedKernel(X, y, K, null, 'float64', 2);
+    const X2 = new DenseMatrix(n, d, X.data.map((v) => -v));
+    const k2 = threadedKernel(X2, y, K, null, 'float64', 2);
+    const o1 = new SoftmaxObjective(X, y, K, { l2: 1, fitIntercept: true, lossKernel: k1 });
+    const o2 = new SoftmaxObjective(X2, y, K, { l2: 1, fitIntercept: true, lossKernel: k2 });
+    const ref1 = new SoftmaxObjective(X, y, K, { l2: 1, fitIntercept: true, kernel: 'js' });
+    const ref2 = new SoftmaxObjective(X2, y, K, { l2: 1, fitIntercept: true, kernel: 'js' });
+    const w = new Float64Array(o1.dimension).map((_, i) => 0.1 * Math.cos(i));
+    const g = new Float64Array(o1.dimension);
+    const gr = new Float64Array(o1.dimension);
+    for (const [o, ref] of [[o1, ref1], [o2, ref2], [o1, ref1]] as const) {
+      const f = o.valueAndGradient(w, g);
+      const fr = ref.valueAndGradient(w, gr);
+      assert.ok(Math.abs(f - fr) <= 1e-12 * Math.abs(fr));
+      assert.ok(relDiff(g, gr) <= 1e-12);
+    }
+  });
+});
