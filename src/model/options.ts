@@ -31,6 +31,34 @@ export interface SoftmaxRegressionOptions {
   scale: ScaleKind;
   /** Element type X is held in during fit: 'float32' halves memory and doubles SIMD width (default 'float64'). */
   dtype: 'float64' | 'float32';
+  /** Elastic-net mixing r in (1/C)(r ||W||_1 + (1-r)/2 ||W||^2); required with penalty 'elasticnet', only there. */
+  l1Ratio: number | null;
+  /** 'multinomial' (one softmax, default) or 'ovr' (K binary logistic regressions, scikit-learn's normalization). */
+  multiClass: 'multinomial' | 'ovr';
+  /** Seed for every random choice (sag/saga/sgd sampling, shuffles, early-stopping split). Default 0. */
+  randomState: number;
+  /** Step size on the mean objective: sgd/adam/adagrad/rmsprop (defaults 0.01/0.001/0.01/0.001), gd (unset: line search). */
+  learningRate: number | null;
+  /** Rows per mini-batch (sgd, adam, adagrad, rmsprop). Default 32. */
+  batchSize: number;
+  /** Epoch cap for mini-batch solvers, sag and saga (unset: maxIter). */
+  epochs: number | null;
+  /** Heavy-ball momentum beta in [0, 1) for sgd. Default 0. */
+  momentum: number;
+  /** Nesterov momentum (sgd with momentum > 0). Default false. */
+  nesterov: boolean;
+  /** Learning-rate schedule for mini-batch solvers: 'constant' (default), 'invscaling', 'step'. */
+  schedule: 'constant' | 'invscaling' | 'step';
+  /** invscaling exponent: lr / (1 + epoch)^powerT. Default 0.5. */
+  powerT: number;
+  /** step schedule: lr x dropFactor every dropEvery epochs. Defaults 0.5, 10. */
+  dropFactor: number;
+  dropEvery: number;
+  /** Hold out validationFraction of the rows (stratified, seeded) and stop when its loss stops improving. */
+  earlyStopping: boolean;
+  validationFraction: number;
+  /** Epochs without improvement before a mini-batch solver stops (plateau or early stopping). Default 5. */
+  nIterNoChange: number;
 }
 
 export const DEFAULT_OPTIONS: SoftmaxRegressionOptions = {
@@ -45,6 +73,21 @@ export const DEFAULT_OPTIONS: SoftmaxRegressionOptions = {
   verbose: false,
   scale: 'none',
   dtype: 'float64',
+  l1Ratio: null,
+  multiClass: 'multinomial',
+  randomState: 0,
+  learningRate: null,
+  batchSize: 32,
+  epochs: null,
+  momentum: 0,
+  nesterov: false,
+  schedule: 'constant',
+  powerT: 0.5,
+  dropFactor: 0.5,
+  dropEvery: 10,
+  earlyStopping: false,
+  validationFraction: 0.1,
+  nIterNoChange: 5,
 };
 
 type Check = (v: unknown, name: string) => void;
@@ -95,10 +138,69 @@ export const OPTION_CHECKS: Record<string, Check> = {
   verbose: bool,
   scale: oneOf(['none', 'standard', 'minmax']),
   dtype: oneOf(['float64', 'float32']),
+  l1Ratio: (v, name) => {
+    if (v === null) return;
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new OptionError(name, `must be a number in [0, 1] (or null), got ${fmt(v)}`);
+  },
+  multiClass: oneOf(['multinomial', 'ovr']),
+  randomState: (v, name) => {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new OptionError(name, `must be an integer seed, got ${fmt(v)}`);
+  },
+  learningRate: (v, name) => (v === null ? undefined : positiveFinite(v, name)),
+  batchSize: positiveInt,
+  epochs: (v, name) => (v === null ? undefined : positiveInt(v, name)),
+  momentum: (v, name) => {
+    if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new OptionError(name, `must be a number in [0, 1), got ${fmt(v)}`);
+  },
+  nesterov: bool,
+  schedule: oneOf(['constant', 'invscaling', 'step']),
+  powerT: positiveFinite,
+  dropFactor: (v, name) => {
+    if (typeof v !== 'number' || !(v > 0 && v <= 1)) throw new OptionError(name, `must be a number in (0, 1], got ${fmt(v)}`);
+  },
+  dropEvery: positiveInt,
+  earlyStopping: bool,
+  validationFraction: (v, name) => {
+    if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new OptionError(name, `must be a number in (0, 1), got ${fmt(v)}`);
+  },
+  nIterNoChange: positiveInt,
 };
+
+/** Options that only mini-batch solvers (sgd, adam, adagrad, rmsprop) read, with the solvers that read them. */
+const MINIBATCH_ONLY: Array<[keyof SoftmaxRegressionOptions, (o: SoftmaxRegressionOptions) => boolean]> = [
+  ['batchSize', (o) => o.batchSize !== DEFAULT_OPTIONS.batchSize],
+  ['schedule', (o) => o.schedule !== DEFAULT_OPTIONS.schedule],
+  ['earlyStopping', (o) => o.earlyStopping],
+];
+
+function incompatible(option: string, message: string): never {
+  throw new OptionError(option, message, 'INCOMPATIBLE_OPTIONS');
+}
 
 /** Checks that involve more than one option. */
 const CROSS_CHECKS: Array<(o: SoftmaxRegressionOptions) => void> = [
+  (o) => {
+    if (!SOLVERS[o.solver]?.penalties.includes(o.penalty)) return; // the solver/penalty check names 'penalty'
+    if (o.penalty === 'elasticnet' && o.l1Ratio === null) incompatible('l1Ratio', `penalty 'elasticnet' needs l1Ratio (a number in [0, 1])`);
+    if (o.penalty !== 'elasticnet' && o.l1Ratio !== null) incompatible('l1Ratio', `is only used with penalty 'elasticnet' (penalty is '${o.penalty}')`);
+  },
+  (o) => {
+    if (o.multiClass === 'ovr' && o.penalty === 'group-lasso') {
+      incompatible('multiClass', `'ovr' fits each class on its own, so penalty 'group-lasso' (one norm per feature across classes) needs multiClass 'multinomial'`);
+    }
+  },
+  (o) => {
+    const e = SOLVERS[o.solver];
+    if (!e) return;
+    const mb = e.minibatch === true;
+    for (const [name, set] of MINIBATCH_ONLY) {
+      if (set(o) && !mb) incompatible(name, `is only used by the mini-batch solvers (sgd, adam, adagrad, rmsprop), not '${o.solver}'`);
+    }
+    if (o.learningRate !== null && !mb && o.solver !== 'gd') incompatible('learningRate', `is only used by gd and the mini-batch solvers, not '${o.solver}'`);
+    if (o.epochs !== null && !e.stochastic) incompatible('epochs', `is only used by the stochastic solvers (sgd, adam, adagrad, rmsprop, sag, saga); '${o.solver}' counts iterations with maxIter`);
+    if (o.momentum !== 0 && o.solver !== 'sgd') incompatible('momentum', `is only used by solver 'sgd' (adam, adagrad and rmsprop have their own moment estimates), not '${o.solver}'`);
+    if (o.nesterov && (o.solver !== 'sgd' || o.momentum === 0)) incompatible('nesterov', `needs solver 'sgd' with momentum > 0`);
+  },
   (o) => {
     const entry = SOLVERS[o.solver]!;
     if (!entry.penalties.includes(o.penalty)) {

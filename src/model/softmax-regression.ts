@@ -5,14 +5,16 @@
 import { DataError, NotFittedError, OptionError } from '../errors.js';
 import { logSoftmaxInPlace, softmaxInPlace } from '../kernels/softmax.js';
 import type { Matrix } from '../matrix/matrix.js';
-import { SoftmaxObjective } from '../objective/softmax-objective.js';
+import { ParamLayout } from '../objective/layout.js';
+import { makeRng } from '../random.js';
 import { applyScaler, fitScaler, type ScalerState } from '../preprocess/scaler.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import { predictScores } from '../kernels/predict.js';
-import { SOLVERS } from '../solvers/registry.js';
 import type { IterationCallback, SolveResult } from '../solvers/solver.js';
 import { checkSampleWeight, encodeLabels, toMatrix, uniqueSortedLabels, type Label, type MatrixLike } from './input.js';
+import { multinomialProblem, runSolver } from './dispatch.js';
 import { resolveOptions, type SoftmaxRegressionOptions } from './options.js';
+import { fitOneVsRest, ovrLogProbaInPlace, ovrProbaInPlace } from './ovr.js';
 import { modelFromJSON, modelToJSON, type ModelJSON } from './serialize.js';
 
 export interface FitOptions {
@@ -95,15 +97,13 @@ export class SoftmaxRegression {
     // dtype 'float32': the fit's kernels see float32 X (and keep float32 in their own copy).
     if (o.dtype === 'float32' && M instanceof DenseMatrix && M.data instanceof Float64Array) M = new DenseMatrix(M.rows, M.cols, Float32Array.from(M.data));
 
-    const l2 = o.penalty === 'l2' ? 1 / o.C : 0;
-    const objective = new SoftmaxObjective(M, yIdx, K, { l2, fitIntercept: o.fitIntercept, sampleWeight: s });
-    const layout = objective.layout;
-    let w0 = new Float64Array(layout.dimension);
+    const layout = new ParamLayout(K, d, o.fitIntercept);
+    let w0: Float64Array | null = null;
     if (o.warmStart && this.W && this.classes && this.nFeatures === d && sameLabels(this.classes, classes)) {
+      w0 = new Float64Array(layout.dimension);
       w0.set(this.W);
       if (o.fitIntercept && this.b) w0.set(this.b, K * d);
     }
-    const entry = SOLVERS[o.solver]!;
     const log = o.verbose ? (msg: string) => console.log(msg) : null;
     const userCb = fitOptions.onIteration;
     const onIteration: IterationCallback | undefined =
@@ -113,14 +113,23 @@ export class SoftmaxRegression {
             return userCb ? userCb(info, w) : undefined;
           }
         : undefined;
-    const result: SolveResult = entry.solver.solve(objective, w0, {
-      gtol: o.tol * objective.sumWeights,
-      maxIter: o.maxIter,
-      onIteration,
-    });
+    // One seeded stream per fit: sampling, shuffles and the early-stopping split all draw from it.
+    const rng = makeRng(o.randomState);
+    let result: SolveResult;
+    let sumWeights: number;
+    if (o.multiClass === 'ovr') {
+      const r = fitOneVsRest(M, yIdx, K, s, o, rng, w0, onIteration);
+      result = { ...r.result, w: r.w };
+      sumWeights = r.sumWeights;
+    } else {
+      const { objective, nonSmooth } = multinomialProblem(M, yIdx, K, s, o);
+      result = runSolver(objective, nonSmooth, w0 ?? new Float64Array(layout.dimension), o, rng, onIteration);
+      sumWeights = objective.sumWeights;
+    }
 
     const w = result.w;
-    this.applyGauge(w, K, d, o.fitIntercept, l2 === 0);
+    // Only the unpenalized softmax leaves W's direction free (an L1 or group penalty pins it); ovr has none.
+    if (o.multiClass !== 'ovr') this.applyGauge(w, K, d, o.fitIntercept, o.penalty === 'none');
     this.classes = classes;
     this.nFeatures = d;
     this.featureNames = fitOptions.featureNames ? [...fitOptions.featureNames] : null;
@@ -131,7 +140,7 @@ export class SoftmaxRegression {
       ...rest,
       solver: o.solver,
       nSamples: n,
-      sumWeights: objective.sumWeights,
+      sumWeights,
       advice: adviceFor(result, o, this.W!, o.fitIntercept ? this.b! : null, M, yIdx, K),
     };
     return this;
@@ -218,7 +227,8 @@ export class SoftmaxRegression {
   predictProbaFlat(X: MatrixLike): Float64Array {
     const Z = this.decisionFunctionFlat(X);
     const K = this.nClasses;
-    for (let i = 0; i < Z.length; i += K) softmaxInPlace(Z, i, K);
+    const proba = this.options.multiClass === 'ovr' ? ovrProbaInPlace : softmaxInPlace;
+    for (let i = 0; i < Z.length; i += K) proba(Z, i, K);
     return Z;
   }
 
@@ -234,7 +244,8 @@ export class SoftmaxRegression {
   predictLogProba(X: MatrixLike): number[][] {
     const Z = this.decisionFunctionFlat(X);
     const K = this.nClasses;
-    for (let i = 0; i < Z.length; i += K) logSoftmaxInPlace(Z, i, K);
+    const logProba = this.options.multiClass === 'ovr' ? ovrLogProbaInPlace : logSoftmaxInPlace;
+    for (let i = 0; i < Z.length; i += K) logProba(Z, i, K);
     return rowsOf(Z, K);
   }
 

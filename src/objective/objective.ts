@@ -36,4 +36,49 @@ export interface NonSmoothTerm {
   prox(w: Float64Array, step: number, out: Float64Array): void;
   /** Indices [0, nPenalized) are penalized; the rest (intercepts) pass through prox unchanged. */
   readonly nPenalized: number;
+  /**
+   * The smallest-norm element of g + dR(w) (the composite problem's "gradient": zero exactly at an optimum),
+   * written to out. Solvers use max|out| as the gradient norm of a non-smooth problem.
+   */
+  minNormSubgradient?(w: Float64Array, g: Float64Array, out: Float64Array): void;
+}
+
+/**
+ * A smooth objective that is a finite sum over samples of a loss of linear scores, plus an L2 term:
+ *
+ *   F(w) = sum_i s_i l(z_i, y_i) + (l2/2) ||W||^2,   z_i = W x_i + b  (K' outputs per row)
+ *
+ * Stochastic solvers (sgd, adam, sag, saga) work through this view: per-sample scores and residuals
+ * r_i = s_i dl/dz_i (K' numbers), so a per-sample gradient is r_i (x) [x_i; 1] without forming it. The
+ * solver still never knows which loss it is.
+ */
+export interface FiniteSumObjective extends Objective {
+  readonly nSamples: number;
+  /** Outputs per row (K for softmax, 1 for a binary logistic problem). */
+  readonly nOutputs: number;
+  readonly nFeatures: number;
+  readonly fitIntercept: boolean;
+  /** Strength of the L2 term on W (the smooth part's own penalty). */
+  readonly l2: number;
+  /** Sum of s_i. */
+  readonly sumWeights: number;
+  /** Weight s_i. */
+  weight(i: number): number;
+  /** ||x_i||^2. */
+  rowSquaredNorm(i: number): number;
+  /**
+   * Upper bound on the largest eigenvalue of d^2 l / dz^2 for one sample (1/2 for softmax, 1/4 for
+   * logistic): with ||x_i||^2 it bounds each sample's gradient Lipschitz constant (step-size rules).
+   */
+  readonly curvatureBound: number;
+  /** out = z_i = W x_i + b (nOutputs values). */
+  rowScores(i: number, w: Float64Array, out: Float64Array): void;
+  /** z (nOutputs) -> r = s_i dl/dz in place; returns s_i l(z_i, y_i). */
+  rowResidual(i: number, z: Float64Array): number;
+  /** G[W] += scale * r (x) x_i and G[b] += scale * r (G has length `dimension`). */
+  addRowGradient(i: number, r: ArrayLike<number>, scale: number, G: Float64Array): void;
+  /** The same problem restricted to some rows (early-stopping validation, cross-validation). */
+  subset(rows: ArrayLike<number>): FiniteSumObjective;
+  /** Dense Hessian (dimension x dimension, row-major) at w, when the objective can build it. */
+  denseHessian?(w: Float64Array, out: Float64Array): void;
 }

@@ -18,7 +18,9 @@ export type StopReason =
   /** A value or gradient became NaN/Infinity. */
   | 'non-finite'
   /** Step or parameter change too small to continue. */
-  | 'step-tolerance';
+  | 'step-tolerance'
+  /** Stochastic solvers: the validation loss stopped improving (early stopping; best weights kept). */
+  | 'early-stopping';
 
 export interface IterationInfo {
   /** 1-based iteration number. */
@@ -105,6 +107,7 @@ export function stopMessage(reason: StopReason, detail: string): string {
     callback: 'stopped by the iteration callback',
     'non-finite': 'stopped: the objective or gradient became NaN or Infinity',
     'step-tolerance': 'stopped: step too small to make progress',
+    'early-stopping': 'stopped early: the validation loss stopped improving',
   };
   return detail ? `${head[reason]} (${detail})` : head[reason];
 }

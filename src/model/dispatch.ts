@@ -1,0 +1,102 @@
+/**
+ * From model options to one solver call: the smooth objective plus its non-smooth term, and the solver's
+ * own options (tolerance scaled to the summed objective, learning rate, update rule, schedule, seeded
+ * randomness, early-stopping split). softmax-regression.ts and ovr.ts both come through here, so every
+ * solver sees the same problem whichever multi-class strategy is used.
+ */
+import type { Matrix } from '../matrix/matrix.js';
+import { LinearFiniteSum, softmaxRowLoss } from '../objective/finite-sum.js';
+import type { FiniteSumObjective, NonSmoothTerm } from '../objective/objective.js';
+import { splitPenalty } from '../objective/penalty.js';
+import { SOLVERS } from '../solvers/registry.js';
+import type { IterationCallback, SolveResult } from '../solvers/solver.js';
+import { adagradRule, adamRule, makeSchedule, momentumRule, rmspropRule, sgdRule, type UpdateRule } from '../solvers/update-rules.js';
+import type { SoftmaxRegressionOptions } from './options.js';
+
+/** Default learning rates (mean-objective scale): scikit-learn's SGD eta0, Keras' Adam / RMSProp. */
+export const DEFAULT_LEARNING_RATE: Record<string, number> = { sgd: 0.01, adam: 0.001, adagrad: 0.01, rmsprop: 0.001 };
+
+function updateRule(o: SoftmaxRegressionOptions): UpdateRule {
+  switch (o.solver) {
+    case 'adam':
+      return adamRule();
+    case 'adagrad':
+      return adagradRule();
+    case 'rmsprop':
+      return rmspropRule();
+    default:
+      return o.momentum > 0 ? momentumRule(o.momentum, o.nesterov) : sgdRule;
+  }
+}
+
+/**
+ * Stratified validation rows: from each class, round(fraction x count) rows (at least one when the class
+ * has two or more), chosen by a seeded shuffle. Returns [trainRows, validationRows].
+ */
+export function stratifiedHoldout(y: Int32Array, fraction: number, rng: () => number): [Int32Array, Int32Array] {
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < y.length; i++) {
+    const c = y[i]!;
+    if (!byClass.has(c)) byClass.set(c, []);
+    byClass.get(c)!.push(i);
+  }
+  const train: number[] = [];
+  const val: number[] = [];
+  for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
+    const rows = byClass.get(c)!;
+    for (let i = rows.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+    }
+    const nv = rows.length >= 2 ? Math.max(1, Math.round(fraction * rows.length)) : 0;
+    val.push(...rows.slice(0, nv));
+    train.push(...rows.slice(nv));
+  }
+  train.sort((a, b) => a - b);
+  val.sort((a, b) => a - b);
+  return [Int32Array.from(train), Int32Array.from(val)];
+}
+
+/** Run the configured solver on one (smooth objective, non-smooth term) problem. */
+export function runSolver(
+  objective: LinearFiniteSum,
+  nonSmooth: NonSmoothTerm | null,
+  w0: Float64Array,
+  o: SoftmaxRegressionOptions,
+  rng: () => number,
+  onIteration?: IterationCallback,
+): SolveResult {
+  const entry = SOLVERS[o.solver]!;
+  let train: FiniteSumObjective = objective;
+  let validation: FiniteSumObjective | null = null;
+  if (entry.minibatch && o.earlyStopping) {
+    const [tr, va] = stratifiedHoldout(objective.y, o.validationFraction, rng);
+    if (va.length > 0 && tr.length > 0) {
+      train = objective.subset(tr);
+      validation = objective.subset(va, 0);
+    }
+  }
+  const gtol = o.tol * train.sumWeights;
+  return entry.solver.solve(train, w0, {
+    gtol,
+    maxIter: entry.stochastic ? o.epochs ?? o.maxIter : o.maxIter,
+    onIteration,
+    nonSmooth,
+    rng,
+    scale: train.sumWeights,
+    learningRate: o.learningRate ?? (entry.minibatch ? DEFAULT_LEARNING_RATE[o.solver] : null),
+    rule: entry.minibatch ? updateRule(o) : undefined,
+    schedule: makeSchedule(o.schedule, { powerT: o.powerT, dropFactor: o.dropFactor, dropEvery: o.dropEvery }),
+    batchSize: o.batchSize,
+    nIterNoChange: o.nIterNoChange,
+    plateauTol: o.tol,
+    validation,
+  });
+}
+
+/** The multinomial problem for a model's options. */
+export function multinomialProblem(M: Matrix, yIdx: Int32Array, K: number, sampleWeight: Float64Array | null, o: SoftmaxRegressionOptions) {
+  const { l2, nonSmooth } = splitPenalty(o.penalty, o.C, o.l1Ratio ?? 0, K, M.cols);
+  const objective = new LinearFiniteSum(M, yIdx, softmaxRowLoss(K), { l2, fitIntercept: o.fitIntercept, sampleWeight });
+  return { objective, nonSmooth };
+}

@@ -1,0 +1,144 @@
+/**
+ * TRON: trust-region Newton with conjugate gradients (Lin & More 1999; Lin, Weng & Keerthi, "Trust region
+ * Newton method for large-scale logistic regression", JMLR 2008), as LIBLINEAR implemented it for its
+ * logistic-regression solvers (tron.cpp, before 2.40 switched to a line search).
+ *
+ * Each iteration minimizes the quadratic model q(s) = g.s + s.Hs/2 over ||s|| <= delta by CG on
+ * Hessian-vector products (Steihaug: stop at the boundary or when ||r|| <= 0.1 ||g||), then compares the
+ * actual reduction f(w) - f(w+s) with the predicted one -q(s):
+ *   accept the step when actred > eta0 prered; shrink or grow delta by the ratio
+ *   (eta0, eta1, eta2) = (1e-4, 0.25, 0.75), (sigma1, sigma2, sigma3) = (0.25, 0.5, 4),
+ * with LIBLINEAR's interpolated factor alpha = max(sigma1, -gs / (2 (f(w+s) - f - gs))).
+ * The newton-cg solver is the line-search variant of the same idea; both need only H v.
+ */
+import type { Objective } from '../objective/objective.js';
+import { gradDetail, makeResult } from './result.js';
+import { callbackStops, dot, maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
+
+export interface TrustRegionOptions extends SolveOptions {
+  /** CG iteration cap per Newton step (default 250, as scipy's trust-ncg-ish cap). */
+  maxCgIter?: number;
+}
+
+const ETA0 = 1e-4;
+const ETA1 = 0.25;
+const ETA2 = 0.75;
+const SIGMA1 = 0.25;
+const SIGMA2 = 0.5;
+const SIGMA3 = 4;
+/** CG stops when ||r|| <= CG_XI ||g|| (LIBLINEAR's 0.1). */
+const CG_XI = 0.1;
+
+export const trustRegion: Solver<TrustRegionOptions> = {
+  name: 'trust-region',
+  solve(objective: Objective, w0: Float64Array, options: TrustRegionOptions): SolveResult {
+    if (!objective.hessianAt) throw new TypeError('trust-region needs an objective with hessianAt()');
+    const t0 = now();
+    const n = objective.dimension;
+    const maxCg = options.maxCgIter ?? 250;
+    const ftol = options.ftol ?? 0;
+    const keepHistory = options.history !== false;
+    let w = Float64Array.from(w0);
+    let wT = new Float64Array(n);
+    let g = new Float64Array(n);
+    let gT = new Float64Array(n);
+    const s = new Float64Array(n);
+    const r = new Float64Array(n);
+    const d = new Float64Array(n);
+    const Hd = new Float64Array(n);
+    let fevals = 1;
+    let hvp = 0;
+    let f = objective.valueAndGradient(w, g);
+    let gnorm = maxAbs(g);
+    let delta = Math.sqrt(dot(g, g));
+    const history: IterationInfo[] = [];
+    let iter = 0;
+    let reason: StopReason | null = null;
+    let detail = '';
+    if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
+    else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
+    let H = reason === null ? objective.hessianAt(w) : null;
+    while (reason === null) {
+      if (iter >= options.maxIter) {
+        reason = 'max-iterations';
+        break;
+      }
+      iter++;
+      // Steihaug CG on H s = -g inside ||s|| <= delta.
+      s.fill(0);
+      for (let i = 0; i < n; i++) r[i] = d[i] = -g[i]!;
+      let rr = dot(r, r);
+      const cgTol = CG_XI * Math.sqrt(rr);
+      let cgIter = 0;
+      for (; cgIter < maxCg && Math.sqrt(rr) > cgTol; cgIter++) {
+        H!.apply(d, Hd);
+        hvp++;
+        const dHd = dot(d, Hd);
+        const alpha = rr / dHd;
+        let hitBoundary = !(dHd > 0);
+        if (!hitBoundary) {
+          let ss = 0;
+          for (let i = 0; i < n; i++) ss += (s[i]! + alpha * d[i]!) ** 2;
+          hitBoundary = ss > delta * delta;
+        }
+        if (hitBoundary) {
+          // tau >= 0 with ||s + tau d|| = delta.
+          const sd = dot(s, d);
+          const dd = dot(d, d);
+          const ss = dot(s, s);
+          const rad = Math.sqrt(Math.max(0, sd * sd + dd * (delta * delta - ss)));
+          const tau = sd >= 0 ? (delta * delta - ss) / (sd + rad) : (rad - sd) / dd;
+          for (let i = 0; i < n; i++) {
+            s[i]! += tau * d[i]!;
+            r[i]! -= tau * Hd[i]!;
+          }
+          cgIter++;
+          break;
+        }
+        for (let i = 0; i < n; i++) {
+          s[i]! += alpha * d[i]!;
+          r[i]! -= alpha * Hd[i]!;
+        }
+        const rrNew = dot(r, r);
+        const beta = rrNew / rr;
+        rr = rrNew;
+        for (let i = 0; i < n; i++) d[i] = r[i]! + beta * d[i]!;
+      }
+      for (let i = 0; i < n; i++) wT[i] = w[i]! + s[i]!;
+      const fNew = objective.valueAndGradient(wT, gT);
+      fevals++;
+      const gs = dot(g, s);
+      // r = -g - H s, so s.Hs = -gs - s.r and the model decrease is -(gs + s.Hs/2) = -(gs - s.r)/2.
+      const prered = -0.5 * (gs - dot(s, r));
+      const actred = f - fNew;
+      const snorm = Math.sqrt(dot(s, s));
+      if (iter === 1) delta = Math.min(delta, snorm);
+      const curv = fNew - f - gs;
+      const alpha = curv <= 0 ? SIGMA3 : Math.max(SIGMA1, -0.5 * (gs / curv));
+      if (!Number.isFinite(fNew) || actred < ETA0 * prered) delta = Math.min(Math.max(alpha, SIGMA1) * snorm, SIGMA2 * delta);
+      else if (actred < ETA1 * prered) delta = Math.max(SIGMA1 * delta, Math.min(alpha * snorm, SIGMA2 * delta));
+      else if (actred < ETA2 * prered) delta = Math.max(SIGMA1 * delta, Math.min(alpha * snorm, SIGMA3 * delta));
+      else delta = Math.max(delta, Math.min(alpha * snorm, SIGMA3 * delta));
+      const fPrev = f;
+      const accepted = Number.isFinite(fNew) && actred > ETA0 * prered;
+      if (accepted) {
+        [w, wT] = [wT, w];
+        [g, gT] = [gT, g];
+        f = fNew;
+        gnorm = maxAbs(g);
+      }
+      const info: IterationInfo = { iteration: iter, value: f, gradientNorm: gnorm, step: snorm, evaluations: fevals, dataPasses: objective.dataPasses, elapsedMs: now() - t0, cgIterations: cgIter, trustRadius: delta };
+      if (keepHistory) history.push(info);
+      if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
+      else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
+      else if (!accepted && Math.abs(actred) <= 1e-14 * Math.abs(f) && Math.abs(prered) <= 1e-14 * Math.abs(f)) {
+        reason = 'step-tolerance';
+        detail = `predicted and actual reductions below rounding (max|g| = ${gnorm.toExponential(3)})`;
+      } else if (delta <= 1e-300) reason = 'step-tolerance';
+      else if (accepted && ftol > 0 && (fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) reason = 'function-tolerance';
+      else if (callbackStops(options.onIteration, info, w)) reason = 'callback';
+      if (reason === null && accepted) H = objective.hessianAt(w);
+    }
+    return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter, `, ${hvp} Hessian-vector products`), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: hvp }, objective.dataPasses, history, now() - t0);
+  },
+};
