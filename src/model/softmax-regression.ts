@@ -7,6 +7,7 @@ import { logSoftmaxInPlace, softmaxInPlace } from '../kernels/softmax.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { ParamLayout } from '../objective/layout.js';
 import { makeRng } from '../random.js';
+import { SOLVERS } from '../solvers/registry.js';
 import { applyScaler, fitScaler, type ScalerState } from '../preprocess/scaler.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import { predictScores } from '../kernels/predict.js';
@@ -338,6 +339,12 @@ function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array,
       }
     }
     if (r.stopReason === 'line-search-failed') out.push('the line search failed: the problem may be badly scaled; try scale: \'standard\' or solver \'newton-cg\'');
+    if (r.stopReason === 'non-finite' && (o.learningRate !== null || SOLVERS[o.solver]?.minibatch)) {
+      out.push(`the step size is too large: the objective blew up; lower learningRate (now ${o.learningRate ?? 'the default'}) or standardize the features (scale: 'standard')`);
+    }
+    if (r.stopReason === 'max-iterations' && (o.solver === 'sag' || o.solver === 'saga' || o.solver === 'gd' || SOLVERS[o.solver]?.minibatch)) {
+      out.push(`'${o.solver}' is a first-order method whose speed depends on the feature scales and on C; standardize the features, or use 'lbfgs' / 'trust-region'${o.penalty === 'l1' || o.penalty === 'elasticnet' || o.penalty === 'group-lasso' ? " (or 'fista' for this penalty)" : ''}`);
+    }
   }
   return out;
 }

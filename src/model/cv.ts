@@ -1,0 +1,170 @@
+/**
+ * SoftmaxRegressionCV: choose C (and, for elastic net, l1Ratio) by stratified k-fold cross-validation,
+ * then refit on all the data with the winner (scikit-learn's LogisticRegressionCV).
+ *
+ * Folds: within each class, the rows are shuffled with randomState and dealt round-robin into `cv` folds,
+ * so every fold keeps the class proportions (each class needs at least `cv` rows). For each l1Ratio and
+ * fold, the whole C grid is fitted as a warm-started regularization path on the other folds and scored
+ * on the held-out fold. Scoring (unweighted, over held-out rows):
+ *   'accuracy' (default, as scikit-learn):  fraction predicted right; higher is better
+ *   'log-loss':                             mean -log p(y_i | x_i); lower is better
+ * The winner has the best mean over folds; ties go to the smallest C (the strongest penalty), then the
+ * first l1Ratio given.
+ */
+import { DataError, NotFittedError, OptionError } from '../errors.js';
+import type { CSRMatrix } from '../matrix/csr.js';
+import type { DenseMatrix } from '../matrix/dense.js';
+import { makeRng } from '../random.js';
+import { encodeLabels, toMatrix, uniqueSortedLabels, type Label, type MatrixLike } from './input.js';
+import { resolveOptions, type SoftmaxRegressionOptions } from './options.js';
+import { regularizationPath, resolveCs } from './path.js';
+import { SoftmaxRegression, type FitOptions } from './softmax-regression.js';
+
+export type CVScoring = 'accuracy' | 'log-loss';
+
+export interface SoftmaxRegressionCVOptions extends Partial<Omit<SoftmaxRegressionOptions, 'C' | 'l1Ratio' | 'warmStart'>> {
+  /** C grid, or how many log-spaced values in [1e-4, 1e4] (default 10). */
+  Cs?: number[] | number;
+  /** l1Ratio grid (penalty 'elasticnet' only; default [0.5]). */
+  l1Ratios?: number[];
+  /** Number of folds (default 5). */
+  cv?: number;
+  scoring?: CVScoring;
+}
+
+/** Stratified k-fold: fold index per row. */
+export function stratifiedFolds(yIdx: Int32Array, k: number, rng: () => number): Int32Array {
+  const fold = new Int32Array(yIdx.length);
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < yIdx.length; i++) {
+    if (!byClass.has(yIdx[i]!)) byClass.set(yIdx[i]!, []);
+    byClass.get(yIdx[i]!)!.push(i);
+  }
+  let offset = 0;
+  for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
+    const rows = byClass.get(c)!;
+    for (let i = rows.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+    }
+    // Continue the round-robin where the previous class stopped, so fold sizes stay balanced.
+    rows.forEach((r, t) => (fold[r] = (offset + t) % k));
+    offset = (offset + rows.length) % k;
+  }
+  return fold;
+}
+
+export class SoftmaxRegressionCV {
+  readonly options: SoftmaxRegressionOptions;
+  readonly Cs: number[];
+  readonly l1Ratios: (number | null)[];
+  readonly cv: number;
+  readonly scoring: CVScoring;
+  /** scores[r][f][c]: l1Ratio index r, fold f, C index c (Cs ascending). */
+  scores: number[][][] | null = null;
+  /** Mean over folds: meanScores[r][c]. */
+  meanScores: number[][] | null = null;
+  C: number | null = null;
+  l1Ratio: number | null = null;
+  bestScore: number | null = null;
+  /** The model refitted on all data with the chosen C / l1Ratio. */
+  model: SoftmaxRegression | null = null;
+
+  constructor(options: SoftmaxRegressionCVOptions = {}) {
+    const { Cs, l1Ratios, cv, scoring, ...rest } = options;
+    if ('C' in rest) throw new OptionError('C', 'SoftmaxRegressionCV chooses C: give the grid as Cs');
+    if ('l1Ratio' in rest) throw new OptionError('l1Ratio', 'SoftmaxRegressionCV chooses l1Ratio: give the grid as l1Ratios');
+    if ('warmStart' in rest) throw new OptionError('warmStart', 'SoftmaxRegressionCV warm-starts along its C grid itself');
+    this.Cs = resolveCs(Cs).sort((a, b) => a - b);
+    const elastic = rest.penalty === 'elasticnet';
+    if (l1Ratios !== undefined && !elastic) throw new OptionError('l1Ratios', `is only used with penalty 'elasticnet'`, 'INCOMPATIBLE_OPTIONS');
+    const ratios = elastic ? l1Ratios ?? [0.5] : [null];
+    if (!Array.isArray(ratios) || ratios.length === 0) throw new OptionError('l1Ratios', 'must be a non-empty array of numbers in [0, 1]');
+    ratios.forEach((r, i) => {
+      if (r !== null && (typeof r !== 'number' || !(r >= 0 && r <= 1))) throw new OptionError('l1Ratios', `entry ${i} must be in [0, 1], got ${String(r)}`);
+    });
+    this.l1Ratios = ratios;
+    this.cv = cv ?? 5;
+    if (!Number.isInteger(this.cv) || this.cv < 2) throw new OptionError('cv', `must be an integer >= 2, got ${String(cv)}`);
+    this.scoring = scoring ?? 'accuracy';
+    if (this.scoring !== 'accuracy' && this.scoring !== 'log-loss') throw new OptionError('scoring', `must be 'accuracy' or 'log-loss', got ${String(scoring)}`);
+    // Validate the model options now (with a representative C and l1Ratio), so bad pairs fail here.
+    this.options = resolveOptions({ ...rest, C: 1, l1Ratio: ratios[0] ?? null });
+  }
+
+  fit(X: MatrixLike, y: ArrayLike<Label>, fitOptions: FitOptions = {}): this {
+    const M = toMatrix(X) as DenseMatrix | CSRMatrix;
+    if (y.length !== M.rows) throw new DataError('SHAPE_MISMATCH', `X has ${M.rows} rows but y has ${y.length} labels`);
+    const classes = uniqueSortedLabels(y);
+    const yIdx = encodeLabels(y, classes);
+    const counts = new Array<number>(classes.length).fill(0);
+    for (let i = 0; i < yIdx.length; i++) counts[yIdx[i]!]!++;
+    counts.forEach((c, k) => {
+      if (c < this.cv) throw new DataError('TOO_FEW_CLASSES', `class ${JSON.stringify(classes[k])} has ${c} rows, fewer than cv = ${this.cv} folds`);
+    });
+    const folds = stratifiedFolds(yIdx, this.cv, makeRng(this.options.randomState));
+    const { C: _c, l1Ratio: _r, warmStart: _w, ...base } = this.options;
+    const better = (a: number, b: number) => (this.scoring === 'accuracy' ? a > b : a < b);
+    this.scores = [];
+    this.meanScores = [];
+    let best: { r: number; c: number; s: number } | null = null;
+    for (let r = 0; r < this.l1Ratios.length; r++) {
+      const perFold: number[][] = [];
+      for (let f = 0; f < this.cv; f++) {
+        const tr: number[] = [];
+        const te: number[] = [];
+        for (let i = 0; i < folds.length; i++) (folds[i] === f ? te : tr).push(i);
+        const Xtr = M.selectRows(tr) as DenseMatrix | CSRMatrix;
+        const Xte = M.selectRows(te) as DenseMatrix | CSRMatrix;
+        const ytr = tr.map((i) => y[i]!);
+        const yte = te.map((i) => yIdx[i]!);
+        const sw = fitOptions.sampleWeight ? tr.map((i) => fitOptions.sampleWeight![i]!) : undefined;
+        const row: number[] = [];
+        regularizationPath(Xtr, ytr, { ...base, l1Ratio: this.l1Ratios[r]!, Cs: this.Cs }, { sampleWeight: sw }, (m) => row.push(this.foldScore(m, Xte, yte)));
+        perFold.push(row);
+      }
+      this.scores.push(perFold);
+      const mean = this.Cs.map((_, c) => perFold.reduce((a, row) => a + row[c]!, 0) / this.cv);
+      this.meanScores.push(mean);
+      mean.forEach((s, c) => {
+        if (!best || better(s, best.s)) best = { r, c, s };
+      });
+    }
+    const b = best!;
+    this.C = this.Cs[b.c]!;
+    this.l1Ratio = this.l1Ratios[b.r]!;
+    this.bestScore = b.s;
+    this.model = new SoftmaxRegression({ ...base, C: this.C, l1Ratio: this.l1Ratio });
+    this.model.fit(M, y, fitOptions);
+    return this;
+  }
+
+  /** Every class has >= cv rows, so each training fold has all classes and the indices line up. */
+  private foldScore(m: SoftmaxRegression, Xte: DenseMatrix | CSRMatrix, yte: number[]): number {
+    if (this.scoring === 'accuracy') {
+      const pred = m.predictIndex(Xte);
+      let hit = 0;
+      for (let i = 0; i < yte.length; i++) if (pred[i] === yte[i]) hit++;
+      return hit / yte.length;
+    }
+    const lp = m.predictLogProba(Xte);
+    let s = 0;
+    for (let i = 0; i < yte.length; i++) s -= lp[i]![yte[i]!]!;
+    return s / yte.length;
+  }
+
+  private fitted(): SoftmaxRegression {
+    if (!this.model) throw new NotFittedError('SoftmaxRegressionCV.predict');
+    return this.model;
+  }
+  predict(X: MatrixLike): Label[] {
+    return this.fitted().predict(X);
+  }
+  predictProba(X: MatrixLike): number[][] {
+    return this.fitted().predictProba(X);
+  }
+  /** Mean accuracy of the refitted model. */
+  score(X: MatrixLike, y: ArrayLike<Label>): number {
+    return this.fitted().score(X, y);
+  }
+}
