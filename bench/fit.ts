@@ -10,6 +10,7 @@ import { readDataset } from '../node/io.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { applyScaler, fitScaler } from '../src/preprocess/scaler.js';
 import { median } from './kernels.js';
+import { disableThreads, enableThreads } from '../node/threads.js';
 
 export interface FitBenchResult {
   side: 'ours';
@@ -19,12 +20,16 @@ export interface FitBenchResult {
   k: number;
   solver: string;
   dtype: string;
+  threads: number;
   fit_s_median: number;
   fit_s_all: number[];
   n_iter: number;
   objective: number;
   stop: string;
   reached_target_s: number | null;
+  reached_target_iter: number | null;
+  evaluations: number;
+  data_passes: number | null;
   test_acc: number | null;
 }
 
@@ -38,6 +43,8 @@ export interface FitBenchOptions {
   target?: number;
   repeats?: number;
   maxIter?: number;
+  /** Threads for the dense kernels (1: single thread). */
+  threads?: number;
 }
 
 export function fitBench(train: string, o: FitBenchOptions = {}): FitBenchResult {
@@ -50,25 +57,33 @@ export function fitBench(train: string, o: FitBenchOptions = {}): FitBenchResult
     X = applyScaler(sc, X);
     if (Xte) Xte = applyScaler(sc, Xte);
   }
+  const threads = o.threads && o.threads > 1 ? enableThreads(o.threads) : 1;
   const times: number[] = [];
   let model: SoftmaxRegression | null = null;
   let reached: number | null = null;
+  let reachedIter: number | null = null;
   for (let r = 0; r < (o.repeats ?? 1); r++) {
     const opts: Record<string, unknown> = { C: o.C ?? 1, solver: o.solver ?? 'lbfgs', tol: o.tol ?? 1e-4, maxIter: o.maxIter ?? 10000 };
     if (o.dtype && o.dtype !== 'float64') opts.dtype = o.dtype;
     const m = new SoftmaxRegression(opts as never);
     let reachedAt: number | null = null;
+    let reachedAtIter: number | null = null;
     const t0 = performance.now();
     m.fit(X, tr.y, {
       onIteration: (info) => {
-        if (reachedAt === null && o.target !== undefined && info.value <= o.target * (1 + 1e-6)) reachedAt = (performance.now() - t0) / 1000;
+        if (reachedAt === null && o.target !== undefined && info.value <= o.target * (1 + 1e-6)) {
+          reachedAt = (performance.now() - t0) / 1000;
+          reachedAtIter = info.iteration;
+        }
       },
     });
     times.push((performance.now() - t0) / 1000);
     model = m;
     reached = reachedAt;
+    reachedIter = reachedAtIter;
   }
-  const fr = model!.fitResult as unknown as { value: number; stopReason: string; iterations: number };
+  if (threads > 1) void disableThreads();
+  const fr = model!.fitResult as unknown as { value: number; stopReason: string; iterations: number; functionEvaluations: number; dataPasses?: number };
   let acc: number | null = null;
   if (Xte && te) {
     const pred = model!.predict(Xte as never);
@@ -84,12 +99,16 @@ export function fitBench(train: string, o: FitBenchOptions = {}): FitBenchResult
     k: model!.classes!.length,
     solver: o.solver ?? 'lbfgs',
     dtype: o.dtype ?? 'float64',
+    threads,
     fit_s_median: median(times),
     fit_s_all: times,
     n_iter: fr.iterations,
     objective: fr.value,
     stop: fr.stopReason,
     reached_target_s: reached,
+    reached_target_iter: reachedIter,
+    evaluations: fr.functionEvaluations,
+    data_passes: fr.dataPasses ?? null,
     test_acc: acc,
   };
 }
@@ -113,6 +132,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         dtype: get('dtype') as 'float64' | 'float32' | undefined,
         target: num('target'),
         repeats: num('repeats'),
+        threads: num('threads'),
+        maxIter: num('max-iter'),
       }),
     ),
   );

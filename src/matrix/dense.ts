@@ -70,27 +70,17 @@ export class DenseMatrix implements Matrix {
   }
 
   rowScores(i: number, W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array): void {
-    const X = this.data;
-    const d = this.cols;
-    const xo = i * d;
-    for (let k = 0; k < K; k++) {
-      const wo = k * d;
-      let s = 0;
-      for (let j = 0; j < d; j++) s += X[xo + j]! * W[wo + j]!;
-      out[k] = b ? s + b[k]! : s;
-    }
+    // The one-row product is the block product on [i, i+1): same monomorphic kernels.
+    const Wf = asF64(W);
+    const bf = b === null ? null : asF64(b);
+    if (this.data instanceof Float64Array) scoresF64(this.data, this.cols, Wf, K, bf, out, i, i + 1);
+    else scoresF32(this.data, this.cols, Wf, K, bf, out, i, i + 1);
   }
 
   addRowOuter(i: number, r: ArrayLike<number>, K: number, G: Float64Array): void {
-    const X = this.data;
-    const d = this.cols;
-    const xo = i * d;
-    for (let k = 0; k < K; k++) {
-      const rk = r[k]!;
-      if (rk === 0) continue;
-      const go = k * d;
-      for (let j = 0; j < d; j++) G[go + j] += rk * X[xo + j]!;
-    }
+    const rf = asF64(r);
+    if (this.data instanceof Float64Array) addTransposeProductF64(this.data, this.cols, rf, K, G, i, i + 1);
+    else addTransposeProductF32(this.data, this.cols, rf, K, G, i, i + 1);
   }
 
   rowSquaredNorm(i: number): number {
