@@ -117,3 +117,26 @@ export function addTransposeProductF32(X: Float32Array, d: number, R: Float64Arr
 export function asF64(a: ArrayLike<number>): Float64Array {
   return a instanceof Float64Array ? a : Float64Array.from(a);
 }
+
+/**
+ * Whether every value is finite, fast: x * 0 is 0 for finite x and NaN for NaN or +-Infinity, so the sum
+ * of x * 0 stays 0 exactly when all values are finite (no branch per value; one accumulator measured
+ * faster in V8 than four). Callers locate the offending value with a plain scan only when this is false.
+ */
+export function allFiniteF64(a: Float64Array): boolean {
+  let s = 0;
+  for (let p = 0; p < a.length; p++) s += a[p]! * 0;
+  return s === 0;
+}
+
+/** Float32 copy of allFiniteF64. */
+export function allFiniteF32(a: Float32Array): boolean {
+  let s = 0;
+  for (let p = 0; p < a.length; p++) s += a[p]! * 0;
+  return s === 0;
+}
+
+/** allFiniteF64 / allFiniteF32 by element type. */
+export function allFinite(a: Float64Array | Float32Array): boolean {
+  return a instanceof Float64Array ? allFiniteF64(a) : allFiniteF32(a);
+}

@@ -1,0 +1,315 @@
+/**
+ * `npm run bench`: our kernels and fits side by side with the peers on this machine, alternating the two
+ * sides run by run, reporting medians and per-pair ratios (ours / peer; < 1 means we are faster).
+ *
+ * Peers (each optional; a missing one is reported and our figures are still printed):
+ *   - NumPy/OpenBLAS and scikit-learn through Debian's python3-sklearn (`apt-get install -y python3-sklearn`),
+ *     run as /usr/bin/python3 with ../shared/bench/*.py (or $PEER_BENCH_DIR);
+ *   - TensorFlow.js 4.22 (dev dependency), cpu and wasm backends.
+ * Data: ../shared/data (or $SHARED_DATA_DIR); the synthetic set is generated into $SYNTH_DIR (default
+ * ./synth, git-ignored) by the peer generator when missing.
+ *
+ *   npm run bench -- [--only kernels,fits,predict,epoch,memory,scaling] [--rounds 3] [--quick] [--out FILE]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fitBench } from './fit.js';
+import { kernelObjective, median, randomProblem, timeObjective } from './kernels.js';
+import { adamEpochs } from './epoch.js';
+import { tfjsEpochs } from './tfjs_epoch.js';
+import { disableThreads, enableThreads, threadedKernel } from '../node/threads.js';
+import { readDataset } from '../node/io.js';
+import { SoftmaxRegression } from '../src/model/softmax-regression.js';
+import { wasmAvailable } from '../src/kernels/wasm.js';
+
+const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+const SHARED = process.env.SHARED_DATA_DIR ?? join(ROOT, '..', 'shared', 'data');
+const PEERS = process.env.PEER_BENCH_DIR ?? join(ROOT, '..', 'shared', 'bench');
+const SYNTH = process.env.SYNTH_DIR ?? join(ROOT, 'synth');
+const PY = "/usr/bin/python3";
+/** Our stopping tolerance in the fit comparison: tight enough to reach scikit-learn's objective. */
+const OUR_TOL = 1e-7;
+
+const args = process.argv.slice(2);
+const opt = (k: string) => {
+  const i = args.indexOf(`--${k}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const quick = args.includes('--quick');
+const only = new Set((opt('only') ?? 'kernels,fits,predict,epoch,memory,scaling').split(','));
+const rounds = Number(opt('rounds') ?? (quick ? 1 : 3));
+const out: string[] = [];
+const say = (s = '') => {
+  console.log(s);
+  out.push(s);
+};
+const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : Number(x.toPrecision(digits)).toString());
+
+// ----------------------------------------------------------------------------- machine and peers
+function python(code: string): string | null {
+  const r = spawnSync(PY, ['-c', code], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+const pyVersions = existsSync(PY) ? python('import sklearn, numpy; print(sklearn.__version__, numpy.__version__)') : null;
+const havePeers = pyVersions !== null && existsSync(join(PEERS, 'numpy_lossgrad.py'));
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+say(`# softmax-regression benchmark — ${new Date().toISOString().slice(0, 10)}`);
+say();
+say(`Machine: ${cpus()[0]?.model ?? '?'} x ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; softmax-regression ${pkg.version}; WebAssembly SIMD ${wasmAvailable() ? 'yes' : 'no'}.`);
+say(
+  havePeers
+    ? `Peers: scikit-learn ${pyVersions!.split(' ')[0]}, NumPy ${pyVersions!.split(' ')[1]} (${PY}; OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for NumPy timings, OPENBLAS_NUM_THREADS=2).`
+    : `Peers: scikit-learn/NumPy NOT FOUND (${PY} with sklearn, and ${PEERS}); install with \`apt-get install -y python3-sklearn\`. Our figures only.`,
+);
+say(`Rounds: ${rounds} (sides alternate within each round). Ratios are ours / peer (below 1: we are faster).`);
+say();
+
+function numpyEnv(threads: number): NodeJS.ProcessEnv {
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+}
+
+function ratioCell(pairs: number[]): string {
+  return pairs.length ? `${fmt(median(pairs), 2)}x` : '—';
+}
+
+// ----------------------------------------------------------------------------- kernels
+if (only.has('kernels')) {
+  const shapes: Array<[number, number, number]> = quick ? [[8000, 784, 10]] : [[8000, 784, 10], [60000, 784, 10], [200000, 100, 10]];
+  say('## One loss+gradient evaluation (dense), milliseconds');
+  say();
+  say('| n x d x K | dtype | NumPy 2 thr | ours 1 thr | ours 2 thr | ratio 2 thr (ours/NumPy) | ours f64 / ours f32 (2 thr) |');
+  say('|---|---|---|---|---|---|---|');
+  for (const [n, d, K] of shapes) {
+    const { X, y } = randomProblem(n, d, K);
+    const rows: Record<string, { np: number[]; one: number[]; two: number[]; pair: number[] }> = {
+      float64: { np: [], one: [], two: [], pair: [] },
+      float32: { np: [], one: [], two: [], pair: [] },
+    };
+    const objs = {
+      float64: [kernelObjective(X, y, K, 'wasm', 'float64'), kernelObjective(X, y, K, 'wasm', 'float64', threadedKernel(X, y, K, null, 'float64', 2))],
+      float32: [kernelObjective(X, y, K, 'wasm', 'float32'), kernelObjective(X, y, K, 'wasm', 'float32', threadedKernel(X, y, K, null, 'float32', 2))],
+    } as const;
+    for (let r = 0; r < rounds; r++) {
+      const np: Record<string, number> = {};
+      if (havePeers) {
+        const txt = execFileSync(PY, [join(PEERS, 'numpy_lossgrad.py'), '--shapes', `${n}x${d}x${K}`, '--reps', '5'], { env: numpyEnv(2), encoding: 'utf8' });
+        for (const line of txt.trim().split('\n')) {
+          const j = JSON.parse(line) as { dtype: string; lossgrad_ms: number };
+          np[j.dtype] = j.lossgrad_ms;
+        }
+      }
+      for (const dt of ['float64', 'float32'] as const) {
+        const one = median(timeObjective(objs[dt][0], 5));
+        const two = median(timeObjective(objs[dt][1], 5));
+        rows[dt]!.one.push(one);
+        rows[dt]!.two.push(two);
+        if (np[dt] !== undefined) {
+          rows[dt]!.np.push(np[dt]!);
+          rows[dt]!.pair.push(two / np[dt]!);
+        }
+      }
+    }
+    for (const dt of ['float64', 'float32'] as const) {
+      const R = rows[dt]!;
+      const f64over32 = dt === 'float32' ? `${fmt(median(rows.float64!.two) / median(R.two), 2)}x` : '';
+      say(`| ${n} x ${d} x ${K} | ${dt} | ${R.np.length ? fmt(median(R.np)) : 'missing'} | ${fmt(median(R.one))} | ${fmt(median(R.two))} | ${ratioCell(R.pair)} | ${f64over32} |`);
+    }
+  }
+  await disableThreads();
+  say();
+}
+
+// ----------------------------------------------------------------------------- whole fits
+interface FitCase {
+  name: string;
+  train: string;
+  test?: string;
+  C: number;
+  scale: 'standard' | 'none';
+}
+function synthPath(): string | null {
+  const p = join(SYNTH, 'synth_dense_train.csv');
+  if (existsSync(p)) return p;
+  if (!havePeers) return null;
+  say(`(generating the synthetic dense set into ${SYNTH} …)`);
+  spawnSync(PY, [join(PEERS, 'gen_synth_dense.py')], { env: { ...process.env, SYNTH_DIR: SYNTH }, stdio: 'ignore' });
+  return existsSync(p) ? p : null;
+}
+
+if (only.has('fits')) {
+  const cases: FitCase[] = [
+    { name: 'digits, standardized, C=1', train: join(SHARED, 'digits_train.csv'), test: join(SHARED, 'digits_test.csv'), C: 1, scale: 'standard' },
+    { name: 'MNIST subset, standardized, C=1', train: join(SHARED, 'mnist10k_train.csv.gz'), test: join(SHARED, 'mnist10k_test.csv.gz'), C: 1, scale: 'standard' },
+    { name: 'MNIST subset, raw [0,1], C=0.1', train: join(SHARED, 'mnist10k_train.csv.gz'), test: join(SHARED, 'mnist10k_test.csv.gz'), C: 0.1, scale: 'none' },
+  ];
+  if (!quick) {
+    const s = synthPath();
+    if (s) cases.push({ name: 'synthetic dense 160,000 x 100 x 10, standardized, C=1', train: s, C: 1, scale: 'standard' });
+    else say('(synthetic dense set unavailable: needs the peer generator)');
+  } else cases.splice(1, 2);
+  const solvers = ['lbfgs', 'newton-cg'];
+  say('## Whole fits vs scikit-learn lbfgs (multinomial, L2), seconds');
+  say();
+  say(`Ours: 2 threads, float64, tol ${OUR_TOL} (max |gradient of the mean loss|); scikit-learn: tol 1e-4 (its lbfgs stops on its own function-decrease test).`);
+  say('"to target" = wall time from the start of our fit until its objective is within 1e-6 relative of the one scikit-learn reached (the whole fit up to that point).');
+  say();
+  say('| data | sklearn s (iters) | solver | ours s (iters) | ratio | objective ours vs sklearn (rel) | to target s | ratio to target |');
+  say('|---|---|---|---|---|---|---|---|');
+  enableThreads(2);
+  for (const c of cases) {
+    if (!existsSync(c.train)) {
+      say(`| ${c.name} | data missing (${c.train}) | | | | | | |`);
+      continue;
+    }
+    const sk: Array<{ t: number; it: number; obj: number }> = [];
+    const ours: Record<string, Array<{ t: number; it: number; obj: number; reach: number | null }>> = {};
+    for (let r = 0; r < rounds; r++) {
+      let target: number | undefined;
+      if (havePeers) {
+        const a = [join(PEERS, 'sklearn_fit.py'), '--train', c.train, '--C', String(c.C), '--scale', c.scale, '--repeats', '1'];
+        const j = JSON.parse(execFileSync(PY, a, { encoding: 'utf8' }).trim().split('\n').pop()!) as { fit_s_median: number; n_iter: number; objective: number };
+        sk.push({ t: j.fit_s_median, it: j.n_iter, obj: j.objective });
+        target = j.objective;
+      }
+      for (const s of solvers) {
+        const f = fitBench(c.train, { C: c.C, scale: c.scale, solver: s, tol: OUR_TOL, target });
+        (ours[s] ??= []).push({ t: f.fit_s_median, it: f.n_iter, obj: f.objective, reach: f.reached_target_s });
+      }
+    }
+    const skT = sk.length ? median(sk.map((x) => x.t)) : null;
+    for (const s of solvers) {
+      const o = ours[s]!;
+      const pairs = sk.length ? o.map((x, i) => x.t / sk[i]!.t) : [];
+      const reachPairs = sk.length ? o.flatMap((x, i) => (x.reach !== null ? [x.reach / sk[i]!.t] : [])) : [];
+      const rel = sk.length ? (o[o.length - 1]!.obj - sk[sk.length - 1]!.obj) / Math.abs(sk[sk.length - 1]!.obj) : null;
+      const reach = o.filter((x) => x.reach !== null).map((x) => x.reach!);
+      say(
+        `| ${c.name} | ${skT === null ? 'missing' : `${fmt(skT)} (${sk[sk.length - 1]!.it})`} | ${s} | ${fmt(median(o.map((x) => x.t)))} (${o[o.length - 1]!.it}) | ${ratioCell(pairs)} | ${rel === null ? '—' : rel.toExponential(1)} | ${reach.length ? fmt(median(reach)) : sk.length ? 'not reached' : '—'} | ${ratioCell(reachPairs)} |`,
+      );
+    }
+  }
+  await disableThreads();
+  say();
+}
+
+// ----------------------------------------------------------------------------- prediction
+if (only.has('predict')) {
+  const train = join(SHARED, 'mnist10k_train.csv.gz');
+  if (existsSync(train)) {
+    const tr = readDataset(train);
+    const m = new SoftmaxRegression({ C: 0.1, maxIter: 5 });
+    m.fit(tr.X, tr.y);
+    const n = tr.X.rows;
+    const ours: number[] = [];
+    const np: number[] = [];
+    const pairs: number[] = [];
+    m.predictProbaFlat(tr.X as never);
+    for (let r = 0; r < rounds; r++) {
+      let npRate: number | null = null;
+      if (havePeers) {
+        const code = `import numpy as np, time, statistics
+rng=np.random.default_rng(0); X=rng.random((${n},784)); W=rng.standard_normal((10,784))*0.01; b=np.zeros(10)
+def f():
+  Z=X@W.T+b; Z-=Z.max(axis=1,keepdims=True); E=np.exp(Z); E/=E.sum(axis=1,keepdims=True); return E
+f(); ts=[]
+for _ in range(7):
+  t=time.perf_counter(); f(); ts.append(time.perf_counter()-t)
+print(${n}/statistics.median(ts))`;
+        const r2 = spawnSync(PY, ['-c', code], { env: numpyEnv(2), encoding: 'utf8' });
+        if (r2.status === 0) npRate = Number(r2.stdout.trim());
+      }
+      const ts: number[] = [];
+      for (let k = 0; k < 7; k++) {
+        const t0 = performance.now();
+        m.predictProbaFlat(tr.X as never);
+        ts.push((performance.now() - t0) / 1000);
+      }
+      const rate = n / median(ts);
+      ours.push(rate);
+      if (npRate !== null) {
+        np.push(npRate);
+        pairs.push(npRate / rate);
+      }
+    }
+    say('## Prediction throughput (predictProba, MNIST subset 8,000 x 784, 10 classes), rows per second');
+    say();
+    say('| NumPy X W^T + softmax (2 thr) | ours predictProba (1 thr) | ratio NumPy rate / ours |');
+    say('|---|---|---|');
+    say(`| ${np.length ? fmt(median(np)) : 'missing'} | ${fmt(median(ours))} | ${ratioCell(pairs)} |`);
+    say();
+  }
+}
+
+// ----------------------------------------------------------------------------- mini-batch epoch
+if (only.has('epoch')) {
+  const train = join(SHARED, 'mnist10k_train.csv.gz');
+  if (existsSync(train)) {
+    say('## Mini-batch Adam epoch (MNIST subset, batch 128, no penalty), seconds per epoch');
+    say();
+    const ours: number[] = [];
+    const cpu: number[] = [];
+    const wasm: number[] = [];
+    let tfv = 'missing';
+    for (let r = 0; r < rounds; r++) {
+      const c = await tfjsEpochs(train, 'cpu', 2);
+      if ('median_s' in c) (cpu.push(c.median_s), (tfv = c.version));
+      ours.push(adamEpochs(train, 4).median_s);
+      const w = await tfjsEpochs(train, 'wasm', 2);
+      if ('median_s' in w) wasm.push(w.median_s);
+    }
+    say(`| ours (adam) | TF.js ${tfv} cpu | TF.js wasm | ours / cpu | ours / wasm |`);
+    say('|---|---|---|---|---|');
+    say(`| ${fmt(median(ours))} | ${cpu.length ? fmt(median(cpu)) : 'missing'} | ${wasm.length ? fmt(median(wasm)) : 'missing'} | ${cpu.length ? `${fmt(median(ours) / median(cpu), 2)}x` : '—'} | ${wasm.length ? `${fmt(median(ours) / median(wasm), 2)}x` : '—'} |`);
+    say();
+  }
+}
+
+// ----------------------------------------------------------------------------- memory
+if (only.has('memory')) {
+  say('## Memory: peak RSS during a fit (random dense X built in place, 10 iterations, 2 threads)');
+  say();
+  say('| X | dtype | bytes of X | RSS before fit | peak RSS in fit | limit 1.5 X + 100 MB |');
+  say('|---|---|---|---|---|---|');
+  const shape = quick ? '8000x784x10' : '60000x784x10';
+  for (const dt of ['float64', 'float32']) {
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench', 'memory.ts'), '--random', shape, '--threads', '2', '--dtype', dt, '--C', '1', '--max-iter', '10'], { encoding: 'utf8', cwd: ROOT });
+    if (r.status !== 0) {
+      say(`| ${shape} | ${dt} | failed: ${r.stderr.split('\n')[0]} | | | |`);
+      continue;
+    }
+    const j = JSON.parse(r.stdout.trim()) as { x_bytes: number; rss_before_fit: number; peak_rss_during_fit: number; limit: number };
+    const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
+    say(`| ${shape} | ${dt} | ${mb(j.x_bytes)} | ${mb(j.rss_before_fit)} | ${mb(j.peak_rss_during_fit)} | ${mb(j.limit)} |`);
+  }
+  say();
+}
+
+// ----------------------------------------------------------------------------- linear scaling
+if (only.has('scaling')) {
+  say('## Cost grows linearly: one loss+gradient (float64, 1 thread), ms and ns per n·d·K');
+  say();
+  say('| n | d | K | ms | ns per n·d·K |');
+  say('|---|---|---|---|---|');
+  const grid: Array<[number, number, number]> = [];
+  for (const n of quick ? [1000, 20000] : [1000, 5000, 20000, 50000, 200000]) grid.push([n, 100, 10]);
+  for (const d of quick ? [50, 400] : [25, 50, 200, 400, 784]) grid.push([20000, d, 10]);
+  for (const K of quick ? [2, 20] : [2, 5, 20, 50]) grid.push([20000, 100, K]);
+  for (const [n, d, K] of grid) {
+    const { X, y } = randomProblem(n, d, K);
+    const ms = median(timeObjective(kernelObjective(X, y, K, 'wasm', 'float64'), 7));
+    say(`| ${n} | ${d} | ${K} | ${fmt(ms)} | ${fmt((ms * 1e6) / (n * d * K))} |`);
+  }
+  say();
+}
+
+const file = opt('out');
+if (file) {
+  writeFileSync(file + '.tmp', out.join('\n') + '\n');
+  renameSync(file + '.tmp', file);
+}
