@@ -9,7 +9,8 @@
  * Data: ../shared/data (or $SHARED_DATA_DIR); the synthetic set is generated into $SYNTH_DIR (default
  * ./synth, git-ignored) by the peer generator when missing.
  *
- *   npm run bench -- [--only kernels,fits,predict,epoch,memory,scaling] [--rounds 3] [--quick] [--out FILE]
+ *   npm run bench -- [--only kernels,fits,predict,epoch,memory,scaling] [--fits digits,mnist-std,mnist-raw,synth]
+ *                    [--rounds 3] [--quick] [--out FILE]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
@@ -127,6 +128,9 @@ if (only.has('kernels')) {
 
 // ----------------------------------------------------------------------------- whole fits
 interface FitCase {
+  id: string;
+  /** Fits per measurement, median taken on both sides (small sets: V8 needs a few runs to optimize). */
+  repeats: number;
   name: string;
   train: string;
   test?: string;
@@ -144,15 +148,17 @@ function synthPath(): string | null {
 
 if (only.has('fits')) {
   const cases: FitCase[] = [
-    { name: 'digits, standardized, C=1', train: join(SHARED, 'digits_train.csv'), test: join(SHARED, 'digits_test.csv'), C: 1, scale: 'standard' },
-    { name: 'MNIST subset, standardized, C=1', train: join(SHARED, 'mnist10k_train.csv.gz'), test: join(SHARED, 'mnist10k_test.csv.gz'), C: 1, scale: 'standard' },
-    { name: 'MNIST subset, raw [0,1], C=0.1', train: join(SHARED, 'mnist10k_train.csv.gz'), test: join(SHARED, 'mnist10k_test.csv.gz'), C: 0.1, scale: 'none' },
+    { id: 'digits', repeats: 5, name: 'digits, standardized, C=1', train: join(SHARED, 'digits_train.csv'), test: join(SHARED, 'digits_test.csv'), C: 1, scale: 'standard' },
+    { id: 'mnist-std', repeats: 1, name: 'MNIST subset, standardized, C=1', train: join(SHARED, 'mnist10k_train.csv.gz'), test: join(SHARED, 'mnist10k_test.csv.gz'), C: 1, scale: 'standard' },
+    { id: 'mnist-raw', repeats: 1, name: 'MNIST subset, raw [0,1], C=0.1', train: join(SHARED, 'mnist10k_train.csv.gz'), test: join(SHARED, 'mnist10k_test.csv.gz'), C: 0.1, scale: 'none' },
   ];
-  if (!quick) {
+  if (!quick && (!opt('fits') || opt('fits')!.includes('synth'))) {
     const s = synthPath();
-    if (s) cases.push({ name: 'synthetic dense 160,000 x 100 x 10, standardized, C=1', train: s, C: 1, scale: 'standard' });
+    if (s) cases.push({ id: 'synth', repeats: 1, name: 'synthetic dense 160,000 x 100 x 10, standardized, C=1', train: s, C: 1, scale: 'standard' });
     else say('(synthetic dense set unavailable: needs the peer generator)');
   } else cases.splice(1, 2);
+  const pick = opt('fits')?.split(',');
+  if (pick) for (let i = cases.length - 1; i >= 0; i--) if (!pick.includes(cases[i]!.id)) cases.splice(i, 1);
   const solvers = ['lbfgs', 'newton-cg'];
   say('## Whole fits vs scikit-learn lbfgs (multinomial, L2), seconds');
   say();
@@ -172,13 +178,13 @@ if (only.has('fits')) {
     for (let r = 0; r < rounds; r++) {
       let target: number | undefined;
       if (havePeers) {
-        const a = [join(PEERS, 'sklearn_fit.py'), '--train', c.train, '--C', String(c.C), '--scale', c.scale, '--repeats', '1'];
+        const a = [join(PEERS, 'sklearn_fit.py'), '--train', c.train, '--C', String(c.C), '--scale', c.scale, '--repeats', String(c.repeats)];
         const j = JSON.parse(execFileSync(PY, a, { encoding: 'utf8' }).trim().split('\n').pop()!) as { fit_s_median: number; n_iter: number; objective: number };
         sk.push({ t: j.fit_s_median, it: j.n_iter, obj: j.objective });
         target = j.objective;
       }
       for (const s of solvers) {
-        const f = fitBench(c.train, { C: c.C, scale: c.scale, solver: s, tol: OUR_TOL, target });
+        const f = fitBench(c.train, { C: c.C, scale: c.scale, solver: s, tol: OUR_TOL, target, repeats: c.repeats });
         (ours[s] ??= []).push({ t: f.fit_s_median, it: f.n_iter, obj: f.objective, reach: f.reached_target_s });
       }
     }
