@@ -9,7 +9,8 @@ import { LinearFiniteSum, softmaxRowLoss } from '../objective/finite-sum.js';
 import type { FiniteSumObjective, NonSmoothTerm } from '../objective/objective.js';
 import { splitPenalty } from '../objective/penalty.js';
 import { SOLVERS } from '../solvers/registry.js';
-import type { IterationCallback, SolveResult } from '../solvers/solver.js';
+import type { IterationCallback, IterationInfo, SolveResult } from '../solvers/solver.js';
+import { standardizedFor } from '../objective/standardized.js';
 import { adagradRule, adamRule, makeSchedule, momentumRule, rmspropRule, sgdRule, type UpdateRule } from '../solvers/update-rules.js';
 import type { SoftmaxRegressionOptions } from './options.js';
 
@@ -77,6 +78,23 @@ export function runSolver(
     }
   }
   const gtol = o.tol * train.sumWeights;
+  // A user-set fixed step (gd's learningRate) is defined in the original coordinates: keep them then.
+  const fixedStep = !entry.stochastic && o.learningRate != null;
+  if (entry.preconditioned && o.precondition && !nonSmooth && !fixedStep) {
+    // Solve for u with w = T u: same optimum, far better conditioned when features have large means or
+    // different units. The gradient test (gtol) then applies in these scale-free coordinates.
+    const lin = train as LinearFiniteSum;
+    const alpha = lin.nOutputs === 1 ? 0.25 : (1 / lin.nOutputs) * (1 - 1 / lin.nOutputs);
+    const pre = standardizedFor(lin, lin.layout, lin.X, lin.sampleWeight, lin.l2, alpha);
+    const userCb = onIteration;
+    const wBuf = new Float64Array(w0.length);
+    const r = entry.solver.solve(pre, pre.fromOriginal(w0), {
+      gtol,
+      maxIter: o.maxIter,
+      onIteration: userCb ? (info: IterationInfo, u: Float64Array) => userCb(info, pre.toOriginal(u, wBuf)) : undefined,
+    });
+    return { ...r, w: pre.toOriginal(r.w) };
+  }
   return entry.solver.solve(train, w0, {
     gtol,
     maxIter: entry.stochastic ? o.epochs ?? o.maxIter : o.maxIter,

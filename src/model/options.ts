@@ -25,6 +25,11 @@ export interface SoftmaxRegressionOptions {
   classWeight: ClassWeight;
   /** Start the next fit from the current coefficients (same classes and features). Default false. */
   warmStart: boolean;
+  /**
+   * Run lbfgs, newton-cg, trust-region and gd in centered, curvature-scaled coordinates (an exact change of
+   * variables: same optimum, far fewer iterations on unscaled features). Default true.
+   */
+  precondition: boolean;
   /** Print one line per iteration through `logger` (default console.log). Default false. */
   verbose: boolean;
   /** Feature scaling fitted in fit() and stored in the model (default 'none'). */
@@ -70,6 +75,7 @@ export const DEFAULT_OPTIONS: SoftmaxRegressionOptions = {
   fitIntercept: true,
   classWeight: null,
   warmStart: false,
+  precondition: true,
   verbose: false,
   scale: 'none',
   dtype: 'float64',
@@ -135,6 +141,7 @@ export const OPTION_CHECKS: Record<string, Check> = {
     }
   },
   warmStart: bool,
+  precondition: bool,
   verbose: bool,
   scale: oneOf(['none', 'standard', 'minmax']),
   dtype: oneOf(['float64', 'float32']),

@@ -177,15 +177,20 @@ export function columnMoments(X: Matrix, sampleWeight: Float64Array | null): { m
 /**
  * The preconditioned coordinates for a softmax objective: center by the column means, and scale column j
  * by t_j = sqrt(var_j + l2 / (alpha * sum s)), alpha = (1/K)(1 - 1/K) the softmax curvature at uniform
- * probabilities. Then the diagonal of the Hessian in the new coordinates is about alpha * sum(s) for every
+ * probabilities (1/4 for a binary logistic loss). Then the diagonal of the Hessian in the new coordinates is about alpha * sum(s) for every
  * coefficient, from the data when var_j dominates and from the penalty when it does not (a constant or
  * tiny-variance column), so neither the feature units nor the penalty make the problem ill-conditioned.
  * For standardized data with a weak penalty t_j ~ 1: the coordinates are the original ones.
  */
-export function standardizedFor(inner: Objective, layout: ParamLayout, X: Matrix, sampleWeight: Float64Array | null, l2: number): StandardizedObjective {
+export function standardizedFor(
+  inner: Objective,
+  layout: ParamLayout,
+  X: Matrix,
+  sampleWeight: Float64Array | null,
+  l2: number,
+  alpha = (1 / layout.K) * (1 - 1 / layout.K),
+): StandardizedObjective {
   const { mean, variance, sumWeights } = columnMoments(X, sampleWeight);
-  const K = layout.K;
-  const alpha = (1 / K) * (1 - 1 / K);
   const floor = l2 / (alpha * sumWeights);
   const scale = new Float64Array(X.cols);
   for (let j = 0; j < X.cols; j++) {

@@ -97,7 +97,8 @@ export const gd: Solver<GdOptions> = {
         reason = 'non-finite';
         detail = `the objective is growing (F = ${f.toPrecision(6)}): learning rate ${fixed} is too large`;
       } else if (ftol > 0 && Math.abs(fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) reason = 'function-tolerance';
-      else if (callbackStops(options.onIteration, info, w)) reason = 'callback';
+      // The callback sees every iteration, the last one too; it can only stop a fit that would go on.
+      if (callbackStops(options.onIteration, info, w) && reason === null) reason = 'callback';
     }
     const converged = reason === 'gradient-tolerance' || reason === 'function-tolerance';
     return {

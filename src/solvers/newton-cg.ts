@@ -130,7 +130,8 @@ export const newtonCg: Solver<NewtonCgOptions> = {
       if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
       else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
       else if (ftol > 0 && (fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) reason = 'function-tolerance';
-      else if (callbackStops(options.onIteration, info, w)) reason = 'callback';
+      // The callback sees every iteration, the last one too; it can only stop a fit that would go on.
+      if (callbackStops(options.onIteration, info, w) && reason === null) reason = 'callback';
     }
     const converged = reason === 'gradient-tolerance' || reason === 'function-tolerance';
     return {

@@ -161,7 +161,8 @@ export const newton: Solver = {
       if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
       else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
       else if (ftol > 0 && (fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) reason = 'function-tolerance';
-      else if (callbackStops(options.onIteration, info, w)) reason = 'callback';
+      // The callback sees every iteration, the last one too; it can only stop a fit that would go on.
+      if (callbackStops(options.onIteration, info, w) && reason === null) reason = 'callback';
     }
     return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: hvp }, objective.dataPasses, history, now() - t0);
   },

@@ -143,7 +143,8 @@ export const fista: Solver<ProximalOptions> = {
       if (!Number.isFinite(Fx)) reason = 'non-finite';
       else if (gxFresh && gnorm <= options.gtol) reason = 'gradient-tolerance';
       else if (ftol > 0 && (FPrev - Fx) / Math.max(Math.abs(FPrev), Math.abs(Fx), 1) <= ftol) reason = 'function-tolerance';
-      else if (callbackStops(options.onIteration, info, x)) reason = 'callback';
+      // The callback sees every iteration, the last one too; it can only stop a fit that would go on.
+      if (callbackStops(options.onIteration, info, x) && reason === null) reason = 'callback';
     }
     return makeResult(x, Fx, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: geval, hessianVectorProducts: 0 }, objective.dataPasses, history, now() - t0);
   },

@@ -28,6 +28,12 @@ export interface SolverEntry {
   finiteSum?: boolean;
   /** Mini-batch method driven by learningRate / batchSize / schedule (sgd, adam, adagrad, rmsprop). */
   minibatch?: boolean;
+  /**
+   * Whether the model may run this solver in preconditioned coordinates (an exact change of variables, see
+   * src/objective/standardized.ts). Only for solvers that use nothing but value/gradient/Hessian-vector
+   * products: the change of variables provides exactly those.
+   */
+  preconditioned?: boolean;
 }
 
 export const SOLVERS: Record<string, SolverEntry> = {
@@ -37,6 +43,7 @@ export const SOLVERS: Record<string, SolverEntry> = {
     summary: 'L-BFGS with a strong Wolfe line search (default; scikit-learn\'s default too)',
     secondOrder: false,
     stochastic: false,
+    preconditioned: true,
   },
   'newton-cg': {
     solver: newtonCg,
@@ -44,6 +51,7 @@ export const SOLVERS: Record<string, SolverEntry> = {
     summary: 'truncated Newton: conjugate gradients on Hessian-vector products, strong Wolfe line search',
     secondOrder: true,
     stochastic: false,
+    preconditioned: true,
   },
   newton: {
     solver: newton,
@@ -58,6 +66,7 @@ export const SOLVERS: Record<string, SolverEntry> = {
     summary: 'trust-region Newton-CG (TRON, as LIBLINEAR): Steihaug CG on Hessian-vector products',
     secondOrder: true,
     stochastic: false,
+    preconditioned: true,
   },
   gd: {
     solver: gd,
@@ -65,6 +74,7 @@ export const SOLVERS: Record<string, SolverEntry> = {
     summary: 'full-batch gradient descent: fixed learningRate, or Armijo backtracking when learningRate is unset',
     secondOrder: false,
     stochastic: false,
+    preconditioned: true,
   },
   fista: {
     solver: fista,

@@ -136,7 +136,8 @@ export const trustRegion: Solver<TrustRegionOptions> = {
         detail = `predicted and actual reductions below rounding (max|g| = ${gnorm.toExponential(3)})`;
       } else if (delta <= 1e-300) reason = 'step-tolerance';
       else if (accepted && ftol > 0 && (fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) reason = 'function-tolerance';
-      else if (callbackStops(options.onIteration, info, w)) reason = 'callback';
+      // The callback sees every iteration, the last one too; it can only stop a fit that would go on.
+      if (callbackStops(options.onIteration, info, w) && reason === null) reason = 'callback';
       if (reason === null && accepted) H = objective.hessianAt(w);
     }
     return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter, `, ${hvp} Hessian-vector products`), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: hvp }, objective.dataPasses, history, now() - t0);
