@@ -73,20 +73,26 @@ export function stratifiedSplit(y: ArrayLike<Label>, testSize: number, seed: num
 }
 
 /**
- * k stratified folds: each class's rows are shuffled and dealt round-robin over the folds (continuing
- * from one class to the next), so every fold has nearly the class proportions of the whole and fold sizes
- * differ by at most one. Fold f's `test` is its rows, `train` the others.
+ * Fold index per row, stratified: each group's rows (one group per class, in class order) are shuffled with
+ * `rng` and dealt round-robin over the k folds, continuing from one class to the next, so every fold has
+ * nearly the class proportions of the whole and fold sizes differ by at most one. The one fold assignment
+ * behind stratifiedKFold and SoftmaxRegressionCV.
  */
+export function assignStratifiedFolds(groups: readonly (readonly number[])[], n: number, k: number, rng: () => number): Int32Array {
+  const fold = new Int32Array(n);
+  let p = 0;
+  for (const g of groups) {
+    for (const i of shuffleInPlace(g.slice(), rng)) fold[i] = p++ % k;
+  }
+  return fold;
+}
+
+/** k stratified folds (see assignStratifiedFolds): fold f's `test` is its rows, `train` the others. */
 export function stratifiedKFold(y: ArrayLike<Label>, k: number, seed: number): Split[] {
   const n = y.length;
   if (!Number.isInteger(k) || k < 2) throw new OptionError('folds', `must be an integer >= 2, got ${k}`);
   if (k > n) throw new OptionError('folds', `${k} folds need at least ${k} rows, the data have ${n}`);
-  const rng = makeRng(seed);
-  const fold = new Int32Array(n);
-  let p = 0;
-  for (const g of groupByClass(y)) {
-    for (const i of shuffleInPlace(g.slice(), rng)) fold[i] = p++ % k;
-  }
+  const fold = assignStratifiedFolds(groupByClass(y), n, k, makeRng(seed));
   const out: Split[] = [];
   for (let f = 0; f < k; f++) {
     const train: number[] = [];

@@ -1,20 +1,22 @@
 /**
  * SoftmaxRegressionCV: choose C (and, for elastic net, l1Ratio) by stratified k-fold cross-validation,
- * then refit on all the data with the winner (scikit-learn's LogisticRegressionCV).
+ * then refit on all the data with the winner (scikit-learn's LogisticRegressionCV). This is the one
+ * cross-validation loop of the package: `softmax cv` runs it too.
  *
- * Folds: within each class, the rows are shuffled with randomState and dealt round-robin into `cv` folds,
- * so every fold keeps the class proportions (each class needs at least `cv` rows). For each l1Ratio and
- * fold, the whole C grid is fitted as a warm-started regularization path on the other folds and scored
- * on the held-out fold. Scoring (unweighted, over held-out rows):
+ * Folds: stratifiedKFold (src/data/split.ts) with seed randomState: within each class, the rows are shuffled
+ * and dealt round-robin into `cv` folds, so every fold keeps the class proportions (each class needs at least
+ * `cv` rows). For each l1Ratio and fold, the whole C grid is fitted as a warm-started regularization path on
+ * the other folds and scored on the held-out fold. Scoring (unweighted, over held-out rows):
  *   'accuracy' (default, as scikit-learn):  fraction predicted right; higher is better
  *   'log-loss':                             mean -log p(y_i | x_i); lower is better
- * The winner has the best mean over folds; ties go to the smallest C (the strongest penalty), then the
- * first l1Ratio given.
+ * Per (l1Ratio, C): the mean over folds and the population standard deviation (numpy's default, as
+ * scikit-learn's cv_results_). The winner has the best mean; ties go to the smallest C (the strongest
+ * penalty), then the first l1Ratio given.
  */
 import { DataError, NotFittedError, OptionError } from '../errors.js';
 import type { CSRMatrix } from '../matrix/csr.js';
 import type { DenseMatrix } from '../matrix/dense.js';
-import { makeRng } from '../random.js';
+import { assignStratifiedFolds, stratifiedKFold } from '../data/split.js';
 import { encodeLabels, toMatrix, uniqueSortedLabels, type Label, type MatrixLike } from './input.js';
 import { resolveOptions, type SoftmaxRegressionOptions } from './options.js';
 import { regularizationPath, resolveCs } from './path.js';
@@ -30,28 +32,27 @@ export interface SoftmaxRegressionCVOptions extends Partial<Omit<SoftmaxRegressi
   /** Number of folds (default 5). */
   cv?: number;
   scoring?: CVScoring;
+  /** Refit on all the data with the winner (default true); false leaves `model` null (scores only). */
+  refit?: boolean;
 }
 
-/** Stratified k-fold: fold index per row. */
+/** How one fold's fit at one C ended (for reports: cost and convergence of the search). */
+export interface CVFitStats {
+  iterations: number;
+  converged: boolean;
+  elapsedMs: number;
+}
+
+/** Stratified k-fold on encoded labels with a given generator: fold index per row (see assignStratifiedFolds). */
 export function stratifiedFolds(yIdx: Int32Array, k: number, rng: () => number): Int32Array {
-  const fold = new Int32Array(yIdx.length);
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < yIdx.length; i++) {
-    if (!byClass.has(yIdx[i]!)) byClass.set(yIdx[i]!, []);
-    byClass.get(yIdx[i]!)!.push(i);
+    let g = byClass.get(yIdx[i]!);
+    if (!g) byClass.set(yIdx[i]!, (g = []));
+    g.push(i);
   }
-  let offset = 0;
-  for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
-    const rows = byClass.get(c)!;
-    for (let i = rows.length - 1; i > 0; i--) {
-      const j = Math.floor(rng() * (i + 1));
-      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
-    }
-    // Continue the round-robin where the previous class stopped, so fold sizes stay balanced.
-    rows.forEach((r, t) => (fold[r] = (offset + t) % k));
-    offset = (offset + rows.length) % k;
-  }
-  return fold;
+  const groups = [...byClass.keys()].sort((a, b) => a - b).map((c) => byClass.get(c)!);
+  return assignStratifiedFolds(groups, yIdx.length, k, rng);
 }
 
 export class SoftmaxRegressionCV {
@@ -60,10 +61,15 @@ export class SoftmaxRegressionCV {
   readonly l1Ratios: (number | null)[];
   readonly cv: number;
   readonly scoring: CVScoring;
+  readonly refit: boolean;
   /** scores[r][f][c]: l1Ratio index r, fold f, C index c (Cs ascending). */
   scores: number[][][] | null = null;
   /** Mean over folds: meanScores[r][c]. */
   meanScores: number[][] | null = null;
+  /** Population standard deviation over folds: stdScores[r][c]. */
+  stdScores: number[][] | null = null;
+  /** fitStats[r][f][c]: iterations, convergence and time of each fold's fit. */
+  fitStats: CVFitStats[][][] | null = null;
   C: number | null = null;
   l1Ratio: number | null = null;
   bestScore: number | null = null;
@@ -71,7 +77,7 @@ export class SoftmaxRegressionCV {
   model: SoftmaxRegression | null = null;
 
   constructor(options: SoftmaxRegressionCVOptions = {}) {
-    const { Cs, l1Ratios, cv, scoring, ...rest } = options;
+    const { Cs, l1Ratios, cv, scoring, refit, ...rest } = options;
     if ('C' in rest) throw new OptionError('C', 'SoftmaxRegressionCV chooses C: give the grid as Cs');
     if ('l1Ratio' in rest) throw new OptionError('l1Ratio', 'SoftmaxRegressionCV chooses l1Ratio: give the grid as l1Ratios');
     if ('warmStart' in rest) throw new OptionError('warmStart', 'SoftmaxRegressionCV warm-starts along its C grid itself');
@@ -88,6 +94,8 @@ export class SoftmaxRegressionCV {
     if (!Number.isInteger(this.cv) || this.cv < 2) throw new OptionError('cv', `must be an integer >= 2, got ${String(cv)}`);
     this.scoring = scoring ?? 'accuracy';
     if (this.scoring !== 'accuracy' && this.scoring !== 'log-loss') throw new OptionError('scoring', `must be 'accuracy' or 'log-loss', got ${String(scoring)}`);
+    this.refit = refit ?? true;
+    if (typeof this.refit !== 'boolean') throw new OptionError('refit', `must be true or false, got ${String(refit)}`);
     // Validate the model options now (with a representative C and l1Ratio), so bad pairs fail here.
     this.options = resolveOptions({ ...rest, C: 1, l1Ratio: ratios[0] ?? null });
   }
@@ -102,30 +110,37 @@ export class SoftmaxRegressionCV {
     counts.forEach((c, k) => {
       if (c < this.cv) throw new DataError('TOO_FEW_CLASSES', `class ${JSON.stringify(classes[k])} has ${c} rows, fewer than cv = ${this.cv} folds`);
     });
-    const folds = stratifiedFolds(yIdx, this.cv, makeRng(this.options.randomState));
+    const splits = stratifiedKFold(y, this.cv, this.options.randomState);
+    const parts = splits.map(({ train: tr, test: te }) => ({
+      Xtr: M.selectRows(tr) as DenseMatrix | CSRMatrix,
+      Xte: M.selectRows(te) as DenseMatrix | CSRMatrix,
+      ytr: Array.from(tr, (i) => y[i]!),
+      yte: Array.from(te, (i) => yIdx[i]!),
+      sw: fitOptions.sampleWeight ? Array.from(tr, (i) => fitOptions.sampleWeight![i]!) : undefined,
+    }));
     const { C: _c, l1Ratio: _r, warmStart: _w, ...base } = this.options;
     const better = (a: number, b: number) => (this.scoring === 'accuracy' ? a > b : a < b);
     this.scores = [];
     this.meanScores = [];
+    this.stdScores = [];
+    this.fitStats = [];
     let best: { r: number; c: number; s: number } | null = null;
     for (let r = 0; r < this.l1Ratios.length; r++) {
       const perFold: number[][] = [];
-      for (let f = 0; f < this.cv; f++) {
-        const tr: number[] = [];
-        const te: number[] = [];
-        for (let i = 0; i < folds.length; i++) (folds[i] === f ? te : tr).push(i);
-        const Xtr = M.selectRows(tr) as DenseMatrix | CSRMatrix;
-        const Xte = M.selectRows(te) as DenseMatrix | CSRMatrix;
-        const ytr = tr.map((i) => y[i]!);
-        const yte = te.map((i) => yIdx[i]!);
-        const sw = fitOptions.sampleWeight ? tr.map((i) => fitOptions.sampleWeight![i]!) : undefined;
+      const stats: CVFitStats[][] = [];
+      for (const p of parts) {
         const row: number[] = [];
-        regularizationPath(Xtr, ytr, { ...base, l1Ratio: this.l1Ratios[r]!, Cs: this.Cs }, { sampleWeight: sw }, (m) => row.push(this.foldScore(m, Xte, yte)));
+        const st: CVFitStats[] = [];
+        const path = regularizationPath(p.Xtr, p.ytr, { ...base, l1Ratio: this.l1Ratios[r]!, Cs: this.Cs }, { sampleWeight: p.sw }, (m) => row.push(this.foldScore(m, p.Xte, p.yte)));
+        for (const pt of path.points) st.push({ iterations: pt.iterations, converged: pt.converged, elapsedMs: pt.elapsedMs });
         perFold.push(row);
+        stats.push(st);
       }
       this.scores.push(perFold);
+      this.fitStats.push(stats);
       const mean = this.Cs.map((_, c) => perFold.reduce((a, row) => a + row[c]!, 0) / this.cv);
       this.meanScores.push(mean);
+      this.stdScores.push(this.Cs.map((_, c) => Math.sqrt(perFold.reduce((a, row) => a + (row[c]! - mean[c]!) ** 2, 0) / this.cv)));
       mean.forEach((s, c) => {
         if (!best || better(s, best.s)) best = { r, c, s };
       });
@@ -134,8 +149,11 @@ export class SoftmaxRegressionCV {
     this.C = this.Cs[b.c]!;
     this.l1Ratio = this.l1Ratios[b.r]!;
     this.bestScore = b.s;
-    this.model = new SoftmaxRegression({ ...base, C: this.C, l1Ratio: this.l1Ratio });
-    this.model.fit(M, y, fitOptions);
+    this.model = null;
+    if (this.refit) {
+      this.model = new SoftmaxRegression({ ...base, C: this.C, l1Ratio: this.l1Ratio });
+      this.model.fit(M, y, fitOptions);
+    }
     return this;
   }
 

@@ -20,6 +20,8 @@ export interface PathPoint {
   iterations: number;
   converged: boolean;
   stopReason: StopReason;
+  /** Wall time of this C's fit. */
+  elapsedMs: number;
   /** Coefficients that are exactly zero (L1 / elastic net / group lasso produce them). */
   zeros: number;
 }
@@ -73,7 +75,7 @@ export function regularizationPath(
     const r = m.fitResult!;
     let zeros = 0;
     for (const row of m.coef!) for (const v of row) if (v === 0) zeros++;
-    points.push({ C, coef: m.coef!.map((r2) => [...r2]), intercept: [...m.intercept!], objective: r.value, iterations: r.iterations, converged: r.converged, stopReason: r.stopReason, zeros });
+    points.push({ C, coef: m.coef!.map((r2) => [...r2]), intercept: [...m.intercept!], objective: r.value, iterations: r.iterations, converged: r.converged, stopReason: r.stopReason, elapsedMs: r.elapsedMs, zeros });
     onFit?.(m, C);
     prev = m;
   }
