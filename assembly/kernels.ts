@@ -564,3 +564,171 @@ export function hvpF32(X: usize, d: i32, V32: usize, vb: usize, K: i32, P: usize
   }
   flush32(out, G32, K * d);
 }
+
+// ---------------------------------------------------------------- CSR (float64)
+//
+// Sparse X in CSR (indptr i32[n+1], indices i32[nnz], data f64[nnz]). Parameters and gradient are held
+// transposed, d x K (WT[j*K + k]; src/kernels/csr-wasm.ts transposes at the boundary), so every nonzero
+// reads, and updates, K contiguous values: f64x2 over classes, 16 classes (8 accumulators) per sweep of
+// a row's nonzeros, then pairs, then a last odd class.
+
+// z[k] = sum_{p in [a, e)} data[p] WT[indices[p]*K + k], k < K.
+@inline
+function csrRowDot(indices: usize, data: usize, a: i32, e: i32, WT: usize, K: i32, z: usize): void {
+  const ks = <usize>K << 3;
+  let k = 0;
+  for (; k + 16 <= K; k += 16) {
+    const base = WT + (<usize>k << 3);
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+    let a4 = f64x2.splat(0), a5 = f64x2.splat(0), a6 = f64x2.splat(0), a7 = f64x2.splat(0);
+    for (let p = a; p < e; p++) {
+      const x = f64x2.splat(load<f64>(data + (<usize>p << 3)));
+      const o = base + <usize>load<i32>(indices + (<usize>p << 2)) * ks;
+      a0 = f64x2.add(a0, f64x2.mul(x, v128.load(o)));
+      a1 = f64x2.add(a1, f64x2.mul(x, v128.load(o, 16)));
+      a2 = f64x2.add(a2, f64x2.mul(x, v128.load(o, 32)));
+      a3 = f64x2.add(a3, f64x2.mul(x, v128.load(o, 48)));
+      a4 = f64x2.add(a4, f64x2.mul(x, v128.load(o, 64)));
+      a5 = f64x2.add(a5, f64x2.mul(x, v128.load(o, 80)));
+      a6 = f64x2.add(a6, f64x2.mul(x, v128.load(o, 96)));
+      a7 = f64x2.add(a7, f64x2.mul(x, v128.load(o, 112)));
+    }
+    const zo = z + (<usize>k << 3);
+    v128.store(zo, a0);
+    v128.store(zo, a1, 16);
+    v128.store(zo, a2, 32);
+    v128.store(zo, a3, 48);
+    v128.store(zo, a4, 64);
+    v128.store(zo, a5, 80);
+    v128.store(zo, a6, 96);
+    v128.store(zo, a7, 112);
+  }
+  for (; k + 4 <= K; k += 4) {
+    const base = WT + (<usize>k << 3);
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+    for (let p = a; p < e; p++) {
+      const x = f64x2.splat(load<f64>(data + (<usize>p << 3)));
+      const o = base + <usize>load<i32>(indices + (<usize>p << 2)) * ks;
+      a0 = f64x2.add(a0, f64x2.mul(x, v128.load(o)));
+      a1 = f64x2.add(a1, f64x2.mul(x, v128.load(o, 16)));
+    }
+    const zo = z + (<usize>k << 3);
+    v128.store(zo, a0);
+    v128.store(zo, a1, 16);
+  }
+  for (; k + 2 <= K; k += 2) {
+    const base = WT + (<usize>k << 3);
+    let a0 = f64x2.splat(0);
+    for (let p = a; p < e; p++) {
+      const x = f64x2.splat(load<f64>(data + (<usize>p << 3)));
+      a0 = f64x2.add(a0, f64x2.mul(x, v128.load(base + <usize>load<i32>(indices + (<usize>p << 2)) * ks)));
+    }
+    v128.store(z + (<usize>k << 3), a0);
+  }
+  if (k < K) {
+    const base = WT + (<usize>k << 3);
+    let s = 0.0;
+    for (let p = a; p < e; p++) s += load<f64>(data + (<usize>p << 3)) * load<f64>(base + <usize>load<i32>(indices + (<usize>p << 2)) * ks);
+    store<f64>(z + (<usize>k << 3), s);
+  }
+}
+
+// GT[indices[p]*K + k] += data[p] r[k], p in [a, e), k < K.
+@inline
+function csrRowScatter(indices: usize, data: usize, a: i32, e: i32, r: usize, K: i32, GT: usize): void {
+  const ks = <usize>K << 3;
+  let k = 0;
+  for (; k + 16 <= K; k += 16) {
+    const base = GT + (<usize>k << 3);
+    const ro = r + (<usize>k << 3);
+    const r0 = v128.load(ro), r1 = v128.load(ro, 16), r2 = v128.load(ro, 32), r3 = v128.load(ro, 48);
+    const r4 = v128.load(ro, 64), r5 = v128.load(ro, 80), r6 = v128.load(ro, 96), r7 = v128.load(ro, 112);
+    for (let p = a; p < e; p++) {
+      const x = f64x2.splat(load<f64>(data + (<usize>p << 3)));
+      const o = base + <usize>load<i32>(indices + (<usize>p << 2)) * ks;
+      v128.store(o, f64x2.add(v128.load(o), f64x2.mul(x, r0)));
+      v128.store(o, f64x2.add(v128.load(o, 16), f64x2.mul(x, r1)), 16);
+      v128.store(o, f64x2.add(v128.load(o, 32), f64x2.mul(x, r2)), 32);
+      v128.store(o, f64x2.add(v128.load(o, 48), f64x2.mul(x, r3)), 48);
+      v128.store(o, f64x2.add(v128.load(o, 64), f64x2.mul(x, r4)), 64);
+      v128.store(o, f64x2.add(v128.load(o, 80), f64x2.mul(x, r5)), 80);
+      v128.store(o, f64x2.add(v128.load(o, 96), f64x2.mul(x, r6)), 96);
+      v128.store(o, f64x2.add(v128.load(o, 112), f64x2.mul(x, r7)), 112);
+    }
+  }
+  for (; k + 4 <= K; k += 4) {
+    const base = GT + (<usize>k << 3);
+    const ro = r + (<usize>k << 3);
+    const r0 = v128.load(ro), r1 = v128.load(ro, 16);
+    for (let p = a; p < e; p++) {
+      const x = f64x2.splat(load<f64>(data + (<usize>p << 3)));
+      const o = base + <usize>load<i32>(indices + (<usize>p << 2)) * ks;
+      v128.store(o, f64x2.add(v128.load(o), f64x2.mul(x, r0)));
+      v128.store(o, f64x2.add(v128.load(o, 16), f64x2.mul(x, r1)), 16);
+    }
+  }
+  for (; k + 2 <= K; k += 2) {
+    const base = GT + (<usize>k << 3);
+    const r0 = v128.load(r + (<usize>k << 3));
+    for (let p = a; p < e; p++) {
+      const x = f64x2.splat(load<f64>(data + (<usize>p << 3)));
+      const o = base + <usize>load<i32>(indices + (<usize>p << 2)) * ks;
+      v128.store(o, f64x2.add(v128.load(o), f64x2.mul(x, r0)));
+    }
+  }
+  if (k < K) {
+    const base = GT + (<usize>k << 3);
+    const rk = load<f64>(r + (<usize>k << 3));
+    for (let p = a; p < e; p++) {
+      const o = base + <usize>load<i32>(indices + (<usize>p << 2)) * ks;
+      store<f64>(o, load<f64>(o) + load<f64>(data + (<usize>p << 3)) * rk);
+    }
+  }
+}
+
+// Fused loss + gradient over rows [start, end): returns sum_i s_i loss_i; adds (S(P-Y))^T X into GT
+// (d x K) and the residual column sums into gb (when b != 0). z: scratch of K doubles. GT = 0: loss only.
+export function csrLossGradF64(indptr: usize, indices: usize, data: usize, WT: usize, b: usize, K: i32, y: usize, sw: usize, GT: usize, gb: usize, z: usize, start: i32, end: i32): f64 {
+  let total = 0.0;
+  for (let i = start; i < end; i++) {
+    const a = load<i32>(indptr + (<usize>i << 2));
+    const e = load<i32>(indptr + (<usize>(i + 1) << 2));
+    csrRowDot(indices, data, a, e, WT, K, z);
+    total += rowResidual(z, K, b, load<i32>(y + (<usize>i << 2)), weightAt(sw, i), GT != 0 ? gb : 0);
+    if (GT != 0) csrRowScatter(indices, data, a, e, z, K, GT);
+  }
+  return total;
+}
+
+// Scores Z[(i-start)*K + k] (+ b) for rows [start, end).
+export function csrScoresF64(indptr: usize, indices: usize, data: usize, WT: usize, b: usize, K: i32, Z: usize, start: i32, end: i32): void {
+  const zs = <usize>K << 3;
+  for (let i = start; i < end; i++) {
+    const zr = Z + <usize>(i - start) * zs;
+    csrRowDot(indices, data, load<i32>(indptr + (<usize>i << 2)), load<i32>(indptr + (<usize>(i + 1) << 2)), WT, K, zr);
+    if (b != 0) for (let k = 0; k < K; k++) store<f64>(zr + (<usize>k << 3), load<f64>(zr + (<usize>k << 3)) + load<f64>(b + (<usize>k << 3)));
+  }
+}
+
+// Hessian-vector product over rows [start, end) with VT (d x K) and cached probabilities P (n x K).
+export function csrHvpF64(indptr: usize, indices: usize, data: usize, VT: usize, vb: usize, K: i32, P: usize, sw: usize, GT: usize, ob: usize, z: usize, start: i32, end: i32): void {
+  const zs = <usize>K << 3;
+  for (let i = start; i < end; i++) {
+    const a = load<i32>(indptr + (<usize>i << 2));
+    const e = load<i32>(indptr + (<usize>(i + 1) << 2));
+    csrRowDot(indices, data, a, e, VT, K, z);
+    rowHvp(z, P + <usize>i * zs, K, vb, weightAt(sw, i), ob);
+    csrRowScatter(indices, data, a, e, z, K, GT);
+  }
+}
+
+// out (cols x rows) = A^T, A rows x cols row-major (f64); blocked by 8 rows so both sides stream.
+export function transposeF64(A: usize, rows: i32, cols: i32, out: usize): void {
+  for (let i0 = 0; i0 < rows; i0 += 8) {
+    const i1 = min(rows, i0 + 8);
+    for (let j = 0; j < cols; j++) {
+      const oj = out + (<usize>j * <usize>rows << 3);
+      for (let i = i0; i < i1; i++) store<f64>(oj + (<usize>i << 3), load<f64>(A + ((<usize>i * <usize>cols + <usize>j) << 3)));
+    }
+  }
+}

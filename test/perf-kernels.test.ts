@@ -9,6 +9,10 @@ import { DenseMatrix } from '../src/matrix/dense.js';
 import { CSRMatrix } from '../src/matrix/csr.js';
 import { MatrixLossKernel, type LossKernel } from '../src/kernels/loss-kernel.js';
 import { WasmDenseKernel } from '../src/kernels/dense-wasm.js';
+import { CsrLossKernel } from '../src/kernels/csr-js.js';
+import { WasmCsrKernel } from '../src/kernels/csr-wasm.js';
+import { SoftmaxRegression } from '../src/model/softmax-regression.js';
+import { DataError } from '../src/errors.js';
 import { wasmAvailable } from '../src/kernels/wasm.js';
 import { SoftmaxObjective } from '../src/objective/softmax-objective.js';
 
@@ -144,6 +148,8 @@ const SHAPES: Array<[number, number, number]> = [
   [50, 17, 10],
   [33, 64, 7],
   [258, 31, 5],
+  [40, 23, 17],
+  [21, 9, 38],
 ];
 
 describe('kernel agreement (float64, 1e-12 relative)', () => {
@@ -159,6 +165,20 @@ describe('kernel agreement (float64, 1e-12 relative)', () => {
           const p = problem(n, d, K, weighted, intercept, n * 31 + d * 7 + K + 1, 0.6);
           const rows = Array.from({ length: n }, (_, i) => Array.from(p.X.subarray(i * d, (i + 1) * d)));
           assertAgree(run(new MatrixLossKernel(CSRMatrix.fromDense(rows, d), p.y, K, p.sw), p), p, 1e-12, 'js csr');
+        });
+        it(`TypeScript CSR fused, transposed layout: ${name}`, () => {
+          const p = problem(n, d, K, weighted, intercept, n * 31 + d * 7 + K + 3, 0.6);
+          const rows = Array.from({ length: n }, (_, i) => Array.from(p.X.subarray(i * d, (i + 1) * d)));
+          const k = new CsrLossKernel(CSRMatrix.fromDense(rows, d), p.y, K, p.sw);
+          assertAgree(run(k, p), p, 1e-12, 'csr fused');
+          assertAgree(run(k, p), p, 1e-12, 'csr fused (second call)');
+        });
+        it(`WebAssembly SIMD CSR: ${name}`, { skip: !wasmAvailable() && 'no WebAssembly SIMD here' }, () => {
+          const p = problem(n, d, K, weighted, intercept, n * 31 + d * 7 + K + 4, 0.6);
+          const rows = Array.from({ length: n }, (_, i) => Array.from(p.X.subarray(i * d, (i + 1) * d)));
+          const k = new WasmCsrKernel(CSRMatrix.fromDense(rows, d), p.y, K, p.sw);
+          assertAgree(run(k, p), p, 1e-12, 'wasm csr');
+          assertAgree(run(k, p), p, 1e-12, 'wasm csr (second call)');
         });
         it(`WebAssembly SIMD dense: ${name}`, { skip: !wasmAvailable() && 'no WebAssembly SIMD here' }, () => {
           const p = problem(n, d, K, weighted, intercept, n * 31 + d * 7 + K + 2);
@@ -192,7 +212,63 @@ describe('float32 kernels', () => {
   }
 });
 
+describe('float32 CSR', () => {
+  it('CSR with float32 values (widened once) agrees with the float64 reference', () => {
+    const p = roundedToF32(problem(60, 40, 6, true, true, 77, 0.7));
+    const csr = CSRMatrix.fromDense(Array.from({ length: 60 }, (_, i) => Array.from(p.X.subarray(i * 40, (i + 1) * 40))), 40);
+    const X32 = new CSRMatrix(60, 40, csr.indptr, csr.indices, Float32Array.from(csr.data));
+    assertAgree(run(new CsrLossKernel(X32, p.y, 6, p.sw), p), p, 1e-12, 'csr f32');
+  });
+});
+
 describe('kernel choice and stability', () => {
+  it('SoftmaxObjective uses the fused CSR kernel for sparse data', () => {
+    const p = problem(100, 50, 3, false, true, 11, 0.5);
+    const X = CSRMatrix.fromDense(Array.from({ length: 100 }, (_, i) => Array.from(p.X.subarray(i * 50, (i + 1) * 50))), 50);
+    const o = new SoftmaxObjective(X, p.y, 3, { l2: 1, fitIntercept: true });
+    assert.equal(o.kernel.name, wasmAvailable() ? 'wasm-csr' : 'js-csr');
+    assert.equal(new SoftmaxObjective(X, p.y, 3, { l2: 1, fitIntercept: true, kernel: 'js' }).kernel.name, 'js-csr');
+    const tiny = CSRMatrix.fromDense([[1, 0], [0, 2], [3, 0]], 2);
+    assert.equal(new SoftmaxObjective(tiny, new Int32Array([0, 1, 1]), 2, { l2: 1, fitIntercept: true }).kernel.name, 'js-csr');
+  });
+
+  it('CSR loss stays finite and exact for logits near +-1e300', () => {
+    const X = CSRMatrix.fromDense([[1], [1], [1], [1]], 1);
+    const k = new CsrLossKernel(X, new Int32Array([0, 0, 1, 1]), 2, null);
+    const G = new Float64Array(2);
+    assert.equal(k.lossGrad(new Float64Array([1e300, -1e300]), null, G, null), 4e300);
+    assert.deepEqual(Array.from(G), [2, -2]);
+    if (wasmAvailable()) {
+      const kw = new WasmCsrKernel(X, new Int32Array([0, 0, 1, 1]), 2, null);
+      assert.equal(kw.lossGrad(new Float64Array([1e300, -1e300]), null, G, null), 4e300);
+      assert.deepEqual(Array.from(G), [2, -2]);
+    }
+  });
+
+  it('prediction names the row and column of a NaN or Infinity (scores scan, then X scan)', () => {
+    const n = 300;
+    const d = 100;
+    const p = problem(n, d, 3, false, true, 9);
+    const y = Array.from(p.y);
+    for (const dtype of ['float64', 'float32'] as const) {
+      const m = new SoftmaxRegression({ maxIter: 3 }).fit(new DenseMatrix(n, d, dtype === 'float64' ? p.X.slice() : Float32Array.from(p.X)), y);
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const X = dtype === 'float64' ? p.X.slice() : Float32Array.from(p.X);
+        X[123 * d + 45] = bad;
+        assert.throws(
+          () => m.predictProbaFlat(new DenseMatrix(n, d, X)),
+          (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && e.row === 123 && e.column === 45,
+          `${dtype} ${bad}`,
+        );
+      }
+    }
+    // Sparse input goes through the same check.
+    const m = new SoftmaxRegression({ maxIter: 3 }).fit([[1, 0], [0, 1], [1, 1]], [0, 1, 1]);
+    const csr = CSRMatrix.fromDense([[1, 0], [0, 1]], 2);
+    (csr.data as Float64Array)[1] = NaN;
+    assert.throws(() => m.predict(csr), (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && e.row === 1 && e.column === 1);
+  });
+
   it('SoftmaxObjective uses WebAssembly for dense data when available, TypeScript when asked', { skip: !wasmAvailable() && 'no WebAssembly SIMD here' }, () => {
     const p = problem(40, 30, 4, false, true, 5);
     const X = new DenseMatrix(40, 30, p.X);

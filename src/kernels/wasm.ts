@@ -22,6 +22,10 @@ export interface KernelExports {
   lossF32(X: number, d: number, W32: number, b: number, K: number, y: number, sw: number, z: number, start: number, end: number): number;
   scoresF32(X: number, d: number, W32: number, b: number, K: number, Z: number, start: number, end: number): void;
   hvpF32(X: number, d: number, V32: number, vb: number, K: number, P: number, sw: number, out: number, G32: number, ob: number, z: number, start: number, end: number): void;
+  csrLossGradF64(indptr: number, indices: number, data: number, WT: number, b: number, K: number, y: number, sw: number, GT: number, gb: number, z: number, start: number, end: number): number;
+  csrScoresF64(indptr: number, indices: number, data: number, WT: number, b: number, K: number, Z: number, start: number, end: number): void;
+  csrHvpF64(indptr: number, indices: number, data: number, VT: number, vb: number, K: number, P: number, sw: number, GT: number, ob: number, z: number, start: number, end: number): void;
+  transposeF64(A: number, rows: number, cols: number, out: number): void;
 }
 
 export type WasmVariant = 'plain' | 'shared';

@@ -11,8 +11,9 @@ import { SOLVERS } from '../solvers/registry.js';
 import { applyScaler, fitScaler, type ScalerState } from '../preprocess/scaler.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import { predictScores } from '../kernels/predict.js';
+import { allFiniteF64 } from '../kernels/dense-js.js';
 import type { IterationCallback, SolveResult } from '../solvers/solver.js';
-import { checkSampleWeight, encodeLabels, toMatrix, uniqueSortedLabels, type Label, type MatrixLike } from './input.js';
+import { assertFinite, checkSampleWeight, encodeLabels, toMatrix, uniqueSortedLabels, type Label, type MatrixLike } from './input.js';
 import { multinomialProblem, runSolver } from './dispatch.js';
 import { resolveOptions, type SoftmaxRegressionOptions } from './options.js';
 import { fitOneVsRest, ovrLogProbaInPlace, ovrProbaInPlace } from './ovr.js';
@@ -204,23 +205,28 @@ export class SoftmaxRegression {
     if (!this.W || !this.b || !this.classes) throw new NotFittedError(method);
   }
 
-  /** X as a Matrix, checked and scaled as at fit time. */
-  private prepare(X: MatrixLike, method: string): Matrix {
+  /** X as a Matrix, checked (except for non-finite values: see decisionFunctionFlat) and scaled as at fit time. */
+  private prepare(X: MatrixLike, method: string): { M: Matrix; input: Matrix } {
     this.checkFitted(method);
-    let M = toMatrix(X);
+    const input = toMatrix(X, 'X', false);
+    let M = input;
     if (M.cols !== this.nFeatures) {
       throw new DataError('FEATURE_MISMATCH', `${method}: X has ${M.cols} features but the model was fitted with ${this.nFeatures}`);
     }
     if (this.scaler) M = applyScaler(this.scaler, M);
-    return M;
+    return { M, input };
   }
 
   /** Scores z = W x + b as a flat n x K Float64Array. */
   decisionFunctionFlat(X: MatrixLike): Float64Array {
-    const M = this.prepare(X, 'decisionFunction');
+    const { M, input } = this.prepare(X, 'decisionFunction');
     const K = this.nClasses;
     const Z = new Float64Array(M.rows * K);
     predictScores(M, this.W!, K, this.b!, Z);
+    // A NaN or +-Infinity in row i makes every score of row i non-finite (IEEE sums propagate them, and
+    // scaling is affine), so a scan of the n x K scores replaces a scan of X; only when it fails is X
+    // scanned to name the value (and scores that merely overflowed pass).
+    if (!allFiniteF64(Z)) assertFinite(input);
     return Z;
   }
 

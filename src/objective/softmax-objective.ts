@@ -1,5 +1,8 @@
 import type { Matrix } from '../matrix/matrix.js';
 import { DenseMatrix } from '../matrix/dense.js';
+import { CSRMatrix } from '../matrix/csr.js';
+import { CsrLossKernel } from '../kernels/csr-js.js';
+import { WasmCsrKernel } from '../kernels/csr-wasm.js';
 import { softmaxInPlace } from '../kernels/softmax.js';
 import { MatrixLossKernel, type LossKernel } from '../kernels/loss-kernel.js';
 import { WasmDenseKernel, type Dtype } from '../kernels/dense-wasm.js';
@@ -60,6 +63,11 @@ export function chooseLossKernel(X: Matrix, y: Int32Array, K: number, sampleWeig
     const provided = denseKernelProvider()?.(X, y, K, sampleWeight, dt);
     if (provided) return provided;
     return new WasmDenseKernel(X, y, K, sampleWeight, dt);
+  }
+  // CSR: the fused transposed-layout kernels (csr-js.ts documents them), WebAssembly SIMD unless 'js'.
+  if (X instanceof CSRMatrix) {
+    if (kernel !== 'js' && wasmAvailable() && X.nnz * K >= WASM_MIN_WORK) return new WasmCsrKernel(X, y, K, sampleWeight);
+    return new CsrLossKernel(X, y, K, sampleWeight);
   }
   if (dense && dt === 'float32' && X.data instanceof Float64Array) {
     return new MatrixLossKernel(new DenseMatrix(X.rows, X.cols, Float32Array.from(X.data)), y, K, sampleWeight);
