@@ -19,6 +19,13 @@ export function table(rows: Array<[string, string]>): string {
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
 }
 
+/** A header and rows as left-aligned columns two spaces apart (trailing blanks trimmed). */
+export function columns(header: string[], rows: string[][]): string {
+  const widths = header.map((c, j) => Math.max(c.length, ...rows.map((r) => (r[j] ?? '').length)));
+  const line = (r: string[]) => r.map((v, j) => v.padEnd(widths[j]!)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
 /** The fit summary lines (solver, how it stopped, objective, time, advice). */
 export function fitSummaryRows(fr: Pick<FitResult, 'solver' | 'converged' | 'stopReason' | 'message' | 'iterations' | 'value' | 'gradientNorm' | 'elapsedMs' | 'functionEvaluations' | 'gradientEvaluations' | 'advice'>): Array<[string, string]> {
   const rows: Array<[string, string]> = [

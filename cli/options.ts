@@ -69,7 +69,34 @@ export interface ModelFlags {
   multiClass?: string;
   seed?: number;
   option?: Array<[string, string]>;
+  learningRate?: number;
+  batchSize?: number;
+  epochs?: number;
+  momentum?: number;
+  nesterov?: boolean;
+  schedule?: string;
+  earlyStopping?: boolean;
+  validationFraction?: number;
+  dtype?: string;
+  /** false with --no-precondition (commander defaults it to true). */
+  precondition?: boolean;
 }
+
+/**
+ * Flags that map one-to-one onto a library option (camelCase of the flag). The CLI only parses the value's
+ * type; ranges and which solver reads the option are the library's checks (OptionError names the option).
+ */
+const PASSTHROUGH_FLAGS: Array<{ flag: string; key: keyof ModelFlags & string; help: string; parse?: (v: string) => unknown }> = [
+  { flag: '--learning-rate <x>', key: 'learningRate', help: 'step size: gd (default: line search) and the mini-batch solvers sgd/adam/adagrad/rmsprop', parse: parsePositiveNumber },
+  { flag: '--batch-size <n>', key: 'batchSize', help: 'rows per mini-batch (mini-batch solvers; default 32)', parse: parsePositiveInteger },
+  { flag: '--epochs <n>', key: 'epochs', help: 'epoch cap of the stochastic solvers (sgd, adam, adagrad, rmsprop, sag, saga; default: --max-iter)', parse: parsePositiveInteger },
+  { flag: '--momentum <beta>', key: 'momentum', help: 'heavy-ball momentum in [0, 1) (sgd)', parse: parseNumber },
+  { flag: '--nesterov', key: 'nesterov', help: 'Nesterov momentum (sgd with --momentum > 0)' },
+  { flag: '--schedule <name>', key: 'schedule', help: "learning-rate schedule of the mini-batch solvers: constant (default), invscaling, step" },
+  { flag: '--early-stopping', key: 'earlyStopping', help: 'hold out --validation-fraction of the rows and stop when their loss stalls (mini-batch solvers)' },
+  { flag: '--validation-fraction <f>', key: 'validationFraction', help: 'held-out fraction for --early-stopping, in (0, 1) (default 0.1)', parse: parseNumber },
+  { flag: '--dtype <type>', key: 'dtype', help: 'element type X is held in during the fit: float64 (default) or float32' },
+];
 
 /** Default scaling on the command line: standardize, since raw features of very different scales slow every solver. */
 export const CLI_DEFAULT_SCALE = 'standard';
@@ -77,20 +104,26 @@ export const CLI_DEFAULT_SCALE = 'standard';
 /**
  * Add the model flags. `withC` false for commands that take their own --C (cv takes a list).
  */
-export function addModelFlags(cmd: Command, { withC = true } = {}): Command {
+export function addModelFlags(cmd: Command, { withC = true, withL1Ratio = true } = {}): Command {
   const solvers = Object.keys(SOLVERS).join(', ');
   cmd
     .option('--solver <name>', `optimizer (${solvers})`)
     .option('--penalty <name>', "regularization: 'l2' (default), 'none', or what the solver supports ('l1', 'elasticnet')");
   if (withC) cmd.option('--C <number>', 'inverse regularization strength, penalty (1/(2C))||W||^2 (default 1)', parsePositiveNumber);
-  return cmd
-    .option('--l1-ratio <r>', 'elastic-net mixing in [0, 1] (penalty elasticnet)', parseNumber)
+  if (withL1Ratio) cmd.option('--l1-ratio <r>', 'elastic-net mixing in [0, 1] (penalty elasticnet)', parseNumber);
+  cmd
     .option('--tol <number>', 'stop when max|gradient| of the mean objective <= tol (default 1e-4)', parsePositiveNumber)
     .option('--max-iter <n>', 'iteration cap (default 1000)', parsePositiveInteger)
     .option('--no-intercept', 'fit no intercept')
     .option('--class-weight <spec>', "'balanced', or JSON mapping label -> weight, e.g. '{\"a\":2}'")
     .option('--scale <kind>', `feature scaling stored in the model: standard | minmax | none (default ${CLI_DEFAULT_SCALE})`)
-    .option('--multi-class <kind>', "'multinomial' or 'ovr' (when the library supports it)")
+    .option('--multi-class <kind>', "'multinomial' or 'ovr' (when the library supports it)");
+  for (const p of PASSTHROUGH_FLAGS) {
+    if (p.parse) cmd.option(p.flag, p.help, p.parse as (v: string, prev: unknown) => unknown);
+    else cmd.option(p.flag, p.help);
+  }
+  return cmd
+    .option('--no-precondition', 'run lbfgs/newton-cg/trust-region/gd in the raw coordinates (library option precondition: false)')
     .option('--option <key=value>', 'any other library option (repeatable; value parsed as JSON when it parses)', collectKeyValue);
 }
 
@@ -144,6 +177,15 @@ export function modelOptionsFrom(flags: ModelFlags): Record<string, unknown> {
   if (flags.multiClass !== undefined) {
     requireOption('multiClass', FLAG_FOR.multiClass!);
     o.multiClass = flags.multiClass;
+  }
+  for (const p of PASSTHROUGH_FLAGS) {
+    if (flags[p.key] === undefined) continue;
+    requireOption(p.key, p.flag.split(' ')[0]!);
+    o[p.key] = flags[p.key];
+  }
+  if (flags.precondition === false) {
+    requireOption('precondition', '--no-precondition');
+    o.precondition = false;
   }
   // --seed also seeds the CLI's own splits, so it is passed on only where the library has a use for it.
   if (flags.seed !== undefined && Object.prototype.hasOwnProperty.call(OPTION_CHECKS, 'randomState')) o.randomState = flags.seed;

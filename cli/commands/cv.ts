@@ -1,30 +1,34 @@
 /**
- * `softmax cv`: stratified k-fold cross-validation over a list of C values. For each C and fold, fit on
- * the other folds and score the held-out one; print mean and standard deviation per C and the best C.
+ * `softmax cv`: stratified k-fold cross-validation over a list of C values (and l1 ratios for elastic net).
+ * The folds, the warm-started fits along C, the scoring and the choice of the best are the library's
+ * SoftmaxRegressionCV (src/model/cv.ts documents them); this command reads the data, runs it and prints it.
  */
 import type { Command } from 'commander';
-import type { Dataset } from '../../src/data/dataset.js';
-import { stratifiedKFold, subsetDataset } from '../../src/data/split.js';
-import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
+import { InvalidArgumentError } from 'commander';
+import { SoftmaxRegressionCV, type CVScoring } from '../../src/model/cv.js';
+import { saveModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, readData } from '../data.js';
-import { metricsOf, score } from '../evaluate.js';
-import { ms, num } from '../format.js';
-import { addDataFlags, addModelFlags, modelOptionsFrom, parseInteger, parseNumberList, parsePositiveInteger, type DataFlags, type ModelFlags } from '../options.js';
+import { columns, ms, num } from '../format.js';
+import { addDataFlags, addModelFlags, modelOptionsFrom, parseInteger, parseNumber, parseNumberList, parsePositiveInteger, type DataFlags, type ModelFlags } from '../options.js';
 
-interface CvFlags extends GlobalFlags, DataFlags, ModelFlags {
+interface CvFlags extends GlobalFlags, DataFlags, Omit<ModelFlags, 'C' | 'l1Ratio'> {
   dataset?: string;
   folds: number;
   cs?: number[];
+  l1Ratios?: number[];
   scoring: string;
+  output?: string;
 }
 
 export const DEFAULT_CS = [0.01, 0.1, 1, 10];
 export const DEFAULT_FOLDS = 5;
-const SCORINGS = ['accuracy', 'log-loss'] as const;
+const SCORINGS: readonly CVScoring[] = ['accuracy', 'log-loss'];
 
 export interface CvRow {
   C: number;
+  /** Only with penalty elasticnet. */
+  l1Ratio?: number;
   mean: number;
   std: number;
   folds: number[];
@@ -34,36 +38,32 @@ export interface CvRow {
   elapsedMs: number;
 }
 
-/** Population standard deviation across folds (numpy's default, as scikit-learn's cv_results_ std). */
-function std(v: number[]): number {
-  const m = v.reduce((a, b) => a + b, 0) / v.length;
-  return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
+/** "0,0.5,1" -> [0, 0.5, 1]; the library checks the range. */
+function parseRatioList(value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((s) => s === '')) throw new InvalidArgumentError(`'${value}' is not a comma-separated list of numbers.`);
+  return parts.map(parseNumber);
 }
 
-export function crossValidate(ds: Dataset, options: Record<string, unknown>, cs: number[], folds: number, seed: number, scoring: (typeof SCORINGS)[number]): CvRow[] {
-  // Build every model first so a bad option fails before any fitting.
-  for (const C of cs) new SoftmaxRegression({ ...options, C });
-  const splits = stratifiedKFold(ds.y, folds, seed);
-  const parts = splits.map((s) => ({ train: subsetDataset(ds, s.train), test: subsetDataset(ds, s.test) }));
-  return cs.map((C) => {
-    const scores: number[] = [];
-    let notConverged = 0;
-    let iters = 0;
-    let elapsed = 0;
-    for (const p of parts) {
-      const model = new SoftmaxRegression({ ...options, C });
-      model.fit(p.train.X, p.train.y, { featureNames: p.train.featureNames ?? undefined });
-      const fr = model.fitResult!;
-      if (!fr.converged) notConverged++;
-      iters += fr.iterations;
-      elapsed += fr.elapsedMs;
-      const m = metricsOf(model, score(model, p.test));
-      if (scoring === 'log-loss' && m.logLoss === null) throw new UsageError('a test fold holds a class its training folds lack: use fewer --folds or --scoring accuracy');
-      scores.push(scoring === 'accuracy' ? m.accuracy : m.logLoss!);
-    }
-    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-    return { C, mean, std: std(scores), folds: scores, notConverged, meanIterations: iters / parts.length, elapsedMs: elapsed };
+/** One row per (l1Ratio, C), from the library's per-fold scores and fit statistics. */
+export function cvRows(cv: SoftmaxRegressionCV): CvRow[] {
+  const rows: CvRow[] = [];
+  cv.l1Ratios.forEach((r, ri) => {
+    cv.Cs.forEach((C, ci) => {
+      const stats = cv.fitStats![ri]!.map((fold) => fold[ci]!);
+      rows.push({
+        C,
+        ...(r === null ? {} : { l1Ratio: r }),
+        mean: cv.meanScores![ri]![ci]!,
+        std: cv.stdScores![ri]![ci]!,
+        folds: cv.scores![ri]!.map((fold) => fold[ci]!),
+        notConverged: stats.filter((s) => !s.converged).length,
+        meanIterations: stats.reduce((a, s) => a + s.iterations, 0) / stats.length,
+        elapsedMs: stats.reduce((a, s) => a + s.elapsedMs, 0),
+      });
+    });
   });
+  return rows;
 }
 
 async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): Promise<void> {
@@ -72,30 +72,40 @@ async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): P
   if (!(SCORINGS as readonly string[]).includes(f.scoring)) throw new UsageError(`--scoring must be one of ${SCORINGS.join(', ')}, got '${f.scoring}'`);
   if (f.folds < 2) throw new UsageError(`--folds must be at least 2, got ${f.folds}`);
   const options = modelOptionsFrom(f);
-  const cs = f.cs ?? DEFAULT_CS;
   const seed = f.seed ?? 0;
+  const scoring = f.scoring as CVScoring;
+  // The library validates every option (and the C / l1-ratio lists) before any data is read.
+  const cv = new SoftmaxRegressionCV({
+    ...options,
+    randomState: seed,
+    Cs: f.cs ?? DEFAULT_CS,
+    ...(f.l1Ratios ? { l1Ratios: f.l1Ratios } : {}),
+    cv: f.folds,
+    scoring,
+    refit: f.output !== undefined,
+  });
   const ds = f.dataset ? builtin(f.dataset).train : await readData(data!, f, ctx.io);
   if (ds.y.length === 0) throw new UsageError('cv needs labelled data: the data has no label column (see --label)');
-  const scoring = f.scoring as (typeof SCORINGS)[number];
-  const rows = crossValidate(ds, options, cs, f.folds, seed, scoring);
-  const better = (a: CvRow, b: CvRow) => (scoring === 'accuracy' ? a.mean > b.mean : a.mean < b.mean);
-  const best = rows.reduce((a, b) => (better(b, a) ? b : a));
+  cv.fit(ds.X, ds.y, { featureNames: ds.featureNames ?? undefined });
+  if (f.output) saveModel(cv.model!, f.output);
+  const rows = cvRows(cv);
+  const elastic = cv.l1Ratios[0] !== null;
   const source = f.dataset ? `built-in '${f.dataset}' train split` : data === '-' ? 'stdin' : data!;
-  const result = { data: source, rows: ds.y.length, folds: f.folds, seed, scoring, options, results: rows, bestC: best.C };
+  const result = { data: source, rows: ds.y.length, folds: f.folds, seed, scoring, options, results: rows, bestC: cv.C, ...(elastic ? { bestL1Ratio: cv.l1Ratio } : {}), bestScore: cv.bestScore, output: f.output ?? null };
   emit(ctx, f, result, () => {
     const head = `${f.folds}-fold stratified cross-validation on ${source} (${ds.y.length} rows, seed ${seed}), scoring ${scoring} (${scoring === 'accuracy' ? 'higher' : 'lower'} is better)\n\n`;
-    const cols = ['C', `mean ${scoring}`, 'std', 'folds', 'iterations', 'fit time'];
+    const cols = ['C', ...(elastic ? ['l1 ratio'] : []), `mean ${scoring}`, 'std', 'folds', 'iterations', 'fit time'];
     const body = rows.map((r) => [
       num(r.C),
+      ...(elastic ? [num(r.l1Ratio)] : []),
       num(r.mean),
       num(r.std, 2),
       r.folds.map((v) => num(v)).join(' '),
       `${num(r.meanIterations, 3)}${r.notConverged ? ` (${r.notConverged} not converged)` : ''}`,
       ms(r.elapsedMs),
     ]);
-    const widths = cols.map((c, j) => Math.max(c.length, ...body.map((r) => r[j]!.length)));
-    const line = (r: string[]) => r.map((v, j) => v.padEnd(widths[j]!)).join('  ').trimEnd();
-    return head + [line(cols), ...body.map(line)].join('\n') + `\n\nbest C = ${num(best.C)} (mean ${scoring} ${num(best.mean)})\n`;
+    const best = `best C = ${num(cv.C)}${elastic ? `, l1 ratio = ${num(cv.l1Ratio)}` : ''} (mean ${scoring} ${num(cv.bestScore)})`;
+    return head + columns(cols, body) + `\n${best}\n` + (f.output ? `saved      ${f.output} (refitted on all ${ds.y.length} rows)\n` : '');
   });
 }
 
@@ -106,18 +116,20 @@ const command: CommandModule = {
       .description('stratified k-fold cross-validation of each C in a list; prints the score per C and the best C')
       .argument('[DATA]', "labelled data file, or '-' to read CSV from stdin")
       .option('--dataset <name>', "cross-validate on a built-in data set's training split")
-      .option('--folds <k>', `number of folds (default ${DEFAULT_FOLDS})`, parsePositiveInteger, DEFAULT_FOLDS)
+      .option('--folds <k>', `number of folds (default ${DEFAULT_FOLDS}); every class needs at least k rows`, parsePositiveInteger, DEFAULT_FOLDS)
       .option('--C <list>', `comma-separated C values (default ${DEFAULT_CS.join(',')})`, parseNumberList)
-      .option('--scoring <name>', `accuracy or log-loss (default accuracy)`, 'accuracy')
-      .option('--seed <n>', 'seed for the fold assignment (default 0)', parseInteger);
-    addModelFlags(cmd, { withC: false });
+      .option('--l1-ratio <list>', 'comma-separated elastic-net l1 ratios in [0, 1] (penalty elasticnet; default 0.5)', parseRatioList)
+      .option('--scoring <name>', 'accuracy (higher is better) or log-loss (mean -log p of the true class; lower is better); default accuracy', 'accuracy')
+      .option('--seed <n>', 'seed for the fold assignment and stochastic solvers (default 0)', parseInteger)
+      .option('-o, --output <file>', 'refit on all the data with the best C and save the model');
+    addModelFlags(cmd, { withC: false, withL1Ratio: false });
     addDataFlags(cmd);
     addGlobalFlags(cmd);
-    cmd.addHelpText('after', '\nExample:\n  softmax cv data.csv --folds 5 --C 0.01,0.1,1,10');
-    cmd.action((data: string | undefined, flags: Omit<CvFlags, 'C'> & { C?: number[] }) => {
-      // Here --C is a list; the single-C model flag must not reach the model options.
-      const { C, ...rest } = flags;
-      return run(ctx, data, { ...rest, cs: C });
+    cmd.addHelpText('after', '\nExamples:\n  softmax cv data.csv --folds 5 --C 0.01,0.1,1,10\n  softmax cv data.csv --solver saga --penalty elasticnet --C 0.1,1 --l1-ratio 0.2,0.8 -o best.json');
+    cmd.action((data: string | undefined, flags: Omit<CvFlags, 'cs' | 'l1Ratios'> & { C?: number[]; l1Ratio?: number[] }) => {
+      // Here --C and --l1-ratio are lists (the library's Cs and l1Ratios), never single model options.
+      const { C, l1Ratio, ...rest } = flags;
+      return run(ctx, data, { ...rest, cs: C, l1Ratios: l1Ratio });
     });
   },
 };

@@ -13,10 +13,10 @@ import { decisionRegionsSvg } from '../../src/plots/regions.js';
 import { weightsSvg } from '../../src/plots/weights.js';
 import { loadModel } from '../../node/model-file.js';
 import { writePlot } from '../../node/png.js';
-import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule } from '../context.js';
+import { emit, UsageError, type CommandContext, type CommandModule } from '../context.js';
 import { builtin } from '../data.js';
-import { addDataFlags, addModelFlags, parseInteger, parseNumber, parseNumberList, parsePositiveInteger, parsePositiveNumber } from '../options.js';
-import { computePath, DEFAULT_PATH_GRID, parseImageShape, resolveModelAndData, selectFeatures, type Resolved, type SourceFlags } from './report.js';
+import { parseNumberList, parsePositiveInteger, parsePositiveNumber } from '../options.js';
+import { addSourceFlags, computePath, DEFAULT_PATH_GRID, parseImageShape, resolveModelAndData, selectFeatures, type Resolved, type SourceFlags } from './report.js';
 
 export const PLOT_KINDS = ['curves', 'regions', 'confusion', 'weights', 'calibration', 'path'] as const;
 type Kind = (typeof PLOT_KINDS)[number];
@@ -67,7 +67,7 @@ async function render(kind: Kind, ctx: CommandContext, data: string | undefined,
   if (kind === 'path') {
     const r = await resolveModelAndData(ctx, data, f);
     const p = computePath(r.model, r.train, f.Cs ?? DEFAULT_PATH_GRID);
-    return { svg: await pathSvg(p, { classes: r.model.classes!, featureNames: r.model.featureNames ?? undefined, title: f.title }), note: `${p.C.length} values of C on ${r.trainName}` };
+    return { svg: await pathSvg(p, { classes: r.model.classes!, featureNames: r.model.featureNames ?? undefined, title: f.title }), note: `${p.points.length} values of C on ${r.trainName}` };
   }
   if (kind === 'weights') {
     // Weights need only a model: a saved one, or one trained on the data given.
@@ -108,11 +108,6 @@ const command: CommandModule = {
       .argument('<KIND>', `${PLOT_KINDS.join(', ')}`)
       .argument('[DATA]', "labelled data file, or '-' for CSV on stdin")
       .option('-o, --output <file>', 'output file: .svg or .png (default: SVG on stdout)')
-      .option('-m, --model <file>', 'plot this saved model (default: train one on the training data with the model flags)')
-      .option('--dataset <name>', 'a built-in data set with its fixed train/test split')
-      .option('--test <file>', 'held-out data file (confusion and calibration use it)')
-      .option('--test-size <f>', 'hold out this fraction of DATA (stratified)', parseNumber)
-      .option('--seed <n>', 'seed for --test-size (default 0)', parseInteger)
       .option('--on <set>', "data for confusion/calibration/regions: 'test' (default when there is a test set) or 'train'")
       .option('--grid <n>', 'regions: cells per axis (default 60)', parsePositiveInteger)
       .option('--bins <n>', 'calibration: number of confidence bins (default 10)', parsePositiveInteger)
@@ -120,9 +115,7 @@ const command: CommandModule = {
       .option('--Cs <list>', `path: C values (default ${DEFAULT_PATH_GRID.join(',')})`, parseNumberList)
       .option('--png-scale <x>', 'PNG pixels per SVG pixel (default 2)', parsePositiveNumber)
       .option('--title <text>', 'plot title');
-    addModelFlags(cmd);
-    addDataFlags(cmd);
-    addGlobalFlags(cmd);
+    addSourceFlags(cmd, 'plot');
     cmd.addHelpText(
       'after',
       '\nExamples:\n  softmax plot regions --dataset iris --features petal_length_cm,petal_width_cm -o regions.png\n  softmax plot weights --dataset digits -o weights.svg\n  softmax plot curves --model model.json -o curves.png\n  softmax plot confusion --model model.json test.csv -o confusion.png',

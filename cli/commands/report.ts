@@ -9,8 +9,7 @@ import { stratifiedSplit, subsetDataset } from '../../src/data/split.js';
 import { DataError } from '../../src/errors.js';
 import { DenseMatrix } from '../../src/matrix/dense.js';
 import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
-import { warmStartPath } from '../../src/report/report.js';
-import type { PathInput } from '../../src/plots/path.js';
+import { regularizationPath, type PathResult } from '../../src/model/path.js';
 import { loadModel } from '../../node/model-file.js';
 import { writeReport } from '../../node/report.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
@@ -114,9 +113,26 @@ export const DEFAULT_PATH_GRID = [0.001, 0.00316, 0.01, 0.0316, 0.1, 0.316, 1, 3
 /** Paths with more coefficients than this are skipped unless asked for: 11 fits of MNIST take minutes, and 7,840 lines are unreadable. */
 export const MAX_PATH_COEFFICIENTS = 1000;
 
-export function computePath(model: SoftmaxRegression, train: Dataset, grid: number[]): PathInput {
-  const { warmStart: _w, verbose: _v, ...opts } = model.options;
-  return warmStartPath((C) => new SoftmaxRegression({ ...opts, C, warmStart: true }), train.X, train.y, grid);
+/** The library's warm-started regularization path, with the model's options, on the training rows. */
+export function computePath(model: SoftmaxRegression, train: Dataset, grid: number[]): PathResult {
+  const { C: _c, warmStart: _w, verbose: _v, ...opts } = model.options;
+  return regularizationPath(train.X, train.y, { ...opts, Cs: grid });
+}
+
+/**
+ * Where the model and data come from (the flags resolveModelAndData reads), plus the model, data-reading and
+ * global flags: shared by `report` and `plot`.
+ */
+export function addSourceFlags(cmd: Command, verb: string): Command {
+  cmd
+    .option('-m, --model <file>', `${verb} this saved model (default: train one on the training data with the model flags)`)
+    .option('--dataset <name>', 'a built-in data set (iris, wine, breast_cancer, digits, mnist) with its fixed train/test split')
+    .option('--test <file>', 'held-out data file: metrics and plots on it')
+    .option('--test-size <f>', 'hold out this fraction of DATA (stratified) as the test set', parseNumber)
+    .option('--seed <n>', 'seed for --test-size and stochastic solvers (default 0)', parseInteger);
+  addModelFlags(cmd);
+  addDataFlags(cmd);
+  return addGlobalFlags(cmd);
 }
 
 interface ReportFlags extends SourceFlags {
@@ -135,7 +151,7 @@ export function parseImageShape(v: string): [number, number] {
 async function run(ctx: CommandContext, data: string | undefined, f: ReportFlags): Promise<void> {
   const r = await resolveModelAndData(ctx, data, f);
   const nCoef = r.model.nFeatures * r.model.nClasses;
-  let path: PathInput | null = null;
+  let path: PathResult | null = null;
   const wantPath = f.path !== false && (Array.isArray(f.path) || nCoef <= MAX_PATH_COEFFICIENTS);
   if (wantPath) path = computePath(r.model, r.train, Array.isArray(f.path) ? f.path : DEFAULT_PATH_GRID);
   const bytes = await writeReport(f.output, {
@@ -149,14 +165,14 @@ async function run(ctx: CommandContext, data: string | undefined, f: ReportFlags
     generator: 'made by softmax report (softmax-regression)',
   });
   const acc = (ds: Dataset) => r.model.score(ds.X, ds.y);
-  const result = { output: f.output, bytes, model: f.model ?? null, trained: r.trained, trainAccuracy: acc(r.train), testAccuracy: r.test ? acc(r.test) : null, path: path ? path.C : null };
+  const result = { output: f.output, bytes, model: f.model ?? null, trained: r.trained, trainAccuracy: acc(r.train), testAccuracy: r.test ? acc(r.test) : null, path: path ? path.points.map((p) => p.C) : null };
   emit(ctx, f, result, () =>
     table([
       ['report', `${f.output} (${(bytes / 1024).toFixed(0)} kB, self-contained)`],
       ['model', f.model ? `loaded from ${f.model}` : `trained here (${r.model.fitResult?.message ?? ''})`],
       ['train', `accuracy ${num(result.trainAccuracy)} (${r.trainName})`],
       ...(r.test ? ([['test', `accuracy ${num(result.testAccuracy)} (${r.testName})`]] as Array<[string, string]>) : []),
-      ['path', path ? `${path.C.length} values of C` : nCoef > MAX_PATH_COEFFICIENTS && f.path !== false ? `skipped (${nCoef} coefficients; ask with --path C1,C2,...)` : 'off'],
+      ['path', path ? `${path.points.length} values of C` : nCoef > MAX_PATH_COEFFICIENTS && f.path !== false ? `skipped (${nCoef} coefficients; ask with --path C1,C2,...)` : 'off'],
     ]),
   );
 }
@@ -172,18 +188,11 @@ const command: CommandModule = {
       .description('write a self-contained HTML report (fit summary, metrics, math, plots) for a saved or freshly trained model')
       .argument('[DATA]', "labelled data file, or '-' for CSV on stdin")
       .requiredOption('-o, --output <file>', 'HTML file to write')
-      .option('-m, --model <file>', 'report on this saved model (default: train one on the training data with the model flags)')
-      .option('--dataset <name>', 'a built-in data set (iris, wine, breast_cancer, digits, mnist) with its fixed train/test split')
-      .option('--test <file>', 'held-out data file: metrics and plots on it')
-      .option('--test-size <f>', 'hold out this fraction of DATA (stratified) as the test set', parseNumber)
-      .option('--seed <n>', 'seed for --test-size (default 0)', parseInteger)
       .option('--title <text>', 'report title')
       .option('--image-shape <WxH>', 'features are WxH images: show weights as tiles (default: square when d is a square number)', parseImageShape)
       .option('--path <Cs>', `regularization path over these C values (default ${DEFAULT_PATH_GRID.length} values 1e-3..1e2 when K x d <= ${MAX_PATH_COEFFICIENTS})`, parsePathFlag)
       .option('--no-path', 'no regularization path');
-    addModelFlags(cmd);
-    addDataFlags(cmd);
-    addGlobalFlags(cmd);
+    addSourceFlags(cmd, 'report on');
     cmd.addHelpText('after', '\nExamples:\n  softmax report --dataset digits -o report.html\n  softmax report --model model.json data.csv --test-size 0.2 -o report.html');
     cmd.action((d: string | undefined, flags: ReportFlags) => run(ctx, d, flags));
   },

@@ -9,4 +9,4 @@ export { decisionRegionsSpec, decisionRegionsSvg, regionGrid, dataBounds, type R
 export { confusionSpec, confusionSvg, type ConfusionOptions } from './confusion.js';
 export { weightsSpec, weightsSvg, imageShape, type WeightsOptions } from './weights.js';
 export { calibrationSpec, calibrationSvg, type CalibrationOptions } from './calibration.js';
-export { pathSpec, pathSvg, type PathInput, type PathOptions } from './path.js';
+export { pathSpec, pathSvg, pathInputOf, type PathInput, type PathPointsInput, type PathOptions } from './path.js';

@@ -1,7 +1,7 @@
 /**
  * Coefficient paths along a regularization path: every coefficient w_kj as a function of C (log scale),
  * coloured by class. Small C shrinks everything to 0; the order in which coefficients leave 0 shows which
- * features matter first. Takes a plain {C, coef} so any path source (warm-started fits, a path solver) works.
+ * features matter first. Takes the library's regularizationPath result, or a plain {C, coef} from any source.
  */
 import { DataError } from '../errors.js';
 import { renderSvg, type TopLevelSpec } from './render.js';
@@ -14,6 +14,17 @@ export interface PathInput {
   coef: readonly (readonly (readonly number[])[])[];
 }
 
+/** The shape of regularizationPath's result (src/model/path.ts) that a plot needs. */
+export interface PathPointsInput {
+  points: readonly { C: number; coef: readonly (readonly number[])[] }[];
+}
+
+/** {C, coef} from a regularizationPath result (or a PathInput as is). */
+export function pathInputOf(path: PathInput | PathPointsInput): PathInput {
+  if ('points' in path) return { C: path.points.map((p) => p.C), coef: path.points.map((p) => p.coef) };
+  return path;
+}
+
 export interface PathOptions {
   classes?: readonly (string | number)[];
   featureNames?: readonly string[];
@@ -23,7 +34,8 @@ export interface PathOptions {
   height?: number;
 }
 
-export function pathSpec(path: PathInput, opts: PathOptions = {}): TopLevelSpec {
+export function pathSpec(input: PathInput | PathPointsInput, opts: PathOptions = {}): TopLevelSpec {
+  const path = pathInputOf(input);
   const nC = path.C.length;
   if (nC < 2) throw new DataError('EMPTY_DATA', `a coefficient path needs at least 2 values of C, got ${nC}`);
   if (path.coef.length !== nC) throw new DataError('SHAPE_MISMATCH', `path has ${nC} values of C but ${path.coef.length} coefficient matrices`);
@@ -57,6 +69,6 @@ export function pathSpec(path: PathInput, opts: PathOptions = {}): TopLevelSpec 
   } as TopLevelSpec;
 }
 
-export async function pathSvg(path: PathInput, opts: PathOptions = {}): Promise<string> {
+export async function pathSvg(path: PathInput | PathPointsInput, opts: PathOptions = {}): Promise<string> {
   return renderSvg(pathSpec(path, opts));
 }

@@ -1,3 +1,3 @@
 /** The self-contained HTML report (browser-safe: returns a string). */
-export { buildReport, warmStartPath, type ReportInput, type ReportData } from './report.js';
+export { buildReport, type ReportInput, type ReportData } from './report.js';
 export { mathSection } from './math.js';

@@ -4,14 +4,13 @@
  * it builds a string; writing the file is the caller's job.
  */
 import { DataError } from '../errors.js';
-import { DenseMatrix } from '../matrix/dense.js';
-import { toMatrix, type Label, type MatrixLike } from '../model/input.js';
+import type { Label, MatrixLike } from '../model/input.js';
 import type { SoftmaxRegression } from '../model/softmax-regression.js';
 import { accuracy, brierScore, calibrationBins, classificationReport, confusionMatrix, expectedCalibrationError, logLoss, topKAccuracy } from '../metrics/index.js';
 import { calibrationSvg } from '../plots/calibration.js';
 import { confusionSvg } from '../plots/confusion.js';
 import { fmtNum, trainingCurvesSvg } from '../plots/curves.js';
-import { pathSvg, type PathInput } from '../plots/path.js';
+import { pathSvg, type PathInput, type PathPointsInput } from '../plots/path.js';
 import { decisionRegionsSvg } from '../plots/regions.js';
 import { imageShape, weightsSvg } from '../plots/weights.js';
 import { mathSection } from './math.js';
@@ -34,8 +33,8 @@ export interface ReportInput {
   description?: string;
   /** Image shape of the features for the weight tiles; default: square images when d is a square. */
   imageShape?: [number, number] | null;
-  /** A regularization path to plot. */
-  path?: PathInput | null;
+  /** A regularization path to plot: regularizationPath's result, or any {C, coef}. */
+  path?: PathInput | PathPointsInput | null;
   /** Footer line, e.g. the command that made the report and the package version. */
   generator?: string;
   /** Timestamp printed in the header (default now); tests pass a fixed one. */
@@ -185,28 +184,4 @@ ${plots.map((p) => `<section id="${p.id}"><h2>${esc(p.title)}</h2><div class="pl
 </main></body></html>
 `;
   return html;
-}
-
-/**
- * Fit a model per C along `Cs` (ascending) and collect the coefficients. When `make` returns models with
- * option warmStart, each fit starts from the previous optimum (same data and classes), which makes the
- * whole path cost little more than the last fit.
- */
-export function warmStartPath(make: (C: number) => SoftmaxRegression, X: MatrixLike, y: Label[], Cs: readonly number[]): PathInput {
-  const sorted = [...Cs].sort((a, b) => a - b);
-  const M = toMatrix(X);
-  const coef: number[][][] = [];
-  let prev: SoftmaxRegression | null = null;
-  for (const C of sorted) {
-    const m = make(C);
-    if (prev) {
-      // Same data, same classes: start from the previous optimum (option warmStart reuses coef/intercept).
-      m.classes = prev.classes;
-      m.setParams(new Float64Array(prev.coef!.flat()), new Float64Array(prev.intercept!));
-    }
-    m.fit(M as DenseMatrix, y);
-    coef.push(m.coef!.map((r) => [...r]));
-    prev = m;
-  }
-  return { C: sorted, coef };
 }
