@@ -9,7 +9,7 @@
  * Data: ../shared/data (or $SHARED_DATA_DIR); the synthetic set is generated into $SYNTH_DIR (default
  * ./synth, git-ignored) by the peer generator when missing.
  *
- *   npm run bench -- [--only kernels,fits,predict,epoch,memory,scaling] [--fits digits,mnist-std,mnist-raw,synth]
+ *   npm run bench -- [--only kernels,fits,sparse,predict,epoch,memory,scaling] [--fits digits,mnist-std,mnist-raw,synth]
  *                    [--rounds 3] [--quick] [--out FILE]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -39,7 +39,7 @@ const opt = (k: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const only = new Set((opt('only') ?? 'kernels,fits,predict,epoch,memory,scaling').split(','));
+const only = new Set((opt('only') ?? 'kernels,fits,sparse,predict,epoch,memory,scaling').split(','));
 const rounds = Number(opt('rounds') ?? (quick ? 1 : 3));
 const out: string[] = [];
 const say = (s = '') => {
@@ -201,6 +201,51 @@ if (only.has('fits')) {
     }
   }
   await disableThreads();
+  say();
+}
+
+// ----------------------------------------------------------------------------- sparse fits
+if (only.has('sparse')) {
+  // The synthetic sparse set (80,000 x 50,000, ~34 nonzeros per row after de-duplication, 20 classes) is
+  // ~60 MB of LibSVM text: generated on request only (SYNTH_DIR, never committed).
+  const train = join(SYNTH, 'synth_sparse_train.svm');
+  say('## Whole fits on sparse data (CSR) vs scikit-learn lbfgs and saga, seconds');
+  say();
+  if (!existsSync(train)) {
+    say(`(skipped: ${train} is missing; generate it with \`SYNTH_DIR=${SYNTH} ${PY} ${join(PEERS, 'gen_synth_sparse.py')}\`)`);
+  } else {
+    say(`Synthetic sparse set (${train}), C=1, no scaling. Ours: single thread, float64, tol ${OUR_TOL}. "to target" = our wall time until the objective is within 1e-6 relative of the peer's.`);
+    say();
+    say('| peer solver | peer s (iters) | peer objective | ours: solver | ours s (iters) | ratio | to target s | ratio to target |');
+    say('|---|---|---|---|---|---|---|---|');
+    const sparseRounds = quick ? 1 : Math.min(rounds, 2);
+    for (const peer of ['lbfgs', 'saga']) {
+      const sk: Array<{ t: number; it: number; obj: number }> = [];
+      const ours: Record<string, Array<{ t: number; it: number; reach: number | null }>> = {};
+      for (let r = 0; r < sparseRounds; r++) {
+        let target: number | undefined;
+        if (havePeers) {
+          const a = [join(PEERS, 'sklearn_fit.py'), '--train', train, '--libsvm', '--solver', peer, '--C', '1', '--repeats', '1'];
+          const j = JSON.parse(execFileSync(PY, a, { encoding: 'utf8' }).trim().split('\n').pop()!) as { fit_s_median: number; n_iter: number; objective: number };
+          sk.push({ t: j.fit_s_median, it: j.n_iter, obj: j.objective });
+          target = j.objective;
+        }
+        for (const s of ['lbfgs', 'newton-cg']) {
+          const f = fitBench(train, { C: 1, scale: 'none', solver: s, tol: OUR_TOL, target });
+          (ours[s] ??= []).push({ t: f.fit_s_median, it: f.n_iter, reach: f.reached_target_s });
+        }
+      }
+      for (const s of ['lbfgs', 'newton-cg']) {
+        const o = ours[s]!;
+        const pairs = sk.length ? o.map((x, i) => x.t / sk[i]!.t) : [];
+        const reachPairs = sk.length ? o.flatMap((x, i) => (x.reach !== null ? [x.reach / sk[i]!.t] : [])) : [];
+        const reach = o.filter((x) => x.reach !== null).map((x) => x.reach!);
+        say(
+          `| ${peer} | ${sk.length ? `${fmt(median(sk.map((x) => x.t)))} (${sk[sk.length - 1]!.it})` : 'missing'} | ${sk.length ? sk[sk.length - 1]!.obj.toFixed(3) : '—'} | ${s} | ${fmt(median(o.map((x) => x.t)))} (${o[o.length - 1]!.it}) | ${ratioCell(pairs)} | ${reach.length ? fmt(median(reach)) : sk.length ? 'not reached' : '—'} | ${ratioCell(reachPairs)} |`,
+        );
+      }
+    }
+  }
   say();
 }
 
