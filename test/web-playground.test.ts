@@ -2,7 +2,8 @@
  * End-to-end: build the playground with vite, serve it on 127.0.0.1, drive it in Debian's headless Chromium
  * (playwright-core, no browser download) as a person would: place points of three classes by clicking,
  * train, watch the regions change, check the displayed accuracy against the library in Node, export the
- * model and load it in Node with identical predictions, step/reset, the digits demo; save screenshots.
+ * model and load it in Node with identical predictions, step/reset, the digits demo, a mini-batch solver with
+ * the learning-rate and batch-size fields; save screenshots.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -192,6 +193,48 @@ test('playground: presets and the digits demo train in the worker', { skip, time
   await page.mouse.move(box.x + 8 + 20, box.y + 150 + 20);
   await page.waitForSelector('#hover-loss');
   await page.screenshot({ path: join(SHOTS, 'playground-digits.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('playground: a mini-batch solver (adam) trains live with the learning-rate and batch-size fields', { skip, timeout: 120_000 }, async () => {
+  const page = await context!.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(base);
+  await page.waitForSelector('#class-0');
+  // The fields are live only for the solvers the library lets read them (sgd, adam, adagrad, rmsprop).
+  assert.ok(await page.isDisabled('#lr'), 'lbfgs: learning rate greyed out');
+  await page.selectOption('#solver', 'saga');
+  assert.ok(await page.isDisabled('#bs'), 'saga: batch size greyed out');
+  await page.selectOption('#solver', 'adam');
+  assert.ok(!(await page.isDisabled('#lr')) && !(await page.isDisabled('#bs')), 'adam: learning rate and batch size enabled');
+  await page.fill('#lr', '0.05');
+  await page.fill('#bs', '8');
+  await page.selectOption('#preset', 'blobs');
+  await page.click('#start');
+  const state = await waitState(page, ['converged', 'stopped']);
+  const message = (await page.textContent('#message'))!;
+  assert.ok(!message.startsWith('error'), message);
+  assert.ok(state === 'converged' || /without converging/.test(message), `${state}: ${message}`);
+  const epochs = Number(await page.textContent('#iteration'));
+  assert.ok(epochs > 0, `${epochs} epochs`);
+  const shown = Number(await page.getAttribute('#accuracy', 'data-value'));
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const model = SoftmaxRegression.fromJSON(JSON.parse(readFileSync((await download.path())!, 'utf8')));
+  assert.equal(model.options.solver, 'adam');
+  assert.equal(model.options.learningRate, 0.05);
+  assert.equal(model.options.batchSize, 8);
+  const pts = (await page.evaluate(() => (window as unknown as { playground: { points(): number[][] } }).playground.points())) as number[][];
+  const X = pts.map((p) => [p[0]!, p[1]!]);
+  const pred = model.predict(X);
+  const hits = pts.filter((p, i) => pred[i] === p[2]).length;
+  // The page shows the accuracy the library computes in Node for the exported model; blobs are nearly separable.
+  assert.equal(shown, hits / pts.length);
+  assert.ok(shown > 0.9, `adam on blobs: accuracy ${shown}`);
+  const browserPred = await page.evaluate((G) => (window as unknown as { playground: { predict(X: number[][]): number[] } }).playground.predict(G), X);
+  assert.deepEqual(browserPred, pred);
   assert.deepEqual(errors, []);
   await page.close();
 });

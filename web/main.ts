@@ -372,8 +372,11 @@ function selectClass(c: number): void {
   document.querySelectorAll('#classes button').forEach((b, i) => b.setAttribute('aria-checked', String(i === c)));
 }
 
-const lrKey = ['learningRate', 'eta0'].find((k) => k in OPTION_CHECKS);
-const bsKey = ['batchSize'].find((k) => k in OPTION_CHECKS);
+/**
+ * The mini-batch solvers (sgd, adam, adagrad, rmsprop: `minibatch` in the library's solver table) read
+ * learningRate and batchSize; the library rejects them for every other solver, so the fields are greyed out there.
+ */
+const takesStepAndBatch = (solver: string) => SOLVERS[solver]!.minibatch === true && 'learningRate' in OPTION_CHECKS && 'batchSize' in OPTION_CHECKS;
 
 function fillSolvers(): void {
   const sel = $<HTMLSelectElement>('solver');
@@ -389,18 +392,18 @@ function fillPenalties(): void {
   const ps = SOLVERS[solver]!.penalties;
   sel.innerHTML = ps.map((p) => `<option value="${p}">${p}</option>`).join('');
   sel.value = ps.includes(prev as never) ? prev : ps[0]!;
-  const stochastic = SOLVERS[solver]!.stochastic;
-  $<HTMLInputElement>('lr').disabled = !(lrKey && stochastic);
-  $<HTMLInputElement>('bs').disabled = !(bsKey && stochastic);
-  $('opt-note').textContent = stochastic ? '' : 'Learning rate and batch size apply to the stochastic solvers.';
+  const mb = takesStepAndBatch(solver);
+  $<HTMLInputElement>('lr').disabled = !mb;
+  $<HTMLInputElement>('bs').disabled = !mb;
+  $('opt-note').textContent = mb ? 'One iteration is one epoch (a pass over the points in mini-batches).' : 'Learning rate and batch size apply to the mini-batch solvers (sgd, adam, adagrad, rmsprop).';
 }
 
 function options(): Record<string, unknown> {
   const solver = $<HTMLSelectElement>('solver').value;
   const o: Record<string, unknown> = { solver, penalty: $<HTMLSelectElement>('penalty').value, C: 10 ** Number($<HTMLInputElement>('logC').value), scale: 'none' };
-  if (SOLVERS[solver]!.stochastic) {
-    if (lrKey) o[lrKey] = Number($<HTMLInputElement>('lr').value);
-    if (bsKey) o[bsKey] = Math.max(1, Math.round(Number($<HTMLInputElement>('bs').value)));
+  if (takesStepAndBatch(solver)) {
+    o.learningRate = Number($<HTMLInputElement>('lr').value);
+    o.batchSize = Math.max(1, Math.round(Number($<HTMLInputElement>('bs').value)));
   }
   o.speed = Number($<HTMLSelectElement>('speed').value);
   return o;

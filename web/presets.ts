@@ -1,10 +1,11 @@
 /**
- * Preset data sets for the playground, in the plane's coordinates ([-1, 1] on both axes), generated with a
- * seeded generator so a preset is the same every time. Iris and digits are the package's own CSVs.
+ * Preset data sets for the playground, in the plane's coordinates ([-1, 1] on both axes), generated with the
+ * library's seeded generator (makeRng) so a preset is the same every time. Iris and digits are the package's own CSVs.
  */
 import irisCsv from '../data/iris.csv?raw';
 import digitsTrainCsv from '../data/digits_train.csv?raw';
 import digitsTestCsv from '../data/digits_test.csv?raw';
+import { makeRng as rng } from '../src/random.js';
 
 export interface Point {
   x: number;
@@ -17,18 +18,6 @@ export interface DigitsData {
   y: number[];
   Xtest: number[][];
   ytest: number[];
-}
-
-/** mulberry32: a tiny seeded PRNG (uniform in [0, 1)). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gauss(r: () => number): number {
