@@ -3,7 +3,7 @@
  * (the splits scikit-learn's reference accuracies were measured on; see data/README.md for origins and
  * licences). `loadBuiltinDataset('iris')` -> { train, test, full, description }.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataError, SoftmaxError } from '../src/errors.js';

@@ -102,21 +102,14 @@ export function parseIdx(bytes: Uint8Array, opts: { file?: string } = {}): IdxAr
       data = a;
       break;
     }
-    case 'f32': {
-      const a = new Float32Array(count);
-      for (let i = 0; i < count; i++) {
-        const v = view.getFloat32(at + 4 * i, false);
-        if (!Number.isFinite(v)) throw new ParseError(`IDX: element ${i} is ${v} (NaN and Infinity are not allowed)`, { file, offset: at + 4 * i });
-        a[i] = v;
-      }
-      data = a;
-      break;
-    }
+    case 'f32':
     case 'f64': {
-      const a = new Float64Array(count);
+      // Big-endian floats; NaN and Infinity would flow silently into a fit, so they are refused here.
+      const a = t.type === 'f32' ? new Float32Array(count) : new Float64Array(count);
+      const read = t.type === 'f32' ? (o: number) => view.getFloat32(o, false) : (o: number) => view.getFloat64(o, false);
       for (let i = 0; i < count; i++) {
-        const v = view.getFloat64(at + 8 * i, false);
-        if (!Number.isFinite(v)) throw new ParseError(`IDX: element ${i} is ${v} (NaN and Infinity are not allowed)`, { file, offset: at + 8 * i });
+        const v = read(at + t.size * i);
+        if (!Number.isFinite(v)) throw new ParseError(`IDX: element ${i} is ${v} (NaN and Infinity are not allowed)`, { file, offset: at + t.size * i });
         a[i] = v;
       }
       data = a;

@@ -23,37 +23,27 @@ export interface LibSvmOptions {
 /** Largest column index a CSR Int32Array can hold. */
 const MAX_INDEX = 2147483647;
 
-/** Growable typed buffers, so a large file never goes through number[] (8 bytes + boxing per value). */
-class GrowI32 {
-  a = new Int32Array(1024);
+/** A growable typed buffer, so a large file never goes through number[] (8 bytes + boxing per value). */
+class Grow<T extends Int32Array | Float64Array> {
+  a: T;
   n = 0;
+  constructor(private readonly make: (length: number) => T) {
+    this.a = make(1024);
+  }
   push(v: number): void {
     if (this.n === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
+      const b = this.make(this.a.length * 2);
       b.set(this.a);
       this.a = b;
     }
     this.a[this.n++] = v;
   }
-  done(): Int32Array {
-    return this.a.slice(0, this.n);
+  done(): T {
+    return this.a.slice(0, this.n) as T;
   }
 }
-class GrowF64 {
-  a = new Float64Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  done(): Float64Array {
-    return this.a.slice(0, this.n);
-  }
-}
+const growI32 = () => new Grow((n) => new Int32Array(n));
+const growF64 = () => new Grow((n) => new Float64Array(n));
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
@@ -68,10 +58,10 @@ export function parseLibSvm(text: string, opts: LibSvmOptions = {}): Dataset {
   if (looksGzipped(text)) {
     throw new ParseError('this is gzip-compressed data: decompress it first (readDataset in softmax-regression/node does)', { file, offset: 0 });
   }
-  const indptr = new GrowI32();
+  const indptr = growI32();
   indptr.push(0);
-  const indices = new GrowI32();
-  const values = new GrowF64();
+  const indices = growI32();
+  const values = growF64();
   const y: number[] = [];
   let maxIndex = 0;
   let lineNo = 0;

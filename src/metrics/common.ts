@@ -1,7 +1,7 @@
 /** Input checks shared by the metrics: labels, weights, and probability tables. */
 import { DataError } from '../errors.js';
 import type { Label } from '../model/input.js';
-import { uniqueSortedLabels } from '../model/input.js';
+import { checkSampleWeight, uniqueSortedLabels } from '../model/input.js';
 
 /** An n x K table of scores (probabilities or log-probabilities): rows of numbers, or a flat row-major array. */
 export type ProbaLike = ArrayLike<ArrayLike<number>> | { rows: number; cols: number; data: ArrayLike<number> };
@@ -33,22 +33,9 @@ export function checkSameLength(yTrue: ArrayLike<unknown>, other: number, what: 
   if (yTrue.length === 0) throw new DataError('EMPTY_DATA', 'no samples: metrics need at least one');
 }
 
-/** Sample weights (default all 1), checked: finite, >= 0, positive sum. */
+/** Sample weights (default all 1), checked as fit() checks them (finite, >= 0, positive sum). */
 export function weightsOf(sampleWeight: ArrayLike<number> | undefined, n: number): Float64Array {
-  const w = new Float64Array(n);
-  if (!sampleWeight) return w.fill(1);
-  if (sampleWeight.length !== n) throw new DataError('SHAPE_MISMATCH', `sampleWeight has ${sampleWeight.length} values but there are ${n} samples`);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = sampleWeight[i]!;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw new DataError('INVALID_SAMPLE_WEIGHT', `sampleWeight[${i}] is ${v}: weights must be finite and >= 0`, { row: i });
-    }
-    w[i] = v;
-    sum += v;
-  }
-  if (!(sum > 0)) throw new DataError('INVALID_SAMPLE_WEIGHT', 'sampleWeight sums to 0');
-  return w;
+  return sampleWeight ? checkSampleWeight(sampleWeight, n) : new Float64Array(n).fill(1);
 }
 
 /** Labels in a fixed order: `labels` when given, else the sorted union of the arrays (scikit-learn's unique_labels). */
@@ -86,4 +73,15 @@ export function checkClassesMatch(table: ProbaTable, classes: readonly Label[], 
 
 export function checkProbability(v: number, i: number, k: number, what: string): void {
   if (!(v >= 0 && v <= 1)) throw new DataError('NON_FINITE', `${what}[${i}][${k}] is ${v}: probabilities must lie in [0, 1]`, { row: i, column: k });
+}
+
+/**
+ * What every probability metric starts from, checked: the n x K table (columns in `classes` order), each
+ * row's class index and the sample weights.
+ */
+export function probaInputs(yTrue: ArrayLike<Label>, proba: ProbaLike, classes: readonly Label[], sampleWeight: ArrayLike<number> | undefined, what = 'proba'): { P: ProbaTable; yi: Int32Array; w: Float64Array } {
+  const P = probaTable(proba, what);
+  checkSameLength(yTrue, P.rows, 'proba');
+  checkClassesMatch(P, classes, 'proba');
+  return { P, yi: classIndex(yTrue, classes), w: weightsOf(sampleWeight, P.rows) };
 }

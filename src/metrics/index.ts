@@ -6,6 +6,7 @@ export {
   brierScore,
   calibrationBins,
   expectedCalibrationError,
+  eceOfBins,
   LOG_LOSS_EPS,
   DEFAULT_CALIBRATION_BINS,
   type LogLossOptions,

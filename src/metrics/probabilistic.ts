@@ -5,7 +5,7 @@
  */
 import { DataError, OptionError } from '../errors.js';
 import type { Label } from '../model/input.js';
-import { checkClassesMatch, checkProbability, checkSameLength, classIndex, probaTable, weightsOf, type ProbaLike } from './common.js';
+import { checkProbability, probaInputs, type ProbaLike } from './common.js';
 
 /**
  * Smallest probability log loss takes the log of: -log(1e-15) ~ 34.5 bounds each sample's loss, so a
@@ -31,11 +31,7 @@ export interface LogLossOptions extends ProbaMetricOptions {
  * p is clipped below at eps so the result is always finite.
  */
 export function logLoss(yTrue: ArrayLike<Label>, proba: ProbaLike, classes: readonly Label[], options: LogLossOptions = {}): number {
-  const P = probaTable(proba, options.log ? 'logProba' : 'proba');
-  checkSameLength(yTrue, P.rows, 'proba');
-  checkClassesMatch(P, classes, 'proba');
-  const yi = classIndex(yTrue, classes);
-  const w = weightsOf(options.sampleWeight, P.rows);
+  const { P, yi, w } = probaInputs(yTrue, proba, classes, options.sampleWeight, options.log ? 'logProba' : 'proba');
   const eps = options.eps ?? LOG_LOSS_EPS;
   if (!(eps > 0 && eps < 1)) throw new OptionError('eps', `must lie in (0, 1), got ${eps}`);
   let sum = 0;
@@ -62,12 +58,8 @@ export function logLoss(yTrue: ArrayLike<Label>, proba: ProbaLike, classes: read
  * accuracy equals the accuracy of the model's predictions.
  */
 export function topKAccuracy(yTrue: ArrayLike<Label>, proba: ProbaLike, classes: readonly Label[], k: number, options: ProbaMetricOptions = {}): number {
-  const P = probaTable(proba);
-  checkSameLength(yTrue, P.rows, 'proba');
-  checkClassesMatch(P, classes, 'proba');
+  const { P, yi, w } = probaInputs(yTrue, proba, classes, options.sampleWeight);
   if (!Number.isInteger(k) || k < 1) throw new OptionError('k', `must be an integer >= 1, got ${k}`);
-  const yi = classIndex(yTrue, classes);
-  const w = weightsOf(options.sampleWeight, P.rows);
   let hit = 0;
   let tot = 0;
   for (let i = 0; i < P.rows; i++) {
@@ -91,11 +83,7 @@ export function topKAccuracy(yTrue: ArrayLike<Label>, proba: ProbaLike, classes:
  * binary brier_score_loss (which scores only the positive column).
  */
 export function brierScore(yTrue: ArrayLike<Label>, proba: ProbaLike, classes: readonly Label[], options: ProbaMetricOptions = {}): number {
-  const P = probaTable(proba);
-  checkSameLength(yTrue, P.rows, 'proba');
-  checkClassesMatch(P, classes, 'proba');
-  const yi = classIndex(yTrue, classes);
-  const w = weightsOf(options.sampleWeight, P.rows);
+  const { P, yi, w } = probaInputs(yTrue, proba, classes, options.sampleWeight);
   let sum = 0;
   let tot = 0;
   for (let i = 0; i < P.rows; i++) {
@@ -137,13 +125,9 @@ export interface CalibrationOptions extends ProbaMetricOptions {
  * (first on ties); samples are grouped into `bins` equal-width bins (lower, upper] on [0, 1].
  */
 export function calibrationBins(yTrue: ArrayLike<Label>, proba: ProbaLike, classes: readonly Label[], options: CalibrationOptions = {}): CalibrationBin[] {
-  const P = probaTable(proba);
-  checkSameLength(yTrue, P.rows, 'proba');
-  checkClassesMatch(P, classes, 'proba');
+  const { P, yi, w } = probaInputs(yTrue, proba, classes, options.sampleWeight);
   const B = options.bins ?? DEFAULT_CALIBRATION_BINS;
   if (!Number.isInteger(B) || B < 1) throw new OptionError('bins', `must be an integer >= 1, got ${B}`);
-  const yi = classIndex(yTrue, classes);
-  const w = weightsOf(options.sampleWeight, P.rows);
   const count = new Float64Array(B);
   const conf = new Float64Array(B);
   const hit = new Float64Array(B);
@@ -178,12 +162,16 @@ export function calibrationBins(yTrue: ArrayLike<Label>, proba: ProbaLike, class
  * calibrationBins (default 10 bins on the max probability). 0 means confidence matches accuracy in every bin.
  */
 export function expectedCalibrationError(yTrue: ArrayLike<Label>, proba: ProbaLike, classes: readonly Label[], options: CalibrationOptions = {}): number {
-  const bins = calibrationBins(yTrue, proba, classes, options);
+  return eceOfBins(calibrationBins(yTrue, proba, classes, options));
+}
+
+/** ECE of bins already computed (0 for bins that hold no weight): what the reliability diagram prints. */
+export function eceOfBins(bins: readonly CalibrationBin[]): number {
   let n = 0;
   let sum = 0;
   for (const b of bins) {
     n += b.count;
     sum += b.count * Math.abs(b.accuracy - b.confidence);
   }
-  return sum / n;
+  return n > 0 ? sum / n : 0;
 }

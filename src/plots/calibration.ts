@@ -4,7 +4,7 @@
  * over-confident. A histogram underneath shows how many rows each bin holds.
  */
 import { renderSvg, type TopLevelSpec } from './render.js';
-import type { CalibrationBin } from '../metrics/probabilistic.js';
+import { eceOfBins, type CalibrationBin } from '../metrics/probabilistic.js';
 
 export interface CalibrationOptions {
   title?: string;
@@ -15,14 +15,8 @@ export interface CalibrationOptions {
 /** Reliability diagram of the bins computed by `calibrationBins` (metrics). */
 export function calibrationSpec(table: readonly CalibrationBin[], opts: CalibrationOptions = {}): TopLevelSpec {
   const width = opts.width ?? 360;
-  let n = 0;
-  let gap = 0;
-  for (const b of table) {
-    n += b.count;
-    gap += b.count * Math.abs(b.accuracy - b.confidence);
-  }
-  // The same ECE as metrics' expectedCalibrationError, from the bins at hand.
-  const ece = n > 0 ? gap / n : 0;
+  const n = table.reduce((a, b) => a + b.count, 0);
+  const ece = eceOfBins(table);
   const bins = table.map((b) => ({ ...b }));
   const filled = bins.filter((b) => b.count > 0);
   const x = { field: 'lower', type: 'quantitative', scale: { domain: [0, 1], nice: false }, title: 'confidence (max probability)' };
