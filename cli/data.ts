@@ -3,6 +3,8 @@
  * (node/io.ts, node/datasets.ts); this maps the flags onto it and checks the combination makes sense.
  */
 import type { Dataset } from '../src/data/dataset.js';
+import { stratifiedSplit, subsetDataset } from '../src/data/split.js';
+import { DenseMatrix } from '../src/matrix/dense.js';
 import { DataError, OptionError } from '../src/errors.js';
 import type { Label } from '../src/model/input.js';
 import { readDataset, readDatasetFromText } from '../node/io.js';
@@ -86,4 +88,75 @@ export function describe(ds: Dataset, fallback: string): string {
  */
 export function modelColumns(model: { featureNames: string[] | null; nFeatures: number }): ReadOptions {
   return model.featureNames ? { features: model.featureNames } : { nFeatures: model.nFeatures };
+}
+
+/** Refuse DATA together with --dataset, and neither (with the command's own hint). */
+export function checkOneSource(data: string | undefined, dataset: string | undefined, missing: string): void {
+  if (data && dataset) throw new UsageError('give a DATA file or --dataset NAME, not both');
+  if (!data && !dataset) throw new UsageError(missing);
+}
+
+/** Keep only the named feature columns of a dense data set (built-in sets are dense). */
+export function selectFeatures(ds: Dataset, names: string[]): Dataset {
+  const have = ds.featureNames ?? [];
+  const idx = names.map((n) => {
+    const j = have.indexOf(n);
+    if (j < 0) throw new UsageError(`--features: no column '${n}' (columns: ${have.join(', ')})`);
+    return j;
+  });
+  const n = ds.X.rows;
+  const out = new DenseMatrix(n, idx.length);
+  for (let i = 0; i < n; i++) for (let c = 0; c < idx.length; c++) out.data[i * idx.length + c] = ds.X.get(i, idx[c]!);
+  return { ...ds, X: out, featureNames: [...names] };
+}
+
+export interface TrainTestFlags extends DataFlags {
+  dataset?: string;
+  test?: string;
+  testSize?: number;
+  seed?: number;
+}
+
+export interface TrainTest {
+  train: Dataset;
+  test: Dataset | null;
+  /** The file name, 'stdin', or the built-in set's name. */
+  source: string;
+  /** Where the test rows came from: the built-in set's fixed split, a --test-size split of DATA, a --test file. */
+  testFrom: 'builtin' | 'split' | 'file' | null;
+  /** Built-in data sets: origin and licence. */
+  description: string | null;
+}
+
+/**
+ * Training and (optional) test data from DATA or --dataset, --test FILE or --test-size F (a stratified split
+ * seeded by --seed): what train, report and plot share. `features` picks columns (e.g. a loaded model's).
+ */
+export async function readTrainTest(data: string | undefined, f: TrainTestFlags, io: CliIO, missing: string, features?: string[]): Promise<TrainTest> {
+  checkOneSource(data, f.dataset, missing);
+  if (f.test && f.testSize !== undefined) throw new UsageError('give --test FILE or --test-size F, not both');
+  if (f.dataset && (f.test || f.testSize !== undefined)) throw new UsageError(`--dataset ${f.dataset} comes with a fixed train/test split: --test and --test-size do not apply`);
+  if (f.dataset) {
+    const b = builtin(f.dataset);
+    const pick = (ds: Dataset) => (features ? selectFeatures(ds, features) : ds);
+    return { train: pick(b.train), test: pick(b.test), source: f.dataset, testFrom: 'builtin', description: b.description };
+  }
+  const source = data === '-' ? 'stdin' : data!;
+  const all = await readData(data!, f, io, features ? { features } : {});
+  if (all.y.length === 0) throw new UsageError(`${source} has no label column (see --label)`);
+  let train = all;
+  let test: Dataset | null = null;
+  let testFrom: TrainTest['testFrom'] = null;
+  if (f.testSize !== undefined) {
+    const sp = stratifiedSplit(all.y, f.testSize, f.seed ?? 0);
+    train = subsetDataset(all, sp.train);
+    test = subsetDataset(all, sp.test);
+    testFrom = 'split';
+  }
+  if (f.test) {
+    // Same columns, same order as training, whatever order the test file has them in.
+    test = await readData(f.test, f, io, train.featureNames ? { features: train.featureNames } : { nFeatures: train.X.cols });
+    testFrom = 'file';
+  }
+  return { train, test, source, testFrom, description: null };
 }

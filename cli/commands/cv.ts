@@ -8,7 +8,7 @@ import { InvalidArgumentError } from 'commander';
 import { SoftmaxRegressionCV, type CVScoring } from '../../src/model/cv.js';
 import { saveModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
-import { builtin, readData } from '../data.js';
+import { builtin, readData, checkOneSource } from '../data.js';
 import { columns, ms, num } from '../format.js';
 import { addDataFlags, addModelFlags, modelOptionsFrom, parseInteger, parseNumber, parseNumberList, parsePositiveInteger, type DataFlags, type ModelFlags } from '../options.js';
 
@@ -67,8 +67,7 @@ export function cvRows(cv: SoftmaxRegressionCV): CvRow[] {
 }
 
 async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): Promise<void> {
-  if (data && f.dataset) throw new UsageError('give a DATA file or --dataset NAME, not both');
-  if (!data && !f.dataset) throw new UsageError("missing DATA: give a labelled data file, '-' for stdin, or --dataset NAME");
+  checkOneSource(data, f.dataset, "missing DATA: give a labelled data file, '-' for stdin, or --dataset NAME");
   if (!(SCORINGS as readonly string[]).includes(f.scoring)) throw new UsageError(`--scoring must be one of ${SCORINGS.join(', ')}, got '${f.scoring}'`);
   if (f.folds < 2) throw new UsageError(`--folds must be at least 2, got ${f.folds}`);
   const options = modelOptionsFrom(f);

@@ -11,7 +11,7 @@ import {
   topKAccuracy,
 } from '../../src/metrics/index.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
-import { builtin, modelColumns, readData } from '../data.js';
+import { builtin, modelColumns, readData, checkOneSource } from '../data.js';
 import { metricsOf, score } from '../evaluate.js';
 import { num, table } from '../format.js';
 import { addDataFlags, parsePositiveInteger, type DataFlags } from '../options.js';
@@ -24,8 +24,7 @@ interface EvalFlags extends GlobalFlags, DataFlags {
 }
 
 async function run(ctx: CommandContext, data: string | undefined, f: EvalFlags): Promise<void> {
-  if (data && f.dataset) throw new UsageError('give a DATA file or --dataset NAME, not both');
-  if (!data && !f.dataset) throw new UsageError("missing DATA: give a labelled data file, '-' for stdin, or --dataset NAME");
+  checkOneSource(data, f.dataset, "missing DATA: give a labelled data file, '-' for stdin, or --dataset NAME");
   const model = loadModel(f.model);
   const classes = model.classes!;
   const ds = f.dataset ? builtin(f.dataset).test : await readData(data!, f, ctx.io, modelColumns(model));

@@ -14,9 +14,9 @@ import { weightsSvg } from '../../src/plots/weights.js';
 import { loadModel } from '../../node/model-file.js';
 import { writePlot } from '../../node/png.js';
 import { emit, UsageError, type CommandContext, type CommandModule } from '../context.js';
-import { builtin } from '../data.js';
+import { builtin, selectFeatures } from '../data.js';
 import { parseNumberList, parsePositiveInteger, parsePositiveNumber } from '../options.js';
-import { addSourceFlags, computePath, DEFAULT_PATH_GRID, parseImageShape, resolveModelAndData, selectFeatures, type Resolved, type SourceFlags } from './report.js';
+import { addSourceFlags, computePath, DEFAULT_PATH_GRID, parseImageShape, resolveModelAndData, type Resolved, type SourceFlags } from './report.js';
 
 export const PLOT_KINDS = ['curves', 'regions', 'confusion', 'weights', 'calibration', 'path'] as const;
 type Kind = (typeof PLOT_KINDS)[number];

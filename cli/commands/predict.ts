@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { loadModel, writeFileAtomic } from '../../node/model-file.js';
 import type { Label } from '../../src/model/input.js';
 import { addGlobalFlags, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
-import { builtin, modelColumns, readData } from '../data.js';
+import { builtin, modelColumns, readData, checkOneSource } from '../data.js';
 import { addDataFlags, type DataFlags } from '../options.js';
 
 interface PredictFlags extends GlobalFlags, DataFlags {
@@ -24,8 +24,7 @@ export function csvField(s: string): string {
 }
 
 async function run(ctx: CommandContext, data: string | undefined, f: PredictFlags): Promise<void> {
-  if (data && f.dataset) throw new UsageError('give a DATA file or --dataset NAME, not both');
-  if (!data && !f.dataset) throw new UsageError("missing DATA: give a data file, '-' for stdin, or --dataset NAME");
+  checkOneSource(data, f.dataset, "missing DATA: give a data file, '-' for stdin, or --dataset NAME");
   const format = f.format ?? (f.json && !f.output ? 'jsonl' : 'csv');
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be 'csv' or 'jsonl', got '${format}'`);
   const model = loadModel(f.model);

@@ -5,24 +5,18 @@
  */
 import type { Command } from 'commander';
 import type { Dataset } from '../../src/data/dataset.js';
-import { stratifiedSplit, subsetDataset } from '../../src/data/split.js';
 import { DataError } from '../../src/errors.js';
-import { DenseMatrix } from '../../src/matrix/dense.js';
 import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
 import { regularizationPath, type PathResult } from '../../src/model/path.js';
 import { loadModel } from '../../node/model-file.js';
 import { writeReport } from '../../node/report.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
-import { alignLabels, builtin, readData } from '../data.js';
+import { alignLabels, readTrainTest, type TrainTestFlags } from '../data.js';
 import { num, table } from '../format.js';
-import { addDataFlags, addModelFlags, modelOptionsFrom, parseInteger, parseNumber, parseNumberList, type DataFlags, type ModelFlags } from '../options.js';
+import { addDataFlags, addModelFlags, modelOptionsFrom, parseInteger, parseNumber, parseNumberList, type ModelFlags } from '../options.js';
 
-export interface SourceFlags extends GlobalFlags, DataFlags, ModelFlags {
+export interface SourceFlags extends GlobalFlags, TrainTestFlags, ModelFlags {
   model?: string;
-  dataset?: string;
-  test?: string;
-  testSize?: number;
-  seed?: number;
 }
 
 export interface Resolved {
@@ -36,66 +30,16 @@ export interface Resolved {
   trained: boolean;
 }
 
-/** Keep only the named feature columns of a dense data set (built-in sets are dense). */
-export function selectFeatures(ds: Dataset, names: string[]): Dataset {
-  const have = ds.featureNames ?? [];
-  const idx = names.map((n) => {
-    const j = have.indexOf(n);
-    if (j < 0) throw new UsageError(`--features: no column '${n}' (columns: ${have.join(', ')})`);
-    return j;
-  });
-  const n = ds.X.rows;
-  const out = new DenseMatrix(n, idx.length);
-  for (let i = 0; i < n; i++) for (let c = 0; c < idx.length; c++) out.data[i * idx.length + c] = ds.X.get(i, idx[c]!);
-  return { ...ds, X: out, featureNames: [...names] };
-}
-
 /** Model and data from the flags: --model or a fit on the training data; DATA or --dataset. */
 export async function resolveModelAndData(ctx: CommandContext, data: string | undefined, f: SourceFlags): Promise<Resolved> {
-  if (data && f.dataset) throw new UsageError('give a DATA file or --dataset NAME, not both');
-  if (!data && !f.dataset) throw new UsageError("missing data: give a DATA file ('-' for stdin) or --dataset NAME");
-  if (f.test && f.testSize !== undefined) throw new UsageError('give --test FILE or --test-size F, not both');
-  if (f.dataset && (f.test || f.testSize !== undefined)) throw new UsageError(`--dataset ${f.dataset} comes with a fixed train/test split: --test and --test-size do not apply`);
   const loaded = f.model ? loadModel(f.model) : null;
   // Validate model options before reading data, as train does.
   const fresh = loaded ? null : new SoftmaxRegression(modelOptionsFrom(f));
-  let train: Dataset | null = null;
-  let test: Dataset | null = null;
-  let trainName = '';
-  let testName: string | null = null;
-  let description: string | null = null;
-  const features = f.features ?? loaded?.featureNames ?? undefined;
-  if (f.dataset) {
-    const b = builtin(f.dataset);
-    train = b.train;
-    test = b.test;
-    if (features) {
-      train = selectFeatures(train, features);
-      test = selectFeatures(test, features);
-    }
-    trainName = `${f.dataset} (train)`;
-    testName = `${f.dataset} (test)`;
-    description = b.description;
-  } else if (data) {
-    const all = await readData(data, f, ctx.io, features ? { features } : {});
-    if (all.y.length === 0) throw new UsageError(`${data} has no label column (see --label)`);
-    const name = data === '-' ? 'stdin' : data;
-    if (f.testSize !== undefined) {
-      const sp = stratifiedSplit(all.y, f.testSize, f.seed ?? 0);
-      train = subsetDataset(all, sp.train);
-      test = subsetDataset(all, sp.test);
-      trainName = `${name} (train split)`;
-      testName = `${name} (held-out ${sp.test.length} rows)`;
-    } else {
-      train = all;
-      trainName = name;
-    }
-    if (f.test) {
-      test = await readData(f.test, f, ctx.io, train.featureNames ? { features: train.featureNames } : {});
-      testName = f.test;
-    }
-  }
-  if (!train) throw new UsageError('missing data');
+  const tt = await readTrainTest(data, f, ctx.io, "missing data: give a DATA file ('-' for stdin) or --dataset NAME", f.features ?? loaded?.featureNames ?? undefined);
+  let { train, test } = tt;
+  const trainName = tt.testFrom === 'builtin' ? `${tt.source} (train)` : tt.testFrom === 'split' ? `${tt.source} (train split)` : tt.source;
+  const testName = tt.testFrom === 'builtin' ? `${tt.source} (test)` : tt.testFrom === 'split' ? `${tt.source} (held-out ${test!.y.length} rows)` : tt.testFrom === 'file' ? f.test! : null;
+  const description = tt.description;
   let model: SoftmaxRegression;
   if (loaded) {
     model = loaded;

@@ -1,11 +1,9 @@
 /** `softmax train`: fit a model on a file or a built-in data set, report the fit and its metrics, save it. */
 import type { Command } from 'commander';
-import type { Dataset } from '../../src/data/dataset.js';
-import { stratifiedSplit, subsetDataset } from '../../src/data/split.js';
 import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
 import { saveModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
-import { builtin, readData } from '../data.js';
+import { readTrainTest } from '../data.js';
 import { metricsLine, metricsOf, score, type SetMetrics } from '../evaluate.js';
 import { fitSummaryRows, labelList, optionSummary, table } from '../format.js';
 import { DEFAULT_OPTIONS } from '../../src/model/options.js';
@@ -24,41 +22,14 @@ interface TrainFlags extends GlobalFlags, DataFlags, ModelFlags {
 export const DEFAULT_SEED = 0;
 
 async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags): Promise<void> {
-  if (data && f.dataset) throw new UsageError('give a DATA file or --dataset NAME, not both');
-  if (!data && !f.dataset) throw new UsageError('missing training data: give a DATA file (or - for stdin) or --dataset NAME');
-  if (f.test && f.testSize !== undefined) throw new UsageError('give --test FILE or --test-size F, not both');
-  if (f.dataset && (f.test || f.testSize !== undefined)) throw new UsageError(`--dataset ${f.dataset} comes with a fixed train/test split: --test and --test-size do not apply`);
   const seed = f.seed ?? DEFAULT_SEED;
   const options = modelOptionsFrom(f);
   // Validate options before reading anything: a typo in --solver should not wait for a big file to parse.
   const model = new SoftmaxRegression(options);
-
-  let train: Dataset;
-  let test: Dataset | null = null;
-  let source: string;
-  let testSource: string | null = null;
-  if (f.dataset) {
-    const b = builtin(f.dataset);
-    train = b.train;
-    test = b.test;
-    source = `built-in data set '${f.dataset}' (fixed split)`;
-    testSource = `'${f.dataset}' test split`;
-  } else {
-    const all = await readData(data!, f, ctx.io);
-    source = data === '-' ? 'stdin' : data!;
-    if (all.y.length === 0) throw new UsageError(`${source} has no label column to train on`);
-    if (f.testSize !== undefined) {
-      const sp = stratifiedSplit(all.y, f.testSize, seed);
-      train = subsetDataset(all, sp.train);
-      test = subsetDataset(all, sp.test);
-      testSource = `held-out ${sp.test.length} rows (--test-size ${f.testSize}, --seed ${seed})`;
-    } else train = all;
-    if (f.test) {
-      // Same columns, same order as training, whatever order the test file has them in.
-      test = await readData(f.test, f, ctx.io, train.featureNames ? { features: train.featureNames } : { nFeatures: train.X.cols });
-      testSource = f.test;
-    }
-  }
+  const { train, test, source: name, testFrom } = await readTrainTest(data, f, ctx.io, 'missing training data: give a DATA file (or - for stdin) or --dataset NAME');
+  const source = testFrom === 'builtin' ? `built-in data set '${name}' (fixed split)` : name;
+  const testSource =
+    testFrom === 'builtin' ? `'${name}' test split` : testFrom === 'split' ? `held-out ${test!.y.length} rows (--test-size ${f.testSize}, --seed ${seed})` : testFrom === 'file' ? f.test! : null;
 
   const progress = fitProgress(ctx.io, model.options.maxIter, f.progress !== false && !f.json);
   const verbose = f.verbose
