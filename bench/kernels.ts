@@ -24,13 +24,16 @@ export function gaussian(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
 }
 
-export function randomProblem(n: number, d: number, K: number, seed = 0) {
+export function randomProblem(n: number, d: number, K: number, seed = 0, xDtype: 'float64' | 'float32' = 'float64') {
   const g = gaussian(seed);
-  const X = new Float64Array(n * d);
+  // Built in place in a DenseMatrix's own buffer (wasm-resident where possible, as the library's readers
+  // and toMatrix make it), so a fit reads it without a copy.
+  const M = DenseMatrix.zeros(n, d, xDtype);
+  const X = M.data;
   for (let i = 0; i < X.length; i++) X[i] = g();
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) y[i] = Math.min(K - 1, Math.floor(K * (0.5 + 0.5 * Math.tanh(g()))));
-  return { X: new DenseMatrix(n, d, X), y };
+  return { X: M, y };
 }
 
 export function median(a: number[]): number {

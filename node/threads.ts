@@ -13,7 +13,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { DenseMatrix } from '../src/matrix/dense.js';
-import { WasmDenseWorkspaceView, type Dtype } from '../src/kernels/dense-wasm.js';
+import { residentLayout, WasmDenseWorkspaceView, type Dtype, type WasmDenseLayout } from '../src/kernels/dense-wasm.js';
 import type { LossKernel } from '../src/kernels/loss-kernel.js';
 import { setDenseKernelProvider } from '../src/kernels/provider.js';
 import { wasmModule } from '../src/kernels/wasm.js';
@@ -103,7 +103,10 @@ export class ThreadedDenseKernel implements LossKernel {
     this.pool = p;
     const T = p.workers.length;
     this.name = `wasm-${dtype}-threads${T + 1}`;
-    this.view = new WasmDenseWorkspaceView({ n: X.rows, d: X.cols, K, dtype, weighted: sampleWeight !== null }, 'shared', T);
+    const L: WasmDenseLayout = { n: X.rows, d: X.cols, K, dtype, weighted: sampleWeight !== null };
+    // Wasm-resident X (src/kernels/resident.ts): the workers attach to X's own memory, no copy.
+    const resident = residentLayout(X, L, T, this);
+    this.view = resident ? new WasmDenseWorkspaceView(resident.layout, 'shared', T, resident.memory) : new WasmDenseWorkspaceView(L, 'shared', T);
     this.view.load(X, y, sampleWeight);
     // Equal shares, boundaries on multiples of 4 (the kernels' row block).
     const n = X.rows;
@@ -118,7 +121,7 @@ export class ThreadedDenseKernel implements LossKernel {
     if (p.owner === this) return;
     const v = this.view;
     for (const w of p.workers) {
-      w.port.postMessage({ layout: { n: v.n, d: v.d, K: v.K, dtype: v.dtype, weighted: v.weighted }, workers: p.workers.length, memory: v.ws.memory });
+      w.port.postMessage({ layout: v.layout, workers: p.workers.length, memory: v.ws.memory });
       p.post(w, OP.ATTACH);
     }
     for (const w of p.workers) p.wait(w);

@@ -13,6 +13,7 @@ import { CsrLossKernel } from '../src/kernels/csr-js.js';
 import { WasmCsrKernel } from '../src/kernels/csr-wasm.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { DataError } from '../src/errors.js';
+import { allocFloatArray, arenaOf, residentAvailable, RESIDENT_MIN_BYTES } from '../src/kernels/resident.js';
 import { wasmAvailable } from '../src/kernels/wasm.js';
 import { SoftmaxObjective } from '../src/objective/softmax-objective.js';
 
@@ -218,6 +219,67 @@ describe('float32 CSR', () => {
     const csr = CSRMatrix.fromDense(Array.from({ length: 60 }, (_, i) => Array.from(p.X.subarray(i * 40, (i + 1) * 40))), 40);
     const X32 = new CSRMatrix(60, 40, csr.indptr, csr.indices, Float32Array.from(csr.data));
     assertAgree(run(new CsrLossKernel(X32, p.y, 6, p.sw), p), p, 1e-12, 'csr f32');
+  });
+});
+
+describe('wasm-resident X (read in place, no copy)', { skip: !(wasmAvailable() && residentAvailable()) && 'no shared WebAssembly memory here' }, () => {
+  // 3,000 x 50 doubles = 1.2 MB (float32: 0.6 MB, so 6,000 rows there): above RESIDENT_MIN_BYTES.
+  function residentProblem(n: number, d: number, K: number, dtype: 'float64' | 'float32', seed: number) {
+    const p = problem(n, d, K, true, true, seed);
+    const q = dtype === 'float32' ? roundedToF32(p) : p;
+    const M = DenseMatrix.zeros(n, d, dtype);
+    M.data.set(q.X);
+    return { p: q, M };
+  }
+
+  it('small arrays stay ordinary, large ones live in an arena', () => {
+    assert.equal(arenaOf(allocFloatArray(16)), null);
+    const big = allocFloatArray(RESIDENT_MIN_BYTES / 8);
+    assert.ok(arenaOf(big) !== null);
+    assert.ok(big instanceof Float64Array && big.every((v) => v === 0));
+    assert.ok(arenaOf(DenseMatrix.fromArrays(Array.from({ length: 400 }, () => new Array(400).fill(1))).data) !== null);
+  });
+
+  it('float64 kernel on resident X agrees to 1e-12, and does not copy X', () => {
+    const { p, M } = residentProblem(3000, 50, 4, 'float64', 21);
+    const k = new WasmDenseKernel(M, p.y, 4, p.sw, 'float64');
+    assert.equal(k.ws.resident, true);
+    assert.equal(k.ws.pX, M.data.byteOffset);
+    assertAgree(run(k, p), p, 1e-12, 'resident f64');
+  });
+
+  it('float32 kernel on resident float32 X agrees to float32 rounding', () => {
+    const { p, M } = residentProblem(6000, 50, 3, 'float32', 22);
+    const k = new WasmDenseKernel(M, p.y, 3, p.sw, 'float32');
+    assert.equal(k.ws.resident, true);
+    assertAgree(run(k, p), p, 2e-5, 'resident f32');
+  });
+
+  it('two live kernels on one arena use disjoint workspaces', () => {
+    const { p, M } = residentProblem(3000, 50, 4, 'float64', 23);
+    const k1 = new WasmDenseKernel(M, p.y, 4, p.sw, 'float64');
+    const p3 = { ...p, K: 4, W: p.V, V: p.W };
+    const k2 = new WasmDenseKernel(M, p.y, 4, p.sw, 'float64');
+    assert.notEqual(k1.ws.pW, k2.ws.pW);
+    // Interleave: cached probabilities of k1 must survive k2's calls.
+    k1.prepareHessian(p.W, p.b);
+    k2.prepareHessian(p3.W, p.b);
+    const H = new Float64Array(4 * 50);
+    const hb = new Float64Array(4);
+    k1.hvp(p.V, p.vb, H, hb);
+    const ref = naive(p);
+    assert.ok(relDiff(H, ref.H) <= 1e-12);
+    assertAgree(run(k2, p3), p3, 1e-12, 'second kernel');
+  });
+
+  it('a float64 resident X fitted in float32 converts once into its own arena', () => {
+    const { p, M } = residentProblem(6000, 50, 3, 'float64', 24);
+    const M32 = M.astype('float32');
+    assert.ok(M32.data instanceof Float32Array && arenaOf(M32.data) !== null);
+    assert.equal(M.astype('float64'), M);
+    const k = new WasmDenseKernel(M32, p.y, 3, p.sw, 'float32');
+    assert.equal(k.ws.resident, true);
+    assertAgree(run(k, roundedToF32(p)), roundedToF32(p), 2e-5, 'astype f32');
   });
 });
 

@@ -10,6 +10,7 @@ import { MatrixLossKernel } from '../src/kernels/loss-kernel.js';
 import { WasmDenseKernel } from '../src/kernels/dense-wasm.js';
 import { SoftmaxObjective } from '../src/objective/softmax-objective.js';
 import { disableThreads, threadedKernel, threadsAvailable } from '../node/threads.js';
+import { arenaOf } from '../src/kernels/resident.js';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -70,6 +71,30 @@ describe('worker-thread kernel', { skip }, () => {
     const got = all(threadedKernel(X, y, K, sw, 'float32', 2));
     assert.ok(Math.abs(got.f - ref.f) <= 1e-9 * Math.abs(ref.f));
     for (const key of ['G', 'gb', 'H', 'hb'] as const) assert.ok(relDiff(got[key], ref[key]) <= 1e-5, `${key}: ${relDiff(got[key], ref[key])}`);
+  });
+
+  it('wasm-resident X (read in place by the workers, no copy) agrees with the TypeScript kernel to 1e-12', () => {
+    // 4,000 x 40 doubles = 1.28 MB: above RESIDENT_MIN_BYTES, so DenseMatrix.zeros puts it in an arena.
+    const nr = 4000;
+    const rr = lcg(11);
+    const XR = DenseMatrix.zeros(nr, d);
+    XR.data.set(new Float64Array(nr * d).map(() => 2 * rr() - 1));
+    const yr = new Int32Array(nr).map(() => Math.floor(rr() * K));
+    const big = { W, b, V, vb };
+    const ref = new MatrixLossKernel(XR, yr, K, null);
+    const k = threadedKernel(XR, yr, K, null, 'float64', 2);
+    assert.equal(k.view.resident, arenaOf(XR.data) !== null);
+    const G1 = new Float64Array(K * d);
+    const G2 = new Float64Array(K * d);
+    const f1 = ref.lossGrad(big.W, big.b, G1, new Float64Array(K));
+    const f2 = k.lossGrad(big.W, big.b, G2, new Float64Array(K));
+    assert.ok(Math.abs(f1 - f2) <= 1e-12 * Math.abs(f1));
+    assert.ok(relDiff(G2, G1) <= 1e-12);
+    ref.prepareHessian(big.W, big.b);
+    k.prepareHessian(big.W, big.b);
+    ref.hvp(big.V, big.vb, G1, new Float64Array(K));
+    k.hvp(big.V, big.vb, G2, new Float64Array(K));
+    assert.ok(relDiff(G2, G1) <= 1e-12);
   });
 
   it('two kernels alternate on one pool (re-attach), still exact', () => {

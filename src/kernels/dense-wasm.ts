@@ -7,7 +7,8 @@
  */
 import type { DenseMatrix } from '../matrix/dense.js';
 import type { LossKernel } from './loss-kernel.js';
-import { planBytes, WasmWorkspace, type WasmVariant } from './wasm.js';
+import { planBytes, WasmWorkspace, type WasmMemory, type WasmVariant } from './wasm.js';
+import { arenaOf } from './resident.js';
 
 export type Dtype = 'float64' | 'float32';
 
@@ -20,6 +21,22 @@ export interface WasmDenseLayout {
   K: number;
   dtype: Dtype;
   weighted: boolean;
+  /** X already in the memory at this byte offset (wasm-resident, resident.ts): not copied, not allocated. */
+  xPtr?: number;
+  /** The workspace's first byte in that memory (a region claimed from the arena). */
+  base?: number;
+}
+
+/**
+ * Where a kernel's workspace goes for X: in X's own arena when X is wasm-resident with the element type
+ * the kernel reads (no copy of X), else null (own memory, X copied in). `owner` keeps the region claimed.
+ */
+export function residentLayout(X: DenseMatrix, L: WasmDenseLayout, workers: number, owner: object): { layout: WasmDenseLayout; memory: WasmMemory } | null {
+  const arena = arenaOf(X.data);
+  if (!arena || (L.dtype === 'float64') !== (X.data instanceof Float64Array)) return null;
+  const layout: WasmDenseLayout = { ...L, xPtr: X.data.byteOffset };
+  layout.base = arena.claim(WasmDenseWorkspaceView.bytes(layout, workers), owner);
+  return { layout, memory: arena.memory };
 }
 
 export class WasmDenseKernel implements LossKernel {
@@ -28,7 +45,9 @@ export class WasmDenseKernel implements LossKernel {
 
   constructor(X: DenseMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, dtype: Dtype, variant: WasmVariant = 'plain') {
     this.name = `wasm-${dtype}`;
-    this.ws = new WasmDenseWorkspaceView({ n: X.rows, d: X.cols, K, dtype, weighted: sampleWeight !== null }, variant);
+    const L: WasmDenseLayout = { n: X.rows, d: X.cols, K, dtype, weighted: sampleWeight !== null };
+    const resident = residentLayout(X, L, 0, this);
+    this.ws = resident ? new WasmDenseWorkspaceView(resident.layout, 'shared', 0, resident.memory) : new WasmDenseWorkspaceView(L, variant);
     this.ws.load(X, y, sampleWeight);
   }
 
@@ -82,6 +101,8 @@ export class WasmDenseKernel implements LossKernel {
  * same calls on their rows, each into its own gradient buffer.
  */
 export class WasmDenseWorkspaceView {
+  /** The plan, as worker threads need it to attach (plain data). */
+  readonly layout: WasmDenseLayout;
   readonly n: number;
   readonly d: number;
   readonly K: number;
@@ -112,7 +133,7 @@ export class WasmDenseWorkspaceView {
     const { n, d, K, dtype, weighted } = L;
     const es = dtype === 'float64' ? 8 : 4;
     return (
-      planBytes(n * d, es) +
+      (L.xPtr !== undefined ? 0 : planBytes(n * d, es)) +
       planBytes(n, 4) +
       (weighted ? planBytes(n, 8) : 0) +
       planBytes(K * d, 8) * 2 +
@@ -126,15 +147,17 @@ export class WasmDenseWorkspaceView {
 
   constructor(L: WasmDenseLayout, variant: WasmVariant = 'plain', workers = 0, memory?: ConstructorParameters<typeof WasmWorkspace>[2]) {
     const { n, d, K, dtype, weighted } = L;
+    this.layout = { ...L };
     this.n = n;
     this.d = d;
     this.K = K;
     this.dtype = dtype;
     this.weighted = weighted;
-    const ws = new WasmWorkspace(WasmDenseWorkspaceView.bytes(L, workers), variant, memory);
+    const ws = new WasmWorkspace(WasmDenseWorkspaceView.bytes(L, workers), variant, memory, L.base);
     this.ws = ws;
     const es = dtype === 'float64' ? 8 : 4;
-    this.pX = ws.alloc(n * d * es);
+    this.resident = L.xPtr !== undefined;
+    this.pX = L.xPtr ?? ws.alloc(n * d * es);
     this.py = ws.alloc(n * 4);
     this.psw = weighted ? ws.alloc(n * 8) : 0;
     this.pW = ws.alloc(K * d * 8);
@@ -164,10 +187,15 @@ export class WasmDenseWorkspaceView {
     return this.ws.k;
   }
 
-  /** Copy X (narrowing to float32 if asked), labels and weights in: once per fit. */
+  /** Whether X is read in place (wasm-resident) rather than copied in. */
+  readonly resident: boolean;
+
+  /** Copy X (narrowing to float32 if asked; not when resident), labels and weights in: once per fit. */
   load(X: DenseMatrix, y: Int32Array, sampleWeight: Float64Array | null): void {
     const { n, d } = this;
-    if (this.dtype === 'float64') this.ws.f64(this.pX, n * d).set(X.data);
+    if (this.resident) {
+      // Read in place: nothing to copy.
+    } else if (this.dtype === 'float64') this.ws.f64(this.pX, n * d).set(X.data);
     else this.ws.f32(this.pX, n * d).set(X.data);
     this.ws.i32(this.py, n).set(y);
     if (sampleWeight) this.ws.f64(this.psw, n).set(sampleWeight);

@@ -139,8 +139,11 @@ export class WasmWorkspace {
   private top: number;
   private readonly limit: number;
 
-  /** `bytes`: total of all regions the caller will alloc (each rounded up to 16). */
-  constructor(bytes: number, variant: WasmVariant = 'plain', memory?: WasmMemory) {
+  /**
+   * `bytes`: total of all regions the caller will alloc (each rounded up to 16). `at`: use the region
+   * [at, at + bytes) of the given (already large enough) memory, as an arena's workspace (resident.ts).
+   */
+  constructor(bytes: number, variant: WasmVariant = 'plain', memory?: WasmMemory, at?: number) {
     const mod = wasmModule(variant);
     if (!mod || !WA) throw new Error('WebAssembly SIMD kernels are not available here');
     // Static data of the module sits below __heap_base; 64 KiB covers it with room to spare.
@@ -149,8 +152,14 @@ export class WasmWorkspace {
     this.memory = memory ?? (variant === 'shared' ? new WA.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true }) : new WA.Memory({ initial: pages }));
     const inst = new WA.Instance(mod, { env: { memory: this.memory, abort: () => { throw new Error('wasm kernel abort'); } } });
     this.k = inst.exports as unknown as KernelExports;
-    this.top = align16(Math.max(this.k.heapBase(), 1024));
-    this.limit = this.memory.buffer.byteLength;
+    if (at !== undefined) {
+      this.top = align16(at);
+      this.limit = this.top + bytes;
+      if (this.limit > this.memory.buffer.byteLength) throw new Error(`WasmWorkspace: region [${at}, ${this.limit}) is outside the memory`);
+    } else {
+      this.top = align16(Math.max(this.k.heapBase(), 1024));
+      this.limit = this.memory.buffer.byteLength;
+    }
   }
 
   alloc(bytes: number): number {

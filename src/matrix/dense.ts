@@ -1,5 +1,6 @@
 import { DataError } from '../errors.js';
 import type { FloatArray, Matrix } from './matrix.js';
+import { allocFloatArray } from '../kernels/resident.js';
 import { addTransposeProductF32, addTransposeProductF64, asF64, scoresF32, scoresF64 } from '../kernels/dense-js.js';
 
 /** Row-major dense matrix on a Float64Array (or Float32Array): X[i,j] = data[i*cols + j]. */
@@ -13,7 +14,8 @@ export class DenseMatrix implements Matrix {
     if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {
       throw new DataError('SHAPE_MISMATCH', `DenseMatrix: invalid shape ${rows} x ${cols}`);
     }
-    const buf = data ?? new Float64Array(rows * cols);
+    // Without data: a zeroed buffer, wasm-resident when large (kernels/resident.ts: fits read it in place).
+    const buf = data ?? allocFloatArray(rows * cols, 'float64');
     if (buf.length !== rows * cols) {
       throw new DataError('SHAPE_MISMATCH', `DenseMatrix: data has ${buf.length} values, expected ${rows} x ${cols} = ${rows * cols}`);
     }
@@ -30,7 +32,7 @@ export class DenseMatrix implements Matrix {
   static fromArrays(a: ArrayLike<ArrayLike<number>>, dtype: 'float64' | 'float32' = 'float64'): DenseMatrix {
     const n = a.length;
     const d = n > 0 ? a[0]!.length : 0;
-    const data = dtype === 'float32' ? new Float32Array(n * d) : new Float64Array(n * d);
+    const data = allocFloatArray(n * d, dtype);
     for (let i = 0; i < n; i++) {
       const row = a[i]!;
       if (!row || row.length !== d) {
@@ -39,6 +41,19 @@ export class DenseMatrix implements Matrix {
       for (let j = 0; j < d; j++) data[i * d + j] = row[j]!;
     }
     return new DenseMatrix(n, d, data);
+  }
+
+  /** A zeroed rows x cols matrix of the given element type (wasm-resident when large; see allocFloatArray). */
+  static zeros(rows: number, cols: number, dtype: 'float64' | 'float32' = 'float64'): DenseMatrix {
+    return new DenseMatrix(rows, cols, allocFloatArray(rows * cols, dtype));
+  }
+
+  /** This matrix with the given element type: itself when it already has it, else a converted copy. */
+  astype(dtype: 'float64' | 'float32'): DenseMatrix {
+    if ((dtype === 'float64') === (this.data instanceof Float64Array)) return this;
+    const out = DenseMatrix.zeros(this.rows, this.cols, dtype);
+    out.data.set(this.data);
+    return out;
   }
 
   toArrays(): number[][] {

@@ -97,7 +97,8 @@ export class SoftmaxRegression {
     const scaler = o.scale === 'none' ? null : fitScaler(o.scale, M);
     if (scaler) M = applyScaler(scaler, M);
     // dtype 'float32': the fit's kernels see float32 X (and keep float32 in their own copy).
-    if (o.dtype === 'float32' && M instanceof DenseMatrix && M.data instanceof Float64Array) M = new DenseMatrix(M.rows, M.cols, Float32Array.from(M.data));
+    // (astype allocates the float32 copy wasm-resident where it can, so the kernels read it in place.)
+    if (o.dtype === 'float32' && M instanceof DenseMatrix) M = M.astype('float32');
 
     const layout = new ParamLayout(K, d, o.fitIntercept);
     let w0: Float64Array | null = null;
