@@ -1,7 +1,7 @@
 /** Input checks shared by the metrics: labels, weights, and probability tables. */
 import { DataError } from '../errors.js';
 import type { Label } from '../model/input.js';
-import { checkSampleWeight, uniqueSortedLabels } from '../model/input.js';
+import { checkSampleWeight, encodeLabels, uniqueSortedLabels } from '../model/input.js';
 
 /** An n x K table of scores (probabilities or log-probabilities): rows of numbers, or a flat row-major array. */
 export type ProbaLike = ArrayLike<ArrayLike<number>> | { rows: number; cols: number; data: ArrayLike<number> };
@@ -52,17 +52,14 @@ export function labelOrder(labels: readonly Label[] | undefined, ...ys: ArrayLik
 
 /** Column index of each true label in `classes`; a label with no column is an error (its probability is unknown). */
 export function classIndex(yTrue: ArrayLike<Label>, classes: readonly Label[]): Int32Array {
-  const index = new Map<Label, number>();
-  classes.forEach((c, k) => index.set(c, k));
-  const out = new Int32Array(yTrue.length);
-  for (let i = 0; i < yTrue.length; i++) {
-    const k = index.get(yTrue[i]!);
-    if (k === undefined) {
-      throw new DataError('INVALID_LABEL', `yTrue[${i}] = ${JSON.stringify(yTrue[i])} is not one of the classes ${JSON.stringify(classes)} (no probability column for it)`, { row: i });
-    }
-    out[i] = k;
+  try {
+    return encodeLabels(yTrue, classes);
+  } catch (e) {
+    // Same lookup as the model's; the message says why a metric cannot use the row.
+    if (!(e instanceof DataError) || e.code !== 'INVALID_LABEL' || e.row === undefined) throw e;
+    const i = e.row;
+    throw new DataError('INVALID_LABEL', `yTrue[${i}] = ${JSON.stringify(yTrue[i])} is not one of the classes ${JSON.stringify(classes)} (no probability column for it)`, { row: i });
   }
-  return out;
 }
 
 export function checkClassesMatch(table: ProbaTable, classes: readonly Label[], what: string): void {
