@@ -1,13 +1,14 @@
 /**
  * Scores for prediction, Z = X W^T + b, through the WebAssembly SIMD kernels when X is dense and large
- * enough, else through the matrix's own (TypeScript) product. X is not copied whole: rows stream through a
- * small workspace CHUNK_ROWS at a time (the copy of a chunk is cheap next to its K dot products per row),
- * so prediction adds no memory in proportion to n.
+ * enough, else through the matrix's own (TypeScript) product. Wasm-resident X (resident.ts) is read in
+ * place. Other X is not copied whole: rows stream through a small workspace CHUNK_ROWS at a time, so
+ * prediction adds no memory in proportion to n (beyond the n x K scores).
  */
 import { DenseMatrix } from '../matrix/dense.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { planBytes, wasmAvailable, WasmWorkspace } from './wasm.js';
 import { asF64 } from './dense-js.js';
+import { arenaOf, type WasmArena } from './resident.js';
 
 /** Rows per chunk: X chunk (d doubles a row) plus scores stay within L2 for d up to a few thousand. */
 const CHUNK_ROWS = 256;
@@ -36,10 +37,53 @@ function workspace(d: number, K: number, f32: boolean): Cached {
   return cached;
 }
 
+/** Per arena: a workspace after X for W, b and the scores of all rows (reused by later predictions). */
+interface ResidentCached {
+  ws: WasmWorkspace;
+  d: number;
+  K: number;
+  n: number;
+  pW: number;
+  pW32: number;
+  pb: number;
+  pZ: number;
+}
+const residentCache = new WeakMap<WasmArena, ResidentCached>();
+
+/** Scores of wasm-resident X read in place (no copy of X at all). */
+function residentScores(arena: WasmArena, X: DenseMatrix, W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array): void {
+  const { rows: n, cols: d } = X;
+  const f32 = X.data instanceof Float32Array;
+  let c = residentCache.get(arena);
+  if (!c || c.d !== d || c.K !== K || c.n < n) {
+    const bytes = planBytes(K * d, 8) + planBytes(K * d, 4) + planBytes(K, 8) + planBytes(n * K, 8);
+    const owner = {};
+    const ws = new WasmWorkspace(bytes, 'shared', arena.memory, arena.claim(bytes, owner));
+    c = { ws, d, K, n, pW: ws.alloc(K * d * 8), pW32: ws.alloc(K * d * 4), pb: ws.alloc(K * 8), pZ: ws.alloc(n * K * 8) };
+    // The cache entry owns its region (the arena keeps it while the entry is alive).
+    (c as unknown as { owner: object }).owner = owner;
+    residentCache.set(arena, c);
+  }
+  const ws = c.ws;
+  ws.f64(c.pW, K * d).set(asF64(W));
+  if (b) ws.f64(c.pb, K).set(asF64(b));
+  const pX = X.data.byteOffset;
+  if (f32) {
+    ws.k.narrowF32(c.pW, c.pW32, K * d);
+    ws.k.scoresF32(pX, d, c.pW32, b ? c.pb : 0, K, c.pZ, 0, n);
+  } else ws.k.scoresF64(pX, d, c.pW, b ? c.pb : 0, K, c.pZ, 0, n);
+  out.set(ws.f64(c.pZ, n * K));
+}
+
 /** out[i*K + k] = X_i . W_k + b_k for all rows of X. */
 export function predictScores(X: Matrix, W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array): void {
   if (!(X instanceof DenseMatrix) || X.rows * X.cols * K < MIN_WORK || !wasmAvailable()) {
     X.scores(W, K, b, out);
+    return;
+  }
+  const arena = arenaOf(X.data);
+  if (arena) {
+    residentScores(arena, X, W, K, b, out);
     return;
   }
   const { rows: n, cols: d } = X;
