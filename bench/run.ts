@@ -338,7 +338,7 @@ if (only.has('memory')) {
     }
     const j = JSON.parse(r.stdout.trim()) as { x_bytes: number; rss_before_fit: number; peak_rss_during_fit: number; limit: number };
     const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
-    say(`| ${shape} | ${xdt} | ${dt} | ${mb(j.x_bytes)} | ${mb(j.rss_before_fit)} | ${mb(j.peak_rss_during_fit)} | ${mb(j.peak_rss_during_fit - j.rss_before_fit)} | ${mb(j.limit)} | ${fmt(j.peak_rss_during_fit / j.limit, 2)} |`);
+    say(`| ${shape} | ${xdt} | ${dt} | ${mb(j.x_bytes)} | ${mb(j.rss_before_fit)} | ${mb(j.peak_rss_during_fit)} | ${mb(j.peak_rss_during_fit - j.rss_before_fit)} | ${mb(j.limit)} | ${fmt(j.peak_rss_during_fit / j.limit, 3)} |`);
   }
   say();
 }
