@@ -35,6 +35,7 @@ for (;;) {
     if (op === OP.LOSSGRAD) r = v.lossGradRows(start, end, pG, pgb, pz, pG32);
     else if (op === OP.LOSS) r = v.lossRows(start, end, pz);
     else if (op === OP.PROB) v.probabilitiesRows(start, end);
+    else if (op === OP.SCORES) v.scoresRows(start, end);
     else if (op === OP.HVP) v.hvpRows(start, end, pG, pgb, pz, pG32);
   }
   res[0] = r;

@@ -1,5 +1,5 @@
 /**
- * Both cores for dense loss+gradient: worker_threads over one shared WebAssembly memory. X is copied into
+ * Both cores for dense loss+gradient (and prediction): worker_threads over one shared WebAssembly memory. X is copied into
  * the shared memory once per fit; each evaluation splits the rows between the main thread and the workers
  * (rows [0, n0) on the main thread), each accumulates its gradient into its own buffer, and the main
  * thread sums them. Synchronization is Atomics.wait/notify on a small control block per worker, so an
@@ -15,7 +15,8 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import { residentLayout, WasmDenseWorkspaceView, type Dtype, type WasmDenseLayout } from '../src/kernels/dense-wasm.js';
 import type { LossKernel } from '../src/kernels/loss-kernel.js';
-import { setDenseKernelProvider } from '../src/kernels/provider.js';
+import { setDenseKernelProvider, setDenseScoresProvider } from '../src/kernels/provider.js';
+import { arenaOf, type WasmArena } from '../src/kernels/resident.js';
 import { wasmModule } from '../src/kernels/wasm.js';
 import { CTRL, OP } from './threads-protocol.js';
 
@@ -36,7 +37,8 @@ interface PoolWorker {
 
 class Pool {
   readonly workers: PoolWorker[] = [];
-  owner: ThreadedDenseKernel | null = null;
+  /** The problem (fit kernel or predictor) whose workspace the workers are attached to. */
+  owner: object | null = null;
   failure: unknown = null;
 
   constructor(n: number) {
@@ -83,6 +85,17 @@ class Pool {
     }
   }
 
+  /** Attach every worker to `view` (a no-op when `owner` is already attached). */
+  attach(owner: object, view: WasmDenseWorkspaceView): void {
+    if (this.owner === owner) return;
+    for (const w of this.workers) {
+      w.port.postMessage({ layout: view.layout, workers: this.workers.length, memory: view.ws.memory });
+      this.post(w, OP.ATTACH);
+    }
+    for (const w of this.workers) this.wait(w);
+    this.owner = owner;
+  }
+
   async close(): Promise<void> {
     for (const w of this.workers) this.post(w, OP.EXIT);
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
@@ -117,15 +130,7 @@ export class ThreadedDenseKernel implements LossKernel {
   }
 
   private attach(): void {
-    const p = this.pool;
-    if (p.owner === this) return;
-    const v = this.view;
-    for (const w of p.workers) {
-      w.port.postMessage({ layout: v.layout, workers: p.workers.length, memory: v.ws.memory });
-      p.post(w, OP.ATTACH);
-    }
-    for (const w of p.workers) p.wait(w);
-    p.owner = this;
+    this.pool.attach(this, this.view);
   }
 
   /** Run op on every worker's rows and on the main thread's (via `main`); returns the sum of results. */
@@ -198,6 +203,63 @@ export class ThreadedDenseKernel implements LossKernel {
   }
 }
 
+/**
+ * Prediction on wasm-resident X over the pool: one workspace (W, b, the n x K output; X read in place)
+ * claimed after X in X's arena, the rows split as in a fit. Each thread runs the same row kernels as the
+ * single-thread path (scoresF64/F32, then the same softmax as softmaxInPlace), so the result is identical.
+ */
+class ThreadedPredictor {
+  readonly view: WasmDenseWorkspaceView;
+
+  constructor(
+    X: DenseMatrix,
+    readonly K: number,
+    readonly pool: Pool,
+  ) {
+    const dtype: Dtype = X.data instanceof Float32Array ? 'float32' : 'float64';
+    const L: WasmDenseLayout = { n: X.rows, d: X.cols, K, dtype, weighted: false };
+    const resident = residentLayout(X, L, pool.workers.length, this)!;
+    this.view = new WasmDenseWorkspaceView(resident.layout, 'shared', pool.workers.length, resident.memory);
+  }
+
+  fits(X: DenseMatrix, K: number, p: Pool): boolean {
+    const v = this.view;
+    return p === this.pool && v.K === K && v.n === X.rows && v.d === X.cols && v.pX === X.data.byteOffset && (v.dtype === 'float32') === X.data instanceof Float32Array;
+  }
+
+  run(W: Float64Array, b: Float64Array | null, out: Float64Array, softmax: boolean): void {
+    const p = this.pool;
+    const v = this.view;
+    p.attach(this, v);
+    v.setParams(W, b);
+    const n = v.n;
+    const T = p.workers.length;
+    // Boundaries on multiples of 4 (the kernels' row block).
+    const share = Math.ceil(n / (T + 1) / 4) * 4;
+    const op = softmax ? OP.PROB : OP.SCORES;
+    p.workers.forEach((w, t) => p.post(w, op, Math.min(n, (t + 1) * share), Math.min(n, (t + 2) * share), v.hasB));
+    if (softmax) v.probabilitiesRows(0, Math.min(n, share));
+    else v.scoresRows(0, Math.min(n, share));
+    for (const w of p.workers) p.wait(w);
+    out.set(v.P);
+  }
+}
+
+/** One predictor per arena (the region it claimed is reused by later predictions on the same X). */
+const predictors = new WeakMap<WasmArena, ThreadedPredictor>();
+
+function threadedScores(p: Pool, threads: number, X: DenseMatrix, W: Float64Array, K: number, b: Float64Array | null, out: Float64Array, softmax: boolean): boolean {
+  const arena = arenaOf(X.data);
+  if (!arena || X.rows * X.cols * K < THREADS_MIN_WORK || X.rows < 8 * threads) return false;
+  let pr = predictors.get(arena);
+  if (!pr || !pr.fits(X, K, p)) {
+    pr = new ThreadedPredictor(X, K, p);
+    predictors.set(arena, pr);
+  }
+  pr.run(W, b, out, softmax);
+  return true;
+}
+
 /** Whether worker threads over shared wasm memory can run here. */
 export function threadsAvailable(): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && wasmModule('shared') !== null;
@@ -213,11 +275,13 @@ export function enableThreads(threads = availableParallelism()): number {
   const p = new Pool(threads - 1);
   pool = p;
   setDenseKernelProvider((X, y, K, sw, dtype) => (X.rows * X.cols * K >= THREADS_MIN_WORK && X.rows >= 8 * threads ? new ThreadedDenseKernel(X, y, K, sw, dtype, p) : null));
+  setDenseScoresProvider((X, W, K, b, out, softmax) => threadedScores(p, threads, X, W, K, b, out, softmax));
   return threads;
 }
 
 function disableThreadsSync(): Promise<void> {
   setDenseKernelProvider(null);
+  setDenseScoresProvider(null);
   const p = pool;
   pool = null;
   return p ? p.close() : Promise.resolve();

@@ -9,7 +9,9 @@ import { DenseMatrix } from '../src/matrix/dense.js';
 import { MatrixLossKernel } from '../src/kernels/loss-kernel.js';
 import { WasmDenseKernel } from '../src/kernels/dense-wasm.js';
 import { SoftmaxObjective } from '../src/objective/softmax-objective.js';
-import { disableThreads, threadedKernel, threadsAvailable } from '../node/threads.js';
+import { disableThreads, enableThreads, threadedKernel, threadsAvailable } from '../node/threads.js';
+import { predictProbabilities, predictScores } from '../src/kernels/predict.js';
+import { denseScoresProvider } from '../src/kernels/provider.js';
 import { arenaOf } from '../src/kernels/resident.js';
 
 function lcg(seed: number): () => number {
@@ -114,5 +116,85 @@ describe('worker-thread kernel', { skip }, () => {
       assert.ok(Math.abs(f - fr) <= 1e-12 * Math.abs(fr));
       assert.ok(relDiff(g, gr) <= 1e-12);
     }
+  });
+});
+
+describe('prediction over the worker pool', { skip }, () => {
+  after(() => disableThreads());
+  // 2,003 x 200 x 5 = 2.0e6 multiply-adds (at THREADS_MIN_WORK), 3.2 MB of X (wasm-resident); an odd row
+  // count leaves a tail of rows that is not a multiple of the kernels' 4-row block.
+  const n = 2003;
+  const d = 200;
+  const K = 5;
+  const r = lcg(21);
+  const W = new Float64Array(K * d).map(() => 0.3 * (r() - 0.5));
+  const b = new Float64Array(K).map(() => r() - 0.5);
+
+  function residentX(dtype: 'float64' | 'float32'): DenseMatrix {
+    const X = DenseMatrix.zeros(n, d, dtype);
+    for (let i = 0; i < X.data.length; i++) X.data[i] = 2 * r() - 1;
+    return X;
+  }
+
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`${dtype}: scores and probabilities are bit-identical to the single-thread path (with and without intercept)`, async () => {
+      const X = residentX(dtype);
+      assert.ok(arenaOf(X.data) !== null, 'X should be wasm-resident');
+      const single = (f: typeof predictScores, bb: Float64Array | null) => {
+        const out = new Float64Array(n * K);
+        f(X, W, K, bb, out);
+        return out;
+      };
+      const refs = [single(predictScores, b), single(predictProbabilities, b), single(predictScores, null), single(predictProbabilities, null)];
+      assert.equal(enableThreads(2), 2);
+      const provider = denseScoresProvider()!;
+      // The provider takes this X (else the comparison below would compare the single-thread path to itself).
+      assert.equal(provider(X, W, K, b, new Float64Array(n * K), true), true);
+      const got = [single(predictScores, b), single(predictProbabilities, b), single(predictScores, null), single(predictProbabilities, null)];
+      await disableThreads();
+      for (let t = 0; t < refs.length; t++) assert.deepEqual(got[t], refs[t], `case ${t}`);
+      // And the single-thread probabilities are the softmax of the TypeScript scores (1e-12; float32: the
+      // wasm kernel multiplies by float32 W, so float32 rounding).
+      const tol = dtype === 'float64' ? 1e-12 : 1e-5;
+      const js = new Float64Array(n * K);
+      X.scores(W, K, b, js);
+      for (let i = 0; i < n; i++) {
+        let m = -Infinity;
+        for (let k = 0; k < K; k++) m = Math.max(m, js[i * K + k]!);
+        let s = 0;
+        for (let k = 0; k < K; k++) s += Math.exp(js[i * K + k]! - m);
+        for (let k = 0; k < K; k++) {
+          const p = Math.exp(js[i * K + k]! - m) / s;
+          assert.ok(Math.abs(refs[1]![i * K + k]! - p) <= tol, `row ${i} class ${k}`);
+        }
+      }
+    });
+  }
+
+  it('a fit kernel and predictions take turns on the pool; small or non-resident X stays single-thread', async () => {
+    const X = residentX('float64');
+    const y = new Int32Array(n).map(() => Math.floor(r() * K));
+    const ref = new Float64Array(n * K);
+    predictProbabilities(X, W, K, b, ref);
+    enableThreads(2);
+    const k = threadedKernel(X, y, K, null, 'float64', 2);
+    const G = new Float64Array(K * d);
+    const f0 = k.lossGrad(W, b, G, new Float64Array(K));
+    const out = new Float64Array(n * K);
+    predictProbabilities(X, W, K, b, out);
+    assert.deepEqual(out, ref);
+    // Back to the fit kernel (re-attach), then predict again.
+    assert.equal(k.lossGrad(W, b, G, new Float64Array(K)), f0);
+    out.fill(0);
+    predictProbabilities(X, W, K, b, out);
+    assert.deepEqual(out, ref);
+    const provider = denseScoresProvider()!;
+    const small = new DenseMatrix(40, d, X.data.slice(0, 40 * d));
+    assert.equal(provider(small, W, K, b, new Float64Array(40 * K), true), false);
+    const plain = new DenseMatrix(n, d, X.data.slice());
+    assert.equal(arenaOf(plain.data), null);
+    assert.equal(provider(plain, W, K, b, new Float64Array(n * K), true), false);
+    await disableThreads();
+    assert.ok(Number.isFinite(f0));
   });
 });

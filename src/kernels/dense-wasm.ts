@@ -222,13 +222,19 @@ export class WasmDenseWorkspaceView {
     return this.k.lossF32(this.pX, this.d, this.pW32, b, this.K, this.py, this.psw, pz, start, end);
   }
 
-  /** P rows [start, end) = softmax of the scores at the current parameters. */
-  probabilitiesRows(start: number, end: number): void {
+  /** P rows [start, end) = the scores at the current parameters (prediction, split over threads). */
+  scoresRows(start: number, end: number): void {
     const K = this.K;
     const b = this.hasB ? this.pb : 0;
     const at = this.pP + start * K * 8;
     if (this.dtype === 'float64') this.k.scoresF64(this.pX, this.d, this.pW, b, K, at, start, end);
     else this.k.scoresF32(this.pX, this.d, this.pW32, b, K, at, start, end);
+  }
+
+  /** P rows [start, end) = softmax of the scores at the current parameters (as softmaxInPlace computes it). */
+  probabilitiesRows(start: number, end: number): void {
+    const K = this.K;
+    this.scoresRows(start, end);
     const P = this.P;
     for (let i = start; i < end; i++) {
       const o = i * K;

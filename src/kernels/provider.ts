@@ -18,3 +18,20 @@ export function setDenseKernelProvider(p: DenseKernelProvider | null): void {
 export function denseKernelProvider(): DenseKernelProvider | null {
   return provider;
 }
+
+/**
+ * The same hook for prediction: scores (or, with `softmax`, probabilities) of all rows of dense X into
+ * `out` (n x K). Returns false to decline (small X, X not wasm-resident, ...): the caller then runs the
+ * single-thread path. node/threads.ts registers one that splits the rows over the worker pool.
+ */
+export type DenseScoresProvider = (X: DenseMatrix, W: Float64Array, K: number, b: Float64Array | null, out: Float64Array, softmax: boolean) => boolean;
+
+let scoresProvider: DenseScoresProvider | null = null;
+
+export function setDenseScoresProvider(p: DenseScoresProvider | null): void {
+  scoresProvider = p;
+}
+
+export function denseScoresProvider(): DenseScoresProvider | null {
+  return scoresProvider;
+}

@@ -3,14 +3,14 @@
  * the intercepts; the math lives in SoftmaxObjective and the optimization in the solvers.
  */
 import { DataError, NotFittedError, OptionError } from '../errors.js';
-import { logSoftmaxInPlace, softmaxInPlace } from '../kernels/softmax.js';
+import { logSoftmaxInPlace } from '../kernels/softmax.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { ParamLayout } from '../objective/layout.js';
 import { makeRng } from '../random.js';
 import { SOLVERS } from '../solvers/registry.js';
 import { applyScaler, fitScaler, type ScalerState } from '../preprocess/scaler.js';
 import { DenseMatrix } from '../matrix/dense.js';
-import { predictScores } from '../kernels/predict.js';
+import { predictProbabilities, predictScores } from '../kernels/predict.js';
 import { allFiniteF64 } from '../kernels/dense-js.js';
 import type { IterationCallback, SolveResult } from '../solvers/solver.js';
 import { assertFinite, checkSampleWeight, encodeLabels, toMatrix, uniqueSortedLabels, type Label, type MatrixLike } from './input.js';
@@ -220,23 +220,33 @@ export class SoftmaxRegression {
 
   /** Scores z = W x + b as a flat n x K Float64Array. */
   decisionFunctionFlat(X: MatrixLike): Float64Array {
-    const { M, input } = this.prepare(X, 'decisionFunction');
+    return this.scoresFlat(X, 'decisionFunction', false);
+  }
+
+  /**
+   * Scores (or multinomial probabilities, `softmax`) of X, n x K, checked for non-finite input. A NaN or
+   * +-Infinity in row i makes every score of row i non-finite (IEEE sums propagate them, and scaling is
+   * affine), and so every probability of that row too (softmax of a row holding NaN or +-Infinity is NaN),
+   * so a scan of the n x K output replaces a scan of X; only when it fails is X scanned to name the value
+   * (and rows that merely overflowed pass).
+   */
+  private scoresFlat(X: MatrixLike, method: string, softmax: boolean): Float64Array {
+    const { M, input } = this.prepare(X, method);
     const K = this.nClasses;
     const Z = new Float64Array(M.rows * K);
-    predictScores(M, this.W!, K, this.b!, Z);
-    // A NaN or +-Infinity in row i makes every score of row i non-finite (IEEE sums propagate them, and
-    // scaling is affine), so a scan of the n x K scores replaces a scan of X; only when it fails is X
-    // scanned to name the value (and scores that merely overflowed pass).
+    if (softmax) predictProbabilities(M, this.W!, K, this.b!, Z);
+    else predictScores(M, this.W!, K, this.b!, Z);
     if (!allFiniteF64(Z)) assertFinite(input);
     return Z;
   }
 
   /** Probabilities p = softmax(z) as a flat n x K Float64Array. */
   predictProbaFlat(X: MatrixLike): Float64Array {
+    // Multinomial: scores and softmax in one call, so the worker threads (enableThreads) do both.
+    if (this.options.multiClass !== 'ovr') return this.scoresFlat(X, 'predictProba', true);
     const Z = this.decisionFunctionFlat(X);
     const K = this.nClasses;
-    const proba = this.options.multiClass === 'ovr' ? ovrProbaInPlace : softmaxInPlace;
-    for (let i = 0; i < Z.length; i += K) proba(Z, i, K);
+    for (let i = 0; i < Z.length; i += K) ovrProbaInPlace(Z, i, K);
     return Z;
   }
 
