@@ -12,7 +12,8 @@
  * course starts from and as a check of the other solvers.
  */
 import type { Objective } from '../objective/objective.js';
-import { callbackStops, dot, maxAbs, now, stopMessage, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
+import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
+import { dot, maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
 
 export interface GdOptions extends SolveOptions {
   /** Fixed step on the mean objective; omit (or null) for Armijo backtracking. */
@@ -33,8 +34,6 @@ export const gd: Solver<GdOptions> = {
     const n = objective.dimension;
     const fixed = options.learningRate ?? null;
     const S = options.scale ?? 1;
-    const ftol = options.ftol ?? 0;
-    const keepHistory = options.history !== false;
     let w = Float64Array.from(w0);
     let wT = new Float64Array(n);
     let g = new Float64Array(n);
@@ -48,8 +47,7 @@ export const gd: Solver<GdOptions> = {
     let iter = 0;
     let reason: StopReason | null = null;
     let detail = '';
-    if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
-    else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
+    reason = initialStop(f, gnorm, options.gtol);
     while (reason === null) {
       if (iter >= options.maxIter) {
         reason = 'max-iterations';
@@ -90,31 +88,13 @@ export const gd: Solver<GdOptions> = {
       f = fT;
       gnorm = maxAbs(g);
       const info: IterationInfo = { iteration: iter, value: f, gradientNorm: gnorm, step: t, evaluations: fevals, dataPasses: objective.dataPasses, elapsedMs: now() - t0 };
-      if (keepHistory) history.push(info);
-      if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
-      else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
-      else if (fixed !== null && f > fPrev && iter > 10 && f > 2 * Math.abs(fPrev) + 1) {
+      reason = endIteration(info, w, fPrev, options, history);
+      // A fixed step that makes F grow without bound: stop and say so (the advice names learningRate).
+      if (reason !== 'non-finite' && reason !== 'gradient-tolerance' && fixed !== null && f > fPrev && iter > 10 && f > 2 * Math.abs(fPrev) + 1) {
         reason = 'non-finite';
         detail = `the objective is growing (F = ${f.toPrecision(6)}): learning rate ${fixed} is too large`;
-      } else if (ftol > 0 && Math.abs(fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) reason = 'function-tolerance';
-      // The callback sees every iteration, the last one too; it can only stop a fit that would go on.
-      if (callbackStops(options.onIteration, info, w) && reason === null) reason = 'callback';
+      }
     }
-    const converged = reason === 'gradient-tolerance' || reason === 'function-tolerance';
-    return {
-      w,
-      value: f,
-      gradientNorm: gnorm,
-      iterations: iter,
-      functionEvaluations: fevals,
-      gradientEvaluations: fevals,
-      hessianVectorProducts: 0,
-      dataPasses: objective.dataPasses,
-      converged,
-      stopReason: reason,
-      message: stopMessage(reason, detail || `max|g| = ${gnorm.toExponential(3)}, tol ${options.gtol.toExponential(3)}, ${iter} iterations`),
-      history,
-      elapsedMs: now() - t0,
-    };
+    return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: 0 }, objective.dataPasses, history, now() - t0);
   },
 };

@@ -8,12 +8,11 @@
  */
 import type { Objective } from '../objective/objective.js';
 import { strongWolfe } from './line-search.js';
+import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
 import {
-  callbackStops,
   dot,
   maxAbs,
   now,
-  stopMessage,
   type IterationInfo,
   type SolveOptions,
   type SolveResult,
@@ -32,8 +31,6 @@ export const lbfgs: Solver<LbfgsOptions> = {
     const t0 = now();
     const n = objective.dimension;
     const m = options.memory ?? 10;
-    const ftol = options.ftol ?? 0;
-    const keepHistory = options.history !== false;
     const S: Float64Array[] = [];
     const Y: Float64Array[] = [];
     const rho: number[] = [];
@@ -53,8 +50,7 @@ export const lbfgs: Solver<LbfgsOptions> = {
     let reason: StopReason | null = null;
     let detail = '';
 
-    if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
-    else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
+    reason = initialStop(f, gnorm, options.gtol);
 
     while (reason === null) {
       if (iter >= options.maxIter) {
@@ -140,28 +136,8 @@ export const lbfgs: Solver<LbfgsOptions> = {
         dataPasses: objective.dataPasses,
         elapsedMs: now() - t0,
       };
-      if (keepHistory) history.push(info);
-      if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
-      else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
-      else if (ftol > 0 && (fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) reason = 'function-tolerance';
-      // The callback sees every iteration, the last one too; it can only stop a fit that would go on.
-      if (callbackStops(options.onIteration, info, w) && reason === null) reason = 'callback';
+      reason = endIteration(info, w, fPrev, options, history);
     }
-    const converged = reason === 'gradient-tolerance' || reason === 'function-tolerance';
-    return {
-      w,
-      value: f,
-      gradientNorm: gnorm,
-      iterations: iter,
-      functionEvaluations: fevals,
-      gradientEvaluations: fevals,
-      hessianVectorProducts: 0,
-      dataPasses: objective.dataPasses,
-      converged,
-      stopReason: reason,
-      message: stopMessage(reason, detail || `max|g| = ${gnorm.toExponential(3)}, tol ${options.gtol.toExponential(3)}, ${iter} iterations`),
-      history,
-      elapsedMs: now() - t0,
-    };
+    return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: 0 }, objective.dataPasses, history, now() - t0);
   },
 };

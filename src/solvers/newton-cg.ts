@@ -9,12 +9,11 @@
  */
 import type { Objective } from '../objective/objective.js';
 import { strongWolfe } from './line-search.js';
+import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
 import {
-  callbackStops,
   dot,
   maxAbs,
   now,
-  stopMessage,
   type IterationInfo,
   type SolveOptions,
   type SolveResult,
@@ -34,8 +33,6 @@ export const newtonCg: Solver<NewtonCgOptions> = {
     const t0 = now();
     const n = objective.dimension;
     const maxCg = options.maxCgIter ?? 200;
-    const ftol = options.ftol ?? 0;
-    const keepHistory = options.history !== false;
     let w = Float64Array.from(w0);
     let g = new Float64Array(n);
     let wT = new Float64Array(n);
@@ -52,8 +49,7 @@ export const newtonCg: Solver<NewtonCgOptions> = {
     let iter = 0;
     let reason: StopReason | null = null;
     let detail = '';
-    if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
-    else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
+    reason = initialStop(f, gnorm, options.gtol);
 
     while (reason === null) {
       if (iter >= options.maxIter) {
@@ -126,28 +122,8 @@ export const newtonCg: Solver<NewtonCgOptions> = {
         elapsedMs: now() - t0,
         cgIterations: cgIter,
       };
-      if (keepHistory) history.push(info);
-      if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
-      else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
-      else if (ftol > 0 && (fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) reason = 'function-tolerance';
-      // The callback sees every iteration, the last one too; it can only stop a fit that would go on.
-      if (callbackStops(options.onIteration, info, w) && reason === null) reason = 'callback';
+      reason = endIteration(info, w, fPrev, options, history);
     }
-    const converged = reason === 'gradient-tolerance' || reason === 'function-tolerance';
-    return {
-      w,
-      value: f,
-      gradientNorm: gnorm,
-      iterations: iter,
-      functionEvaluations: fevals,
-      gradientEvaluations: fevals,
-      hessianVectorProducts: hvp,
-      dataPasses: objective.dataPasses,
-      converged,
-      stopReason: reason,
-      message: stopMessage(reason, detail || `max|g| = ${gnorm.toExponential(3)}, tol ${options.gtol.toExponential(3)}, ${iter} iterations, ${hvp} Hessian-vector products`),
-      history,
-      elapsedMs: now() - t0,
-    };
+    return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter, `, ${hvp} Hessian-vector products`), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: hvp }, objective.dataPasses, history, now() - t0);
   },
 };

@@ -12,8 +12,8 @@
 import { OptionError } from '../errors.js';
 import type { FiniteSumObjective, Objective } from '../objective/objective.js';
 import { strongWolfe } from './line-search.js';
-import { gradDetail, makeResult } from './result.js';
-import { callbackStops, dot, maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
+import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
+import { dot, maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
 
 /** 2500 parameters: a 50 MB Hessian and ~5 Gflop per factorization (seconds in JavaScript). */
 export const NEWTON_MAX_DIMENSION = 2500;
@@ -86,8 +86,6 @@ export const newton: Solver = {
     }
     if (!(objective as FiniteSumObjective).denseHessian && !objective.hessianAt) throw new TypeError('newton needs an objective with a Hessian');
     const t0 = now();
-    const ftol = options.ftol ?? 0;
-    const keepHistory = options.history !== false;
     let w = Float64Array.from(w0);
     let g = new Float64Array(n);
     let wT = new Float64Array(n);
@@ -102,8 +100,7 @@ export const newton: Solver = {
     let iter = 0;
     let reason: StopReason | null = null;
     let detail = '';
-    if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
-    else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
+    reason = initialStop(f, gnorm, options.gtol);
     while (reason === null) {
       if (iter >= options.maxIter) {
         reason = 'max-iterations';
@@ -157,12 +154,7 @@ export const newton: Solver = {
       f = ls.f;
       gnorm = maxAbs(g);
       const info: IterationInfo = { iteration: iter, value: f, gradientNorm: gnorm, step: ls.alpha, evaluations: fevals, dataPasses: objective.dataPasses, elapsedMs: now() - t0, damping: mu };
-      if (keepHistory) history.push(info);
-      if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
-      else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
-      else if (ftol > 0 && (fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) reason = 'function-tolerance';
-      // The callback sees every iteration, the last one too; it can only stop a fit that would go on.
-      if (callbackStops(options.onIteration, info, w) && reason === null) reason = 'callback';
+      reason = endIteration(info, w, fPrev, options, history);
     }
     return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: hvp }, objective.dataPasses, history, now() - t0);
   },

@@ -14,8 +14,8 @@
  */
 import type { NonSmoothTerm, Objective } from '../objective/objective.js';
 import { compositeGradientNorm } from '../objective/penalty.js';
-import { gradDetail, makeResult } from './result.js';
-import { callbackStops, maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
+import { endIteration, gradDetail, makeResult } from './result.js';
+import { maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
 
 export interface ProximalOptions extends SolveOptions {
   /** The non-smooth term R; omitted means R = 0. */
@@ -31,8 +31,6 @@ export const fista: Solver<ProximalOptions> = {
     const t0 = now();
     const n = objective.dimension;
     const R = options.nonSmooth ?? null;
-    const ftol = options.ftol ?? 0;
-    const keepHistory = options.history !== false;
     const Rv = (w: Float64Array) => (R ? R.value(w) : 0);
     const prox = (v: Float64Array, step: number, out: Float64Array) => (R ? R.prox(v, step, out) : out.set(v));
     const x = Float64Array.from(w0);
@@ -139,12 +137,7 @@ export const fista: Solver<ProximalOptions> = {
         }
       } else gnorm = gm;
       const info: IterationInfo = { iteration: iter, value: Fx, gradientNorm: gnorm, step: 1 / L, evaluations: fevals, dataPasses: objective.dataPasses, elapsedMs: now() - t0 };
-      if (keepHistory) history.push(info);
-      if (!Number.isFinite(Fx)) reason = 'non-finite';
-      else if (gxFresh && gnorm <= options.gtol) reason = 'gradient-tolerance';
-      else if (ftol > 0 && (FPrev - Fx) / Math.max(Math.abs(FPrev), Math.abs(Fx), 1) <= ftol) reason = 'function-tolerance';
-      // The callback sees every iteration, the last one too; it can only stop a fit that would go on.
-      if (callbackStops(options.onIteration, info, x) && reason === null) reason = 'callback';
+      reason = endIteration(info, x, FPrev, options, history, { gradientFresh: gxFresh });
     }
     return makeResult(x, Fx, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: geval, hessianVectorProducts: 0 }, objective.dataPasses, history, now() - t0);
   },

@@ -12,8 +12,8 @@
  * The newton-cg solver is the line-search variant of the same idea; both need only H v.
  */
 import type { Objective } from '../objective/objective.js';
-import { gradDetail, makeResult } from './result.js';
-import { callbackStops, dot, maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
+import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
+import { dot, maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
 
 export interface TrustRegionOptions extends SolveOptions {
   /** CG iteration cap per Newton step (default 250, as scipy's trust-ncg-ish cap). */
@@ -36,8 +36,6 @@ export const trustRegion: Solver<TrustRegionOptions> = {
     const t0 = now();
     const n = objective.dimension;
     const maxCg = options.maxCgIter ?? 250;
-    const ftol = options.ftol ?? 0;
-    const keepHistory = options.history !== false;
     let w = Float64Array.from(w0);
     let wT = new Float64Array(n);
     let g = new Float64Array(n);
@@ -55,8 +53,7 @@ export const trustRegion: Solver<TrustRegionOptions> = {
     let iter = 0;
     let reason: StopReason | null = null;
     let detail = '';
-    if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
-    else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
+    reason = initialStop(f, gnorm, options.gtol);
     let H = reason === null ? objective.hessianAt(w) : null;
     while (reason === null) {
       if (iter >= options.maxIter) {
@@ -128,16 +125,14 @@ export const trustRegion: Solver<TrustRegionOptions> = {
         gnorm = maxAbs(g);
       }
       const info: IterationInfo = { iteration: iter, value: f, gradientNorm: gnorm, step: snorm, evaluations: fevals, dataPasses: objective.dataPasses, elapsedMs: now() - t0, cgIterations: cgIter, trustRadius: delta };
-      if (keepHistory) history.push(info);
-      if (!Number.isFinite(f) || !Number.isFinite(gnorm)) reason = 'non-finite';
-      else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
-      else if (!accepted && Math.abs(actred) <= 1e-14 * Math.abs(f) && Math.abs(prered) <= 1e-14 * Math.abs(f)) {
-        reason = 'step-tolerance';
-        detail = `predicted and actual reductions below rounding (max|g| = ${gnorm.toExponential(3)})`;
-      } else if (delta <= 1e-300) reason = 'step-tolerance';
-      else if (accepted && ftol > 0 && (fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) reason = 'function-tolerance';
-      // The callback sees every iteration, the last one too; it can only stop a fit that would go on.
-      if (callbackStops(options.onIteration, info, w) && reason === null) reason = 'callback';
+      reason = endIteration(info, w, fPrev, options, history, { decreased: accepted });
+      if (reason === null || reason === 'callback') {
+        // A rejected step whose reductions are rounding noise, or a collapsed radius: no further progress.
+        if (!accepted && Math.abs(actred) <= 1e-14 * Math.abs(f) && Math.abs(prered) <= 1e-14 * Math.abs(f)) {
+          reason = 'step-tolerance';
+          detail = `predicted and actual reductions below rounding (max|g| = ${gnorm.toExponential(3)})`;
+        } else if (delta <= 1e-300) reason = 'step-tolerance';
+      }
       if (reason === null && accepted) H = objective.hessianAt(w);
     }
     return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter, `, ${hvp} Hessian-vector products`), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: hvp }, objective.dataPasses, history, now() - t0);
