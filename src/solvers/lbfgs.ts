@@ -7,7 +7,7 @@
  * sufficient-decrease test. The first step is scaled to length 1 in the infinity norm.
  */
 import type { Objective } from '../objective/objective.js';
-import { strongWolfe } from './line-search.js';
+import { searchAlong } from './line-search.js';
 import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
 import {
   dot,
@@ -85,12 +85,7 @@ export const lbfgs: Solver<LbfgsOptions> = {
         df0 = dot(g, d);
       }
       const alpha1 = S.length === 0 ? Math.min(1, 1 / Math.max(maxAbs(d), 1e-300)) : 1;
-      const phi = (a: number) => {
-        for (let i = 0; i < n; i++) wT[i] = w[i]! + a * d[i]!;
-        const fv = objective.valueAndGradient(wT, gT);
-        return { f: fv, df: dot(gT, d) };
-      };
-      const ls = strongWolfe(phi, f, df0, alpha1);
+      const ls = searchAlong(objective, w, f, d, df0, alpha1, wT, gT);
       fevals += ls.evaluations;
       if (!ls.ok) {
         // A stale curvature model can make a poor direction; retry once from steepest descent before giving up.
@@ -103,7 +98,6 @@ export const lbfgs: Solver<LbfgsOptions> = {
         detail = ls.reason ?? '';
         break;
       }
-      if (!ls.lastEvaluated) phi(ls.alpha), fevals++;
       // New pair.
       const s = new Float64Array(n);
       const yv = new Float64Array(n);

@@ -115,3 +115,39 @@ export function strongWolfe(phi: LineFunction, f0: number, df0: number, alpha1: 
   if (prev.a > 0 && prev.f < f0) return { ok: true, alpha: prev.a, f: prev.f, df: prev.df, evaluations: evals, lastEvaluated: false, reason: 'evaluation budget spent' };
   return { ok: false, alpha: 0, f: f0, df: df0, evaluations: evals, lastEvaluated: false, reason: 'evaluation budget spent' };
 }
+
+/** What a solver needs of the objective for a line search. */
+interface Differentiable {
+  valueAndGradient(w: Float64Array, g: Float64Array): number;
+}
+
+/**
+ * One strong Wolfe search from w along the direction p (df0 = g . p < 0), starting at step alpha1. On
+ * success the accepted point and its gradient are in wT and gT (re-evaluated if the search ended on an
+ * earlier trial point), and `evaluations` counts every value+gradient it made.
+ */
+export function searchAlong(
+  objective: Differentiable,
+  w: Float64Array,
+  f: number,
+  p: Float64Array,
+  df0: number,
+  alpha1: number,
+  wT: Float64Array,
+  gT: Float64Array,
+): LineSearchResult {
+  const n = w.length;
+  const phi = (a: number) => {
+    for (let i = 0; i < n; i++) wT[i] = w[i]! + a * p[i]!;
+    const fv = objective.valueAndGradient(wT, gT);
+    let df = 0;
+    for (let i = 0; i < n; i++) df += gT[i]! * p[i]!;
+    return { f: fv, df };
+  };
+  const ls = strongWolfe(phi, f, df0, alpha1);
+  if (ls.ok && !ls.lastEvaluated) {
+    phi(ls.alpha);
+    return { ...ls, evaluations: ls.evaluations + 1, lastEvaluated: true };
+  }
+  return ls;
+}

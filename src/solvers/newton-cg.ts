@@ -8,7 +8,7 @@
  * is a null direction); g is orthogonal to that null space, so CG never leaves it.
  */
 import type { Objective } from '../objective/objective.js';
-import { strongWolfe } from './line-search.js';
+import { searchAlong } from './line-search.js';
 import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
 import {
   dot,
@@ -94,19 +94,13 @@ export const newtonCg: Solver<NewtonCgOptions> = {
         for (let i = 0; i < n; i++) p[i] = -g[i]!;
         df0 = -g2;
       }
-      const phi = (a: number) => {
-        for (let i = 0; i < n; i++) wT[i] = w[i]! + a * p[i]!;
-        const fv = objective.valueAndGradient(wT, gT);
-        return { f: fv, df: dot(gT, p) };
-      };
-      const ls = strongWolfe(phi, f, df0, 1);
+      const ls = searchAlong(objective, w, f, p, df0, 1, wT, gT);
       fevals += ls.evaluations;
       if (!ls.ok) {
         reason = 'line-search-failed';
         detail = ls.reason ?? '';
         break;
       }
-      if (!ls.lastEvaluated) phi(ls.alpha), fevals++;
       const fPrev = f;
       [w, wT] = [wT, w];
       [g, gT] = [gT, g];

@@ -11,7 +11,7 @@
  */
 import { OptionError } from '../errors.js';
 import type { FiniteSumObjective, Objective } from '../objective/objective.js';
-import { strongWolfe } from './line-search.js';
+import { searchAlong } from './line-search.js';
 import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
 import { dot, maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
 
@@ -135,19 +135,13 @@ export const newton: Solver = {
         for (let i = 0; i < n; i++) p[i] = -g[i]!;
         df0 = -dot(g, g);
       }
-      const phi = (a: number) => {
-        for (let i = 0; i < n; i++) wT[i] = w[i]! + a * p[i]!;
-        const fv = objective.valueAndGradient(wT, gT);
-        return { f: fv, df: dot(gT, p) };
-      };
-      const ls = strongWolfe(phi, f, df0, 1);
+      const ls = searchAlong(objective, w, f, p, df0, 1, wT, gT);
       fevals += ls.evaluations;
       if (!ls.ok) {
         reason = 'line-search-failed';
         detail = ls.reason ?? '';
         break;
       }
-      if (!ls.lastEvaluated) phi(ls.alpha), fevals++;
       const fPrev = f;
       [w, wT] = [wT, w];
       [g, gT] = [gT, g];
