@@ -13,7 +13,8 @@
 import { softmaxCrossEntropyInPlace, softmaxInPlace } from '../kernels/softmax.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { ParamLayout } from './layout.js';
-import type { FiniteSumObjective, HessianOperator, Objective } from './objective.js';
+import type { FiniteSumObjective, HessianOperator, Objective, SparseRows } from './objective.js';
+import { CSRMatrix } from '../matrix/csr.js';
 import { SoftmaxObjective } from './softmax-objective.js';
 
 /** One row's loss in score space. */
@@ -156,6 +157,15 @@ export class LinearFiniteSum implements FiniteSumObjective {
   }
   rowSquaredNorm(i: number): number {
     return this.X.rowSquaredNorm(i);
+  }
+
+  sparseRows(): SparseRows | null {
+    const X = this.X;
+    return X instanceof CSRMatrix ? { indptr: X.indptr, indices: X.indices, data: X.data } : null;
+  }
+
+  countRows(rows: number): void {
+    this.rowsTouched += rows;
   }
 
   rowScores(i: number, w: Float64Array, out: Float64Array): void {

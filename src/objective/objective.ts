@@ -41,6 +41,18 @@ export interface NonSmoothTerm {
    * written to out. Solvers use max|out| as the gradient norm of a non-smooth problem.
    */
   minNormSubgradient?(w: Float64Array, g: Float64Array, out: Float64Array): void;
+  /**
+   * Set when R(w) = l1 * ||w[0:nPenalized)||_1 exactly (prox = soft threshold by step * l1, coordinate by
+   * coordinate): lets sag-lazy.ts apply the prox just in time, one coordinate at a time.
+   */
+  readonly l1?: number;
+}
+
+/** The rows of a sparse X as CSR arrays (row i: entries indptr[i]..indptr[i+1]). */
+export interface SparseRows {
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly data: ArrayLike<number>;
 }
 
 /**
@@ -81,4 +93,12 @@ export interface FiniteSumObjective extends Objective {
   subset(rows: ArrayLike<number>): FiniteSumObjective;
   /** Dense Hessian (dimension x dimension, row-major) at w, when the objective can build it. */
   denseHessian?(w: Float64Array, out: Float64Array): void;
+  /**
+   * X's rows as CSR arrays when X is sparse, else null: solvers that update only the features of a row
+   * (sag/saga just-in-time updates) read x_i directly and compute scores and residuals themselves
+   * (residuals through rowResidual).
+   */
+  sparseRows?(): SparseRows | null;
+  /** Count rows a solver read directly (through sparseRows) in dataPasses. */
+  countRows?(rows: number): void;
 }

@@ -18,6 +18,7 @@ export function l1Term(lambda: number, nPenalized: number): NonSmoothTerm {
   return {
     name: 'l1',
     nPenalized,
+    l1: lambda,
     value(w) {
       let s = 0;
       for (let j = 0; j < nPenalized; j++) s += Math.abs(w[j]!);

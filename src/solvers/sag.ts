@@ -17,13 +17,16 @@
  * scikit-learn) keeps the step safe with large sample weights.
  *
  * Stopping: the SAG average sumG/n + alpha W estimates grad f at stale points; once its (composite) max
- * norm times S is below gtol, one exact pass checks the true gradient, and only that ends the solve. Dense
- * updates cost K (d+1) per step (no lazy/just-in-time updates for sparse data).
+ * norm times S is below gtol, one exact pass checks the true gradient, and only that ends the solve.
+ *
+ * Dense X: each step updates all K (d+1) parameters. Sparse X (CSR): just-in-time updates (sag-lazy.ts)
+ * touch only the row's features, K (nnz_i + 1) per step, with the same steps in exact arithmetic.
  */
 import type { FiniteSumObjective, NonSmoothTerm, Objective } from '../objective/objective.js';
 import { compositeGradientNorm } from '../objective/penalty.js';
 import { gradDetail, makeResult } from './result.js';
 import { isFiniteSum } from './stochastic.js';
+import { LazySag, lazyRows, type LazySagParams } from './sag-lazy.js';
 import { callbackStops, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
 
 export interface SagOptions extends SolveOptions {
@@ -31,6 +34,8 @@ export interface SagOptions extends SolveOptions {
   nonSmooth?: NonSmoothTerm | null;
   /** Multiply the automatic step by this (default 1). */
   stepSizeScale?: number;
+  /** Just-in-time updates on sparse X (default true; false forces the dense steps, for tests). */
+  lazy?: boolean;
 }
 
 /** scikit-learn's curvature constant in get_auto_step_size for log losses. */
@@ -75,12 +80,20 @@ function makeSag(saga: boolean): Solver<SagOptions> {
       const z = new Float64Array(K);
       const delta = new Float64Array(K);
       const cScale = n / S;
+      const sparse = options.lazy === false ? null : lazyRows(P, R, saga);
+      const lazyParams: LazySagParams = { saga, gamma, alpha, tau: R ? (gamma * R.l1!) / S : 0, cScale };
+      const lazy = sparse && LazySag.usable(lazyParams) ? new LazySag(P, sparse, lazyParams, w) : null;
       // Memory from one pass at w0.
-      for (let i = 0; i < n; i++) {
-        P.rowScores(i, w, z);
-        lossMem[i] = P.rowResidual(i, z);
-        for (let k = 0; k < K; k++) mem[i * K + k] = cScale * z[k]!;
-        P.addRowGradient(i, mem.subarray(i * K, i * K + K), 1, sumG);
+      if (lazy) {
+        lazy.init(mem, lossMem);
+        lazy.writeSumG(sumG);
+      } else {
+        for (let i = 0; i < n; i++) {
+          P.rowScores(i, w, z);
+          lossMem[i] = P.rowResidual(i, z);
+          for (let k = 0; k < K; k++) mem[i * K + k] = cScale * z[k]!;
+          P.addRowGradient(i, mem.subarray(i * K, i * K + K), 1, sumG);
+        }
       }
       const history: IterationInfo[] = [];
       let epoch = 0;
@@ -133,6 +146,12 @@ function makeSag(saga: boolean): Solver<SagOptions> {
           break;
         }
         epoch++;
+        if (lazy) {
+          lazy.epoch(options.rng, mem, lossMem);
+          lazy.writeParams(w);
+          lazy.writeSumG(sumG);
+          continue;
+        }
         for (let it = 0; it < n; it++) {
           const i = Math.floor(options.rng() * n);
           P.rowScores(i, w, z);
