@@ -732,3 +732,171 @@ export function transposeF64(A: usize, rows: i32, cols: i32, out: usize): void {
     }
   }
 }
+
+// ---------------------------------------------------------------- sag/saga just-in-time steps on CSR rows
+//
+// src/solvers/sag-lazy.ts documents the scheme; these are its per-row loops. S holds per feature j its
+// 2K doubles at S + j*2K*8: V[j, 0..K) (W = wscale V) then sumG[j, 0..K), so one feature's state is
+// contiguous. last: i32 per feature (the step it is up to date with); cumA, cumB: f64 per step.
+
+@inline
+function lazyState(S: usize, K: i32, j: i32): usize {
+  return S + <usize>j * (<usize>K << 4);
+}
+
+// Steps l+1..t of v <- soft(v - g a_s, b_s), a_s / b_s constant (sag-lazy.ts lazyL1).
+function lazyL1(v: f64, g: f64, l: i32, t: i32, A: f64, B: f64, cumA: usize, cumB: usize): f64 {
+  const u = v - g * A;
+  if (v == 0 || (v > 0) != (g > 0) || abs(g) * A <= B) return u > B ? u - B : u < -B ? u + B : 0.0;
+  const sg: f64 = v > 0 ? 1.0 : -1.0;
+  const av = sg * v;
+  const ag = sg * g;
+  const ca = load<f64>(cumA + (<usize>l << 3));
+  const cb = load<f64>(cumB + (<usize>l << 3));
+  if (av - ag * A - B > 0) return sg * (av - ag * A - B);
+  let lo = l + 1;
+  let hi = t;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (av - ag * (load<f64>(cumA + (<usize>mid << 3)) - ca) - (load<f64>(cumB + (<usize>mid << 3)) - cb) <= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  const s = lo;
+  const a1 = load<f64>(cumA + (<usize>(s - 1) << 3)), a2 = load<f64>(cumA + (<usize>s << 3));
+  const b1 = load<f64>(cumB + (<usize>(s - 1) << 3)), b2 = load<f64>(cumB + (<usize>s << 3));
+  const before = av - ag * (a1 - ca) - (b1 - cb);
+  const bs = b2 - b1;
+  const pre = before - ag * (a2 - a1);
+  const after = pre < -bs ? pre + bs : 0.0;
+  return sg * (after - ag * (load<f64>(cumA + (<usize>t << 3)) - a2) + (load<f64>(cumB + (<usize>t << 3)) - b2));
+}
+
+// Bring feature j up to step t.
+@inline
+function lazyCatchUp(S: usize, K: i32, j: i32, last: usize, cumA: usize, cumB: usize, l1: i32, t: i32): void {
+  const lp = last + (<usize>j << 2);
+  const l = load<i32>(lp);
+  if (l == t) return;
+  const v = lazyState(S, K, j);
+  const g = v + (<usize>K << 3);
+  const A = load<f64>(cumA + (<usize>t << 3)) - load<f64>(cumA + (<usize>l << 3));
+  if (l1 == 0) {
+    const a2 = f64x2.splat(A);
+    let k = 0;
+    for (; k + 2 <= K; k += 2) {
+      const o = <usize>k << 3;
+      v128.store(v + o, f64x2.sub(v128.load(v + o), f64x2.mul(a2, v128.load(g + o))));
+    }
+    if (k < K) {
+      const o = <usize>k << 3;
+      store<f64>(v + o, load<f64>(v + o) - A * load<f64>(g + o));
+    }
+  } else {
+    const B = load<f64>(cumB + (<usize>t << 3)) - load<f64>(cumB + (<usize>l << 3));
+    for (let k = 0; k < K; k++) {
+      const o = <usize>k << 3;
+      store<f64>(v + o, lazyL1(load<f64>(v + o), load<f64>(g + o), l, t, A, B, cumA, cumB));
+    }
+  }
+  store<i32>(lp, t);
+}
+
+// Row i: catch its features up to step t, then z = wscale (V x_i) + b (b = 0: no intercept).
+export function lazyRowScores(indptr: usize, indices: usize, data: usize, S: usize, K: i32, last: usize, cumA: usize, cumB: usize, l1: i32, t: i32, i: i32, wscale: f64, b: usize, z: usize): void {
+  const a = load<i32>(indptr + (<usize>i << 2));
+  const e = load<i32>(indptr + (<usize>(i + 1) << 2));
+  for (let k = 0; k < K; k++) store<f64>(z + (<usize>k << 3), 0.0);
+  for (let p = a; p < e; p++) {
+    const j = load<i32>(indices + (<usize>p << 2));
+    lazyCatchUp(S, K, j, last, cumA, cumB, l1, t);
+    const x = load<f64>(data + (<usize>p << 3));
+    const x2 = f64x2.splat(x);
+    const v = lazyState(S, K, j);
+    let k = 0;
+    for (; k + 2 <= K; k += 2) {
+      const o = <usize>k << 3;
+      v128.store(z + o, f64x2.add(v128.load(z + o), f64x2.mul(x2, v128.load(v + o))));
+    }
+    if (k < K) {
+      const o = <usize>k << 3;
+      store<f64>(z + o, load<f64>(z + o) + x * load<f64>(v + o));
+    }
+  }
+  for (let k = 0; k < K; k++) {
+    const o = <usize>k << 3;
+    const s = wscale * load<f64>(z + o);
+    store<f64>(z + o, b != 0 ? s + load<f64>(b + o) : s);
+  }
+}
+
+// saga step s on row i's features (caught up to s - 1): V <- soft(V - gs delta x - gsn sumG, th), then
+// sumG += delta x; last = s. th = 0: no L1.
+export function lazySagaRow(indptr: usize, indices: usize, data: usize, S: usize, K: i32, last: usize, i: i32, s: i32, delta: usize, gs: f64, gsn: f64, th: f64): void {
+  const a = load<i32>(indptr + (<usize>i << 2));
+  const e = load<i32>(indptr + (<usize>(i + 1) << 2));
+  const gs2 = f64x2.splat(gs), gsn2 = f64x2.splat(gsn), th2 = f64x2.splat(th), nth2 = f64x2.splat(-th);
+  for (let p = a; p < e; p++) {
+    const j = load<i32>(indices + (<usize>p << 2));
+    const x = load<f64>(data + (<usize>p << 3));
+    const x2 = f64x2.splat(x);
+    const v = lazyState(S, K, j);
+    const g = v + (<usize>K << 3);
+    let k = 0;
+    for (; k + 2 <= K; k += 2) {
+      const o = <usize>k << 3;
+      const dx = f64x2.mul(v128.load(delta + o), x2);
+      const gg = v128.load(g + o);
+      let u = f64x2.sub(f64x2.sub(v128.load(v + o), f64x2.mul(gs2, dx)), f64x2.mul(gsn2, gg));
+      // soft(u, th) = u - clamp(u, -th, th) (exactly 0 inside).
+      if (th != 0) u = f64x2.sub(u, f64x2.max(f64x2.min(u, th2), nth2));
+      v128.store(v + o, u);
+      v128.store(g + o, f64x2.add(gg, dx));
+    }
+    if (k < K) {
+      const o = <usize>k << 3;
+      const dx = load<f64>(delta + o) * x;
+      const gg = load<f64>(g + o);
+      let u = load<f64>(v + o) - gs * dx - gsn * gg;
+      if (th != 0) u = u > th ? u - th : u < -th ? u + th : 0.0;
+      store<f64>(v + o, u);
+      store<f64>(g + o, gg + dx);
+    }
+    store<i32>(last + (<usize>j << 2), s);
+  }
+}
+
+// sumG of row i's features += r x_i (sag's step, and the memory pass).
+export function lazyAddRow(indptr: usize, indices: usize, data: usize, S: usize, K: i32, i: i32, r: usize): void {
+  const a = load<i32>(indptr + (<usize>i << 2));
+  const e = load<i32>(indptr + (<usize>(i + 1) << 2));
+  for (let p = a; p < e; p++) {
+    const j = load<i32>(indices + (<usize>p << 2));
+    const x = load<f64>(data + (<usize>p << 3));
+    const x2 = f64x2.splat(x);
+    const g = lazyState(S, K, j) + (<usize>K << 3);
+    let k = 0;
+    for (; k + 2 <= K; k += 2) {
+      const o = <usize>k << 3;
+      v128.store(g + o, f64x2.add(v128.load(g + o), f64x2.mul(v128.load(r + o), x2)));
+    }
+    if (k < K) {
+      const o = <usize>k << 3;
+      store<f64>(g + o, load<f64>(g + o) + load<f64>(r + o) * x);
+    }
+  }
+}
+
+// Catch every feature up to step t, scale V by wscale, and mark all up to date at step 0.
+export function lazyFlush(S: usize, K: i32, d: i32, last: usize, cumA: usize, cumB: usize, l1: i32, t: i32, wscale: f64): void {
+  const w2 = f64x2.splat(wscale);
+  for (let j = 0; j < d; j++) {
+    lazyCatchUp(S, K, j, last, cumA, cumB, l1, t);
+    store<i32>(last + (<usize>j << 2), 0);
+    if (wscale != 1) {
+      const v = lazyState(S, K, j);
+      let k = 0;
+      for (; k + 2 <= K; k += 2) v128.store(v + (<usize>k << 3), f64x2.mul(v128.load(v + (<usize>k << 3)), w2));
+      if (k < K) store<f64>(v + (<usize>k << 3), load<f64>(v + (<usize>k << 3)) * wscale);
+    }
+  }
+}

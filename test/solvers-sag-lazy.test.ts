@@ -63,7 +63,7 @@ const cases: Case[] = [
   { name: 'saga, elastic net, strong L2 (catch-up mid-epoch), no intercept', solver: 'saga', l2: 300, l1: 0.5, fitIntercept: false },
 ];
 
-function run(c: Case, lazy: boolean) {
+function run(c: Case, lazy: boolean | 'js') {
   const n = 80;
   const d = 40;
   const K = 3;
@@ -94,31 +94,34 @@ function run(c: Case, lazy: boolean) {
 
 describe('sag/saga just-in-time updates on sparse X', () => {
   for (const c of cases) {
-    it(`${c.name}: same iterates as the dense updates (1e-10)`, () => {
+    it(`${c.name}: same iterates as the dense updates (1e-10), WebAssembly and TypeScript loops`, () => {
       const dense = run(c, false);
-      const lazy = run(c, true);
-      // The lazy run never goes through the per-row dense scores (so the comparison is not dense vs dense).
-      assert.equal(lazy.rowCalls, 0);
-      assert.ok(dense.rowCalls >= 6 * 80);
-      assert.equal(lazy.iterates.length, 6);
-      assert.equal(dense.iterates.length, 6);
-      for (let e = 0; e < 6; e++) {
-        const a = lazy.iterates[e]!;
-        const b = dense.iterates[e]!;
-        let scale = 1;
-        let diff = 0;
-        for (let q = 0; q < a.length; q++) {
-          scale = Math.max(scale, Math.abs(b[q]!));
-          diff = Math.max(diff, Math.abs(a[q]! - b[q]!));
-        }
-        assert.ok(diff <= 1e-10 * scale, `epoch ${e + 1}: max difference ${diff}`);
-      }
-      if (c.l1 && c.l1 >= 3) {
-        // Strong L1: many exact zeros, the same ones.
-        assert.ok(dense.zeros > 20, `zeros: ${dense.zeros}`);
-        assert.equal(lazy.zeros, dense.zeros);
-      }
+      for (const lazy of [run(c, true), run(c, 'js')]) compare(c, dense, lazy);
     });
+  }
+
+  function compare(c: Case, dense: ReturnType<typeof run>, lazy: ReturnType<typeof run>) {
+    // The lazy run never goes through the per-row dense scores (so the comparison is not dense vs dense).
+    assert.equal(lazy.rowCalls, 0);
+    assert.ok(dense.rowCalls >= 6 * 80);
+    assert.equal(lazy.iterates.length, 6);
+    assert.equal(dense.iterates.length, 6);
+    for (let e = 0; e < 6; e++) {
+      const a = lazy.iterates[e]!;
+      const b = dense.iterates[e]!;
+      let scale = 1;
+      let diff = 0;
+      for (let q = 0; q < a.length; q++) {
+        scale = Math.max(scale, Math.abs(b[q]!));
+        diff = Math.max(diff, Math.abs(a[q]! - b[q]!));
+      }
+      assert.ok(diff <= 1e-10 * scale, `epoch ${e + 1}: max difference ${diff}`);
+    }
+    if (c.l1 && c.l1 >= 3) {
+      // Strong L1: many exact zeros, the same ones.
+      assert.ok(dense.zeros > 20, `zeros: ${dense.zeros}`);
+      assert.equal(lazy.zeros, dense.zeros);
+    }
   }
 
   it('a row listing a column twice: saga falls back to the dense updates, sag stays lazy and agrees', () => {
@@ -126,11 +129,11 @@ describe('sag/saga just-in-time updates on sparse X', () => {
     const y = Int32Array.from([0, 1, 0]);
     for (const solver of [sag, saga]) {
       const out: Float64Array[] = [];
-      for (const lazy of [false, true]) {
+      for (const lazy of [false, true, 'js'] as const) {
         const P = new LinearFiniteSum(X, y, softmaxRowLoss(2), { l2: 1, fitIntercept: true });
         out.push(solver.solve(P, new Float64Array(P.dimension), { gtol: 0, maxIter: 4, rng: makeRng(1), lazy }).w);
       }
-      for (let q = 0; q < out[0]!.length; q++) assert.ok(Math.abs(out[0]![q]! - out[1]![q]!) <= 1e-12, solver.name);
+      for (const o of out.slice(1)) for (let q = 0; q < o.length; q++) assert.ok(Math.abs(out[0]![q]! - o[q]!) <= 1e-12, solver.name);
     }
   });
 });

@@ -26,6 +26,10 @@ export interface KernelExports {
   csrScoresF64(indptr: number, indices: number, data: number, WT: number, b: number, K: number, Z: number, start: number, end: number): void;
   csrHvpF64(indptr: number, indices: number, data: number, VT: number, vb: number, K: number, P: number, sw: number, GT: number, ob: number, z: number, start: number, end: number): void;
   transposeF64(A: number, rows: number, cols: number, out: number): void;
+  lazyRowScores(indptr: number, indices: number, data: number, S: number, K: number, last: number, cumA: number, cumB: number, l1: number, t: number, i: number, wscale: number, b: number, z: number): void;
+  lazySagaRow(indptr: number, indices: number, data: number, S: number, K: number, last: number, i: number, s: number, delta: number, gs: number, gsn: number, th: number): void;
+  lazyAddRow(indptr: number, indices: number, data: number, S: number, K: number, i: number, r: number): void;
+  lazyFlush(S: number, K: number, d: number, last: number, cumA: number, cumB: number, l1: number, t: number, wscale: number): void;
 }
 
 export type WasmVariant = 'plain' | 'shared';

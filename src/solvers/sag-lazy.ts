@@ -14,9 +14,12 @@
  * of each epoch, where the caller reads W and sumG, and whenever wscale falls below MIN_WSCALE.
  *
  * The same steps in exact arithmetic as the dense loop in sag.ts (same draws, same order); only rounding
- * differs. The parameters are held transposed (d x K), so a feature's K weights are contiguous.
+ * differs. Per feature j, V[j, :] and sumG[j, :] sit side by side (2K doubles), so a step reads one
+ * contiguous block per feature of its row. The per-row loops run in WebAssembly SIMD where available
+ * (src/kernels/sag-lazy-wasm.ts, assembly/kernels.ts "just-in-time"), else in TypeScript (JsLazyRows).
  */
 import type { FiniteSumObjective, NonSmoothTerm, SparseRows } from '../objective/objective.js';
+import { WasmLazyRows, wasmLazyAvailable } from '../kernels/sag-lazy-wasm.js';
 
 /** Fold wscale into V before it gets this small (scikit-learn's threshold): cumA grows as 1/wscale. */
 const MIN_WSCALE = 1e-9;
@@ -54,22 +57,177 @@ export interface LazySagParams {
   cScale: number;
 }
 
+/**
+ * The per-row loops over the state (V, sumG per feature; last; the cumulative sums), as LazySag drives
+ * them. `z`, `delta`, `b`, `cumA`, `cumB` are the backend's own buffers, written and read by LazySag.
+ */
+export interface LazyRowOps {
+  readonly z: Float64Array;
+  readonly delta: Float64Array;
+  readonly b: Float64Array;
+  readonly cumA: Float64Array;
+  readonly cumB: Float64Array;
+  /** W (K x d, parameter layout) into V; every feature up to date at step 0. */
+  load(w: Float64Array): void;
+  /** Catch row i's features up to step t; z = wscale (V x_i) + b (no b when `intercept` is false). */
+  rowScores(i: number, t: number, wscale: number, intercept: boolean): void;
+  /** saga step s on row i's features: V <- soft(V - gs delta x_i - gsn sumG, th); sumG += delta x_i. */
+  sagaRow(i: number, s: number, gs: number, gsn: number, th: number): void;
+  /** sumG += delta x_i on row i's features. */
+  addRow(i: number): void;
+  /** Every feature up to step t, V scaled by wscale, all marked up to date at step 0. */
+  flush(t: number, wscale: number): void;
+  writeParams(w: Float64Array): void;
+  writeSumG(sumG: Float64Array): void;
+}
+
+/** The TypeScript loops (no WebAssembly, and the reference for the wasm ones in tests). */
+export class JsLazyRows implements LazyRowOps {
+  readonly z: Float64Array;
+  readonly delta: Float64Array;
+  readonly b: Float64Array;
+  readonly cumA: Float64Array;
+  readonly cumB: Float64Array;
+  private readonly S: Float64Array;
+  private readonly last: Int32Array;
+
+  constructor(
+    private readonly rows: SparseRows,
+    private readonly n: number,
+    private readonly d: number,
+    private readonly K: number,
+    private readonly l1: boolean,
+  ) {
+    this.S = new Float64Array(2 * d * K);
+    this.last = new Int32Array(d);
+    this.z = new Float64Array(K);
+    this.delta = new Float64Array(K);
+    this.b = new Float64Array(K);
+    this.cumA = new Float64Array(n + 1);
+    this.cumB = new Float64Array(n + 1);
+  }
+
+  load(w: Float64Array): void {
+    const { d, K, S } = this;
+    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) S[2 * K * j + k] = w[k * d + j]!;
+    this.last.fill(0);
+  }
+
+  private catchUp(j: number, t: number): void {
+    const l = this.last[j]!;
+    if (l === t) return;
+    const { K, S, cumA } = this;
+    const o = 2 * K * j;
+    const A = cumA[t]! - cumA[l]!;
+    if (!this.l1) for (let k = 0; k < K; k++) S[o + k]! -= A * S[o + K + k]!;
+    else {
+      const B = this.cumB[t]! - this.cumB[l]!;
+      for (let k = 0; k < K; k++) S[o + k] = lazyL1(S[o + k]!, S[o + K + k]!, l, t, A, B, cumA, this.cumB);
+    }
+    this.last[j] = t;
+  }
+
+  rowScores(i: number, t: number, wscale: number, intercept: boolean): void {
+    const { K, S, z, b } = this;
+    const { indptr, indices, data } = this.rows;
+    z.fill(0);
+    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+      const j = indices[p]!;
+      this.catchUp(j, t);
+      const x = data[p]!;
+      const o = 2 * K * j;
+      for (let k = 0; k < K; k++) z[k]! += x * S[o + k]!;
+    }
+    for (let k = 0; k < K; k++) z[k] = intercept ? wscale * z[k]! + b[k]! : wscale * z[k]!;
+  }
+
+  sagaRow(i: number, s: number, gs: number, gsn: number, th: number): void {
+    const { K, S, delta } = this;
+    const { indptr, indices, data } = this.rows;
+    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+      const j = indices[p]!;
+      const x = data[p]!;
+      const o = 2 * K * j;
+      for (let k = 0; k < K; k++) {
+        const dx = delta[k]! * x;
+        const g = S[o + K + k]!;
+        let v = S[o + k]! - gs * dx - gsn * g;
+        if (th !== 0) v = v > th ? v - th : v < -th ? v + th : 0;
+        S[o + k] = v;
+        S[o + K + k] = g + dx;
+      }
+      this.last[j] = s;
+    }
+  }
+
+  addRow(i: number): void {
+    const { K, S, delta } = this;
+    const { indptr, indices, data } = this.rows;
+    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+      const x = data[p]!;
+      const o = 2 * K * indices[p]! + K;
+      for (let k = 0; k < K; k++) S[o + k]! += delta[k]! * x;
+    }
+  }
+
+  flush(t: number, wscale: number): void {
+    const { d, K, S } = this;
+    for (let j = 0; j < d; j++) {
+      this.catchUp(j, t);
+      if (wscale !== 1) for (let k = 0; k < K; k++) S[2 * K * j + k]! *= wscale;
+    }
+    this.last.fill(0);
+  }
+
+  writeParams(w: Float64Array): void {
+    const { d, K, S } = this;
+    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) w[k * d + j] = S[2 * K * j + k]!;
+  }
+
+  writeSumG(sumG: Float64Array): void {
+    const { d, K, S } = this;
+    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) sumG[k * d + j] = S[2 * K * j + K + k]!;
+  }
+}
+
+/**
+ * Steps l+1..t of v <- soft(v - g a_s, b_s), with a_s = rho b_s for one rho (A, B: the sums of a_s, b_s
+ * over those steps, from the cumulative sums cumA, cumB). While v moves away from zero, or the threshold
+ * outweighs the drift (|g| a_s <= b_s), the steps compose into soft(v - g A, B). Otherwise v (of the sign
+ * of g) first falls toward zero by |g| a_s + b_s a step: find the step where it reaches zero (binary
+ * search on the cumulative sums), take that step as is, and from there v moves away from zero by
+ * |g| a_s - b_s a step. (assembly/kernels.ts has the same function.)
+ */
+export function lazyL1(v: number, g: number, l: number, t: number, A: number, B: number, cumA: Float64Array, cumB: Float64Array): number {
+  const u = v - g * A;
+  if (v === 0 || v > 0 !== g > 0 || Math.abs(g) * A <= B) return u > B ? u - B : u < -B ? u + B : 0;
+  const sg = v > 0 ? 1 : -1;
+  const av = sg * v;
+  const ag = sg * g;
+  const ca = cumA[l]!;
+  const cb = cumB[l]!;
+  if (av - ag * A - B > 0) return sg * (av - ag * A - B);
+  let lo = l + 1;
+  let hi = t;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (av - ag * (cumA[mid]! - ca) - (cumB[mid]! - cb) <= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  const s = lo;
+  const before = av - ag * (cumA[s - 1]! - ca) - (cumB[s - 1]! - cb);
+  const bs = cumB[s]! - cumB[s - 1]!;
+  const pre = before - ag * (cumA[s]! - cumA[s - 1]!);
+  const after = pre < -bs ? pre + bs : 0;
+  return sg * (after - ag * (cumA[t]! - cumA[s]!) + (cumB[t]! - cumB[s]!));
+}
+
 export class LazySag {
   private readonly n: number;
-  private readonly d: number;
   private readonly K: number;
   private readonly fi: boolean;
-  /** V transposed: VT[j*K + k] = W[k, j] / wscale. */
-  private readonly VT: Float64Array;
-  private readonly b: Float64Array;
-  private readonly sumGT: Float64Array;
+  private readonly ops: LazyRowOps;
   private readonly sumGb: Float64Array;
-  /** Step (local to the current flush period) after which feature j is up to date. */
-  private readonly last: Int32Array;
-  private readonly cumA: Float64Array;
-  private readonly cumB: Float64Array;
-  private readonly z: Float64Array;
-  private readonly delta: Float64Array;
   private readonly c: number;
   private wscale = 1;
   /** Steps since the last flush. */
@@ -77,26 +235,21 @@ export class LazySag {
 
   constructor(
     private readonly P: FiniteSumObjective,
-    private readonly rows: SparseRows,
+    rows: SparseRows,
     private readonly o: LazySagParams,
     w0: Float64Array,
+    backend: 'auto' | 'js' = 'auto',
   ) {
     const n = (this.n = P.nSamples);
-    const d = (this.d = P.nFeatures);
+    const d = P.nFeatures;
     const K = (this.K = P.nOutputs);
     this.fi = P.fitIntercept;
-    this.VT = new Float64Array(d * K);
-    this.sumGT = new Float64Array(d * K);
-    this.b = new Float64Array(K);
+    const l1 = o.tau !== 0;
+    this.ops = backend === 'auto' && wasmLazyAvailable() ? new WasmLazyRows(rows, n, d, K, l1) : new JsLazyRows(rows, n, d, K, l1);
     this.sumGb = new Float64Array(K);
-    this.last = new Int32Array(d);
-    this.cumA = new Float64Array(n + 1);
-    this.cumB = new Float64Array(n + 1);
-    this.z = new Float64Array(K);
-    this.delta = new Float64Array(K);
     this.c = 1 - o.gamma * o.alpha;
-    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) this.VT[j * K + k] = w0[k * d + j]!;
-    if (this.fi) for (let k = 0; k < K; k++) this.b[k] = w0[K * d + k]!;
+    this.ops.load(w0);
+    if (this.fi) this.ops.b.set(w0.subarray(K * d, K * d + K));
   }
 
   /** Whether the decay factor keeps wscale positive (a step size far above the automatic one may not). */
@@ -104,116 +257,41 @@ export class LazySag {
     return 1 - o.gamma * o.alpha > 0;
   }
 
-  /** z = W x_i + b from V (features of row i up to date). */
-  private scores(a: number, e: number): void {
-    const { K, VT, z, b } = this;
-    const { indices, data } = this.rows;
-    z.fill(0);
-    for (let p = a; p < e; p++) {
-      const x = data[p]!;
-      const o = indices[p]! * K;
-      for (let k = 0; k < K; k++) z[k]! += x * VT[o + k]!;
-    }
-    const ws = this.wscale;
-    for (let k = 0; k < K; k++) z[k] = this.fi ? ws * z[k]! + b[k]! : ws * z[k]!;
-  }
-
   /** The memory pass at w0 (sag.ts's first pass): mem, lossMem, sumG. */
   init(mem: Float64Array, lossMem: Float64Array): void {
-    const { n, K, z, sumGT, sumGb } = this;
-    const { indptr, indices, data } = this.rows;
+    const { n, K, ops, sumGb } = this;
+    const { z, delta } = ops;
     const cs = this.o.cScale;
     for (let i = 0; i < n; i++) {
-      const a = indptr[i]!;
-      const e = indptr[i + 1]!;
-      this.scores(a, e);
+      ops.rowScores(i, 0, 1, this.fi);
       lossMem[i] = this.P.rowResidual(i, z);
-      for (let k = 0; k < K; k++) mem[i * K + k] = cs * z[k]!;
-      for (let p = a; p < e; p++) {
-        const x = data[p]!;
-        const o = indices[p]! * K;
-        for (let k = 0; k < K; k++) sumGT[o + k]! += mem[i * K + k]! * x;
+      for (let k = 0; k < K; k++) {
+        const r = cs * z[k]!;
+        mem[i * K + k] = r;
+        delta[k] = r;
       }
-      if (this.fi) for (let k = 0; k < K; k++) sumGb[k]! += mem[i * K + k]!;
+      ops.addRow(i);
+      if (this.fi) for (let k = 0; k < K; k++) sumGb[k]! += delta[k]!;
     }
     this.P.countRows?.(n);
   }
 
-  /** Bring feature j up to step t (apply the steps last[j]+1 .. t). */
-  private catchUp(j: number, t: number): void {
-    const l = this.last[j]!;
-    if (l === t) return;
-    const { K, VT, sumGT, cumA } = this;
-    const o = j * K;
-    const A = cumA[t]! - cumA[l]!;
-    if (this.o.tau === 0) for (let k = 0; k < K; k++) VT[o + k]! -= A * sumGT[o + k]!;
-    else {
-      const B = this.cumB[t]! - this.cumB[l]!;
-      for (let k = 0; k < K; k++) VT[o + k] = this.lazyL1(VT[o + k]!, sumGT[o + k]!, l, t, A, B);
-    }
-    this.last[j] = t;
-  }
-
-  /**
-   * Steps l+1..t of v <- soft(v - g a_s, b_s), with a_s = rho b_s for one rho (A, B: the sums of a_s, b_s).
-   * While v moves away from zero, or the threshold outweighs the drift (|g| a_s <= b_s), the steps compose
-   * into soft(v - g A, B). Otherwise v (of the sign of g) first falls toward zero by |g| a_s + b_s a step:
-   * find the step where it reaches zero (binary search on the cumulative sums), take that step as is, and
-   * from there v moves away from zero by |g| a_s - b_s a step.
-   */
-  private lazyL1(v: number, g: number, l: number, t: number, A: number, B: number): number {
-    const u = v - g * A;
-    if (v === 0 || v > 0 !== g > 0 || Math.abs(g) * A <= B) return u > B ? u - B : u < -B ? u + B : 0;
-    const sg = v > 0 ? 1 : -1;
-    const av = sg * v;
-    const ag = sg * g;
-    const { cumA, cumB } = this;
-    const ca = cumA[l]!;
-    const cb = cumB[l]!;
-    if (av - ag * A - B > 0) return sg * (av - ag * A - B);
-    // First step s in (l, t] with av - ag (cumA[s] - ca) - (cumB[s] - cb) <= 0.
-    let lo = l + 1;
-    let hi = t;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (av - ag * (cumA[mid]! - ca) - (cumB[mid]! - cb) <= 0) hi = mid;
-      else lo = mid + 1;
-    }
-    const s = lo;
-    const before = av - ag * (cumA[s - 1]! - ca) - (cumB[s - 1]! - cb);
-    const bs = cumB[s]! - cumB[s - 1]!;
-    const pre = before - ag * (cumA[s]! - cumA[s - 1]!);
-    const after = pre < -bs ? pre + bs : 0;
-    return sg * (after - ag * (cumA[t]! - cumA[s]!) + (cumB[t]! - cumB[s]!));
-  }
-
-  /** Catch every feature up, fold wscale into V and restart the cumulative sums. */
-  flush(): void {
-    const t = this.s;
-    for (let j = 0; j < this.d; j++) this.catchUp(j, t);
-    if (this.wscale !== 1) {
-      const ws = this.wscale;
-      const VT = this.VT;
-      for (let q = 0; q < VT.length; q++) VT[q]! *= ws;
-      this.wscale = 1;
-    }
-    this.last.fill(0);
+  private flush(): void {
+    this.ops.flush(this.s, this.wscale);
+    this.wscale = 1;
     this.s = 0;
   }
 
   /** One epoch of n steps (the draws as sag.ts's dense loop), then a flush. */
   epoch(rng: () => number, mem: Float64Array, lossMem: Float64Array): void {
-    const { n, K, VT, sumGT, sumGb, b, z, delta, cumA, cumB } = this;
-    const { indptr, indices, data } = this.rows;
+    const { n, K, ops, sumGb, fi } = this;
+    const { z, delta, b, cumA, cumB } = ops;
     const { saga, gamma, tau, cScale } = this.o;
     const gn = gamma / n;
     for (let it = 0; it < n; it++) {
       const i = Math.floor(rng() * n);
-      const a = indptr[i]!;
-      const e = indptr[i + 1]!;
       const prev = this.s;
-      for (let p = a; p < e; p++) this.catchUp(indices[p]!, prev);
-      this.scores(a, e);
+      ops.rowScores(i, prev, this.wscale, fi);
       lossMem[i] = this.P.rowResidual(i, z);
       const off = i * K;
       for (let k = 0; k < K; k++) {
@@ -230,35 +308,17 @@ export class LazySag {
       if (tau !== 0) cumB[s] = cumB[prev]! + tau / ws;
       if (saga) {
         // The row's features take step s now, with delta x_i and the sumG before this sample's update.
-        const gs = gamma / ws;
-        const th = tau / ws;
-        for (let p = a; p < e; p++) {
-          const x = data[p]!;
-          const j = indices[p]!;
-          const o = j * K;
-          for (let k = 0; k < K; k++) {
-            const dx = delta[k]! * x;
-            let v = VT[o + k]! - gs * (dx + sumGT[o + k]! / n);
-            if (tau !== 0) v = v > th ? v - th : v < -th ? v + th : 0;
-            VT[o + k] = v;
-            sumGT[o + k]! += dx;
-          }
-          this.last[j] = s;
-        }
-        if (this.fi) {
+        ops.sagaRow(i, s, gamma / ws, gn / ws, tau / ws);
+        if (fi) {
           for (let k = 0; k < K; k++) {
             b[k]! -= gamma * (delta[k]! + sumGb[k]! / n);
             sumGb[k]! += delta[k]!;
           }
         }
       } else {
-        // sag steps with the updated sumG: the row's features keep step s pending (last = s - 1).
-        for (let p = a; p < e; p++) {
-          const x = data[p]!;
-          const o = indices[p]! * K;
-          for (let k = 0; k < K; k++) sumGT[o + k]! += delta[k]! * x;
-        }
-        if (this.fi) {
+        // sag steps with the updated sumG: the row's features keep step s pending (up to date at s - 1).
+        ops.addRow(i);
+        if (fi) {
           for (let k = 0; k < K; k++) {
             sumGb[k]! += delta[k]!;
             b[k]! -= gn * sumGb[k]!;
@@ -273,15 +333,15 @@ export class LazySag {
 
   /** W (K x d) and b into w (flushed state). */
   writeParams(w: Float64Array): void {
-    const { d, K, VT } = this;
-    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) w[k * d + j] = VT[j * K + k]!;
-    if (this.fi) for (let k = 0; k < K; k++) w[K * d + k] = this.b[k]!;
+    this.ops.writeParams(w);
+    const nc = this.K * this.P.nFeatures;
+    if (this.fi) for (let k = 0; k < this.K; k++) w[nc + k] = this.ops.b[k]!;
   }
 
   /** sumG in the parameter layout. */
   writeSumG(sumG: Float64Array): void {
-    const { d, K, sumGT } = this;
-    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) sumG[k * d + j] = sumGT[j * K + k]!;
-    if (this.fi) for (let k = 0; k < K; k++) sumG[K * d + k] = this.sumGb[k]!;
+    this.ops.writeSumG(sumG);
+    const nc = this.K * this.P.nFeatures;
+    if (this.fi) for (let k = 0; k < this.K; k++) sumG[nc + k] = this.sumGb[k]!;
   }
 }

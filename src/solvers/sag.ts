@@ -34,8 +34,11 @@ export interface SagOptions extends SolveOptions {
   nonSmooth?: NonSmoothTerm | null;
   /** Multiply the automatic step by this (default 1). */
   stepSizeScale?: number;
-  /** Just-in-time updates on sparse X (default true; false forces the dense steps, for tests). */
-  lazy?: boolean;
+  /**
+   * Just-in-time updates on sparse X (default true: WebAssembly loops where available). For tests: false
+   * forces the dense steps, 'js' the TypeScript loops.
+   */
+  lazy?: boolean | 'js';
 }
 
 /** scikit-learn's curvature constant in get_auto_step_size for log losses. */
@@ -82,7 +85,7 @@ function makeSag(saga: boolean): Solver<SagOptions> {
       const cScale = n / S;
       const sparse = options.lazy === false ? null : lazyRows(P, R, saga);
       const lazyParams: LazySagParams = { saga, gamma, alpha, tau: R ? (gamma * R.l1!) / S : 0, cScale };
-      const lazy = sparse && LazySag.usable(lazyParams) ? new LazySag(P, sparse, lazyParams, w) : null;
+      const lazy = sparse && LazySag.usable(lazyParams) ? new LazySag(P, sparse, lazyParams, w, options.lazy === 'js' ? 'js' : 'auto') : null;
       // Memory from one pass at w0.
       if (lazy) {
         lazy.init(mem, lossMem);
