@@ -806,12 +806,36 @@ export function lazyRowScores(indptr: usize, indices: usize, data: usize, S: usi
   const a = load<i32>(indptr + (<usize>i << 2));
   const e = load<i32>(indptr + (<usize>(i + 1) << 2));
   for (let k = 0; k < K; k++) store<f64>(z + (<usize>k << 3), 0.0);
+  const tA = load<f64>(cumA + (<usize>t << 3));
   for (let p = a; p < e; p++) {
     const j = load<i32>(indices + (<usize>p << 2));
-    lazyCatchUp(S, K, j, last, cumA, cumB, l1, t);
     const x = load<f64>(data + (<usize>p << 3));
     const x2 = f64x2.splat(x);
     const v = lazyState(S, K, j);
+    const lp = last + (<usize>j << 2);
+    const l = load<i32>(lp);
+    if (l1 == 0 && l != t) {
+      // The L2 catch-up fused with the product: V -= A sumG, z += x V, in one sweep of the feature.
+      const g = v + (<usize>K << 3);
+      const A = tA - load<f64>(cumA + (<usize>l << 3));
+      const a2 = f64x2.splat(A);
+      let k = 0;
+      for (; k + 2 <= K; k += 2) {
+        const o = <usize>k << 3;
+        const vn = f64x2.sub(v128.load(v + o), f64x2.mul(a2, v128.load(g + o)));
+        v128.store(v + o, vn);
+        v128.store(z + o, f64x2.add(v128.load(z + o), f64x2.mul(x2, vn)));
+      }
+      if (k < K) {
+        const o = <usize>k << 3;
+        const vn = load<f64>(v + o) - A * load<f64>(g + o);
+        store<f64>(v + o, vn);
+        store<f64>(z + o, load<f64>(z + o) + x * vn);
+      }
+      store<i32>(lp, t);
+      continue;
+    }
+    lazyCatchUp(S, K, j, last, cumA, cumB, l1, t);
     let k = 0;
     for (; k + 2 <= K; k += 2) {
       const o = <usize>k << 3;
