@@ -6,12 +6,14 @@
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { WasmDenseWorkspaceView, type WasmDenseLayout } from '../src/kernels/dense-wasm.js';
+import { WasmCsrView, type WasmCsrLayout } from '../src/kernels/csr-wasm.js';
 import { CTRL, OP } from './threads-protocol.js';
 
 const { ctrl, port, index } = workerData as { ctrl: SharedArrayBuffer; port: MessagePort; index: number };
 const c = new Int32Array(ctrl, 0, CTRL.INTS);
 const res = new Float64Array(ctrl, CTRL.RESULT_BYTE, 1);
 let view: WasmDenseWorkspaceView | null = null;
+let csr: WasmCsrView | null = null;
 let seen = 0;
 
 for (;;) {
@@ -21,8 +23,27 @@ for (;;) {
   let r = 0;
   if (op === OP.EXIT) break;
   if (op === OP.ATTACH) {
-    const msg = receiveMessageOnPort(port)!.message as { layout: WasmDenseLayout; workers: number; memory: ConstructorParameters<typeof WasmDenseWorkspaceView>[3] };
-    view = new WasmDenseWorkspaceView(msg.layout, 'shared', msg.workers, msg.memory);
+    const msg = receiveMessageOnPort(port)!.message as { layout: WasmDenseLayout | WasmCsrLayout; workers: number; memory: ConstructorParameters<typeof WasmDenseWorkspaceView>[3] };
+    if ('kind' in msg.layout && msg.layout.kind === 'csr') {
+      csr = new WasmCsrView(msg.layout, 'shared', msg.memory);
+      view = null;
+    } else {
+      view = new WasmDenseWorkspaceView(msg.layout as WasmDenseLayout, 'shared', msg.workers, msg.memory);
+      csr = null;
+    }
+  } else if (csr) {
+    const v = csr;
+    v.hasB = c[CTRL.HASB] === 1;
+    const start = c[CTRL.START]!;
+    const end = c[CTRL.END]!;
+    const pG = v.pWorkerGT[index]!;
+    const pgb = pG + v.K * v.d * 8;
+    const pz = v.pWorkerZ[index]!;
+    if (op === OP.LOSSGRAD || op === OP.HVP) v.ws.f64(pG, v.K * v.d + v.K).fill(0);
+    if (op === OP.LOSSGRAD) r = v.lossGradRows(start, end, pG, pgb, pz);
+    else if (op === OP.LOSS) r = v.lossGradRows(start, end, 0, 0, pz);
+    else if (op === OP.PROB) v.probabilitiesRows(start, end);
+    else if (op === OP.HVP) v.hvpRows(start, end, pG, pgb, pz);
   } else if (view) {
     const v = view;
     v.hasB = c[CTRL.HASB] === 1;

@@ -15,7 +15,9 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import { residentLayout, WasmDenseWorkspaceView, type Dtype, type WasmDenseLayout } from '../src/kernels/dense-wasm.js';
 import type { LossKernel } from '../src/kernels/loss-kernel.js';
-import { setDenseKernelProvider, setDenseScoresProvider } from '../src/kernels/provider.js';
+import { setCsrKernelProvider, setDenseKernelProvider, setDenseScoresProvider } from '../src/kernels/provider.js';
+import { WasmCsrView } from '../src/kernels/csr-wasm.js';
+import type { CSRMatrix } from '../src/matrix/csr.js';
 import { arenaOf, type WasmArena } from '../src/kernels/resident.js';
 import { wasmModule } from '../src/kernels/wasm.js';
 import { CTRL, OP } from './threads-protocol.js';
@@ -86,7 +88,7 @@ class Pool {
   }
 
   /** Attach every worker to `view` (a no-op when `owner` is already attached). */
-  attach(owner: object, view: WasmDenseWorkspaceView): void {
+  attach(owner: object, view: { layout: object; ws: { memory: unknown } }): void {
     if (this.owner === owner) return;
     for (const w of this.workers) {
       w.port.postMessage({ layout: view.layout, workers: this.workers.length, memory: view.ws.memory });
@@ -204,6 +206,100 @@ export class ThreadedDenseKernel implements LossKernel {
 }
 
 /**
+ * CSR X over the pool: the CSR arrays copied once into a shared memory (as WasmCsrKernel copies them into
+ * its own), rows split so each thread gets about the same number of nonzeros. Each thread adds its rows'
+ * gradient into its own GT (d x K); the main thread sums them and transposes once.
+ */
+export class ThreadedCsrKernel implements LossKernel {
+  readonly name: string;
+  readonly view: WasmCsrView;
+  private readonly pool: Pool;
+  /** Row ranges: [0] main thread, [t+1] worker t. */
+  private readonly bounds: number[];
+
+  constructor(X: CSRMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, p: Pool) {
+    this.pool = p;
+    const T = p.workers.length;
+    this.name = `wasm-csr-threads${T + 1}`;
+    this.view = new WasmCsrView({ kind: 'csr', n: X.rows, d: X.cols, K, nnz: X.nnz, weighted: sampleWeight !== null, workers: T }, 'shared');
+    this.view.load(X, y, sampleWeight);
+    // Boundaries at equal shares of the nonzeros (plus one per row, for the per-row softmax work).
+    const n = X.rows;
+    const total = X.nnz + n;
+    this.bounds = [0];
+    let i = 0;
+    for (let t = 1; t <= T; t++) {
+      const goal = (total * t) / (T + 1);
+      while (i < n && X.indptr[i]! + i < goal) i++;
+      this.bounds.push(i);
+    }
+    this.bounds.push(n);
+  }
+
+  private run(op: number, main: (start: number, end: number) => number): number {
+    const p = this.pool;
+    p.attach(this, this.view);
+    const hasB = this.view.hasB;
+    p.workers.forEach((w, t) => p.post(w, op, this.bounds[t + 1]!, this.bounds[t + 2]!, hasB));
+    let total = main(this.bounds[0]!, this.bounds[1]!);
+    for (const w of p.workers) total += p.wait(w);
+    return total;
+  }
+
+  /** Add the workers' GT and gb into the main ones. */
+  private reduce(): void {
+    const v = this.view;
+    const m = v.K * v.d;
+    const GT = v.ws.f64(v.pGT, m);
+    const gb = v.ws.f64(v.pgb, v.K);
+    for (const pG of v.pWorkerGT) {
+      const part = v.ws.f64(pG, m + v.K);
+      for (let q = 0; q < m; q++) GT[q]! += part[q]!;
+      for (let k = 0; k < v.K; k++) gb[k]! += part[m + k]!;
+    }
+  }
+
+  lossGrad(W: Float64Array, b: Float64Array | null, G: Float64Array, gb: Float64Array | null): number {
+    const v = this.view;
+    v.setParams(W, b);
+    v.zeroGrad();
+    const total = this.run(OP.LOSSGRAD, (s, e) => v.lossGradRows(s, e, v.pGT, v.pgb));
+    this.reduce();
+    v.gradOut(G, gb);
+    return total;
+  }
+
+  loss(W: Float64Array, b: Float64Array | null): number {
+    const v = this.view;
+    v.setParams(W, b);
+    return this.run(OP.LOSS, (s, e) => v.lossGradRows(s, e, 0, 0));
+  }
+
+  prepareHessian(W: Float64Array, b: Float64Array | null): void {
+    const v = this.view;
+    v.setParams(W, b);
+    this.run(OP.PROB, (s, e) => (v.probabilitiesRows(s, e), 0));
+  }
+
+  hvp(V: Float64Array, vb: Float64Array | null, out: Float64Array, ob: Float64Array | null): void {
+    const v = this.view;
+    v.setParams(V, vb);
+    v.zeroGrad();
+    this.run(OP.HVP, (s, e) => (v.hvpRows(s, e, v.pGT, v.pgb), 0));
+    this.reduce();
+    v.gradOut(out, ob);
+  }
+
+  scores(W: Float64Array, b: Float64Array | null, out: Float64Array, start: number, end: number): void {
+    // Prediction-time path (rare during a fit): single thread through the P region.
+    const v = this.view;
+    v.setParams(W, b);
+    v.k.csrScoresF64(v.pIndptr, v.pIndices, v.pData, v.pWT, v.hasB ? v.pb : 0, v.K, v.pP, start, end);
+    out.set(v.ws.f64(v.pP, (end - start) * v.K));
+  }
+}
+
+/**
  * Prediction on wasm-resident X over the pool: one workspace (W, b, the n x K output; X read in place)
  * claimed after X in X's arena, the rows split as in a fit. Each thread runs the same row kernels as the
  * single-thread path (scoresF64/F32, then the same softmax as softmaxInPlace), so the result is identical.
@@ -276,12 +372,14 @@ export function enableThreads(threads = availableParallelism()): number {
   pool = p;
   setDenseKernelProvider((X, y, K, sw, dtype) => (X.rows * X.cols * K >= THREADS_MIN_WORK && X.rows >= 8 * threads ? new ThreadedDenseKernel(X, y, K, sw, dtype, p) : null));
   setDenseScoresProvider((X, W, K, b, out, softmax) => threadedScores(p, threads, X, W, K, b, out, softmax));
+  setCsrKernelProvider((X, y, K, sw) => (X.nnz * K >= THREADS_MIN_WORK && X.rows >= 8 * threads ? new ThreadedCsrKernel(X, y, K, sw, p) : null));
   return threads;
 }
 
 function disableThreadsSync(): Promise<void> {
   setDenseKernelProvider(null);
   setDenseScoresProvider(null);
+  setCsrKernelProvider(null);
   const p = pool;
   pool = null;
   return p ? p.close() : Promise.resolve();
@@ -299,4 +397,13 @@ export function threadedKernel(X: DenseMatrix, y: Int32Array, K: number, sampleW
     pool = new Pool(threads - 1);
   }
   return new ThreadedDenseKernel(X, y, K, sampleWeight, dtype, pool);
+}
+
+/** A threaded CSR kernel for one problem, outside the provider (benchmarks, tests). */
+export function threadedCsrKernel(X: CSRMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, threads = availableParallelism()): ThreadedCsrKernel {
+  if (!pool || pool.workers.length !== threads - 1) {
+    void disableThreadsSync();
+    pool = new Pool(threads - 1);
+  }
+  return new ThreadedCsrKernel(X, y, K, sampleWeight, pool);
 }

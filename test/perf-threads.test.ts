@@ -9,7 +9,9 @@ import { DenseMatrix } from '../src/matrix/dense.js';
 import { MatrixLossKernel } from '../src/kernels/loss-kernel.js';
 import { WasmDenseKernel } from '../src/kernels/dense-wasm.js';
 import { SoftmaxObjective } from '../src/objective/softmax-objective.js';
-import { disableThreads, enableThreads, threadedKernel, threadsAvailable } from '../node/threads.js';
+import { disableThreads, enableThreads, threadedCsrKernel, threadedKernel, threadsAvailable } from '../node/threads.js';
+import { CSRMatrix } from '../src/matrix/csr.js';
+import { CsrLossKernel } from '../src/kernels/csr-js.js';
 import { predictProbabilities, predictScores } from '../src/kernels/predict.js';
 import { denseScoresProvider } from '../src/kernels/provider.js';
 import { arenaOf } from '../src/kernels/resident.js';
@@ -196,5 +198,91 @@ describe('prediction over the worker pool', { skip }, () => {
     assert.equal(provider(plain, W, K, b, new Float64Array(n * K), true), false);
     await disableThreads();
     assert.ok(Number.isFinite(f0));
+  });
+});
+
+describe('CSR loss kernel over the worker pool', { skip }, () => {
+  after(() => disableThreads());
+  // 3,001 rows x 500 features, 1-30 nonzeros a row (uneven, so the nonzero-balanced split matters).
+  const n = 3001;
+  const d = 500;
+  const K = 7;
+  const r = lcg(33);
+  const indptr = new Int32Array(n + 1);
+  const idx: number[] = [];
+  const val: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const cols = new Set<number>();
+    const m = 1 + Math.floor(r() * r() * 30);
+    while (cols.size < m) cols.add(Math.floor(r() * d));
+    for (const j of [...cols].sort((a, b) => a - b)) {
+      idx.push(j);
+      val.push(2 * r() - 1);
+    }
+    indptr[i + 1] = idx.length;
+  }
+  const X = new CSRMatrix(n, d, indptr, Int32Array.from(idx), Float64Array.from(val));
+  const y = new Int32Array(n).map(() => Math.floor(r() * K));
+  const sw = new Float64Array(n).map(() => 0.5 + r());
+  const W = new Float64Array(K * d).map(() => r() - 0.5);
+  const b = new Float64Array(K).map(() => r() - 0.5);
+  const V = new Float64Array(K * d).map(() => r() - 0.5);
+  const vb = new Float64Array(K).map(() => r() - 0.5);
+
+  function all(k: { lossGrad: CsrLossKernel['lossGrad']; loss: CsrLossKernel['loss']; prepareHessian: CsrLossKernel['prepareHessian']; hvp: CsrLossKernel['hvp'] }, withB: boolean) {
+    const G = new Float64Array(K * d);
+    const gb = new Float64Array(K);
+    const bb = withB ? b : null;
+    const f = k.lossGrad(W, bb, G, withB ? gb : null);
+    const f2 = k.loss(W, bb);
+    k.prepareHessian(W, bb);
+    const H = new Float64Array(K * d);
+    const hb = new Float64Array(K);
+    k.hvp(V, withB ? vb : null, H, withB ? hb : null);
+    return { f, f2, G, gb, H, hb };
+  }
+
+  for (const [weights, withB] of [[sw, true], [null, false]] as const) {
+    it(`loss, gradient and Hessian-vector product agree with the TypeScript CSR kernel to 1e-12 (${weights ? 'weights, intercept' : 'no weights, no intercept'})`, () => {
+      const ref = all(new CsrLossKernel(X, y, K, weights), withB);
+      const k = threadedCsrKernel(X, y, K, weights, 2);
+      assert.equal(k.name, 'wasm-csr-threads2');
+      const got = all(k, withB);
+      assert.ok(Math.abs(got.f - ref.f) <= 1e-12 * Math.abs(ref.f));
+      assert.ok(Math.abs(got.f2 - ref.f) <= 1e-12 * Math.abs(ref.f));
+      for (const key of withB ? (['G', 'gb', 'H', 'hb'] as const) : (['G', 'H'] as const)) assert.ok(relDiff(got[key], ref[key]) <= 1e-12, `${key}: ${relDiff(got[key], ref[key])}`);
+    });
+  }
+
+  it('enableThreads: a CSR objective above the threshold gets the threaded kernel, and agrees', async () => {
+    // 12,000 rows x 20 nonzeros x 10 classes = 2.4e6 multiply-adds a pass: above THREADS_MIN_WORK.
+    const nb = 12000;
+    const Kb = 10;
+    const ip = new Int32Array(nb + 1);
+    const ix = new Int32Array(nb * 20);
+    const dv = new Float64Array(nb * 20);
+    for (let i = 0; i < nb; i++) {
+      const first = Math.floor(r() * (d - 20 * 20));
+      for (let q = 0; q < 20; q++) {
+        ix[i * 20 + q] = first + 20 * q + Math.floor(r() * 20);
+        dv[i * 20 + q] = 2 * r() - 1;
+      }
+      ip[i + 1] = (i + 1) * 20;
+    }
+    const Xb = new CSRMatrix(nb, d, ip, ix, dv);
+    const yb = new Int32Array(nb).map(() => Math.floor(r() * Kb));
+    enableThreads(2);
+    const o = new SoftmaxObjective(Xb, yb, Kb, { l2: 1, fitIntercept: true });
+    assert.equal(o.kernel.name, 'wasm-csr-threads2');
+    const ref = new SoftmaxObjective(Xb, yb, Kb, { l2: 1, fitIntercept: true, kernel: 'js' });
+    const w = new Float64Array(o.dimension).map((_, i) => 0.1 * Math.sin(i));
+    const g = new Float64Array(o.dimension);
+    const gr = new Float64Array(o.dimension);
+    const f = o.valueAndGradient(w, g);
+    const fr = ref.valueAndGradient(w, gr);
+    assert.ok(Math.abs(f - fr) <= 1e-12 * Math.abs(fr));
+    assert.ok(relDiff(g, gr) <= 1e-12);
+    await disableThreads();
+    assert.equal(new SoftmaxObjective(Xb, yb, Kb, { l2: 1, fitIntercept: true }).kernel.name, 'wasm-csr');
   });
 });

@@ -4,6 +4,7 @@
  * first for dense X; returning null falls through to the single-thread kernels.
  */
 import type { DenseMatrix } from '../matrix/dense.js';
+import type { CSRMatrix } from '../matrix/csr.js';
 import type { Dtype } from './dense-wasm.js';
 import type { LossKernel } from './loss-kernel.js';
 
@@ -34,4 +35,17 @@ export function setDenseScoresProvider(p: DenseScoresProvider | null): void {
 
 export function denseScoresProvider(): DenseScoresProvider | null {
   return scoresProvider;
+}
+
+/** The same hook for CSR X (node/threads.ts: rows split over the worker pool); null falls through. */
+export type CsrKernelProvider = (X: CSRMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null) => LossKernel | null;
+
+let csrProvider: CsrKernelProvider | null = null;
+
+export function setCsrKernelProvider(p: CsrKernelProvider | null): void {
+  csrProvider = p;
+}
+
+export function csrKernelProvider(): CsrKernelProvider | null {
+  return csrProvider;
 }

@@ -7,7 +7,7 @@ import { softmaxInPlace } from '../kernels/softmax.js';
 import { MatrixLossKernel, type LossKernel } from '../kernels/loss-kernel.js';
 import { WasmDenseKernel, type Dtype } from '../kernels/dense-wasm.js';
 import { wasmAvailable } from '../kernels/wasm.js';
-import { denseKernelProvider } from '../kernels/provider.js';
+import { csrKernelProvider, denseKernelProvider } from '../kernels/provider.js';
 import type { HessianOperator, Objective } from './objective.js';
 import { ParamLayout } from './layout.js';
 
@@ -66,7 +66,7 @@ export function chooseLossKernel(X: Matrix, y: Int32Array, K: number, sampleWeig
   }
   // CSR: the fused transposed-layout kernels (csr-js.ts documents them), WebAssembly SIMD unless 'js'.
   if (X instanceof CSRMatrix) {
-    if (kernel !== 'js' && wasmAvailable() && X.nnz * K >= WASM_MIN_WORK) return new WasmCsrKernel(X, y, K, sampleWeight);
+    if (kernel !== 'js' && wasmAvailable() && X.nnz * K >= WASM_MIN_WORK) return csrKernelProvider()?.(X, y, K, sampleWeight) ?? new WasmCsrKernel(X, y, K, sampleWeight);
     return new CsrLossKernel(X, y, K, sampleWeight);
   }
   if (dense && dt === 'float32' && X.data instanceof Float64Array) {
