@@ -31,9 +31,19 @@ export const lbfgs: Solver<LbfgsOptions> = {
     const t0 = now();
     const n = objective.dimension;
     const m = options.memory ?? 10;
+    // Correction pairs, oldest first, with rho = 1/(s.y), s.y and y.y kept (H0's scale: s.y/y.y of the newest).
+    // Their buffers are recycled through `spare` (no allocation per iteration: with a million parameters
+    // that was 16 MB an iteration for the collector).
     const S: Float64Array[] = [];
     const Y: Float64Array[] = [];
     const rho: number[] = [];
+    const syOf: number[] = [];
+    const yyOf: number[] = [];
+    const spare: Float64Array[] = [];
+    const reset = () => {
+      spare.push(...S, ...Y);
+      S.length = Y.length = rho.length = syOf.length = yyOf.length = 0;
+    };
     const alphaBuf = new Float64Array(m);
 
     let w = Float64Array.from(w0);
@@ -58,29 +68,55 @@ export const lbfgs: Solver<LbfgsOptions> = {
         break;
       }
       iter++;
-      // Two-loop recursion: d = -H g.
+      // Two-loop recursion: d = -H g. Each sweep over d applies one pair's update and takes the dot
+      // product the next pair needs (the same operations in the same order as separate loops, so the same
+      // rounding, in half the passes over the n-vectors).
       for (let i = 0; i < n; i++) d[i] = -g[i]!;
       const mk = S.length;
-      for (let j = mk - 1; j >= 0; j--) {
-        const a = rho[j]! * dot(S[j]!, d);
-        alphaBuf[j] = a;
-        const yj = Y[j]!;
-        for (let i = 0; i < n; i++) d[i]! -= a * yj[i]!;
-      }
       if (mk > 0) {
-        const gamma = dot(S[mk - 1]!, Y[mk - 1]!) / dot(Y[mk - 1]!, Y[mk - 1]!);
-        for (let i = 0; i < n; i++) d[i]! *= gamma;
-      }
-      for (let j = 0; j < mk; j++) {
-        const beta = rho[j]! * dot(Y[j]!, d);
-        const sj = S[j]!;
-        const c = alphaBuf[j]! - beta;
-        for (let i = 0; i < n; i++) d[i]! += c * sj[i]!;
+        let sd = dot(S[mk - 1]!, d);
+        for (let j = mk - 1; j >= 0; j--) {
+          const a = rho[j]! * sd;
+          alphaBuf[j] = a;
+          const yj = Y[j]!;
+          if (j > 0) {
+            const sn = S[j - 1]!;
+            let acc = 0;
+            for (let i = 0; i < n; i++) {
+              const v = d[i]! - a * yj[i]!;
+              d[i] = v;
+              acc += sn[i]! * v;
+            }
+            sd = acc;
+          } else for (let i = 0; i < n; i++) d[i]! -= a * yj[i]!;
+        }
+        const gamma = syOf[mk - 1]! / yyOf[mk - 1]!;
+        const y0 = Y[0]!;
+        let yd = 0;
+        for (let i = 0; i < n; i++) {
+          const v = d[i]! * gamma;
+          d[i] = v;
+          yd += y0[i]! * v;
+        }
+        for (let j = 0; j < mk; j++) {
+          const c = alphaBuf[j]! - rho[j]! * yd;
+          const sj = S[j]!;
+          if (j + 1 < mk) {
+            const yn = Y[j + 1]!;
+            let acc = 0;
+            for (let i = 0; i < n; i++) {
+              const v = d[i]! + c * sj[i]!;
+              d[i] = v;
+              acc += yn[i]! * v;
+            }
+            yd = acc;
+          } else for (let i = 0; i < n; i++) d[i]! += c * sj[i]!;
+        }
       }
       let df0 = dot(g, d);
       if (!(df0 < 0)) {
         // Lost descent (rounding in H): restart from steepest descent.
-        S.length = Y.length = rho.length = 0;
+        reset();
         for (let i = 0; i < n; i++) d[i] = -g[i]!;
         df0 = dot(g, d);
       }
@@ -90,7 +126,7 @@ export const lbfgs: Solver<LbfgsOptions> = {
       if (!ls.ok) {
         // A stale curvature model can make a poor direction; retry once from steepest descent before giving up.
         if (S.length > 0) {
-          S.length = Y.length = rho.length = 0;
+          reset();
           iter--;
           continue;
         }
@@ -98,24 +134,34 @@ export const lbfgs: Solver<LbfgsOptions> = {
         detail = ls.reason ?? '';
         break;
       }
-      // New pair.
-      const s = new Float64Array(n);
-      const yv = new Float64Array(n);
+      // New pair (s.y, s.s, y.y in the same sweep).
+      const s = spare.pop() ?? new Float64Array(n);
+      const yv = spare.pop() ?? new Float64Array(n);
+      let sy = 0;
+      let ss = 0;
+      let yy = 0;
       for (let i = 0; i < n; i++) {
-        s[i] = wT[i]! - w[i]!;
-        yv[i] = gT[i]! - g[i]!;
+        const si = wT[i]! - w[i]!;
+        const yi = gT[i]! - g[i]!;
+        s[i] = si;
+        yv[i] = yi;
+        sy += si * yi;
+        ss += si * si;
+        yy += yi * yi;
       }
-      const sy = dot(s, yv);
-      if (sy > 1e-10 * Math.sqrt(dot(s, s) * dot(yv, yv))) {
+      if (sy > 1e-10 * Math.sqrt(ss * yy)) {
         if (S.length === m) {
-          S.shift();
-          Y.shift();
+          spare.push(S.shift()!, Y.shift()!);
           rho.shift();
+          syOf.shift();
+          yyOf.shift();
         }
         S.push(s);
         Y.push(yv);
         rho.push(1 / sy);
-      }
+        syOf.push(sy);
+        yyOf.push(yy);
+      } else spare.push(s, yv);
       const fPrev = f;
       [w, wT] = [wT, w];
       [g, gT] = [gT, g];
