@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { CSRMatrix } from '../src/matrix/csr.js';
-import { LinearFiniteSum, softmaxRowLoss } from '../src/objective/finite-sum.js';
+import { LinearFiniteSum, logisticRowLoss, softmaxRowLoss } from '../src/objective/finite-sum.js';
 import { l1Term } from '../src/objective/penalty.js';
 import type { NonSmoothTerm } from '../src/objective/objective.js';
 import { sag, saga } from '../src/solvers/sag.js';
@@ -50,6 +50,8 @@ interface Case {
   l1?: number;
   fitIntercept?: boolean;
   weighted?: boolean;
+  /** One-vs-rest's binary logistic loss (one output) instead of the softmax. */
+  logistic?: boolean;
 }
 
 const cases: Case[] = [
@@ -61,14 +63,16 @@ const cases: Case[] = [
   { name: 'saga, L1 strong (exact zeros)', solver: 'saga', l2: 0, l1: 3 },
   { name: 'saga, elastic net, sample weights', solver: 'saga', l2: 0.4, l1: 0.6, weighted: true },
   { name: 'saga, elastic net, strong L2 (catch-up mid-epoch), no intercept', solver: 'saga', l2: 300, l1: 0.5, fitIntercept: false },
+  { name: 'sag, binary logistic (one output)', solver: 'sag', l2: 1, logistic: true },
+  { name: 'saga, binary logistic, L1, sample weights', solver: 'saga', l2: 0, l1: 0.3, logistic: true, weighted: true },
 ];
 
 function run(c: Case, lazy: boolean | 'js') {
   const n = 80;
   const d = 40;
-  const K = 3;
-  const { X, y, sw, r } = problem(n, d, K, 5);
-  const P = new LinearFiniteSum(X, y, softmaxRowLoss(K), { l2: c.l2, fitIntercept: c.fitIntercept ?? true, sampleWeight: c.weighted ? sw : null });
+  const K = c.logistic ? 1 : 3;
+  const { X, y, sw, r } = problem(n, d, c.logistic ? 2 : K, 5);
+  const P = new LinearFiniteSum(X, y, c.logistic ? logisticRowLoss : softmaxRowLoss(K), { l2: c.l2, fitIntercept: c.fitIntercept ?? true, sampleWeight: c.weighted ? sw : null });
   let rowCalls = 0;
   const rowScores = P.rowScores.bind(P);
   P.rowScores = (i, w, out) => {
