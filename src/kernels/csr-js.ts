@@ -18,6 +18,7 @@
  */
 import type { CSRMatrix } from '../matrix/csr.js';
 import type { LossKernel } from './loss-kernel.js';
+import { softmaxInPlace } from './softmax.js';
 
 export class CsrLossKernel implements LossKernel {
   readonly name = 'js-csr';
@@ -67,19 +68,7 @@ export class CsrLossKernel implements LossKernel {
     transpose(W, this.K, this.d, this.WT);
     scoresCsr(this.indptr, this.indices, this.data, this.WT, b, this.K, P, 0, this.n);
     const K = this.K;
-    for (let i = 0; i < this.n; i++) {
-      const o = i * K;
-      let m = -Infinity;
-      for (let k = 0; k < K; k++) if (P[o + k]! > m) m = P[o + k]!;
-      let s = 0;
-      for (let k = 0; k < K; k++) {
-        const e = Math.exp(P[o + k]! - m);
-        P[o + k] = e;
-        s += e;
-      }
-      const inv = 1 / s;
-      for (let k = 0; k < K; k++) P[o + k]! *= inv;
-    }
+    for (let i = 0; i < this.n; i++) softmaxInPlace(P, i * K, K);
   }
 
   hvp(V: Float64Array, vb: Float64Array | null, out: Float64Array, ob: Float64Array | null): void {

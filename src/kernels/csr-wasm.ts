@@ -9,6 +9,7 @@
  */
 import type { CSRMatrix } from '../matrix/csr.js';
 import type { LossKernel } from './loss-kernel.js';
+import { softmaxInPlace } from './softmax.js';
 import { planBytes, WasmWorkspace, type WasmMemory, type WasmVariant } from './wasm.js';
 
 /** The plan of one CSR problem in a workspace (plain data: worker threads receive it to attach). */
@@ -131,19 +132,7 @@ export class WasmCsrView {
     const { ws, K } = this;
     ws.k.csrScoresF64(this.pIndptr, this.pIndices, this.pData, this.pWT, this.hasB ? this.pb : 0, K, this.pP + start * K * 8, start, end);
     const P = ws.f64(this.pP, this.n * K);
-    for (let i = start; i < end; i++) {
-      const o = i * K;
-      let m = -Infinity;
-      for (let k = 0; k < K; k++) if (P[o + k]! > m) m = P[o + k]!;
-      let s = 0;
-      for (let k = 0; k < K; k++) {
-        const e = Math.exp(P[o + k]! - m);
-        P[o + k] = e;
-        s += e;
-      }
-      const inv = 1 / s;
-      for (let k = 0; k < K; k++) P[o + k]! *= inv;
-    }
+    for (let i = start; i < end; i++) softmaxInPlace(P, i * K, K);
   }
 
   /** Hessian-vector product of rows [start, end) (direction set by setParams) added into pGT / pgb. */

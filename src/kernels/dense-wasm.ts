@@ -7,6 +7,7 @@
  */
 import type { DenseMatrix } from '../matrix/dense.js';
 import type { LossKernel } from './loss-kernel.js';
+import { softmaxInPlace } from './softmax.js';
 import { planBytes, WasmWorkspace, type WasmMemory, type WasmVariant } from './wasm.js';
 import { arenaOf } from './resident.js';
 
@@ -236,19 +237,7 @@ export class WasmDenseWorkspaceView {
     const K = this.K;
     this.scoresRows(start, end);
     const P = this.P;
-    for (let i = start; i < end; i++) {
-      const o = i * K;
-      let m = -Infinity;
-      for (let k = 0; k < K; k++) if (P[o + k]! > m) m = P[o + k]!;
-      let s = 0;
-      for (let k = 0; k < K; k++) {
-        const e = Math.exp(P[o + k]! - m);
-        P[o + k] = e;
-        s += e;
-      }
-      const inv = 1 / s;
-      for (let k = 0; k < K; k++) P[o + k]! *= inv;
-    }
+    for (let i = start; i < end; i++) softmaxInPlace(P, i * K, K);
   }
 
   /** Hessian-vector product of rows [start, end) (direction already set by setParams) into pG / pgb. */
