@@ -74,6 +74,17 @@ class Pool {
     Atomics.notify(w.c, CTRL.SEQ);
   }
 
+  /**
+   * Split one operation over the pool: worker t takes rows [bounds[t+1], bounds[t+2]), the calling thread
+   * rows [bounds[0], bounds[1]) through `main`; returns the sum of all parts' results.
+   */
+  split(op: number, bounds: number[], hasB: boolean, main: (start: number, end: number) => number): number {
+    this.workers.forEach((w, t) => this.post(w, op, bounds[t + 1]!, bounds[t + 2]!, hasB));
+    let total = main(bounds[0]!, bounds[1]!);
+    for (const w of this.workers) total += this.wait(w);
+    return total;
+  }
+
   wait(w: PoolWorker): number {
     const t0 = Date.now();
     for (;;) {
@@ -138,12 +149,7 @@ export class ThreadedDenseKernel implements LossKernel {
   /** Run op on every worker's rows and on the main thread's (via `main`); returns the sum of results. */
   private run(op: number, main: (start: number, end: number) => number): number {
     this.attach();
-    const p = this.pool;
-    const hasB = this.view.hasB;
-    p.workers.forEach((w, t) => p.post(w, op, this.bounds[t + 1]!, this.bounds[t + 2]!, hasB));
-    let total = main(this.bounds[0]!, this.bounds[1]!);
-    for (const w of p.workers) total += p.wait(w);
-    return total;
+    return this.pool.split(op, this.bounds, this.view.hasB, main);
   }
 
   /** Add the workers' gradient buffers into view.G / view.gb. */
@@ -237,13 +243,8 @@ export class ThreadedCsrKernel implements LossKernel {
   }
 
   private run(op: number, main: (start: number, end: number) => number): number {
-    const p = this.pool;
-    p.attach(this, this.view);
-    const hasB = this.view.hasB;
-    p.workers.forEach((w, t) => p.post(w, op, this.bounds[t + 1]!, this.bounds[t + 2]!, hasB));
-    let total = main(this.bounds[0]!, this.bounds[1]!);
-    for (const w of p.workers) total += p.wait(w);
-    return total;
+    this.pool.attach(this, this.view);
+    return this.pool.split(op, this.bounds, this.view.hasB, main);
   }
 
   /** Add the workers' GT and gb into the main ones. */
@@ -333,10 +334,13 @@ class ThreadedPredictor {
     // Boundaries on multiples of 4 (the kernels' row block).
     const share = Math.ceil(n / (T + 1) / 4) * 4;
     const op = softmax ? OP.PROB : OP.SCORES;
-    p.workers.forEach((w, t) => p.post(w, op, Math.min(n, (t + 1) * share), Math.min(n, (t + 2) * share), v.hasB));
-    if (softmax) v.probabilitiesRows(0, Math.min(n, share));
-    else v.scoresRows(0, Math.min(n, share));
-    for (const w of p.workers) p.wait(w);
+    const bounds = Array.from({ length: T + 2 }, (_, t) => Math.min(n, t * share));
+    bounds[T + 1] = n;
+    p.split(op, bounds, v.hasB, (start, end) => {
+      if (softmax) v.probabilitiesRows(start, end);
+      else v.scoresRows(start, end);
+      return 0;
+    });
     out.set(v.P);
   }
 }
