@@ -9,6 +9,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { OPTION_CHECKS } from '../src/model/options.js';
 import { SOLVERS } from '../src/solvers/registry.js';
+import { enableThreads } from '../node/threads.js';
 import { UsageError } from './context.js';
 
 export function parseNumber(value: string): number {
@@ -36,6 +37,22 @@ export function parsePositiveInteger(value: string): number {
 }
 
 /** "0.01,0.1,1" -> [0.01, 0.1, 1] (each > 0). */
+export function parseNonNegativeInteger(value: string): number {
+  const n = parseInteger(value);
+  if (n < 0) throw new InvalidArgumentError(`'${value}' must be an integer >= 0.`);
+  return n;
+}
+
+/**
+ * Start the worker pool when --threads asks for more than one thread (the library's kernels then split
+ * large passes over it; small problems stay on one thread). Same results up to summation order.
+ * Returns the number of threads in use.
+ */
+export function useThreads(flags: ModelFlags): number {
+  if (flags.threads === undefined || flags.threads === 1) return 1;
+  return enableThreads(flags.threads === 0 ? undefined : flags.threads);
+}
+
 export function parseNumberList(value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
   if (parts.some((s) => s === '')) throw new InvalidArgumentError(`'${value}' is not a comma-separated list of numbers.`);
@@ -57,6 +74,8 @@ function collectKeyValue(value: string, previous: Array<[string, string]> = []):
 }
 
 export interface ModelFlags {
+  /** Worker threads for large fits and predictions (0: one per core; default 1). */
+  threads?: number;
   solver?: string;
   penalty?: string;
   C?: number;
@@ -124,6 +143,7 @@ export function addModelFlags(cmd: Command, { withC = true, withL1Ratio = true }
   }
   return cmd
     .option('--no-precondition', 'run lbfgs/newton-cg/trust-region/gd in the raw coordinates (library option precondition: false)')
+    .option('--threads <n>', 'threads for large dense or sparse fits (0: one per core; default 1)', parseNonNegativeInteger)
     .option('--option <key=value>', 'any other library option (repeatable; value parsed as JSON when it parses)', collectKeyValue);
 }
 

@@ -1,9 +1,9 @@
 // CLI flags for the solver options (validated by the library) and `softmax cv` on the library's SoftmaxRegressionCV.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertOneLineError, IRIS, ROOT, run, tempDir } from './cli-helpers.js';
+import { assertOneLineError, IRIS, ROOT, run, runProcess, tempDir } from './cli-helpers.js';
 
 const WINE = join(ROOT, 'test', 'fixtures', 'data', 'wine.csv');
 
@@ -120,4 +120,32 @@ test('cv: one row per (l1 ratio, C), std is the population std of the folds, -o 
   const range = await run(['cv', IRIS, '--penalty', 'elasticnet', '--solver', 'saga', '--l1-ratio', '0.5,2']);
   assert.equal(range.code, 2);
   assert.match(range.stderr, /option 'l1Ratios'/);
+});
+
+test('--threads 2 gives the 1-thread fit up to summation order (separate processes)', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    // 4,000 x 60 x 10 classes = 2.4e6 multiply-adds per pass: above the size where the pool is used.
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const header = [...Array.from({ length: 60 }, (_, j) => `f${j}`), 'label'].join(',');
+    const rows = Array.from({ length: 4000 }, (_, i) => {
+      const k = i % 10;
+      return [...Array.from({ length: 60 }, (_, j) => ((j % 10 === k ? 1.5 : 0) + rand() * 2 - 1).toFixed(4)), String(k)].join(',');
+    });
+    const file = join(dir, 'blobs.csv');
+    writeFileSync(file, [header, ...rows].join('\n') + '\n');
+    const one = runProcess(['train', file, '--tol', '1e-8', '--json', '--threads', '1']);
+    const two = runProcess(['train', file, '--tol', '1e-8', '--json', '--threads', '2']);
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(two.code, 0, two.stderr);
+    const a = JSON.parse(one.stdout);
+    const b = JSON.parse(two.stdout);
+    assert.ok(Math.abs(a.fit.objective - b.fit.objective) <= 1e-9 * a.fit.objective, `${a.fit.objective} vs ${b.fit.objective}`);
+    assert.equal(a.train.accuracy, b.train.accuracy);
+    assert.equal(a.threads, 1);
+    assert.equal(b.threads, 2);
+  } finally {
+    cleanup();
+  }
 });

@@ -10,7 +10,7 @@ import { saveModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, readData, checkOneSource } from '../data.js';
 import { columns, ms, num } from '../format.js';
-import { addDataFlags, addModelFlags, modelOptionsFrom, parseInteger, parseNumber, parseNumberList, parsePositiveInteger, type DataFlags, type ModelFlags } from '../options.js';
+import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger, parseNumber, parseNumberList, parsePositiveInteger, type DataFlags, type ModelFlags } from '../options.js';
 
 interface CvFlags extends GlobalFlags, DataFlags, Omit<ModelFlags, 'C' | 'l1Ratio'> {
   dataset?: string;
@@ -71,6 +71,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): P
   if (!(SCORINGS as readonly string[]).includes(f.scoring)) throw new UsageError(`--scoring must be one of ${SCORINGS.join(', ')}, got '${f.scoring}'`);
   if (f.folds < 2) throw new UsageError(`--folds must be at least 2, got ${f.folds}`);
   const options = modelOptionsFrom(f);
+  useThreads(f);
   const seed = f.seed ?? 0;
   const scoring = f.scoring as CVScoring;
   // The library validates every option (and the C / l1-ratio lists) before any data is read.

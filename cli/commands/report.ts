@@ -13,7 +13,7 @@ import { writeReport } from '../../node/report.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { alignLabels, readTrainTest, type TrainTestFlags } from '../data.js';
 import { num, table } from '../format.js';
-import { addDataFlags, addModelFlags, modelOptionsFrom, parseInteger, parseNumber, parseNumberList, type ModelFlags } from '../options.js';
+import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger, parseNumber, parseNumberList, type ModelFlags } from '../options.js';
 
 export interface SourceFlags extends GlobalFlags, TrainTestFlags, ModelFlags {
   model?: string;
@@ -35,6 +35,7 @@ export async function resolveModelAndData(ctx: CommandContext, data: string | un
   const loaded = f.model ? loadModel(f.model) : null;
   // Validate model options before reading data, as train does.
   const fresh = loaded ? null : new SoftmaxRegression(modelOptionsFrom(f));
+  if (!loaded) useThreads(f);
   const tt = await readTrainTest(data, f, ctx.io, "missing data: give a DATA file ('-' for stdin) or --dataset NAME", f.features ?? loaded?.featureNames ?? undefined);
   let { train, test } = tt;
   const trainName = tt.testFrom === 'builtin' ? `${tt.source} (train)` : tt.testFrom === 'split' ? `${tt.source} (train split)` : tt.source;

@@ -7,7 +7,7 @@ import { readTrainTest } from '../data.js';
 import { metricsLine, metricsOf, score, type SetMetrics } from '../evaluate.js';
 import { fitSummaryRows, labelList, optionSummary, table } from '../format.js';
 import { DEFAULT_OPTIONS } from '../../src/model/options.js';
-import { addDataFlags, addModelFlags, modelOptionsFrom, parseInteger, parseNumber, type DataFlags, type ModelFlags } from '../options.js';
+import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger, parseNumber, type DataFlags, type ModelFlags } from '../options.js';
 import { fitProgress } from '../progress.js';
 
 interface TrainFlags extends GlobalFlags, DataFlags, ModelFlags {
@@ -24,6 +24,7 @@ export const DEFAULT_SEED = 0;
 async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags): Promise<void> {
   const seed = f.seed ?? DEFAULT_SEED;
   const options = modelOptionsFrom(f);
+  const threads = useThreads(f);
   // Validate options before reading anything: a typo in --solver should not wait for a big file to parse.
   const model = new SoftmaxRegression(options);
   const { train, test, source: name, testFrom } = await readTrainTest(data, f, ctx.io, 'missing training data: give a DATA file (or - for stdin) or --dataset NAME');
@@ -59,6 +60,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
     classes: model.classes,
     nFeatures: model.nFeatures,
     options: model.options,
+    threads,
     fit: {
       solver: fr.solver,
       converged: fr.converged,
