@@ -208,3 +208,14 @@ describe('errors say what and where', () => {
     throwsCode(() => m.predict([[1, NaN]]), 'NON_FINITE');
   });
 });
+
+describe('predictions are never NaN', () => {
+  it('finite X whose scores overflow float64 is a clear error, not NaN', () => {
+    const m = new SoftmaxRegression({ penalty: 'none' }).fit([[0, 0], [1, 1], [2, 0], [3, 1]], [0, 0, 1, 1]);
+    for (const method of ['predict', 'predictProba', 'predictLogProba', 'decisionFunction'] as const) {
+      assert.throws(() => m[method]([[0, 0], [1e308, 1e308]]), (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && e.row === 1 && /overflow/.test(e.message), method);
+    }
+    // Large but representable inputs still predict, with finite probabilities.
+    assert.ok(m.predictProba([[1e300, -1e300]]).flat().every(Number.isFinite));
+  });
+});

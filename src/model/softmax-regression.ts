@@ -227,8 +227,8 @@ export class SoftmaxRegression {
    * Scores (or multinomial probabilities, `softmax`) of X, n x K, checked for non-finite input. A NaN or
    * +-Infinity in row i makes every score of row i non-finite (IEEE sums propagate them, and scaling is
    * affine), and so every probability of that row too (softmax of a row holding NaN or +-Infinity is NaN),
-   * so a scan of the n x K output replaces a scan of X; only when it fails is X scanned to name the value
-   * (and rows that merely overflowed pass).
+   * so a scan of the n x K output replaces a scan of X; only when it fails is X scanned to name the value.
+   * Finite X whose scores overflow is an error too: predictions are never NaN or Infinity.
    */
   private scoresFlat(X: MatrixLike, method: string, softmax: boolean): Float64Array {
     const { M, input } = this.prepare(X, method);
@@ -236,7 +236,15 @@ export class SoftmaxRegression {
     const Z = new Float64Array(M.rows * K);
     if (softmax) predictProbabilities(M, this.W!, K, this.b!, Z);
     else predictScores(M, this.W!, K, this.b!, Z);
-    if (!allFiniteF64(Z)) assertFinite(input);
+    if (!allFiniteF64(Z)) {
+      assertFinite(input);
+      // X is finite, so a score overflowed (|x| near the float64 limit times the coefficients): say so,
+      // rather than return NaN or Infinity.
+      let bad = 0;
+      while (Number.isFinite(Z[bad]!)) bad++;
+      const row = Math.floor(bad / K);
+      throw new DataError('NON_FINITE', `${method}: the scores of row ${row} overflow float64 (feature values too large for this model's coefficients)`, { row });
+    }
     return Z;
   }
 
