@@ -346,20 +346,21 @@ function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array,
       // Ask about very different feature scales, naming the most extreme columns.
       const d = X.cols;
       const n = X.rows;
-      const ss = new Float64Array(d);
+      // Largest |x| per column on a sample of rows: a scale measure that cannot overflow (squares of 1e300 would).
+      const big = new Float64Array(d);
       const step = Math.max(1, Math.floor(n / 2000));
-      for (let i = 0; i < n; i += step) for (let j = 0; j < d; j++) ss[j]! += X.get(i, j) ** 2;
+      for (let i = 0; i < n; i += step) for (let j = 0; j < d; j++) big[j] = Math.max(big[j]!, Math.abs(X.get(i, j)));
       let lo = Infinity;
       let hi = 0;
       let jlo = 0;
       let jhi = 0;
       for (let j = 0; j < d; j++) {
-        if (ss[j]! > 0 && ss[j]! < lo) (lo = ss[j]!), (jlo = j);
-        if (ss[j]! > hi) (hi = ss[j]!), (jhi = j);
+        if (big[j]! > 0 && big[j]! < lo) (lo = big[j]!), (jlo = j);
+        if (big[j]! > hi) (hi = big[j]!), (jhi = j);
       }
-      if (hi > 0 && lo < Infinity && Math.sqrt(hi / lo) > 100) {
+      if (hi > 0 && lo < Infinity && hi / lo > 100) {
         out.push(
-          `features are on very different scales (column ${jhi} is ~${Math.sqrt(hi / lo).toExponential(1)}x column ${jlo} in RMS): standardize them (option scale: 'standard')`,
+          `features are on very different scales (column ${jhi} reaches ~${(hi / lo).toExponential(1)}x the magnitude of column ${jlo}): standardize them (option scale: 'standard')`,
         );
       }
     }
