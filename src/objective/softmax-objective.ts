@@ -87,6 +87,7 @@ export class SoftmaxObjective implements Objective {
   /** The loops over X (see the file comment). */
   readonly kernel: LossKernel;
   private passes = 0;
+  private hessianGeneration = 0;
 
   constructor(X: Matrix, y: Int32Array, K: number, opts: SoftmaxObjectiveOptions) {
     this.X = X;
@@ -156,13 +157,20 @@ export class SoftmaxObjective implements Objective {
     return P;
   }
 
+  /**
+   * The Hessian at w as an operator. The probabilities it needs live in the kernel's workspace (one n x K
+   * buffer, not a copy per call), so only the operator from the latest hessianAt() is valid; an older one
+   * throws instead of silently using another point's probabilities.
+   */
   hessianAt(w: Float64Array): HessianOperator {
     const { layout, l2, K } = this;
     this.kernel.prepareHessian(layout.coef(w), layout.intercept(w));
     this.passes++;
     const nc = layout.nCoef;
+    const generation = ++this.hessianGeneration;
     return {
       apply: (v: Float64Array, out: Float64Array) => {
+        if (generation !== this.hessianGeneration) throw new Error('stale Hessian operator: hessianAt() was called again since it was made');
         this.passes++;
         const ob = layout.fitIntercept ? out.subarray(nc, nc + K) : null;
         this.kernel.hvp(layout.coef(v), layout.intercept(v), out.subarray(0, nc), ob);
