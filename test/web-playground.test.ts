@@ -28,6 +28,11 @@ let outDir = '';
 let profile = '';
 let server: Server | null = null;
 let base = '';
+// The same files without the isolation headers: the page's chunked fallback.
+let plainServer: Server | null = null;
+let plainBase = '';
+/** What `npm run playground` sends: cross-origin isolation, so the page gets SharedArrayBuffer. */
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 // playwright-core types, loaded lazily so the file parses without the browser.
 let context: import('playwright-core').BrowserContext | null = null;
 
@@ -37,7 +42,7 @@ before(async () => {
   profile = mkdtempSync(join(tmpdir(), 'softmax-chromium-'));
   const { build } = await import('vite');
   await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  server = createServer((req, res) => {
+  const serve = (isolate: boolean) => createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
     const file = join(outDir, rel === '' ? 'index.html' : rel);
@@ -45,10 +50,14 @@ before(async () => {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...(isolate ? ISOLATION : {}) }).end(readFileSync(file));
   });
+  server = serve(true);
+  plainServer = serve(false);
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => plainServer!.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  plainBase = `http://127.0.0.1:${(plainServer.address() as AddressInfo).port}/`;
   const { chromium } = await import('playwright-core');
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -61,7 +70,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  for (const srv of [server, plainServer]) await new Promise<void>((r) => (srv ? srv.close(() => r()) : r()));
   for (const d of [outDir, profile]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
@@ -237,6 +246,108 @@ test('playground: a mini-batch solver (adam) trains live with the learning-rate 
   assert.ok(shown > 0.9, `adam on blobs: accuracy ${shown}`);
   const browserPred = await page.evaluate((G) => (window as unknown as { playground: { predict(X: number[][]): number[] } }).playground.predict(G), X);
   assert.deepEqual(browserPred, pred);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('playground: Train is ONE fit: Pause holds it, Step runs exactly one more iteration, the result equals a plain Node fit', { skip, timeout: 120_000 }, async () => {
+  const page = await context!.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(base);
+  await page.waitForSelector('#class-0');
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), true, 'the server sends COOP/COEP');
+  assert.match((await page.textContent('#mode-note'))!, /one uninterrupted fit/);
+  const box = (await page.locator('#plane').boundingBox())!;
+  const at = (x: number, y: number) => ({ x: box.x + ((x + 1) / 2) * box.width, y: box.y + ((1 - y) / 2) * box.height });
+  // Three overlapping classes and a weak penalty (C = 1000): the optimum is finite, and L-BFGS needs a dozen
+  // iterations (13 in Node), so Pause and Step land well before convergence.
+  const placed: Array<[number, number, number]> = [
+    [-0.5, -0.3, 0], [-0.2, -0.5, 0], [0.1, -0.2, 0], [-0.6, 0.1, 0],
+    [0.5, -0.4, 1], [0.3, 0.0, 1], [-0.1, -0.35, 1], [0.7, 0.2, 1],
+    [0.0, 0.5, 2], [-0.3, 0.3, 2], [0.35, 0.45, 2], [0.2, -0.05, 2],
+  ];
+  for (const [x, y, c] of placed) {
+    await page.click(`#class-${c}`);
+    const p = at(x, y);
+    await page.mouse.click(p.x, p.y);
+  }
+  const pts = (await page.evaluate(() => (window as unknown as { playground: { points(): number[][] } }).playground.points())) as number[][];
+  assert.equal(pts.length, placed.length);
+  const iter = async () => Number(await page.textContent('#iteration'));
+
+  await page.$eval('#logC', (el) => ((el as HTMLInputElement).value = '3', el.dispatchEvent(new Event('input'))));
+  await page.selectOption('#speed', '400');
+  await page.click('#start');
+  await page.waitForFunction(() => Number(document.getElementById('iteration')!.textContent) >= 2, undefined, { timeout: 10_000 });
+  await page.click('#pause');
+  assert.equal(await waitState(page, ['paused', 'converged', 'stopped'], 5_000), 'paused');
+  const n = await iter();
+  await page.waitForTimeout(300);
+  assert.equal(await iter(), n, 'paused: the iteration counter stays put');
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'paused');
+
+  await page.click('#step');
+  await page.waitForFunction((k) => Number(document.getElementById('iteration')!.textContent) === k, n + 1, { timeout: 5_000 });
+  // Longer than the slow speed's 400 ms per iteration: a second iteration would have shown by now.
+  await page.waitForTimeout(500);
+  assert.equal(await iter(), n + 1, 'Step ran exactly one iteration');
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'paused');
+  assert.match((await page.textContent('#message'))!, new RegExp(`stepped to iteration ${n + 1}`));
+  // Export while paused: the blocked fit answers from its current weights and stays paused.
+  const [mid] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const midJson = JSON.parse(readFileSync((await mid.path())!, 'utf8'));
+  assert.equal(midJson.fit.iterations, n + 1);
+  assert.equal(midJson.fit.history.iteration.length, n + 1);
+  assert.equal(SoftmaxRegression.fromJSON(midJson).predict([[0, 0]]).length, 1);
+  assert.equal(await iter(), n + 1);
+
+  // Resume at full speed (the speed is read by the running fit, not a restart).
+  await page.selectOption('#speed', '0');
+  await page.click('#start');
+  assert.equal(await waitState(page, ['converged', 'stopped']), 'converged');
+  const iterations = await iter();
+  assert.ok(iterations > n + 1, `${iterations} iterations`);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const json = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  assert.equal(json.fit.iterations, iterations);
+  assert.equal(json.fit.history.iteration.length, iterations);
+  assert.equal(json.options.solver, 'lbfgs');
+  assert.equal(json.options.C, 1000);
+  const exported = SoftmaxRegression.fromJSON(json);
+  // The same options as the page (lbfgs, l2, C = 10^3, no scaling; the worker caps a run at 3000 iterations).
+  const X = pts.map((p) => [p[0]!, p[1]!]);
+  const y = pts.map((p) => p[2]!);
+  const ref = new SoftmaxRegression({ solver: 'lbfgs', penalty: 'l2', C: 1000, scale: 'none', maxIter: 3000 }).fit(X, y);
+  // A chunked or restarted run would take a different path: other iteration counts, other objective history.
+  assert.equal(ref.nIter, iterations);
+  assert.equal(json.fit.stopReason, ref.fitResult!.stopReason);
+  const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+  ref.coef!.forEach((row, k) => row.forEach((v, j) => close(exported.coef![k]![j]!, v, `coef[${k}][${j}]`)));
+  ref.intercept!.forEach((v, k) => close(exported.intercept![k]!, v, `intercept[${k}]`));
+  ref.fitResult!.history.forEach((h, i) => close(json.fit.history.value[i], h.value, `history value ${i + 1}`));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('playground: without cross-origin isolation the page says so and trains in warm-restarted chunks', { skip, timeout: 120_000 }, async () => {
+  const page = await context!.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(plainBase);
+  await page.waitForSelector('#class-0');
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), false);
+  assert.match((await page.textContent('#mode-note'))!, /cross-origin isolation headers/);
+  await page.selectOption('#preset', 'blobs');
+  await page.click('#start');
+  assert.equal(await waitState(page, ['converged', 'stopped']), 'converged');
+  assert.ok(Number(await page.getAttribute('#accuracy', 'data-value')) > 0.9);
+  await page.click('#reset');
+  await page.waitForFunction(() => document.getElementById('iteration')!.textContent === '0');
+  await page.click('#step');
+  await page.waitForFunction(() => document.getElementById('iteration')!.textContent === '1');
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'paused');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -10,6 +10,7 @@ import { SOLVERS, solverNames } from '../src/solvers/registry.js';
 import { OPTION_CHECKS } from '../src/model/options.js';
 import { classColor, hexToRgb } from '../src/plots/theme.js';
 import { digits, PRESETS, type DigitsData, type Point } from './presets.js';
+import { Cmd, CTL_CMD, CTL_EXPORT, CTL_SLOTS, CTL_SPEED, cmdOf, cmdWord } from './protocol.js';
 import type { FromWorker, StateMessage, ToWorker } from './protocol.js';
 
 const MAX_CLASSES = 6;
@@ -31,6 +32,39 @@ let hover: { px: number; py: number } | null = null;
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (m: ToWorker) => worker.postMessage(m);
+
+/**
+ * Pausing a synchronous solver between iterations needs memory shared with the worker (SharedArrayBuffer), which
+ * browsers give only to cross-origin isolated pages (COOP same-origin + COEP require-corp; `npm run playground`,
+ * the preview server and the e2e test send them). Without it the worker falls back to warm-restarted chunks.
+ */
+const control = self.crossOriginIsolated && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(CTL_SLOTS * Int32Array.BYTES_PER_ELEMENT)) : null;
+if (control) send({ type: 'init', control: control.buffer as SharedArrayBuffer });
+/** Sequence number of the page's commands (this thread is the only writer). */
+let seq = 0;
+
+/** Write a command to the control block (a running fit reads it between iterations); returns its seq. */
+function command(c: Cmd): number | undefined {
+  if (!control) return undefined;
+  seq++;
+  Atomics.store(control, CTL_CMD, cmdWord(seq, c));
+  Atomics.notify(control, CTL_CMD);
+  return seq;
+}
+
+/** Ask for the model file: a paused fit answers from its current weights, a finished one after it returns. */
+function requestExport(): void {
+  if (!control) return send({ type: 'export' });
+  seq++;
+  Atomics.store(control, CTL_EXPORT, seq);
+  // Touch the command word (same command, new seq) so a fit blocked in Atomics.wait wakes up and sees the request.
+  for (;;) {
+    const v = Atomics.load(control, CTL_CMD);
+    if (Atomics.compareExchange(control, CTL_CMD, v, cmdWord(seq, cmdOf(v))) === v) break;
+  }
+  Atomics.notify(control, CTL_CMD);
+  send({ type: 'export', seq });
+}
 
 // ---- coordinates -------------------------------------------------------------------------------
 const toPx = (x: number) => ((x + 1) / 2) * plane.width;
@@ -409,18 +443,28 @@ function options(): Record<string, unknown> {
   return o;
 }
 
+let lastOptions = '';
 function sendOptions(): void {
   $('Cval').textContent = fmt(10 ** Number($<HTMLInputElement>('logC').value), 3);
-  send({ type: 'options', options: options() });
+  const o = options();
+  if (control) {
+    Atomics.store(control, CTL_SPEED, o.speed as number);
+    // Speed is read live by the fit; any other change ends it (a running one continues as a new fit).
+    const key = JSON.stringify({ ...o, speed: undefined });
+    if (key !== lastOptions) command(Cmd.Restart);
+    lastOptions = key;
+  }
+  send({ type: 'options', options: o });
 }
 
 function sendData(): void {
+  command(Cmd.Restart);
   if (digitsData) send({ type: 'data', X: digitsData.X, y: digitsData.y, Xtest: digitsData.Xtest, ytest: digitsData.ytest });
   else send({ type: 'data', X: points.map((p) => [p.x, p.y]), y: points.map((p) => p.c) });
 }
 
 function loadPreset(name: string): void {
-  send({ type: 'reset' });
+  send({ type: 'reset', seq: command(Cmd.Stop) });
   digitsData = null;
   if (name === 'digits') {
     digitsData = digits();
@@ -474,16 +518,19 @@ $('clear').addEventListener('click', () => {
   points = [];
   digitsData = null;
   $<HTMLSelectElement>('preset').value = '';
-  send({ type: 'reset' });
+  send({ type: 'reset', seq: command(Cmd.Stop) });
   sendData();
 });
 $('solver').addEventListener('change', () => (fillPenalties(), sendOptions()));
 for (const id of ['penalty', 'logC', 'lr', 'bs', 'speed']) $(id).addEventListener('input', sendOptions);
-$('start').addEventListener('click', () => send({ type: 'run' }));
-$('pause').addEventListener('click', () => send({ type: 'pause' }));
-$('step').addEventListener('click', () => send({ type: 'step' }));
-$('reset').addEventListener('click', () => send({ type: 'reset' }));
-$('export').addEventListener('click', () => send({ type: 'export' }));
+$('start').addEventListener('click', () => send({ type: 'run', seq: command(Cmd.Run) }));
+$('pause').addEventListener('click', () => send({ type: 'pause', seq: command(Cmd.Pause) }));
+$('step').addEventListener('click', () => send({ type: 'step', seq: command(Cmd.Step) }));
+$('reset').addEventListener('click', () => send({ type: 'reset', seq: command(Cmd.Stop) }));
+$('export').addEventListener('click', requestExport);
+$('mode-note').textContent = control
+  ? 'Train runs one uninterrupted fit in the worker; Pause and Step act between its iterations.'
+  : 'This host does not send the cross-origin isolation headers (no SharedArrayBuffer), so training runs in short warm-restarted fits: the solver’s memory (L-BFGS pairs, Adam moments) restarts every ~30 ms and Step is one iteration of a restarted solver.';
 
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {
   const m = ev.data;
