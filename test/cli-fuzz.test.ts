@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import './fc-setup.js';
 import { assertOneLineError, IRIS, run, tempDir } from './cli-helpers.js';
 
 const NASTY = [',', '"', '\n', '\r\n', '', ' ', 'NaN', '1e999', '-1e308', 'Infinity', '-', '.', '\u0000', '\ufeff', 'é', ':', '0:', '-1:', '99999999999:', '{', '}', '[', ']', 'null', '"__proto__"', '1e-400', '#'];

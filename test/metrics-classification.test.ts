@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import './fc-setup.js';
 import {
   accuracy,
   confusionMatrix,

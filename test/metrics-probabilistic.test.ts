@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import './fc-setup.js';
 import { logLoss, topKAccuracy, brierScore, expectedCalibrationError, calibrationBins, accuracy, DataError, OptionError, LOG_LOSS_EPS } from '../src/index.js';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);
