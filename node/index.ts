@@ -1,4 +1,5 @@
 /** Node.js helpers: files, streams, threads. `import { saveModel } from 'softmax-regression/node'`. */
+export { nodeDefaultMaxMemory } from './limits.js';
 export { saveModel, loadModel, writeFileAtomic } from './model-file.js';
 export { enableThreads, disableThreads, threadsAvailable, threadedKernel, ThreadedDenseKernel, THREADS_MIN_WORK } from './threads.js';
 export { readDataset, readDatasetFromText, readBytes, formatFromPath, sniffTextFormat, siblingLabelsPath, DATA_FORMATS, type DataFormat, type ReadDatasetOptions } from './io.js';

@@ -14,6 +14,7 @@ import { mnistFromIdx } from '../src/data/idx.js';
 import { parseCifar10 } from '../src/data/cifar.js';
 import { looksGzipped } from '../src/data/gzip.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
+import './limits.js';
 
 export type DataFormat = 'csv' | 'libsvm' | 'idx' | 'cifar';
 export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'libsvm', 'idx', 'cifar'];

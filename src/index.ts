@@ -3,6 +3,7 @@
  * (file helpers live in `softmax-regression/node`).
  */
 export * from './errors.js';
+export { resolveLimits, setDefaultLimits, defaultLimits, estimateFitMemory, describeEstimate, checkFitMemory, formatBytes, parseByteSize, CORE_DEFAULT_MAX_MEMORY, type Limits, type FitShape, type MemoryEstimate } from './limits.js';
 export type { Matrix, FloatArray } from './matrix/matrix.js';
 export { DenseMatrix } from './matrix/dense.js';
 export { CSRMatrix } from './matrix/csr.js';

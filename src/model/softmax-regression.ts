@@ -2,6 +2,7 @@
  * SoftmaxRegression: the estimator. It owns options, label encoding, weights, scaling and the gauge of
  * the intercepts; the math lives in SoftmaxObjective and the optimization in the solvers.
  */
+import { checkFitMemory, estimateFitMemory, resolveLimits, type FitShape, type MemoryEstimate } from '../limits.js';
 import { DataError, FitError, ModelFormatError, NotFittedError, OptionError, SoftmaxError } from '../errors.js';
 import { logSoftmaxInPlace } from '../kernels/softmax.js';
 import type { Matrix } from '../matrix/matrix.js';
@@ -26,6 +27,12 @@ export interface FitOptions {
   featureNames?: string[];
   /** Called after every iteration; return 'stop' (or false) to stop the fit early. */
   onIteration?: IterationCallback;
+  /**
+   * Memory budget in bytes: a fit whose estimated peak (see estimateMemory) exceeds it is refused with a
+   * LimitError before anything large is allocated. Default: the library default (2 GiB in the core; half
+   * the machine's memory once softmax-regression/node is imported; see setDefaultLimits).
+   */
+  maxMemory?: number;
 }
 
 /** How a fit ended, plus what it was fitted on. The per-iteration history is in `history`. */
@@ -76,6 +83,7 @@ export class SoftmaxRegression {
       throw new DataError('TOO_FEW_CLASSES', `y has ${classes.length} distinct class${classes.length === 1 ? ` (${JSON.stringify(classes[0])})` : 'es'}: softmax regression needs at least 2`);
     }
     const K = classes.length;
+    checkFitMemory(this.fitShape(M, K, fitOptions), resolveLimits({ maxMemory: fitOptions.maxMemory }));
     const yIdx = encodeLabels(y, classes);
     const n = M.rows;
     const d = M.cols;
@@ -160,6 +168,30 @@ export class SoftmaxRegression {
       advice: adviceFor(result, o, this.W!, o.fitIntercept ? this.b! : null, M, yIdx, K),
     };
     return this;
+  }
+
+  /**
+   * Estimated peak memory (bytes, with its parts) of fitting X and y with these options: the figure fit()
+   * checks against the memory budget (formula in docs/reliability.md).
+   */
+  estimateMemory(X: MatrixLike, y: ArrayLike<Label>, fitOptions: FitOptions = {}): MemoryEstimate {
+    const M = toMatrix(X, 'X', false);
+    return estimateFitMemory(this.fitShape(M, uniqueSortedLabels(y).length, fitOptions));
+  }
+
+  private fitShape(M: Matrix, K: number, fitOptions: FitOptions): FitShape {
+    const o = this.options;
+    return {
+      n: M.rows,
+      d: M.cols,
+      K,
+      nnz: M.kind === 'csr' ? (M as unknown as { nnz: number }).nnz : undefined,
+      solver: o.solver,
+      elementBytes: o.dtype === 'float32' && M.kind !== 'csr' ? 4 : 8,
+      scaled: o.scale !== 'none',
+      weighted: fitOptions.sampleWeight !== undefined || o.classWeight !== null,
+      multiClass: o.multiClass,
+    };
   }
 
   /**
@@ -281,11 +313,16 @@ export class SoftmaxRegression {
 
   /** log p computed as z - logsumexp(z): finite even where p underflows to 0. */
   predictLogProba(X: MatrixLike): number[][] {
+    return rowsOf(this.predictLogProbaFlat(X), this.nClasses);
+  }
+
+  /** log p as a flat n x K Float64Array (no per-row arrays: what large n x K evaluations use). */
+  predictLogProbaFlat(X: MatrixLike): Float64Array {
     const Z = this.decisionFunctionFlat(X);
     const K = this.nClasses;
     const logProba = this.options.multiClass === 'ovr' ? ovrLogProbaInPlace : logSoftmaxInPlace;
     for (let i = 0; i < Z.length; i += K) logProba(Z, i, K);
-    return rowsOf(Z, K);
+    return Z;
   }
 
   /** Class indices (argmax of the scores; ties go to the first class, as numpy's argmax). */
