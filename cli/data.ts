@@ -7,7 +7,7 @@ import { stratifiedSplit, subsetDataset } from '../src/data/split.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import { DataError, OptionError } from '../src/errors.js';
 import type { Label } from '../src/core/labels.js';
-import { readDataset, readDatasetFromText } from '../node/io.js';
+import { readDataset, readDatasetFromStream } from '../node/io.js';
 import { loadBuiltinDataset } from '../node/datasets.js';
 import { UsageError, type CliIO } from './context.js';
 import type { DataFlags } from './options.js';
@@ -21,15 +21,6 @@ export interface ReadOptions {
   nFeatures?: number;
 }
 
-async function readStdin(io: CliIO): Promise<string> {
-  if (!io.stdin) throw new UsageError("'-' reads data from stdin, but no stdin is available");
-  const chunks: string[] = [];
-  const decoder = new TextDecoder();
-  for await (const c of io.stdin) chunks.push(typeof c === 'string' ? c : decoder.decode(c, { stream: true }));
-  chunks.push(decoder.decode());
-  return chunks.join('');
-}
-
 /** Read DATA ('-' = stdin) with the data flags; `over` wins over the flags (commands set label/features). */
 export async function readData(path: string, flags: DataFlags, io: CliIO, over: ReadOptions = {}): Promise<Dataset> {
   const label = 'label' in over ? over.label : flags.label;
@@ -40,11 +31,13 @@ export async function readData(path: string, flags: DataFlags, io: CliIO, over: 
     missing: flags.missing as 'error' | 'mean' | undefined,
     labelsPath: flags.labels,
     nFeatures: flags.nFeatures ?? over.nFeatures,
+    maxMemory: flags.maxMemory,
   };
   try {
     if (path === '-') {
-      const text = await readStdin(io);
-      return readDatasetFromText(text, opts);
+      if (!io.stdin) throw new UsageError("'-' reads data from stdin, but no stdin is available");
+      // Parsed as it arrives; more input than the memory budget (an endless stream) is refused.
+      return await readDatasetFromStream(io.stdin, opts);
     }
     return readDataset(path, opts);
   } catch (e) {

@@ -2,5 +2,5 @@
 export { nodeDefaultMaxMemory } from './limits.js';
 export { saveModel, loadModel, writeFileAtomic } from './model-file.js';
 export { enableThreads, disableThreads, threadsAvailable, threadedKernel, ThreadedDenseKernel, THREADS_MIN_WORK } from './threads.js';
-export { readDataset, readDatasetFromText, readBytes, formatFromPath, sniffTextFormat, siblingLabelsPath, DATA_FORMATS, type DataFormat, type ReadDatasetOptions } from './io.js';
+export { readDataset, readDatasetFromText, readDatasetFromStream, readBytes, formatFromPath, sniffTextFormat, siblingLabelsPath, DATA_FORMATS, type DataFormat, type ReadDatasetOptions } from './io.js';
 export { loadBuiltinDataset, isBuiltinDataset, builtinDataDir, BUILTIN_DATASETS, BUILTIN_DATASET_INFO, type BuiltinDataset, type BuiltinDatasetName, type BuiltinDatasetInfo } from './datasets.js';

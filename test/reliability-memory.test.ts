@@ -4,9 +4,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CSRMatrix, LimitError, SoftmaxRegression, estimateFitMemory, parseByteSize } from '../src/index.js';
+import { CSRMatrix, LimitError, SoftmaxRegression, encodeIdx, estimateFitMemory, mnistFromIdx, parseByteSize } from '../src/index.js';
+import { readDataset, readDatasetFromStream } from '../node/io.js';
 import { assertOneLineError, run, tempDir } from './cli-helpers.js';
 
 function isLimit(e: unknown, limit = 'maxMemory'): boolean {
@@ -88,6 +91,89 @@ describe('CLI --max-memory and --verbose', () => {
       assert.match(no.stderr, /more than the memory budget of 100 KiB/);
       const bad = await run(['train', f, '--max-memory', 'lots']);
       assert.equal(bad.code, 2);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('readers refuse beyond the budget before allocating (item 4)', () => {
+  it('an endless stream (stdin) is refused once its input passes the budget', async () => {
+    let sent = 0;
+    async function* endless() {
+      yield 'a,b,label\n';
+      for (;;) {
+        sent += 1;
+        yield '1,2,0\n3,4,1\n'.repeat(1000);
+      }
+    }
+    await assert.rejects(readDatasetFromStream(endless(), { maxMemory: 256 * 1024 }), (e: unknown) => isLimit(e));
+    // Stopped at the budget: about 256 KiB / 12 KiB per chunk, not more.
+    assert.ok(sent < 40, `${sent} chunks read`);
+    // Input that parses to nothing (blank lines) is stopped by the input's own size.
+    async function* blank() {
+      yield 'a,b,label\n';
+      for (;;) yield '\n'.repeat(10000);
+    }
+    await assert.rejects(readDatasetFromStream(blank(), { maxMemory: 256 * 1024 }), (e: unknown) => isLimit(e) && /endless stream/.test((e as Error).message));
+  });
+  it('CLI: train - with an endless stdin under --max-memory exits 1 with one line', async () => {
+    const { main } = await import('../cli/main.js');
+    let stderr = '';
+    async function* endless() {
+      yield Buffer.from('a,b,label\n');
+      for (;;) yield Buffer.from('1,2,0\n3,4,1\n'.repeat(1000));
+    }
+    const code = await main(['train', '-', '--max-memory', '200K', '--no-progress'], {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => ((stderr += t), true) },
+      stdin: Readable.from(endless()),
+    });
+    assert.equal(code, 1);
+    assertOneLineError(stderr);
+    assert.match(stderr, /memory budget/);
+  });
+  it('a gzip bomb is refused when its output passes the budget, not after', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const f = join(dir, 'bomb.csv.gz');
+      // 64 MiB of one repeated line compresses to ~64 KiB.
+      writeFileSync(f, gzipSync(Buffer.from('a,b,label\n' + '1,2,0\n'.repeat(64 * 1024 * 1024 / 6))));
+      const t0 = process.memoryUsage().rss;
+      assert.throws(() => readDataset(f, { maxMemory: 1024 * 1024 }), (e: unknown) => isLimit(e) && /gzip bomb/.test((e as Error).message));
+      assert.ok(process.memoryUsage().rss - t0 < 48 * 1024 * 1024, 'decompression stopped early');
+    } finally {
+      cleanup();
+    }
+  });
+  it('IDX header 0 x 65536 x 32768: refused by the column limit (no 2^31 feature names)', () => {
+    const images = encodeIdx([0, 65536, 32768], 'u8', new Uint8Array(0));
+    const labels = encodeIdx([0], 'u8', new Uint8Array(0));
+    assert.throws(() => mnistFromIdx(images, labels), (e: unknown) => isLimit(e, 'maxColumns'));
+    // Within the column limit, the budget decides: 100 images of 100 x 100 as float64 = 8 MB.
+    const img = encodeIdx([100, 100, 100], 'u8', new Uint8Array(100 * 100 * 100));
+    assert.throws(() => mnistFromIdx(img, encodeIdx([100], 'u8', new Uint8Array(100)), { limits: { maxMemory: 4 * 1024 * 1024 } }), (e: unknown) => isLimit(e));
+  });
+  it('a binary file larger than the budget is not read', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const f = join(dir, 'data_batch_1.bin');
+      writeFileSync(f, Buffer.alloc(3073 * 100));
+      assert.throws(() => readDataset(f, { maxMemory: 100 * 1024 }), (e: unknown) => isLimit(e));
+      assert.equal(readDataset(f).X.rows, 100);
+    } finally {
+      cleanup();
+    }
+  });
+  it('CLI: a CSV beyond --max-memory is refused while reading', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const f = join(dir, 'big.csv');
+      writeFileSync(f, 'a,b,label\n' + '1,2,0\n3,4,1\n'.repeat(20000));
+      const r = await run(['train', f, '--max-memory', '64K', '--no-progress']);
+      assert.equal(r.code, 1);
+      assertOneLineError(r.stderr);
+      assert.match(r.stderr, /big\.csv .*rows x 2 columns.*memory budget of 64 KiB/);
     } finally {
       cleanup();
     }
