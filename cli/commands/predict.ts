@@ -12,7 +12,7 @@ import { loadModel, writeFileAtomic } from '../../node/model-file.js';
 import { readBytes } from '../../node/io.js';
 import { csvTextColumns, sniffDelimiter } from '../../src/data/csv.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import type { Label } from '../../src/model/input.js';
+import type { Label } from '../../src/core/labels.js';
 import { addGlobalFlags, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, modelColumns, readData, readStdin, checkOneSource } from '../data.js';
 import { addDataFlags, parseNameList, type DataFlags } from '../options.js';
