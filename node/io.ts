@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { OptionError, ParseError, SoftmaxError } from '../src/errors.js';
 import type { Dataset } from '../src/data/dataset.js';
-import { CsvReader } from '../src/data/csv.js';
+import { CsvReader, sniffDelimiter } from '../src/data/csv.js';
 import { LibSvmReader } from '../src/data/libsvm.js';
 import { checkMemory, formatBytes, RAISE_MEMORY, resolveLimits, type Limits } from '../src/limits.js';
 import { LimitError } from '../src/errors.js';
@@ -34,7 +34,7 @@ export interface ReadDatasetOptions {
   labelsPath?: string;
   /** LibSVM: number of features (pads the width; a larger index is an error). */
   nFeatures?: number;
-  /** CSV: field delimiter (default ',', or tab for .tsv files). */
+  /** CSV: field delimiter (default: tab for .tsv files, else detected from the header among ',', ';' and tab). */
   delimiter?: string;
   /** IDX / CIFAR: divide 8-bit pixels by 255 (default true). */
   normalize?: boolean;
@@ -203,7 +203,7 @@ function streamText(path: string, format: DataFormat | undefined, opts: ReadData
   const buf = Buffer.allocUnsafe(CHUNK_BYTES);
   let sink: TextSink | null = null;
   let head = first.length > 0 ? decoder.decode(first, { stream: true }) : '';
-  const pick = (sample: string) => (sink = textSink(path, format ?? (/\.(tsv)(\.gz)?$/i.test(path) ? 'csv' : sniffTextFormat(sample)), opts, limits));
+  const pick = (sample: string) => (sink = textSink(path, format ?? (/\.(tsv)(\.gz)?$/i.test(path) ? 'csv' : sniffTextFormat(sample)), opts, limits, sample));
   for (;;) {
     const n = source(buf);
     if (n === 0) break;
@@ -230,7 +230,7 @@ export function readDatasetFromText(text: string, opts: ReadDatasetOptions & { f
   if (format === 'idx' || format === 'cifar') {
     throw new OptionError('format', `${format} is a binary format: read it from a file (readDataset), not from text`);
   }
-  const sink = textSink(file, format, opts, resolveLimits({ maxMemory: opts.maxMemory }));
+  const sink = textSink(file, format, opts, resolveLimits({ maxMemory: opts.maxMemory }), text);
   sink.push(text);
   return sink.end();
 }
@@ -259,7 +259,7 @@ export async function readDatasetFromStream(stream: AsyncIterable<string | Uint8
     if (sink === null) {
       head += text;
       if (head.length < 65536) continue;
-      sink = textSink(file, format ?? sniffTextFormat(head), opts, limits);
+      sink = textSink(file, format ?? sniffTextFormat(head), opts, limits, head);
       sink.push(head);
       head = '';
     } else sink.push(text);
@@ -267,13 +267,13 @@ export async function readDatasetFromStream(stream: AsyncIterable<string | Uint8
   const tail = decoder.decode();
   if (sink === null) {
     head += tail;
-    sink = textSink(file, format ?? sniffTextFormat(head), opts, limits);
+    sink = textSink(file, format ?? sniffTextFormat(head), opts, limits, head);
     sink.push(head);
   } else if (tail) sink.push(tail);
   return sink.end();
 }
 
-function textSink(file: string, format: DataFormat, opts: ReadDatasetOptions, limits: Limits): TextSink {
+function textSink(file: string, format: DataFormat, opts: ReadDatasetOptions, limits: Limits, sample: string): TextSink {
   if (format === 'libsvm') {
     if (opts.features !== undefined) throw new OptionError('features', 'LibSVM data have no column names; --features applies to CSV');
     if (typeof opts.label === 'string' || typeof opts.label === 'number') {
@@ -291,7 +291,8 @@ function textSink(file: string, format: DataFormat, opts: ReadDatasetOptions, li
   }
   if (format !== 'csv') throw new OptionError('format', `${format} is a binary format`);
   if (opts.nFeatures !== undefined) throw new OptionError('nFeatures', 'applies to LibSVM data only');
-  const delimiter = opts.delimiter ?? (/\.tsv(\.gz)?$/i.test(file) ? '\t' : undefined);
+  // The delimiter is read off the header, which the first chunk (up to 64 KB) holds.
+  const delimiter = opts.delimiter ?? (/\.tsv(\.gz)?$/i.test(file) ? '\t' : sniffDelimiter(sample));
   return new CsvReader({ label: opts.label, features: opts.features, missing: opts.missing, file, delimiter, limits });
 }
 

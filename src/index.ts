@@ -41,7 +41,7 @@ export type { Label } from './core/labels.js';
 export type { MatrixLike } from './model/input.js';
 export * from './metrics/index.js';
 export type { Dataset } from './data/dataset.js';
-export { parseCsv, csvColumns, CsvReader, type CsvOptions } from './data/csv.js';
+export { parseCsv, csvColumns, csvTextColumns, sniffDelimiter, CsvReader, type CsvOptions } from './data/csv.js';
 export { parseLibSvm, LibSvmReader, type LibSvmOptions } from './data/libsvm.js';
 export { parseIdx, encodeIdx, mnistFromIdx, type IdxArray, type IdxType, type MnistOptions } from './data/idx.js';
 export { parseCifar10, CIFAR_PIXELS, CIFAR_RECORD } from './data/cifar.js';

@@ -115,8 +115,15 @@ export class CsvReader {
   /** Scratch for the fields of a record on the quoted path. */
   private fields: string[] = [];
 
-  /** `headerOnly`: stop after the header (csvColumns). */
-  constructor(opts: CsvOptions = {}, headerOnly = false) {
+  /** Records mode (csvTextColumns): every record's fields go here instead of into X. */
+  private readonly recordSink: ((fields: string[], line: number) => void) | null;
+
+  /**
+   * `headerOnly`: stop after the header (csvColumns). `recordSink`: hand every record (the header
+   * included) to it as fields, for readers of raw text columns.
+   */
+  constructor(opts: CsvOptions = {}, headerOnly = false, recordSink: ((fields: string[], line: number) => void) | null = null) {
+    this.recordSink = recordSink;
     this.opts = opts;
     this.file = opts.file;
     this.delimiter = checkDelimiter(opts.delimiter);
@@ -175,6 +182,7 @@ export class CsvReader {
     }
     this.process(true);
     this.ended = true;
+    if (this.recordSink) return { X: new DenseMatrix(0, 0), y: [], featureNames: [], source: this.file };
     if (this.names === null) throw new ParseError('empty input: a header row is required', { file: this.file, line: 1 });
     const { n, d } = this;
     // The final array goes wasm-resident where possible (kernels/resident.ts): fits read it in place.
@@ -276,6 +284,10 @@ export class CsvReader {
    */
   private fastRecord(text: string, start: number, stop: number, line: number): void {
     const dl = this.delimiter;
+    if (this.recordSink) {
+      this.recordSink(text.slice(start, stop).split(dl), line);
+      return;
+    }
     if (this.names === null) {
       const names: string[] = [];
       let p = start;
@@ -399,6 +411,10 @@ export class CsvReader {
 
   /** A record from the tokenizer, as fields. */
   private record(fields: string[], line: number): void {
+    if (this.recordSink) {
+      this.recordSink(fields.slice(), line);
+      return;
+    }
     if (this.names === null) {
       this.setHeader(fields.slice(), line);
       return;
@@ -635,4 +651,56 @@ function imputeMeans(data: Float64Array, n: number, d: number, holes: Grow, head
   }
 }
 
-export { formatBytes };
+/** Delimiters `sniffDelimiter` chooses among. */
+export const SNIFFED_DELIMITERS: readonly string[] = [',', ';', '\t'];
+
+/**
+ * The delimiter of a CSV text, from its header line: the one of ',', ';' and tab that occurs most often
+ * outside quotes (',' on a tie or when none occurs: a one-column file). The header decides because data
+ * lines of a ';'-separated file often hold decimal commas ("5,1;3,5"), which the header never has.
+ */
+export function sniffDelimiter(text: string): string {
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  // First non-empty line.
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    const line = text.slice(start, nl < 0 ? text.length : nl).replace(/\r$/, '');
+    if (line.trim() !== '' || nl < 0) {
+      const counts = new Map<string, number>(SNIFFED_DELIMITERS.map((d) => [d, 0]));
+      let quoted = false;
+      for (const ch of line) {
+        if (ch === '"') quoted = !quoted;
+        else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+      }
+      let best = ',';
+      for (const d of SNIFFED_DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+      return best;
+    }
+    start = nl + 1;
+  }
+}
+
+/**
+ * The raw text of the named columns, one entry per data row in the order parseCsv reads the rows (so they
+ * line up with its X): for carrying columns such as an id through to predictions. Fields are trimmed.
+ */
+export function csvTextColumns(text: string, names: readonly string[], opts: { delimiter?: string; file?: string; limits?: Partial<Limits> } = {}): Map<string, string[]> {
+  let idx: number[] | null = null;
+  const out = names.map(() => [] as string[]);
+  const reader = new CsvReader({ delimiter: opts.delimiter, file: opts.file, limits: opts.limits, label: null }, false, (fields) => {
+    if (idx === null) {
+      const header = fields.map((h) => h.trim());
+      idx = names.map((nm) => {
+        const j = header.indexOf(nm);
+        if (j < 0) throw new OptionError('keep', `no column named '${nm}' in ${opts.file ?? 'the data'} (columns: ${nameList(header)})`);
+        return j;
+      });
+      return;
+    }
+    idx.forEach((j, t) => out[t]!.push((fields[j] ?? '').trim()));
+  });
+  reader.push(text);
+  reader.end();
+  if (idx === null) throw new ParseError('empty input: a header row is required', { file: opts.file, line: 1 });
+  return new Map(names.map((nm, t) => [nm, out[t]!]));
+}
