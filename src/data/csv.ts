@@ -556,8 +556,10 @@ function checkDelimiter(delimiter: string | undefined): string {
   return dl;
 }
 
+/** Text from the input, for a message: at most 40 characters, control characters made visible (\u000a). */
 function clip(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  const short = s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  return short.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A finite decimal number, or undefined. Rejects what Number() would wrongly accept ('', '0x1f', ' ', 'Infinity'). */
@@ -602,7 +604,7 @@ function resolveColumns(header: string[], opts: CsvOptions, file: string | undef
     labelCol = header.indexOf(lab.trim());
     // From a command line every value is a string: '2' means column index 2 unless a column is named '2'.
     if (labelCol < 0 && /^\d+$/.test(lab.trim()) && Number(lab) < header.length) labelCol = Number(lab);
-    if (labelCol < 0) throw new OptionError('label', `no column named '${lab}'${where}; columns are ${list()}`);
+    if (labelCol < 0) throw new OptionError('label', `no column named '${clip(String(lab))}'${where}; columns are ${list()}`);
   } else {
     throw new OptionError('label', `must be a column name, a 0-based index or null, got ${typeof lab}`);
   }
@@ -619,11 +621,11 @@ function resolveColumns(header: string[], opts: CsvOptions, file: string | undef
     header.forEach((h, c) => pos.has(h) || pos.set(h, c));
     featCols = opts.features.map((name) => {
       const nm = String(name).trim();
-      if (seen.has(nm)) throw new OptionError('features', `column '${nm}' is listed twice`);
+      if (seen.has(nm)) throw new OptionError('features', `column '${clip(nm)}' is listed twice`);
       seen.add(nm);
       const c = pos.get(nm);
-      if (c === undefined) throw new OptionError('features', `no column named '${nm}'${where}; columns are ${list()}`);
-      if (c === labelCol) throw new OptionError('features', `column '${nm}' is the label column; it cannot also be a feature`);
+      if (c === undefined) throw new OptionError('features', `no column named '${clip(nm)}'${where}; columns are ${list()}`);
+      if (c === labelCol) throw new OptionError('features', `column '${clip(nm)}' is the label column; it cannot also be a feature`);
       return c;
     });
   }
@@ -692,7 +694,7 @@ export function csvTextColumns(text: string, names: readonly string[], opts: { d
       const header = fields.map((h) => h.trim());
       idx = names.map((nm) => {
         const j = header.indexOf(nm);
-        if (j < 0) throw new OptionError('keep', `no column named '${nm}' in ${opts.file ?? 'the data'} (columns: ${nameList(header)})`);
+        if (j < 0) throw new OptionError('keep', `no column named '${clip(nm)}' in ${opts.file ?? 'the data'} (columns: ${nameList(header)})`);
         return j;
       });
       return;

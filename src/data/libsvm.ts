@@ -266,6 +266,8 @@ export class LibSvmReader {
   }
 }
 
+/** Text from the input, for a message: at most 40 characters, control characters made visible (\u000a). */
 function clip(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  const short = s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  return short.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
