@@ -56,6 +56,7 @@ export async function readData(path: string, flags: DataFlags, io: CliIO, over: 
     delimiter: flags.delimiter,
     nFeatures: flags.nFeatures ?? over.nFeatures,
     maxMemory: flags.maxMemory,
+    limits: { maxColumns: flags.maxColumns, maxLineLength: flags.maxLineLength },
   };
   try {
     if (path === '-') {

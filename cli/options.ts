@@ -240,6 +240,9 @@ export interface DataFlags {
   nFeatures?: number;
   /** Memory budget in bytes (--max-memory): readers and fits refuse work beyond it. */
   maxMemory?: number;
+  /** Widest CSV header / IDX image (--max-columns) and longest CSV record or LibSVM line (--max-line-length). */
+  maxColumns?: number;
+  maxLineLength?: number;
 }
 
 /** '8G' -> bytes, for --max-memory (a bad size is a usage error). */
@@ -261,5 +264,7 @@ export function addDataFlags(cmd: Command, { label = true } = {}): Command {
     .option('--data-format <format>', 'csv | libsvm | idx | cifar (default: from the file extension)')
     .option('--labels <file>', 'labels file for IDX images (…-labels-idx1-ubyte)')
     .option('--n-features <n>', 'number of features for LibSVM data (default: the largest index seen)', parsePositiveInteger)
-    .option('--max-memory <size>', `memory budget for reading and fitting, e.g. 512M, 8G (default: half the machine's memory, ${formatBytes(defaultLimits().maxMemory)} here); larger work is refused with an error`, parseMaxMemory);
+    .option('--max-memory <size>', `memory budget for reading and fitting, e.g. 512M, 8G (default: half the machine's memory, ${formatBytes(defaultLimits().maxMemory)} here); larger work is refused with an error`, parseMaxMemory)
+    .option('--max-columns <n>', 'widest CSV header or IDX image accepted (default 1000000)', parsePositiveInteger)
+    .option('--max-line-length <n>', 'longest CSV record or LibSVM line accepted, in characters (default 67108864)', parsePositiveInteger);
 }

@@ -44,6 +44,8 @@ export interface ReadDatasetOptions {
    * than the budget are refused before they are read.
    */
   maxMemory?: number;
+  /** Other reader limits: widest CSV header or IDX image (maxColumns), longest record (maxLineLength). */
+  limits?: Partial<Pick<Limits, 'maxColumns' | 'maxLineLength'>>;
 }
 
 /** Bytes read from a file (or fed from stdin) per step of the streaming readers. */
@@ -135,7 +137,7 @@ export function readDataset(path: string, opts: ReadDatasetOptions = {}): Datase
   if (format === 'cifar') {
     if (opts.label !== undefined && opts.label !== null) throw new OptionError('label', 'CIFAR-10 batches carry their labels; --label applies to CSV');
     const bytes = readBytes(path, opts.maxMemory);
-    return finish(parseCifar10(bytes, { file: path, normalize: opts.normalize, limits: { maxMemory: opts.maxMemory } }), opts);
+    return finish(parseCifar10(bytes, { file: path, normalize: opts.normalize, limits: { ...opts.limits, maxMemory: opts.maxMemory } }), opts);
   }
   return readTextFile(path, format, opts);
 }
@@ -146,7 +148,7 @@ export function readDataset(path: string, opts: ReadDatasetOptions = {}): Datase
  * decompressed bytes, which the budget bounds).
  */
 function readTextFile(path: string, format: DataFormat | undefined, opts: ReadDatasetOptions): Dataset {
-  const limits = resolveLimits({ maxMemory: opts.maxMemory });
+  const limits = resolveLimits({ ...opts.limits, maxMemory: opts.maxMemory });
   let fd: number | null = null;
   try {
     try {
@@ -230,7 +232,7 @@ export function readDatasetFromText(text: string, opts: ReadDatasetOptions & { f
   if (format === 'idx' || format === 'cifar') {
     throw new OptionError('format', `${format} is a binary format: read it from a file (readDataset), not from text`);
   }
-  const sink = textSink(file, format, opts, resolveLimits({ maxMemory: opts.maxMemory }), text);
+  const sink = textSink(file, format, opts, resolveLimits({ ...opts.limits, maxMemory: opts.maxMemory }), text);
   sink.push(text);
   return sink.end();
 }
@@ -245,7 +247,7 @@ export async function readDatasetFromStream(stream: AsyncIterable<string | Uint8
   if (format === 'idx' || format === 'cifar') {
     throw new OptionError('format', `${format} is a binary format: read it from a file (readDataset), not from a stream`);
   }
-  const limits = resolveLimits({ maxMemory: opts.maxMemory });
+  const limits = resolveLimits({ ...opts.limits, maxMemory: opts.maxMemory });
   const decoder = new TextDecoder('utf-8');
   let sink: TextSink | null = null;
   let head = '';
@@ -326,7 +328,7 @@ function readIdxDataset(path: string, opts: ReadDatasetOptions): Dataset {
     }
     labels = readBytes(labelsFile, opts.maxMemory);
   }
-  return finish(mnistFromIdx(images, labels, { file: path, labelsFile, normalize: opts.normalize, limits: { maxMemory: opts.maxMemory } }), opts);
+  return finish(mnistFromIdx(images, labels, { file: path, labelsFile, normalize: opts.normalize, limits: { ...opts.limits, maxMemory: opts.maxMemory } }), opts);
 }
 
 /** Apply `features` (by name) and `label: null` to a data set read from a format without those options. */

@@ -142,8 +142,9 @@ export interface MemoryEstimate {
  *   data        X: n d b (dense, b = 8 or 4 bytes) or 12 nnz + 4 (n + 1) (CSR)
  *   copies      + the same again when scale is set (the scaled copy), + 4 n d for dtype float32 from float64
  *   rows        + 24 n (labels as given, their class indices, weights)
- *   per-row     + 8 n K (the probabilities: the second-order solvers' Hessian state, and the predictions
- *               that score a fit afterwards) [+ 8 n K for sag/saga's gradient memory]
+ *   n x K       + 16 n K: the fit's probabilities (the WebAssembly kernels and the second-order solvers
+ *               keep n x K of them, and WebAssembly memory is never returned) and the predictions that
+ *               score the fit afterwards [+ 8 n K for sag/saga's gradient memory]
  *   parameters  + 8 p (v + 6) with p = K (d + 1) and v the solver's parameter-sized vectors
  *               (lbfgs 2m + 8 with m = 10; newton-cg, trust-region 10; newton 8 + p (the dense Hessian);
  *               sag/saga, gd, mini-batch 6) + 8 p x 4 for the fitted model (its flat copy, the
@@ -163,7 +164,7 @@ export function estimateFitMemory(s: FitShape): MemoryEstimate {
   const sagLike = s.solver === 'sag' || s.solver === 'saga';
   const Kfit = s.multiClass === 'ovr' ? 1 : K;
   // OvR solves K binary problems (one column each) but is scored on all K columns like any model.
-  const perRowClass = 8 * n * K + (sagLike ? 8 * n * Kfit : 0);
+  const perRowClass = 8 * n * Kfit + 8 * n * K + (sagLike ? 8 * n * Kfit : 0);
   const pSolve = Kfit * (d + 1);
   const pModel = K * (d + 1);
   const vectors =

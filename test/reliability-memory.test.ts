@@ -25,7 +25,7 @@ describe('fit memory budget', () => {
     const e = estimateFitMemory({ n, d, K, solver: 'lbfgs', elementBytes: 8, scaled: false, weighted: false, multiClass: 'multinomial' });
     const p = K * (d + 1);
     // Written out from docs/reliability.md, independently of the implementation's grouping.
-    const expected = 8 * n * d + 24 * n + 8 * n * K + 8 * p * (2 * 10 + 8 + 6) + 8 * p * 4;
+    const expected = 8 * n * d + 24 * n + 16 * n * K + 8 * p * (2 * 10 + 8 + 6) + 8 * p * 4;
     assert.equal(e.total, expected);
   });
   it('newton counts its dense p x p Hessian; sag its n x K gradient memory', () => {

@@ -222,7 +222,7 @@ export class CsvReader {
         'maxLineLength',
         length,
         this.limits.maxLineLength,
-        `${this.file ?? '<input>'}, line ${this.line}: a record longer than ${this.limits.maxLineLength} characters (the maxLineLength limit): is this CSV? (a file with no line breaks, or an unclosed quote, reads as one record); raise the limit with the maxLineLength option if the records really are this long`,
+        `${this.file ?? '<input>'}, line ${this.line}: a record longer than ${this.limits.maxLineLength} characters (the maxLineLength limit): is this CSV? (a file with no line breaks, or an unclosed quote, reads as one record); raise the limit with the maxLineLength option (CLI: --max-line-length N) if the records really are this long`,
       );
     }
   }
@@ -441,7 +441,7 @@ export class CsvReader {
       'maxColumns',
       count,
       this.limits.maxColumns,
-      `${this.file ?? '<input>'}, line ${line}: the header has more than ${this.limits.maxColumns} columns (the maxColumns limit); raise it with the maxColumns option if the data really are this wide`,
+      `${this.file ?? '<input>'}, line ${line}: the header has more than ${this.limits.maxColumns} columns (the maxColumns limit); raise it with the maxColumns option (CLI: --max-columns N) if the data really are this wide`,
     );
   }
 

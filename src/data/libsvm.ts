@@ -152,7 +152,7 @@ export class LibSvmReader {
         'maxLineLength',
         length,
         this.limits.maxLineLength,
-        `${this.file ?? '<input>'}, line ${this.lineNo + 1}: a line longer than ${this.limits.maxLineLength} characters (the maxLineLength limit): is this LibSVM text? raise the limit with the maxLineLength option if the lines really are this long`,
+        `${this.file ?? '<input>'}, line ${this.lineNo + 1}: a line longer than ${this.limits.maxLineLength} characters (the maxLineLength limit): is this LibSVM text? raise the limit with the maxLineLength option (CLI: --max-line-length N) if the lines really are this long`,
       );
     }
   }
