@@ -289,36 +289,28 @@ export class CsvReader {
       return;
     }
     if (this.names === null) {
-      const names: string[] = [];
-      let p = start;
-      for (;;) {
-        let q = text.indexOf(dl, p);
-        if (q < 0 || q > stop) q = stop;
-        names.push(text.slice(p, q));
-        this.checkColumns(names.length, line);
-        if (q >= stop) break;
-        p = q + dl.length;
-      }
+      // split with a limit: a header wider than maxColumns never becomes an array of all its fields.
+      const names = text.slice(start, stop).split(dl, this.limits.maxColumns + 1);
+      this.checkColumns(names.length, line);
       this.setHeader(names, line);
       return;
     }
     const width = this.names.length;
+    // At most width + 1 fields (one too many is enough to know the row is ragged).
+    const fields = text.slice(start, stop).split(dl, width + 1);
+    if (fields.length !== width) this.ragged(fields.length, line);
     this.beginRow();
     const base = this.n * this.d;
-    let p = start;
-    let col = 0;
-    for (;;) {
-      let q = text.indexOf(dl, p);
-      if (q < 0 || q > stop) q = stop;
-      if (col >= width) this.ragged(col + 1, line);
-      const f = this.featureOf[col]!;
-      if (f >= 0) this.cell(base, f, col, text.slice(p, q), line);
-      else if (col === this.labelCol) this.label(text.slice(p, q), line, col);
-      col++;
-      if (q >= stop) break;
-      p = q + dl.length;
+    const featureOf = this.featureOf;
+    for (let col = 0; col < width; col++) {
+      const f = featureOf[col]!;
+      if (f >= 0) {
+        const s = fields[col]!;
+        const v = parseNumber(s);
+        if (v !== undefined) this.X[base + f] = v;
+        else this.cell(base, f, col, s, line);
+      } else if (col === this.labelCol) this.label(fields[col]!, line, col);
     }
-    if (col !== width) this.ragged(col, line);
     this.n++;
   }
 
