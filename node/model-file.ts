@@ -9,13 +9,14 @@ import { basename, dirname, join } from 'node:path';
 import { ModelFormatError, SoftmaxError } from '../src/errors.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 
-/** Write text to `path` atomically (temp file + fsync + rename). */
-export function writeFileAtomic(path: string, text: string): void {
+/** Write text (or bytes) to `path` atomically (temp file + fsync + rename). */
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | null = null;
   try {
     fd = openSync(tmp, 'wx', 0o644);
-    writeSync(fd, text);
+    if (typeof text === 'string') writeSync(fd, text);
+    else writeSync(fd, text);
     fsyncSync(fd);
     closeSync(fd);
     fd = null;

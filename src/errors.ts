@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'PARSE_ERROR'
   | 'TOO_LARGE'
   | 'UNKNOWN_DATASET'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  | 'ONNX_UNSUPPORTED';
 
 export class SoftmaxError extends Error {
   readonly code: ErrorCode;
@@ -92,5 +93,17 @@ export class ParseError extends SoftmaxError {
     this.line = where.line;
     this.column = where.column;
     this.offset = where.offset;
+  }
+}
+
+/**
+ * An ONNX graph this library cannot read as one of its models, or a model it cannot write as ONNX.
+ * `node` names the unsupported node (op type and name) when one is to blame.
+ */
+export class OnnxError extends SoftmaxError {
+  readonly node?: string;
+  constructor(message: string, opts: { node?: string; code?: ErrorCode } = {}) {
+    super(opts.code ?? 'ONNX_UNSUPPORTED', message);
+    this.node = opts.node;
   }
 }
