@@ -146,6 +146,6 @@ export function toOnnxModel(model: SoftmaxRegression, options: ToOnnxOptions = {
 }
 
 /** A fitted model as ONNX bytes (an .onnx file's content). */
-export function toOnnx(model: SoftmaxRegression, options: ToOnnxOptions = {}): Uint8Array {
+export function toOnnx(model: SoftmaxRegression, options: ToOnnxOptions = {}): Uint8Array<ArrayBuffer> {
   return encodeModel(toOnnxModel(model, options));
 }

@@ -186,7 +186,7 @@ function encodeNode(n: OnnxNode): ProtobufWriter {
   return w;
 }
 
-export function encodeModel(m: OnnxModel): Uint8Array {
+export function encodeModel(m: OnnxModel): Uint8Array<ArrayBuffer> {
   const g = new ProtobufWriter();
   for (const n of m.graph.nodes) g.message(1, encodeNode(n));
   g.string(2, m.graph.name);

@@ -99,7 +99,7 @@ export class ProtobufWriter {
     return this.bytes(field, w.finish());
   }
 
-  finish(): Uint8Array {
+  finish(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.len);
   }
 }
