@@ -3,7 +3,7 @@
  * gunzip when they start with the gzip magic (1f 8b), pick the format from the extension (or the option),
  * and let the parser report problems with the file name, line and column (or byte offset).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { OptionError, ParseError, SoftmaxError } from '../src/errors.js';
@@ -14,6 +14,7 @@ import { mnistFromIdx } from '../src/data/idx.js';
 import { parseCifar10 } from '../src/data/cifar.js';
 import { looksGzipped } from '../src/data/gzip.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
+import { readWholeFile } from './read-file.js';
 
 export type DataFormat = 'csv' | 'libsvm' | 'idx' | 'cifar';
 export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'libsvm', 'idx', 'cifar'];
@@ -52,14 +53,8 @@ export function formatFromPath(path: string): DataFormat | undefined {
 
 /** Read bytes, gunzipping when they are gzip data; errors name the file. */
 export function readBytes(path: string): Uint8Array {
-  let raw: Buffer;
-  try {
-    raw = readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
-    throw new SoftmaxError('IO_ERROR', `cannot read ${path}: ${why}`);
-  }
+  // Typed errors for a missing file, a directory, and files of 2 GiB and more.
+  const raw = readWholeFile(path);
   return looksGzipped(raw) ? gunzip(raw, path) : raw;
 }
 

@@ -11,6 +11,7 @@ import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModu
 import { builtin, readData, checkOneSource } from '../data.js';
 import { columns, ms, num } from '../format.js';
 import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger, parseNumber, parseNumberList, parsePositiveInteger, type DataFlags, type ModelFlags } from '../options.js';
+import { checkOutput } from '../safe-output.js';
 
 interface CvFlags extends GlobalFlags, DataFlags, Omit<ModelFlags, 'C' | 'l1Ratio'> {
   dataset?: string;
@@ -70,6 +71,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): P
   checkOneSource(data, f.dataset, "missing DATA: give a labelled data file, '-' for stdin, or --dataset NAME");
   if (!(SCORINGS as readonly string[]).includes(f.scoring)) throw new UsageError(`--scoring must be one of ${SCORINGS.join(', ')}, got '${f.scoring}'`);
   if (f.folds < 2) throw new UsageError(`--folds must be at least 2, got ${f.folds}`);
+  checkOutput(f.output);
   const options = modelOptionsFrom(f);
   useThreads(f);
   const seed = f.seed ?? 0;

@@ -9,6 +9,7 @@ import type { Label } from '../../src/model/input.js';
 import { addGlobalFlags, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, modelColumns, readData, checkOneSource } from '../data.js';
 import { addDataFlags, type DataFlags } from '../options.js';
+import { checkOutput, csvText } from '../safe-output.js';
 
 interface PredictFlags extends GlobalFlags, DataFlags {
   model: string;
@@ -23,10 +24,16 @@ export function csvField(s: string): string {
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** A label or column name as a CSV field: formula-escaped text (see csvText), then quoted as needed. */
+export function csvLabelField(v: string | number): string {
+  return csvField(typeof v === 'number' ? String(v) : csvText(v));
+}
+
 async function run(ctx: CommandContext, data: string | undefined, f: PredictFlags): Promise<void> {
   checkOneSource(data, f.dataset, "missing DATA: give a data file, '-' for stdin, or --dataset NAME");
   const format = f.format ?? (f.json && !f.output ? 'jsonl' : 'csv');
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be 'csv' or 'jsonl', got '${format}'`);
+  checkOutput(f.output);
   const model = loadModel(f.model);
   const classes = model.classes!;
   const ds = f.dataset
@@ -44,25 +51,26 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
   };
   const parts: string[] = [];
   if (format === 'csv') {
-    parts.push(['label', ...classes.map((c) => `p_${c}`)].map(csvField).join(',') + '\n');
+    parts.push(['label', ...classes.map((c) => `p_${c}`)].map(csvLabelField).join(',') + '\n');
     for (let i = 0; i < n; i++) {
-      const row = [csvField(String(labelOf(i)))];
+      const row = [csvLabelField(labelOf(i))];
       for (let k = 0; k < K; k++) row.push(String(P[i * K + k]));
       parts.push(row.join(',') + '\n');
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const proba: Record<string, number> = {};
+      // No prototype: a class named __proto__ is then an ordinary key.
+      const proba: Record<string, number> = Object.create(null) as Record<string, number>;
       classes.forEach((c, k) => (proba[String(c)] = P[i * K + k]!));
       parts.push(JSON.stringify({ label: labelOf(i), proba }) + '\n');
     }
   }
-  const text = parts.join('');
-  if (f.output) {
-    writeFileAtomic(f.output, text);
+  if (f.output !== undefined) {
+    // The lines as chunks: no single giant string for large outputs.
+    writeFileAtomic(f.output, parts);
     const summary = { rows: n, classes, output: f.output, format };
     ctx.io.stdout.write(f.json ? JSON.stringify(summary) + '\n' : `wrote ${n} predictions (${format}) to ${f.output}\n`);
-  } else ctx.io.stdout.write(text);
+  } else for (let i = 0; i < parts.length; i += 4096) ctx.io.stdout.write(parts.slice(i, i + 4096).join(''));
 }
 
 const command: CommandModule = {

@@ -14,6 +14,7 @@ import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModu
 import { alignLabels, readTrainTest, type TrainTestFlags } from '../data.js';
 import { num, table } from '../format.js';
 import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger, parseNumber, parseNumberList, type ModelFlags } from '../options.js';
+import { checkOutput } from '../safe-output.js';
 
 export interface SourceFlags extends GlobalFlags, TrainTestFlags, ModelFlags {
   model?: string;
@@ -94,6 +95,7 @@ export function parseImageShape(v: string): [number, number] {
 }
 
 async function run(ctx: CommandContext, data: string | undefined, f: ReportFlags): Promise<void> {
+  checkOutput(f.output);
   const r = await resolveModelAndData(ctx, data, f);
   const nCoef = r.model.nFeatures * r.model.nClasses;
   let path: PathResult | null = null;

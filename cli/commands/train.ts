@@ -9,6 +9,7 @@ import { fitSummaryRows, labelList, optionSummary, table } from '../format.js';
 import { DEFAULT_OPTIONS } from '../../src/model/options.js';
 import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger, parseNumber, type DataFlags, type ModelFlags } from '../options.js';
 import { fitProgress } from '../progress.js';
+import { checkOutput } from '../safe-output.js';
 
 interface TrainFlags extends GlobalFlags, DataFlags, ModelFlags {
   dataset?: string;
@@ -27,6 +28,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
   const threads = useThreads(f);
   // Validate options before reading anything: a typo in --solver should not wait for a big file to parse.
   const model = new SoftmaxRegression(options);
+  checkOutput(f.output);
   const { train, test, source: name, testFrom } = await readTrainTest(data, f, ctx.io, 'missing training data: give a DATA file (or - for stdin) or --dataset NAME');
   const source = testFrom === 'builtin' ? `built-in data set '${name}' (fixed split)` : name;
   const testSource =
