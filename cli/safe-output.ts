@@ -1,5 +1,5 @@
 /**
- * Output that must not attack its reader, and output paths checked before any work is done.
+ * Output that must not attack its reader.
  *
  * - Terminal text: labels and feature names come from data files, so they may hold control characters or
  *   terminal escape sequences (ESC [ ... could recolour, retitle or rewrite the user's terminal). `visible`
@@ -8,9 +8,6 @@
  *   Excel, LibreOffice and Google Sheets (OWASP "CSV injection"). `csvText` prefixes such text cells with a
  *   single quote, which spreadsheets show as text; genuine numbers (-1.5) are left as they are.
  */
-import { SoftmaxError } from '../src/errors.js';
-import { checkWritable } from '../node/safe-write.js';
-import { UsageError } from './context.js';
 
 /**
  * C0 controls except newline, DEL, C1 controls, and the Unicode bidirectional overrides/isolates and line
@@ -42,20 +39,4 @@ const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
  */
 export function csvText(s: string): string {
   return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
-}
-
-/**
- * Check an -o/--output path before the command reads data or fits: an empty path is bad usage (exit 2); a
- * missing or unwritable directory, or a directory as the target, is an I/O error (exit 1). Special files
- * (/dev/null, /dev/stdout, FIFOs) pass: they are written directly.
- */
-export function checkOutput(path: string | undefined, flag = '-o/--output'): void {
-  if (path === undefined) return;
-  if (path.trim() === '') throw new UsageError(`${flag}: the output path is empty; give a file name`);
-  try {
-    checkWritable(path);
-  } catch (e) {
-    if (e instanceof SoftmaxError) throw new SoftmaxError('IO_ERROR', `${flag}: ${e.message}`);
-    throw e;
-  }
 }

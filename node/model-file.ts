@@ -49,7 +49,11 @@ export function loadModel(path: string): SoftmaxRegression {
   try {
     text = readWholeText(path, 'model file');
   } catch (e) {
-    if (e instanceof SoftmaxError && e.code === 'IO_ERROR') throw new SoftmaxError('IO_ERROR', `could not read model file ${e.message.replace(/^cannot read /, '')}`);
+    if (e instanceof SoftmaxError && e.code === 'IO_ERROR') {
+      const prefix = `cannot read ${path}: `;
+      const why = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+      throw new SoftmaxError('IO_ERROR', `could not read model file ${path}: ${why}${why === 'no such file' ? ' (save one with: softmax train DATA -o FILE)' : ''}`);
+    }
     throw e;
   }
   try {

@@ -85,8 +85,8 @@ test("-o '' and unwritable output paths are errors before any data is read or an
     const model = join(dir, 'm.json');
     writeFileSync(model, '{}');
     const cases: Array<{ argv: string[]; code: number; re: RegExp }> = [
-      { argv: ['train', missingData, '-o', ''], code: 2, re: /-o\/--output: the output path is empty/ },
-      { argv: ['train', missingData, '-o', join(dir, 'nodir', 'm.json')], code: 1, re: /directory ".*nodir" does not exist/ },
+      { argv: ['train', missingData, '-o', ''], code: 2, re: /-o: the output path is empty/ },
+      { argv: ['train', missingData, '-o', join(dir, 'nodir', 'm.json')], code: 1, re: /directory .*nodir does not exist/ },
       { argv: ['train', missingData, '-o', dir], code: 1, re: /it is a directory/ },
       { argv: ['predict', '-m', model, missingData, '-o', ''], code: 2, re: /output path is empty/ },
       { argv: ['predict', '-m', model, missingData, '-o', join(dir, 'nodir', 'p.csv')], code: 1, re: /does not exist/ },
