@@ -120,7 +120,7 @@ test('-o to a link to /dev/stdout and to a null device is written directly (no t
     const p = runProcess(['predict', '-m', model, '--dataset', 'iris', '-o', out]);
     assert.equal(p.code, 0, p.stderr);
     const lines = p.stdout.split('\n');
-    assert.equal(lines[0], 'label,p_0,p_1,p_2');
+    assert.equal(lines[0], 'predicted,p_0,p_1,p_2');
     assert.equal(lines.filter((l) => /^\d,/.test(l)).length, 30);
     assert.ok(lstatSync(out).isSymbolicLink());
     assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
