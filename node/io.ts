@@ -3,17 +3,18 @@
  * gunzip when they start with the gzip magic (1f 8b), pick the format from the extension (or the option),
  * and let the parser report problems with the file name, line and column (or byte offset).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { OptionError, ParseError, SoftmaxError } from '../src/errors.js';
 import type { Dataset } from '../src/data/dataset.js';
-import { parseCsv } from '../src/data/csv.js';
+import { parseCsv, sniffDelimiter } from '../src/data/csv.js';
 import { parseLibSvm } from '../src/data/libsvm.js';
 import { mnistFromIdx } from '../src/data/idx.js';
 import { parseCifar10 } from '../src/data/cifar.js';
 import { looksGzipped } from '../src/data/gzip.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
+import { readWholeFile } from './read-file.js';
 
 export type DataFormat = 'csv' | 'libsvm' | 'idx' | 'cifar';
 export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'libsvm', 'idx', 'cifar'];
@@ -31,7 +32,7 @@ export interface ReadDatasetOptions {
   labelsPath?: string;
   /** LibSVM: number of features (pads the width; a larger index is an error). */
   nFeatures?: number;
-  /** CSV: field delimiter (default ',', or tab for .tsv files). */
+  /** CSV: field delimiter (default: tab for .tsv files, else detected from the header among ',', ';' and tab). */
   delimiter?: string;
   /** IDX / CIFAR: divide 8-bit pixels by 255 (default true). */
   normalize?: boolean;
@@ -52,14 +53,8 @@ export function formatFromPath(path: string): DataFormat | undefined {
 
 /** Read bytes, gunzipping when they are gzip data; errors name the file. */
 export function readBytes(path: string): Uint8Array {
-  let raw: Buffer;
-  try {
-    raw = readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
-    throw new SoftmaxError('IO_ERROR', `cannot read ${path}: ${why}`);
-  }
+  // Typed errors for a missing file, a directory, and files of 2 GiB and more.
+  const raw = readWholeFile(path);
   return looksGzipped(raw) ? gunzip(raw, path) : raw;
 }
 
@@ -139,7 +134,7 @@ function parseText(text: string, file: string, format: DataFormat, opts: ReadDat
   }
   if (format !== 'csv') throw new OptionError('format', `${format} is a binary format`);
   if (opts.nFeatures !== undefined) throw new OptionError('nFeatures', 'applies to LibSVM data only');
-  const delimiter = opts.delimiter ?? (/\.tsv(\.gz)?$/i.test(file) ? '\t' : undefined);
+  const delimiter = opts.delimiter ?? (/\.tsv(\.gz)?$/i.test(file) ? '\t' : sniffDelimiter(text));
   return parseCsv(text, { label: opts.label, features: opts.features, missing: opts.missing, file, delimiter });
 }
 

@@ -17,7 +17,7 @@
  * The stored feature scaling is folded into W and b (see linear.ts).
  */
 import { OnnxError } from '../errors.js';
-import type { Label } from '../model/input.js';
+import type { Label } from '../core/labels.js';
 import type { SoftmaxRegression } from '../model/softmax-regression.js';
 import { linearForm, type LinearForm } from './linear.js';
 import { DataType, encodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './proto.js';

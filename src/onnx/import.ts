@@ -13,7 +13,7 @@
  * OnnxError naming the node, rather than read as something it is not.
  */
 import { OnnxError } from '../errors.js';
-import type { Label } from '../model/input.js';
+import type { Label } from '../core/labels.js';
 import { SoftmaxRegression } from '../model/softmax-regression.js';
 import type { LinearForm, LinkKind } from './linear.js';
 import { DataType, dataTypeName, decodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './proto.js';

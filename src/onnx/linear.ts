@@ -6,7 +6,7 @@
  *   z_k = sum_j W_kj (x_j - o_j) / s_j + b_k = sum_j (W_kj / s_j) x_j + (b_k - sum_j W_kj o_j / s_j).
  */
 import { NotFittedError, OnnxError } from '../errors.js';
-import type { Label } from '../model/input.js';
+import type { Label } from '../core/labels.js';
 import type { SoftmaxRegression } from '../model/softmax-regression.js';
 
 /**
