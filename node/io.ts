@@ -3,7 +3,7 @@
  * gunzip when they start with the gzip magic (1f 8b), pick the format from the extension (or the option),
  * and let the parser report problems with the file name, line and column (or byte offset).
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { OptionError, ParseError, SoftmaxError } from '../src/errors.js';
@@ -17,6 +17,7 @@ import { parseCifar10 } from '../src/data/cifar.js';
 import { looksGzipped } from '../src/data/gzip.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import './limits.js';
+import { readWholeFile } from './read-file.js';
 
 export type DataFormat = 'csv' | 'libsvm' | 'idx' | 'cifar';
 export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'libsvm', 'idx', 'cifar'];
@@ -67,22 +68,16 @@ export function formatFromPath(path: string): DataFormat | undefined {
 /** Read bytes, gunzipping when they are gzip data; errors name the file. Refused beyond the memory budget. */
 export function readBytes(path: string, maxMemory?: number): Uint8Array {
   const limits = resolveLimits({ maxMemory });
-  let raw: Buffer;
-  let fd: number | null = null;
+  let size = -1;
   try {
-    fd = openSync(path, 'r');
-    const size = fstatSync(fd).size;
-    // Checked before reading: a file larger than the budget is not loaded at all.
-    checkMemory(size, limits, `${path} (${formatBytes(size)})`);
-    raw = readFileSync(fd);
-  } catch (e) {
-    if (e instanceof SoftmaxError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
-    throw new SoftmaxError('IO_ERROR', `cannot read ${path}: ${why}`);
-  } finally {
-    if (fd !== null) closeSync(fd);
+    size = statSync(path).size;
+  } catch {
+    // readWholeFile names the problem (missing file, permission).
   }
+  // Checked before reading: a file larger than the budget is not loaded at all.
+  if (size >= 0) checkMemory(size, limits, `${path} (${formatBytes(size)})`);
+  // Typed errors for a missing file, a directory, and files of 2 GiB and more.
+  const raw = readWholeFile(path);
   return looksGzipped(raw) ? gunzip(raw, path, limits) : raw;
 }
 
@@ -155,7 +150,7 @@ function readTextFile(path: string, format: DataFormat | undefined, opts: ReadDa
       fd = openSync(path, 'r');
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
+      const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
       throw new SoftmaxError('IO_ERROR', `cannot read ${path}: ${why}`);
     }
     const head = Buffer.alloc(2);

@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'TOO_LARGE'
   | 'DIVERGED'
   | 'UNKNOWN_DATASET'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  | 'ONNX_UNSUPPORTED';
 
 export class SoftmaxError extends Error {
   readonly code: ErrorCode;
@@ -124,5 +125,17 @@ export class FitError extends SoftmaxError {
     super('DIVERGED', message);
     this.stopReason = stopReason;
     this.iterations = iterations;
+  }
+}
+
+/**
+ * An ONNX graph this library cannot read as one of its models, or a model it cannot write as ONNX.
+ * `node` names the unsupported node (op type and name) when one is to blame.
+ */
+export class OnnxError extends SoftmaxError {
+  readonly node?: string;
+  constructor(message: string, opts: { node?: string; code?: ErrorCode } = {}) {
+    super(opts.code ?? 'ONNX_UNSUPPORTED', message);
+    this.node = opts.node;
   }
 }

@@ -48,3 +48,4 @@ export { parseCifar10, CIFAR_PIXELS, CIFAR_RECORD } from './data/cifar.js';
 export { looksGzipped } from './data/gzip.js';
 export { stratifiedSplit, stratifiedKFold, subsetDataset, type Split } from './data/split.js';
 export { makeRng, makeRngUint32, xoshiro128StarStar, randomInt, shuffleInPlace } from './core/random.js';
+export { toOnnx, fromOnnx, type ToOnnxOptions } from './onnx/index.js';

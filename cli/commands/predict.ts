@@ -17,6 +17,7 @@ import { addGlobalFlags, UsageError, type CommandContext, type CommandModule, ty
 import { builtin, modelColumns, readData, readStdin, checkOneSource } from '../data.js';
 import { addDataFlags, parseNameList, type DataFlags } from '../options.js';
 import { checkOutput } from '../outputs.js';
+import { csvText } from '../safe-output.js';
 
 interface PredictFlags extends GlobalFlags, DataFlags {
   model?: string;
@@ -32,6 +33,11 @@ export const PREDICTED = 'predicted';
 /** A CSV field: quoted when it holds a delimiter, quote or line break (RFC 4180). */
 export function csvField(s: string): string {
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A label or column name as a CSV field: formula-escaped text (see csvText), then quoted as needed. */
+export function csvLabelField(v: string | number): string {
+  return csvField(typeof v === 'number' ? String(v) : csvText(v));
 }
 
 /** Text of DATA, for reading the --keep columns next to the features (stdin is read once, by the caller). */
@@ -93,30 +99,32 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
   const keptCols = keep.map((k) => kept.get(k)!);
   const parts: string[] = [];
   if (format === 'csv') {
-    parts.push([...keep, ...outNames].map(csvField).join(',') + '\n');
+    parts.push([...keep, ...outNames].map(csvLabelField).join(',') + '\n');
     for (let i = 0; i < n; i++) {
-      const row = keptCols.map((c) => csvField(c[i]!));
-      row.push(csvField(String(labelOf(i))));
+      // Kept cells and labels are text from the data: formula-escaped (numbers pass unchanged).
+      const row = keptCols.map((c) => csvField(csvText(c[i]!)));
+      row.push(csvLabelField(labelOf(i)));
       for (let k = 0; k < K; k++) row.push(String(P[i * K + k]));
       parts.push(row.join(',') + '\n');
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const proba: Record<string, number> = {};
+      // No prototype: a class named __proto__ is then an ordinary key.
+      const proba: Record<string, number> = Object.create(null) as Record<string, number>;
       classes.forEach((c, k) => (proba[String(c)] = P[i * K + k]!));
-      const rec: Record<string, unknown> = {};
+      const rec: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       keep.forEach((k, t) => (rec[k] = keptCols[t]![i]));
       rec[PREDICTED] = labelOf(i);
       rec.proba = proba;
       parts.push(JSON.stringify(rec) + '\n');
     }
   }
-  const text = parts.join('');
-  if (f.output) {
-    writeFileAtomic(f.output, text);
+  if (f.output !== undefined) {
+    // The lines as chunks: no single giant string for large outputs.
+    writeFileAtomic(f.output, parts);
     const summary = { rows: n, classes, output: f.output, format };
     ctx.io.stdout.write(f.json ? JSON.stringify(summary) + '\n' : `wrote ${n} predictions (${format}) to ${f.output}\n`);
-  } else ctx.io.stdout.write(text);
+  } else for (let i = 0; i < parts.length; i += 4096) ctx.io.stdout.write(parts.slice(i, i + 4096).join(''));
 }
 
 /** LIBLINEAR's `predict TEST MODEL OUTPUT`: positional MODEL and OUTPUT, unless given as flags too. */
