@@ -30,11 +30,12 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
-async function loadCommands(): Promise<CommandModule[]> {
+export async function loadCommands(): Promise<CommandModule[]> {
   return Promise.all(COMMAND_NAMES.map(async (name) => ((await import(`./commands/${name}.js`)) as { default: CommandModule }).default));
 }
 
-function buildProgram(io: CliIO, commands: CommandModule[]): Command {
+/** The whole command tree, ready to parse (also read by scripts/cli-reference.ts to write the CLI reference). */
+export function buildProgram(io: CliIO, commands: CommandModule[]): Command {
   const program = new Command('softmax');
   program
     .description('Softmax (multinomial logistic) regression: train, evaluate, predict, cross-validate and inspect models.')
