@@ -23,9 +23,9 @@ export interface Scored {
   allKnown: boolean;
 }
 
-export function score(model: SoftmaxRegression, ds: Dataset): Scored {
+export function score(model: SoftmaxRegression, ds: Dataset, source?: string): Scored {
   const classes = model.classes!;
-  const yTrue = alignLabels(ds.y, classes);
+  const yTrue = alignLabels(ds.y, classes, source ?? ds.source ?? undefined);
   const logProba = model.predictLogProba(ds.X);
   const K = classes.length;
   const yPred = logProba.map((r) => {

@@ -40,7 +40,7 @@ export type { Label } from './core/labels.js';
 export type { MatrixLike } from './model/input.js';
 export * from './metrics/index.js';
 export type { Dataset } from './data/dataset.js';
-export { parseCsv, csvColumns, type CsvOptions } from './data/csv.js';
+export { parseCsv, csvColumns, csvTextColumns, sniffDelimiter, type CsvOptions } from './data/csv.js';
 export { parseLibSvm, type LibSvmOptions } from './data/libsvm.js';
 export { parseIdx, encodeIdx, mnistFromIdx, type IdxArray, type IdxType, type MnistOptions } from './data/idx.js';
 export { parseCifar10, CIFAR_PIXELS, CIFAR_RECORD } from './data/cifar.js';
