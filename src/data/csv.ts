@@ -8,7 +8,7 @@
  */
 import { allocFloatArray } from '../kernels/resident.js';
 import { parse as csvParse } from 'csv-parse/browser/esm/sync';
-import { OptionError, ParseError } from '../errors.js';
+import { listForMessage, OptionError, ParseError } from '../errors.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import type { Label } from '../core/labels.js';
 import type { Dataset } from './dataset.js';
@@ -184,7 +184,7 @@ export function parseNumber(s: string): number | undefined {
 
 function resolveColumns(header: string[], opts: CsvOptions, file: string | undefined): { labelCol: number; featCols: number[] } {
   const where = file ? ` in ${file}` : '';
-  const list = () => header.map((h) => `'${h}'`).join(', ');
+  const list = () => listForMessage(header);
   let labelCol: number;
   const lab = opts.label;
   if (lab === null) labelCol = -1;
@@ -355,7 +355,7 @@ export function csvTextColumns(text: string, names: readonly string[], opts: { d
       const header = fields.map((h) => h.trim());
       idx = names.map((nm) => {
         const j = header.indexOf(nm);
-        if (j < 0) throw new OptionError('keep', `no column named '${nm}' in ${opts.file ?? 'the data'} (columns: ${header.join(', ')})`);
+        if (j < 0) throw new OptionError('keep', `no column named '${nm}' in ${opts.file ?? 'the data'} (columns: ${listForMessage(header, { quote: '' })})`);
         return j;
       });
       return;

@@ -182,6 +182,9 @@ export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressio
   let featureNames: string[] | null = null;
   if (root.featureNames !== null) featureNames = arr(root.featureNames, 'featureNames', d).map((x, i) => str(x, `featureNames[${i}]`));
   const coefRows = arr(root.coef, 'coef', K);
+  // Sizes the file states are checked against the data it holds before anything is allocated: a file that
+  // claims nFeatures 1e300 (or 2^53 - 1) over rows of 4 numbers is a format error, never a RangeError.
+  coefRows.forEach((row, k) => arr(row, `coef[${k}]`, d));
   const W = new Float64Array(K * d);
   coefRows.forEach((row, k) => numArray(row, `coef[${k}]`, d).forEach((v, j) => (W[k * d + j] = v)));
   const b = Float64Array.from(numArray(root.intercept, 'intercept', K));
