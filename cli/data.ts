@@ -5,7 +5,7 @@
 import type { Dataset } from '../src/data/dataset.js';
 import { stratifiedSplit, subsetDataset } from '../src/data/split.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
-import { DataError, OptionError } from '../src/errors.js';
+import { DataError, listForMessage, OptionError } from '../src/errors.js';
 import type { Label } from '../src/core/labels.js';
 import { readDataset, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from '../node/datasets.js';
@@ -139,7 +139,7 @@ export function selectFeatures(ds: Dataset, names: string[]): Dataset {
   const have = ds.featureNames ?? [];
   const idx = names.map((n) => {
     const j = have.indexOf(n);
-    if (j < 0) throw new UsageError(`--features: no column '${n}' (columns: ${have.join(', ')})`);
+    if (j < 0) throw new UsageError(`--features: no column '${n}' (columns: ${listForMessage(have, { quote: '' })})`);
     return j;
   });
   const n = ds.X.rows;
