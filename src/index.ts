@@ -19,13 +19,13 @@ export type { Solver, SolveOptions, SolveResult, StopReason, IterationInfo, Iter
 export { lbfgs, type LbfgsOptions } from './solvers/lbfgs.js';
 export { newtonCg, type NewtonCgOptions } from './solvers/newton-cg.js';
 export { strongWolfe } from './solvers/line-search.js';
-export { SOLVERS, solverNames, type PenaltyName, type SolverEntry } from './solvers/registry.js';
+export { SOLVERS, SOLVER_NAMES, solverNames, type PenaltyName, type SolverEntry, type SolverName } from './solvers/registry.js';
 export type { FiniteSumObjective } from './objective/objective.js';
 export { LinearFiniteSum, softmaxRowLoss, logisticRowLoss, type RowLoss } from './objective/finite-sum.js';
 export { l1Term, groupLassoTerm, splitPenalty, compositeGradientNorm } from './objective/penalty.js';
 export { gd, type GdOptions } from './solvers/gd.js';
 export { sgd, adam, adagrad, rmsprop, type StochasticOptions } from './solvers/stochastic.js';
-export { sgdRule, momentumRule, adamRule, adagradRule, rmspropRule, makeSchedule, type UpdateRule, type UpdateState, type Schedule, type ScheduleName } from './solvers/update-rules.js';
+export { sgdRule, adamRule, adagradRule, rmspropRule, chain, traceMomentum, scaleByAdam, scaleByAdagrad, scaleByRms, scaleByLearningRate, makeSchedule, type UpdateRule, type GradientTransformation, type UpdateContext, type Schedule, type ScheduleName } from './solvers/update-rules.js';
 export { newton, NEWTON_MAX_DIMENSION } from './solvers/newton.js';
 export { trustRegion, type TrustRegionOptions } from './solvers/trust-region.js';
 export { sag, saga, sagStepSize, type SagOptions } from './solvers/sag.js';

@@ -90,7 +90,7 @@ describe('fit and predict', () => {
   });
 
   it('reports non-convergence without throwing', () => {
-    for (const solver of ['lbfgs', 'newton-cg']) {
+    for (const solver of ['lbfgs', 'newton-cg'] as const) {
       // Column 0 in different units (x1000): the advice should name the scale problem.
       const Xs = iris.X.map((r) => [r[0]! * 1000, ...r.slice(1)]);
       const m = new SoftmaxRegression({ solver, maxIter: 2, tol: 1e-12 }).fit(Xs, iris.y);
@@ -103,7 +103,7 @@ describe('fit and predict', () => {
   });
 
   it('an iteration callback can stop a fit', () => {
-    for (const solver of ['lbfgs', 'newton-cg']) {
+    for (const solver of ['lbfgs', 'newton-cg'] as const) {
       let calls = 0;
       const m = new SoftmaxRegression({ solver, tol: 1e-12 }).fit(iris.X, iris.y, {
         onIteration: (info) => {
@@ -120,7 +120,7 @@ describe('fit and predict', () => {
   it('separable data with no penalty: stops with a clear reason and advice, no NaN', () => {
     const X = [[0, 0], [0, 1], [1, 0], [5, 5], [5, 6], [6, 5], [10, 0], [10, 1], [11, 0]];
     const y = [0, 0, 0, 1, 1, 1, 2, 2, 2];
-    for (const solver of ['lbfgs', 'newton-cg']) {
+    for (const solver of ['lbfgs', 'newton-cg'] as const) {
       const m = new SoftmaxRegression({ penalty: 'none', solver, maxIter: 300 }).fit(X, y);
       const r = m.fitResult!;
       assert.ok(r.stopReason.length > 0 && r.message.length > 0);

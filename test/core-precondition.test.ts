@@ -38,7 +38,7 @@ describe('preconditioned coordinates', () => {
   });
 
   it('reaches the same optimum as the plain coordinates, in fewer iterations on unscaled data', () => {
-    for (const solver of ['lbfgs', 'newton-cg', 'trust-region']) {
+    for (const solver of ['lbfgs', 'newton-cg', 'trust-region'] as const) {
       const a = new SoftmaxRegression({ solver, tol: 1e-9, maxIter: 50000, precondition: true }).fit(wine.X, wine.y);
       const b = new SoftmaxRegression({ solver, tol: 1e-9, maxIter: 50000, precondition: false }).fit(wine.X, wine.y);
       const rel = Math.abs(a.fitResult!.value - b.fitResult!.value) / b.fitResult!.value;

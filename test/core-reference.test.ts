@@ -20,7 +20,7 @@ describe('L2 references from scikit-learn', () => {
     assert.equal(L2_FILES.length, 19);
   });
   for (const name of L2_FILES) {
-    for (const solver of ['lbfgs', 'newton-cg']) {
+    for (const solver of ['lbfgs', 'newton-cg'] as const) {
       it(`${name} with ${solver}`, () => {
         const ref = loadReference(name);
         const { X, y, sampleWeight } = referenceData(ref);

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NEWTON_MAX_DIMENSION, OptionError, SoftmaxRegression, SoftmaxRegressionCV, SOLVERS, regularizationPath, stratifiedFolds } from '../src/index.js';
+import { NEWTON_MAX_DIMENSION, OptionError, SoftmaxRegression, SoftmaxRegressionCV, SOLVERS, SOLVER_NAMES, regularizationPath, stratifiedFolds } from '../src/index.js';
 import { loadReference, maxAbsDiff, referenceData, relDiff } from './solvers-helpers.js';
 
 const iris = referenceData(loadReference('iris_standard_C1'));
-const ALL_SOLVERS = Object.keys(SOLVERS);
+const ALL_SOLVERS = [...SOLVER_NAMES];
 const STOCHASTIC = ALL_SOLVERS.filter((s) => SOLVERS[s]!.stochastic);
 
 describe('randomState', () => {
@@ -107,7 +107,7 @@ describe('class and sample weights, every solver', () => {
 });
 
 describe('warm start', () => {
-  for (const solver of ['lbfgs', 'trust-region', 'newton', 'sag', 'saga', 'fista', 'gd']) {
+  for (const solver of ['lbfgs', 'trust-region', 'newton', 'sag', 'saga', 'fista', 'gd'] as const) {
     it(`${solver}: a refit from the optimum stops almost at once`, () => {
       const m = new SoftmaxRegression({ solver, tol: 1e-6, warmStart: true, maxIter: 100000 });
       m.fit(iris.X, iris.y);
