@@ -124,7 +124,8 @@ function makeSag(saga: boolean): Solver<SagOptions> {
         } else gnorm = estNorm;
         // Convergence is decided on an exact gradient only; the estimate just says when to compute one.
         if (run.iterations > 0) reason = run.endIteration({ value: Fest, gradientNorm: gnorm, step: gamma }, w, NaN, { gradientFresh: exact });
-        else if (exact) reason = run.start(F, gnorm);
+        // At the start the memory is one full pass at w0, so the estimate is exact: the usual start test.
+        else reason = run.start(Fest, gnorm);
         if (reason !== null) break;
         if (run.iterations >= options.maxIter) {
           reason = 'max-iterations';
