@@ -2,11 +2,7 @@
  * Getting data for a command: a file, '-' (stdin), or a built-in data set. Reading is the data layer's job
  * (node/io.ts, node/datasets.ts); this maps the flags onto it and checks the combination makes sense.
  */
-import type { Dataset } from '../src/data/dataset.js';
-import { stratifiedSplit, subsetDataset } from '../src/data/split.js';
-import { DenseMatrix } from '../src/matrix/dense.js';
-import { DataError, OptionError } from '../src/errors.js';
-import type { Label } from '../src/core/labels.js';
+import { type Dataset, stratifiedSplit, subsetDataset, DenseMatrix, DataError, OptionError, type Label } from '../src/index.js';
 import { readDataset, readDatasetFromText } from '../node/io.js';
 import { loadBuiltinDataset } from '../node/datasets.js';
 import { UsageError, type CliIO } from './context.js';

@@ -4,11 +4,11 @@
  *
  * Model options pass through to the library, which validates them (OptionError names the option). Flags
  * for options this build of the library does not have are refused with a clear message, so the CLI never
- * drifts from the library: the option table (OPTION_CHECKS) is read at run time.
+ * drifts from the library: the option table (DEFAULT_OPTIONS) is read at run time.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { OPTION_CHECKS } from '../src/model/options.js';
-import { PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/registry.js';
+import { DEFAULT_OPTIONS } from '../src/index.js';
+import { PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/index.js';
 import { enableThreads } from '../node/threads.js';
 import { UsageError } from './context.js';
 
@@ -171,8 +171,8 @@ const FLAG_FOR: Record<string, string> = {
 };
 
 function requireOption(name: string, flag: string): void {
-  if (!Object.prototype.hasOwnProperty.call(OPTION_CHECKS, name)) {
-    throw new UsageError(`${flag}: this version of the library has no option '${name}' (options: ${Object.keys(OPTION_CHECKS).join(', ')})`);
+  if (!Object.prototype.hasOwnProperty.call(DEFAULT_OPTIONS, name)) {
+    throw new UsageError(`${flag}: this version of the library has no option '${name}' (options: ${Object.keys(DEFAULT_OPTIONS).join(', ')})`);
   }
 }
 
@@ -225,7 +225,7 @@ export function modelOptionsFrom(flags: ModelFlags): Record<string, unknown> {
     o.precondition = false;
   }
   // --seed also seeds the CLI's own splits, so it is passed on only where the library has a use for it.
-  if (flags.seed !== undefined && Object.prototype.hasOwnProperty.call(OPTION_CHECKS, 'randomState')) o.randomState = flags.seed;
+  if (flags.seed !== undefined && Object.prototype.hasOwnProperty.call(DEFAULT_OPTIONS, 'randomState')) o.randomState = flags.seed;
   for (const [key, value] of flags.option ?? []) {
     requireOption(key, `--option ${key}`);
     o[key] = parseValue(value);

@@ -1,7 +1,8 @@
 /** The model API: options, fit results, stopping, labels, errors. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { DataError, DenseMatrix, NotFittedError, OptionError, SoftmaxError, SoftmaxRegression, lbfgs, newtonCg, SoftmaxObjective } from '../src/index.js';
+import { DataError, DenseMatrix, NotFittedError, OptionError, SoftmaxError, SoftmaxRegression } from '../src/index.js';
+import { lbfgs, newtonCg, SoftmaxObjective } from '../src/solvers/index.js';
 import { blobs, loadFixtureCsv } from './helpers.js';
 
 const iris = loadFixtureCsv('iris');

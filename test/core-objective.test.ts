@@ -1,7 +1,8 @@
 /** The objective: gradient and Hessian-vector product checked numerically; numerical stability; K = 2. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { checkGradient, DenseMatrix, logSumExp, softmaxCrossEntropyInPlace, SoftmaxObjective, SoftmaxRegression } from '../src/index.js';
+import { DenseMatrix, SoftmaxRegression } from '../src/index.js';
+import { checkGradient, logSumExp, softmaxCrossEntropyInPlace, SoftmaxObjective } from '../src/solvers/index.js';
 import { blobs, rng } from './helpers.js';
 
 function randomProblem(n: number, d: number, K: number, seed: number) {

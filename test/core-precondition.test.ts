@@ -1,7 +1,8 @@
 /** Preconditioning by change of variables: exact (same objective values, checked derivatives, same optimum). */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { checkGradient, DenseMatrix, SoftmaxObjective, SoftmaxRegression } from '../src/index.js';
+import { DenseMatrix, SoftmaxRegression } from '../src/index.js';
+import { checkGradient, SoftmaxObjective } from '../src/solvers/index.js';
 import { columnMoments, standardizedFor } from '../src/objective/standardized.js';
 import { loadFixtureCsv, rng } from './helpers.js';
 

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NEWTON_MAX_DIMENSION, OptionError, SoftmaxRegression, SoftmaxRegressionCV, SOLVERS, SOLVER_NAMES, regularizationPath, stratifiedFolds } from '../src/index.js';
+import { OptionError, SoftmaxRegression, SoftmaxRegressionCV, regularizationPath } from '../src/index.js';
+import { NEWTON_MAX_DIMENSION, SOLVERS, SOLVER_NAMES, stratifiedFolds } from '../src/solvers/index.js';
 import { loadReference, maxAbsDiff, referenceData, relDiff } from './solvers-helpers.js';
 
 const iris = referenceData(loadReference('iris_standard_C1'));

@@ -4,10 +4,9 @@
  * thread only draws (with the same library: softmax for the hover panel, predict for the test hook).
  */
 // Narrow imports: the public index also exports the CSV reader, whose csv-parse needs Node's Buffer.
-import { softmaxInPlace } from '../src/kernels/softmax.js';
-import { SoftmaxRegression } from '../src/model/softmax-regression.js';
-import { SOLVERS, solverNames, solversReading } from '../src/solvers/registry.js';
-import { classColor, hexToRgb } from '../src/plots/theme.js';
+import { SoftmaxRegression } from '../src/index.js';
+import { softmaxInPlace, SOLVERS, solverNames, solversReading } from '../src/solvers/index.js';
+import { classColor, hexToRgb } from '../src/plots/index.js';
 import { digits, PRESETS, type DigitsData, type Point } from './presets.js';
 import { Cmd, CTL_CMD, CTL_EXPORT, CTL_SLOTS, CTL_SPEED, cmdOf, cmdWord } from './protocol.js';
 import type { FromWorker, StateMessage, ToWorker } from './protocol.js';

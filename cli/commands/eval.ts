@@ -1,15 +1,7 @@
 /** `softmax eval`: classification report, confusion matrix and probability metrics of a saved model on labelled DATA. */
 import type { Command } from 'commander';
 import { loadModel } from '../../node/model-file.js';
-import {
-  brierScore,
-  classificationReport,
-  confusionMatrix,
-  expectedCalibrationError,
-  formatClassificationReport,
-  formatConfusionMatrix,
-  topKAccuracy,
-} from '../../src/metrics/index.js';
+import { brierScore, classificationReport, confusionMatrix, expectedCalibrationError, formatClassificationReport, formatConfusionMatrix, topKAccuracy } from '../../src/index.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, modelColumns, readData, checkOneSource } from '../data.js';
 import { metricsOf, score } from '../evaluate.js';

@@ -8,6 +8,14 @@ import type { ScaleKind } from '../preprocess/scaler.js';
 
 export type ClassWeight = null | 'balanced' | Record<string, number>;
 
+/**
+ * Which loops walk X during a fit: 'auto' (WebAssembly SIMD for dense X where available and worth it, worker
+ * threads when softmax-regression/node's enableThreads() registered them, else TypeScript), 'wasm' (WebAssembly
+ * whenever available, also for small X), 'js' (plain TypeScript: the reference, and what runs where
+ * WebAssembly is unavailable). Chosen per fit: two models in one process can use different backends.
+ */
+export type Backend = 'auto' | 'wasm' | 'js';
+
 export interface SoftmaxRegressionOptions extends SolverKnobs {
   /** Inverse regularization strength: the penalty is (1/(2C))||W||^2 (scikit-learn's C). Default 1. */
   C: number;
@@ -36,6 +44,8 @@ export interface SoftmaxRegressionOptions extends SolverKnobs {
   scale: ScaleKind;
   /** Element type X is held in during fit: 'float32' halves memory and doubles SIMD width (default 'float64'). */
   dtype: 'float64' | 'float32';
+  /** The loops that walk X during the fit (see Backend). Default 'auto'. */
+  backend: Backend;
   /** Elastic-net mixing r in (1/C)(r ||W||_1 + (1-r)/2 ||W||^2); required with penalty 'elasticnet', only there. */
   l1Ratio: number | null;
   /** 'multinomial' (one softmax, default) or 'ovr' (K binary logistic regressions, scikit-learn's normalization). */
@@ -79,6 +89,7 @@ export const DEFAULT_OPTIONS: SoftmaxRegressionOptions = {
   verbose: false,
   scale: 'none',
   dtype: 'float64',
+  backend: 'auto',
   l1Ratio: null,
   multiClass: 'multinomial',
   randomState: 0,
@@ -143,6 +154,7 @@ export const OPTION_CHECKS: Record<string, Check> = {
   verbose: bool,
   scale: oneOf(['none', 'standard', 'minmax']),
   dtype: oneOf(['float64', 'float32']),
+  backend: oneOf(['auto', 'wasm', 'js']),
   l1Ratio: (v, name) => {
     if (v === null) return;
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new OptionError(name, `must be a number in [0, 1] (or null), got ${fmt(v)}`);
