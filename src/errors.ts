@@ -18,8 +18,10 @@ export type ErrorCode =
   | 'MODEL_FORMAT'
   | 'PARSE_ERROR'
   | 'TOO_LARGE'
+  | 'DIVERGED'
   | 'UNKNOWN_DATASET'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  | 'ONNX_UNSUPPORTED';
 
 export class SoftmaxError extends Error {
   readonly code: ErrorCode;
@@ -92,5 +94,48 @@ export class ParseError extends SoftmaxError {
     this.line = where.line;
     this.column = where.column;
     this.offset = where.offset;
+  }
+}
+
+/**
+ * A resource limit (memory budget, columns, classes, line length, ...) that input would exceed, raised
+ * before the allocation it protects. `limit` names the option that raises it (e.g. `maxMemory`, which the
+ * CLI spells --max-memory); `needed` and `allowed` are in the limit's unit (bytes for memory).
+ */
+export class LimitError extends SoftmaxError {
+  readonly limit: string;
+  readonly needed: number;
+  readonly allowed: number;
+  constructor(limit: string, needed: number, allowed: number, message: string) {
+    super('TOO_LARGE', message);
+    this.limit = limit;
+    this.needed = needed;
+    this.allowed = allowed;
+  }
+}
+
+/**
+ * A fit that ended with non-finite parameters or objective (it diverged or overflowed). Thrown instead of
+ * returning a model that cannot predict or be saved; the model keeps its previous state.
+ */
+export class FitError extends SoftmaxError {
+  readonly stopReason: string;
+  readonly iterations: number;
+  constructor(message: string, stopReason: string, iterations: number) {
+    super('DIVERGED', message);
+    this.stopReason = stopReason;
+    this.iterations = iterations;
+  }
+}
+
+/**
+ * An ONNX graph this library cannot read as one of its models, or a model it cannot write as ONNX.
+ * `node` names the unsupported node (op type and name) when one is to blame.
+ */
+export class OnnxError extends SoftmaxError {
+  readonly node?: string;
+  constructor(message: string, opts: { node?: string; code?: ErrorCode } = {}) {
+    super(opts.code ?? 'ONNX_UNSUPPORTED', message);
+    this.node = opts.node;
   }
 }

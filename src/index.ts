@@ -14,6 +14,8 @@ export type { Label } from './core/labels.js';
 export type { MatrixLike } from './model/input.js';
 export type { SolverName, PenaltyName } from './solvers/registry.js';
 export type { IterationInfo, IterationCallback, StopReason } from './solvers/solver.js';
+export { resolveLimits, setDefaultLimits, defaultLimits, estimateFitMemory, describeEstimate, checkFitMemory, formatBytes, parseByteSize, CORE_DEFAULT_MAX_MEMORY, type Limits, type FitShape, type MemoryEstimate } from './limits.js';
+export { toOnnx, fromOnnx, type ToOnnxOptions } from './onnx/index.js';
 
 // Choosing C: cross-validation and regularization paths.
 export { SoftmaxRegressionCV, type SoftmaxRegressionCVOptions, type CVScoring } from './model/cv.js';
@@ -24,8 +26,8 @@ export type { Matrix, FloatArray } from './matrix/matrix.js';
 export { DenseMatrix } from './matrix/dense.js';
 export { CSRMatrix } from './matrix/csr.js';
 export type { Dataset } from './data/dataset.js';
-export { parseCsv, csvColumns, type CsvOptions } from './data/csv.js';
-export { parseLibSvm, type LibSvmOptions } from './data/libsvm.js';
+export { parseCsv, csvColumns, csvTextColumns, sniffDelimiter, CsvReader, type CsvOptions } from './data/csv.js';
+export { parseLibSvm, LibSvmReader, type LibSvmOptions } from './data/libsvm.js';
 export { parseIdx, encodeIdx, mnistFromIdx, type IdxArray, type IdxType, type MnistOptions } from './data/idx.js';
 export { parseCifar10, CIFAR_PIXELS, CIFAR_RECORD } from './data/cifar.js';
 export { looksGzipped } from './data/gzip.js';

@@ -1,5 +1,5 @@
 /** Messages between the page and the training worker. */
-import { type ModelJSON } from '../src/index.js';
+import type { ModelJSON } from '../src/model/serialize.js';
 
 export interface HistoryEntry {
   iteration: number;

@@ -13,8 +13,9 @@
  * can pause, step and redraw between chunks. A warm restart rebuilds the solver's internal state each chunk; the
  * optimum is the same, the path to it is not.
  */
-import { SoftmaxRegression, type IterationInfo } from '../src/index.js';
-import { uniqueSortedLabels } from '../src/solvers/index.js';
+import { SoftmaxRegression } from '../src/model/softmax-regression.js';
+import { uniqueSortedLabels } from '../src/core/labels.js';
+import type { IterationInfo } from '../src/solvers/solver.js';
 import { Cmd, CTL_CMD, CTL_EXPORT, CTL_SPEED, cmdOf, cmdWord, seqOf } from './protocol.js';
 import type { FromWorker, HistoryEntry, StateMessage, ToWorker, TrainState } from './protocol.js';
 

@@ -28,7 +28,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: EvalFlags):
   const labels = [...classes, ...unseen];
   const report = classificationReport(s.yTrue, s.yPred, { labels });
   const cm = confusionMatrix(s.yTrue, s.yPred, { labels });
-  const proba = s.allKnown ? s.logProba.map((r) => r.map(Math.exp)) : null;
+  const proba = s.allKnown ? { rows: s.logProba.rows, cols: s.logProba.cols, data: s.logProba.data.map(Math.exp) } : null;
   const k = f.topK ?? Math.min(2, classes.length);
   const prob = proba
     ? {
