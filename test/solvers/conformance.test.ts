@@ -161,7 +161,7 @@ for (const name of SOLVER_NAMES) {
     });
 
     it('accepts sparse X and sample weights as declared', () => {
-      assert.equal(entry.sparse, true, 'every solver takes CSR today (test/data-csr-conformance.test.ts runs them all)');
+      assert.equal(entry.sparse, true, 'every solver takes CSR today (test/matrix/csr-conformance.test.ts runs them all)');
       assert.equal(entry.sampleWeight, true);
       const m = new SoftmaxRegression({ ...tuned, solver: name, maxIter: 3 });
       m.fit(X, iris.y, { sampleWeight: iris.y.map((_, i) => 1 + (i % 3)) });
