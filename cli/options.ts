@@ -8,6 +8,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_OPTIONS, defaultLimits, formatBytes, parseByteSize } from '../src/index.js';
+import { DATA_FORMATS } from '../node/io.js';
 import { PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/index.js';
 import { enableThreads } from '../node/threads.js';
 import '../node/limits.js';
@@ -277,7 +278,7 @@ export function addDataFlags(cmd: Command, { label = true } = {}): Command {
     .option('--features <names>', 'comma-separated feature columns to use (CSV; default: all but the label)', parseNameList)
     .option('--missing <policy>', "empty cells: 'error' (default) or 'mean' (impute the column mean)")
     .option('--delimiter <char>', "CSV field delimiter: one character, or tab, semicolon, comma, pipe, space (default: detected from the header among ',', ';' and tab; tab for .tsv)", parseDelimiter)
-    .option('--data-format <format>', 'csv | libsvm | idx | cifar (default: from the file extension)')
+    .option('--data-format <format>', `${DATA_FORMATS.join(' | ')} (default: from the file extension)`)
     .option('--labels <file>', 'labels file for IDX images (…-labels-idx1-ubyte)')
     .option('--n-features <n>', 'number of features for LibSVM data (default: the largest index seen)', parsePositiveInteger)
     .option('--max-memory <size>', `memory budget for reading and fitting, e.g. 512M, 8G (default: half the machine's memory, ${formatBytes(defaultLimits().maxMemory)} here); larger work is refused with an error`, parseMaxMemory)
