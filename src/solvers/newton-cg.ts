@@ -7,6 +7,7 @@
  * far, or to -g). The softmax Hessian is only positive semi-definite (adding a constant to all intercepts
  * is a null direction); g is orthogonal to that null space, so CG never leaves it.
  */
+import { OptionError } from '../errors.js';
 import type { Objective } from '../objective/objective.js';
 import { searchAlong } from './line-search.js';
 import { dot, maxAbs } from '../kernels/vector.js';
@@ -21,7 +22,7 @@ export interface NewtonCgOptions extends SolveOptions {
 export const newtonCg: Solver<NewtonCgOptions> = {
   name: 'newton-cg',
   solve(objective: Objective, w0: Float64Array, options: NewtonCgOptions): SolveResult {
-    if (!objective.hessianAt) throw new TypeError('newton-cg needs an objective with hessianAt()');
+    if (!objective.hessianAt) throw new OptionError('solver', `'newton-cg' needs an objective with hessianAt()`, 'INCOMPATIBLE_OPTIONS');
     const run = new SolveRun(objective, options);
     const obj = run.objective;
     const n = objective.dimension;

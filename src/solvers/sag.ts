@@ -22,6 +22,7 @@
  * Dense X: each step updates all K (d+1) parameters. Sparse X (CSR): just-in-time updates (sag-lazy.ts)
  * touch only the row's features, K (nnz_i + 1) per step, with the same steps in exact arithmetic.
  */
+import { OptionError } from '../errors.js';
 import { isFiniteSum, type FiniteSumObjective, type NonSmoothTerm, type Objective } from '../objective/objective.js';
 import { compositeGradientNorm } from '../objective/penalty.js';
 import { SolveRun } from './run.js';
@@ -58,12 +59,12 @@ function makeSag(saga: boolean): Solver<SagOptions> {
   return {
     name,
     solve(objective: Objective, w0: Float64Array, options: SagOptions): SolveResult {
-      if (!isFiniteSum(objective)) throw new TypeError(`${name} needs a finite-sum objective (per-sample access)`);
+      if (!isFiniteSum(objective)) throw new OptionError('solver', `'${name}' needs a finite-sum objective (per-sample access)`, 'INCOMPATIBLE_OPTIONS');
       const run = new SolveRun(objective, options);
       const obj = run.objective;
       const P = objective;
       const R = saga ? options.nonSmooth ?? null : null;
-      if (!saga && options.nonSmooth) throw new TypeError('sag does not support a non-smooth penalty; use saga');
+      if (!saga && options.nonSmooth) throw new OptionError('penalty', `solver 'sag' does not support a non-smooth penalty; use 'saga'`, 'INCOMPATIBLE_OPTIONS');
       const n = P.nSamples;
       const dim = P.dimension;
       const K = P.nOutputs;

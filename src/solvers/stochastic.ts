@@ -20,6 +20,7 @@
  * A constant learning rate leaves noise of order lr in the solution: use a decaying schedule (or sag/saga)
  * to get close to the exact optimum.
  */
+import { OptionError } from '../errors.js';
 import { isFiniteSum, type NonSmoothTerm, type Objective } from '../objective/objective.js';
 import { compositeGradientNorm } from '../objective/penalty.js';
 import { shuffleInPlace } from '../core/random.js';
@@ -60,7 +61,7 @@ export function minibatchSolver(name: string, defaultRule: (o: StochasticOptions
   return {
     name,
     solve(objective: Objective, w0: Float64Array, options: StochasticOptions): SolveResult {
-      if (!isFiniteSum(objective)) throw new TypeError(`${name} needs a finite-sum objective (per-sample access)`);
+      if (!isFiniteSum(objective)) throw new OptionError('solver', `'${name}' needs a finite-sum objective (per-sample access)`, 'INCOMPATIBLE_OPTIONS');
       const run = new SolveRun(objective, options);
       const obj = run.objective;
       const P = objective;

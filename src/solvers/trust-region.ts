@@ -11,6 +11,7 @@
  * with LIBLINEAR's interpolated factor alpha = max(sigma1, -gs / (2 (f(w+s) - f - gs))).
  * The newton-cg solver is the line-search variant of the same idea; both need only H v.
  */
+import { OptionError } from '../errors.js';
 import type { Objective } from '../objective/objective.js';
 import { dot, maxAbs } from '../kernels/vector.js';
 import { SolveRun } from './run.js';
@@ -33,7 +34,7 @@ const CG_XI = 0.1;
 export const trustRegion: Solver<TrustRegionOptions> = {
   name: 'trust-region',
   solve(objective: Objective, w0: Float64Array, options: TrustRegionOptions): SolveResult {
-    if (!objective.hessianAt) throw new TypeError('trust-region needs an objective with hessianAt()');
+    if (!objective.hessianAt) throw new OptionError('solver', `'trust-region' needs an objective with hessianAt()`, 'INCOMPATIBLE_OPTIONS');
     const run = new SolveRun(objective, options);
     const obj = run.objective;
     const n = objective.dimension;
