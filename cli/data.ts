@@ -2,7 +2,7 @@
  * Getting data for a command: a file, '-' (stdin), or a built-in data set. Reading is the data layer's job
  * (node/io.ts, node/datasets.ts); this maps the flags onto it and checks the combination makes sense.
  */
-import { type Dataset, stratifiedSplit, subsetDataset, DenseMatrix, DataError, OptionError, type Label, LimitError, defaultLimits, formatBytes } from '../src/index.js';
+import { type Dataset, stratifiedSplit, subsetDataset, DenseMatrix, DataError, listForMessage, OptionError, type Label, LimitError, defaultLimits, formatBytes } from '../src/index.js';
 import { readDataset, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from '../node/datasets.js';
 import { didYouMean } from './suggest.js';
@@ -134,7 +134,7 @@ export function selectFeatures(ds: Dataset, names: string[]): Dataset {
   const have = ds.featureNames ?? [];
   const idx = names.map((n) => {
     const j = have.indexOf(n);
-    if (j < 0) throw new UsageError(`--features: no column '${n}' (columns: ${have.join(', ')})`);
+    if (j < 0) throw new UsageError(`--features: no column '${n}' (columns: ${listForMessage(have, { quote: '' })})`);
     return j;
   });
   const n = ds.X.rows;

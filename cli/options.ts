@@ -240,7 +240,8 @@ const DELIMITER_NAMES: Record<string, string> = { tab: '\t', '\\t': '\t', comma:
 
 /** `--delimiter`: one character, or tab / semicolon / comma / pipe / space, or a backslash-t. */
 export function parseDelimiter(value: string): string {
-  const d = DELIMITER_NAMES[value.toLowerCase()] ?? value;
+  // Own names only: 'constructor' or 'toString' must not find Object.prototype's members.
+  const d = Object.prototype.hasOwnProperty.call(DELIMITER_NAMES, value.toLowerCase()) ? DELIMITER_NAMES[value.toLowerCase()]! : value;
   if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
     throw new InvalidArgumentError(`'${value}' is not a delimiter: give one character (e.g. ';') or tab, semicolon, comma, pipe, space.`);
   }

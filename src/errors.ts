@@ -97,6 +97,24 @@ export class ParseError extends SoftmaxError {
   }
 }
 
+/** Longest item shown in a message list; longer names are cut with an ellipsis. */
+const MAX_ITEM_CHARS = 60;
+
+/**
+ * A list of names (columns, features, classes, options) for an error message: the first `max` (default
+ * 10), each cut to 60 characters, then how many there are in all, so one message stays one readable line
+ * even for data with thousands of columns. `quote` wraps each item: "'" (default), '"' or ''.
+ */
+export function listForMessage(items: readonly unknown[], opts: { max?: number; quote?: string } = {}): string {
+  const max = opts.max ?? 10;
+  const q = opts.quote ?? "'";
+  const shown = items.slice(0, max).map((v) => {
+    const s = String(v);
+    return q + (s.length > MAX_ITEM_CHARS ? `${s.slice(0, MAX_ITEM_CHARS)}…` : s) + q;
+  });
+  return items.length > max ? `${shown.join(', ')}, … (${items.length.toLocaleString('en-US')} in all)` : shown.join(', ');
+}
+
 /**
  * A resource limit (memory budget, columns, classes, line length, ...) that input would exceed, raised
  * before the allocation it protects. `limit` names the option that raises it (e.g. `maxMemory`, which the

@@ -34,5 +34,8 @@ export { looksGzipped } from './data/gzip.js';
 export { stratifiedSplit, stratifiedKFold, subsetDataset, type Split } from './data/split.js';
 export { fitScaler, applyScaler, type ScalerState, type ScaleKind } from './preprocess/scaler.js';
 
+// Types that appear in the signatures above (so the API reference can document them).
+export type { CVFitStats } from './model/cv.js';
+
 // Metrics.
 export * from './metrics/index.js';

@@ -3,7 +3,7 @@
  * the intercepts; the math lives in SoftmaxObjective and the optimization in the solvers.
  */
 import { checkFitMemory, estimateFitMemory, resolveLimits, type FitShape, type MemoryEstimate } from '../limits.js';
-import { DataError, FitError, ModelFormatError, NotFittedError, OptionError, SoftmaxError } from '../errors.js';
+import { DataError, FitError, listForMessage, ModelFormatError, NotFittedError, OptionError, SoftmaxError } from '../errors.js';
 import { logSoftmaxInPlace } from '../kernels/softmax.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { ParamLayout } from '../objective/layout.js';
@@ -231,9 +231,10 @@ export class SoftmaxRegression {
     }
     const known = new Set(classes.map(String));
     for (const key of Object.keys(cw)) {
-      if (!known.has(key)) throw new OptionError('classWeight', `names class '${key}', which is not in y (classes: ${classes.map(String).join(', ')})`);
+      if (!known.has(key)) throw new OptionError('classWeight', `names class '${key}', which is not in y (classes: ${listForMessage(classes, { quote: '' })})`);
     }
-    classes.forEach((c, k) => (out[k] = cw[String(c)] ?? 1));
+    // Own properties only: a class named 'constructor' or 'toString' must not find Object.prototype's member.
+    classes.forEach((c, k) => (out[k] = Object.prototype.hasOwnProperty.call(cw, String(c)) ? cw[String(c)]! : 1));
     return out;
   }
 

@@ -136,7 +136,8 @@ function minibatch(solver: Solver<StochasticOptions>, summary: string, penalties
   });
 }
 
-const TABLE = {
+/** The table with each entry's own option type (SOLVERS below is the same table, indexable by any string). */
+export const SOLVER_TABLE = {
   lbfgs: entry<LbfgsOptions>({
     solver: lbfgs,
     summary: "L-BFGS with a strong Wolfe line search (default; scikit-learn's default too)",
@@ -257,19 +258,19 @@ const TABLE = {
 };
 
 /** The names of the solvers: a type derived from the table, so a misspelt solver is a compile error. */
-export type SolverName = keyof typeof TABLE;
+export type SolverName = keyof typeof SOLVER_TABLE;
 
 /** The table; indexing it with an arbitrary string gives undefined for an unknown name. */
-export const SOLVERS: { readonly [N in SolverName]: SolverEntry } & { readonly [name: string]: SolverEntry | undefined } = TABLE;
+export const SOLVERS: { readonly [N in SolverName]: SolverEntry } & { readonly [name: string]: SolverEntry | undefined } = SOLVER_TABLE;
 
-export const SOLVER_NAMES = Object.keys(TABLE) as SolverName[];
+export const SOLVER_NAMES = Object.keys(SOLVER_TABLE) as SolverName[];
 
 export function solverNames(): SolverName[] {
   return [...SOLVER_NAMES];
 }
 
 export function isSolverName(name: unknown): name is SolverName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(TABLE, name);
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(SOLVER_TABLE, name);
 }
 
 /** The solvers that read a knob (for messages and help: "learningRate is used by gd, sgd, ..."). */
