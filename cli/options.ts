@@ -9,7 +9,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { OPTION_CHECKS } from '../src/model/options.js';
 import { SOLVERS } from '../src/solvers/registry.js';
-import { enableThreads } from '../node/threads.js';
 import { UsageError } from './context.js';
 
 export function parseNumber(value: string): number {
@@ -48,8 +47,10 @@ export function parseNonNegativeInteger(value: string): number {
  * large passes over it; small problems stay on one thread). Same results up to summation order.
  * Returns the number of threads in use.
  */
-export function useThreads(flags: ModelFlags): number {
+export async function useThreads(flags: ModelFlags): Promise<number> {
   if (flags.threads === undefined || flags.threads === 1) return 1;
+  // The worker pool's code loads only when threads are asked for.
+  const { enableThreads } = await import('../node/threads.js');
   return enableThreads(flags.threads === 0 ? undefined : flags.threads);
 }
 

@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'PARSE_ERROR'
   | 'TOO_LARGE'
   | 'UNKNOWN_DATASET'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  | 'MISSING_DEPENDENCY';
 
 export class SoftmaxError extends Error {
   readonly code: ErrorCode;
@@ -92,5 +93,22 @@ export class ParseError extends SoftmaxError {
     this.line = where.line;
     this.column = where.column;
     this.offset = where.offset;
+  }
+}
+
+/**
+ * An optional package (plotting, PNG rendering) that a feature needs is not installed. The core (fit,
+ * predict, metrics, data) never needs one; `install` is the command that adds what is missing.
+ */
+export class MissingDependencyError extends SoftmaxError {
+  /** The npm packages the feature needs. */
+  readonly packages: string[];
+  /** e.g. `npm install vega vega-lite`. */
+  readonly install: string;
+  constructor(feature: string, packages: string[]) {
+    const install = `npm install ${packages.join(' ')}`;
+    super('MISSING_DEPENDENCY', `${feature} need${/s$/.test(feature) ? '' : 's'} the optional package${packages.length > 1 ? 's' : ''} ${packages.join(' and ')}, which ${packages.length > 1 ? 'are' : 'is'} not installed; install ${packages.length > 1 ? 'them' : 'it'} with: ${install}`);
+    this.packages = packages;
+    this.install = install;
   }
 }

@@ -5,14 +5,7 @@
 import type { Command } from 'commander';
 import type { Dataset } from '../../src/data/dataset.js';
 import { calibrationBins, confusionMatrix } from '../../src/metrics/index.js';
-import { calibrationSvg } from '../../src/plots/calibration.js';
-import { confusionSvg } from '../../src/plots/confusion.js';
-import { trainingCurvesSvg } from '../../src/plots/curves.js';
-import { pathSvg } from '../../src/plots/path.js';
-import { decisionRegionsSvg } from '../../src/plots/regions.js';
-import { weightsSvg } from '../../src/plots/weights.js';
 import { loadModel } from '../../node/model-file.js';
-import { writePlot } from '../../node/png.js';
 import { emit, UsageError, type CommandContext, type CommandModule } from '../context.js';
 import { builtin, selectFeatures } from '../data.js';
 import { parseNumberList, parsePositiveInteger, parsePositiveNumber } from '../options.js';
@@ -41,6 +34,8 @@ function evalSet(r: Resolved, on: string | undefined): { ds: Dataset; name: stri
 }
 
 async function render(kind: Kind, ctx: CommandContext, data: string | undefined, f: PlotFlags): Promise<{ svg: string; note: string }> {
+  // Plotting (vega, vega-lite: optional packages) loads only here, never for the other commands.
+  const { calibrationSvg, confusionSvg, trainingCurvesSvg, pathSvg, decisionRegionsSvg, weightsSvg } = await import('../../src/plots/index.js');
   if (f.on !== undefined && f.on !== 'train' && f.on !== 'test') throw new UsageError(`--on: expected 'train' or 'test', got '${f.on}'`);
   if (kind === 'curves') {
     // A saved model carries its fit history: no data needed then.
@@ -93,6 +88,7 @@ async function run(ctx: CommandContext, kind: string, data: string | undefined, 
   checkOutput(f.output);
   const { svg, note } = await render(kind as Kind, ctx, data, f);
   if (f.output) {
+    const { writePlot } = await import('../../node/png.js');
     writePlot(f.output, svg, { scale: f.pngScale });
     emit(ctx, f, { kind, output: f.output, note }, () => `wrote ${f.output} (${kind}: ${note})\n`);
   } else if (f.json) {

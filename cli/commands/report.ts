@@ -9,7 +9,6 @@ import { DataError } from '../../src/errors.js';
 import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
 import { regularizationPath, type PathResult } from '../../src/model/path.js';
 import { loadModel } from '../../node/model-file.js';
-import { writeReport } from '../../node/report.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { alignLabels, readTrainTest, type TrainTestFlags } from '../data.js';
 import { num, table } from '../format.js';
@@ -36,7 +35,7 @@ export async function resolveModelAndData(ctx: CommandContext, data: string | un
   const loaded = f.model ? loadModel(f.model) : null;
   // Validate model options before reading data, as train does.
   const fresh = loaded ? null : new SoftmaxRegression(modelOptionsFrom(f));
-  if (!loaded) useThreads(f);
+  if (!loaded) await useThreads(f);
   const tt = await readTrainTest(data, f, ctx.io, "missing data: give a DATA file ('-' for stdin) or --dataset NAME", f.features ?? loaded?.featureNames ?? undefined);
   let { train, test } = tt;
   const trainName = tt.testFrom === 'builtin' ? `${tt.source} (train)` : tt.testFrom === 'split' ? `${tt.source} (train split)` : tt.source;
@@ -101,6 +100,8 @@ async function run(ctx: CommandContext, data: string | undefined, f: ReportFlags
   let path: PathResult | null = null;
   const wantPath = f.path !== false && (Array.isArray(f.path) || nCoef <= MAX_PATH_COEFFICIENTS);
   if (wantPath) path = computePath(r.model, r.train, Array.isArray(f.path) ? f.path : DEFAULT_PATH_GRID);
+  // The report (and the plotting it needs) loads only for this command.
+  const { writeReport } = await import('../../node/report.js');
   const bytes = await writeReport(f.output, {
     model: r.model,
     train: { X: r.train.X, y: r.train.y, name: r.trainName },
