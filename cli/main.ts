@@ -36,14 +36,15 @@ export function packageVersion(): string {
 /**
  * The command modules to register: only the one being run when argv starts with a command name (so
  * `softmax train` never loads the code of plot, report or the others, which keeps start-up short), every
- * one otherwise (program help, `help CMD`, suggestions for a mistyped command).
+ * one otherwise (program help, `help CMD`, suggestions for a mistyped command, the CLI reference).
  */
-async function loadCommands(argv: string[]): Promise<CommandModule[]> {
+export async function loadCommands(argv: readonly string[] = []): Promise<CommandModule[]> {
   const names = argv[0] !== undefined && COMMAND_NAMES.includes(argv[0]) ? [argv[0]] : COMMAND_NAMES;
   return Promise.all(names.map(async (name) => ((await import(`./commands/${name}.js`)) as { default: CommandModule }).default));
 }
 
-function buildProgram(io: CliIO, commands: CommandModule[]): Command {
+/** The whole command tree, ready to parse (also read by scripts/cli-reference.ts to write the CLI reference). */
+export function buildProgram(io: CliIO, commands: CommandModule[]): Command {
   const program = new Command('softmax');
   program
     .description('Softmax (multinomial logistic) regression: train, evaluate, predict, cross-validate and inspect models.')

@@ -49,3 +49,11 @@ export { looksGzipped } from './data/gzip.js';
 export { stratifiedSplit, stratifiedKFold, subsetDataset, type Split } from './data/split.js';
 export { makeRng, makeRngUint32, xoshiro128StarStar, randomInt, shuffleInPlace } from './core/random.js';
 export { toOnnx, fromOnnx, type ToOnnxOptions } from './onnx/index.js';
+// Types that appear in the signatures above (so the API reference can document them).
+export type { CVFitStats } from './model/cv.js';
+export type { PenaltySplit } from './objective/penalty.js';
+export type { LineFunction, LineSearchOptions, LineSearchResult } from './solvers/line-search.js';
+export type { SparseRows } from './matrix/matrix.js';
+export type { ScheduleOptions } from './solvers/update-rules.js';
+export type { LinearFiniteSumOptions } from './objective/finite-sum.js';
+export type { WasmVariant } from './kernels/wasm.js';

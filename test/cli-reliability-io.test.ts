@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertOneLineError, IRIS, ROOT, run, runProcess, tempDir } from './cli-helpers.js';
+import { assertOneLineError, ROOT, run, runProcess, tempDir } from './cli-helpers.js';
 
 const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0;
 const CLI = join(ROOT, 'cli', 'main.ts');

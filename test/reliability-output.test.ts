@@ -150,7 +150,7 @@ function startTags(doc: string): Array<{ name: string; attrs: string[] }> {
     for (;;) {
       while (/\s|\//.test(doc[i] ?? '')) i++;
       if (i >= doc.length || doc[i] === '>') break;
-      const a = /^[^\s=>\/]+/.exec(doc.slice(i, i + 256));
+      const a = /^[^\s=>/]+/.exec(doc.slice(i, i + 256));
       if (!a) {
         i++;
         continue;
