@@ -3,8 +3,7 @@
  * Model and data come as for `softmax report`: --model FILE or a model trained here, DATA or --dataset.
  */
 import type { Command } from 'commander';
-import type { Dataset } from '../../src/data/dataset.js';
-import { calibrationBins, confusionMatrix } from '../../src/metrics/index.js';
+import { type Dataset, calibrationBins, confusionMatrix } from '../../src/index.js';
 import { loadModel } from '../../node/model-file.js';
 import { emit, UsageError, type CommandContext, type CommandModule } from '../context.js';
 import { builtin, selectFeatures } from '../data.js';
