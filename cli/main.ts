@@ -11,11 +11,12 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { OptionError, SoftmaxError } from '../src/errors.js';
+import { OptionError, SoftmaxError } from '../src/index.js';
 import { COMMAND_NAMES } from './commands/index.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, type CliIO, type CommandModule } from './context.js';
 import { liblinearAnswer } from './habits.js';
 import { didYouMean } from './suggest.js';
+import { visible } from './safe-output.js';
 
 /** The package version, from the package.json above this file (cli/ in source, dist/cli/ when built). */
 export function packageVersion(): string {
@@ -32,11 +33,12 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
-async function loadCommands(): Promise<CommandModule[]> {
+export async function loadCommands(): Promise<CommandModule[]> {
   return Promise.all(COMMAND_NAMES.map(async (name) => ((await import(`./commands/${name}.js`)) as { default: CommandModule }).default));
 }
 
-function buildProgram(io: CliIO, commands: CommandModule[]): Command {
+/** The whole command tree, ready to parse (also read by scripts/cli-reference.ts to write the CLI reference). */
+export function buildProgram(io: CliIO, commands: CommandModule[]): Command {
   const program = new Command('softmax');
   program
     .description('Softmax (multinomial logistic) regression: train, evaluate, predict, cross-validate and inspect models.')
@@ -95,8 +97,9 @@ function unknownOptionMessage(message: string, argv: string[], program: Command,
   return message + (asLong || didYouMean(flag, all.filter((f) => f.startsWith('--') === flag.startsWith('--'))));
 }
 
+/** One line, with control characters and terminal escapes from file names, labels or columns made visible. */
 function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
+  return visible(s.replace(/\s*\n\s*/g, ' ').trim());
 }
 
 export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { SoftmaxRegressionCV, type CVScoring } from '../../src/model/cv.js';
+import { SoftmaxRegressionCV, type CVScoring } from '../../src/index.js';
 import { saveModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, readData, checkOneSource } from '../data.js';
@@ -88,7 +88,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): P
   });
   const ds = f.dataset ? builtin(f.dataset).train : await readData(data!, f, ctx.io);
   if (ds.y.length === 0) throw new UsageError('cv needs labelled data: the data has no label column (see --label)');
-  cv.fit(ds.X, ds.y, { featureNames: ds.featureNames ?? undefined });
+  cv.fit(ds.X, ds.y, { featureNames: ds.featureNames ?? undefined, maxMemory: f.maxMemory });
   if (f.output) saveModel(cv.model!, f.output);
   const rows = cvRows(cv);
   const elastic = cv.l1Ratios[0] !== null;

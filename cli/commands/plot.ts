@@ -3,20 +3,15 @@
  * Model and data come as for `softmax report`: --model FILE or a model trained here, DATA or --dataset.
  */
 import type { Command } from 'commander';
-import type { Dataset } from '../../src/data/dataset.js';
-import { calibrationBins, confusionMatrix } from '../../src/metrics/index.js';
-import { calibrationSvg } from '../../src/plots/calibration.js';
-import { confusionSvg } from '../../src/plots/confusion.js';
-import { trainingCurvesSvg } from '../../src/plots/curves.js';
-import { pathSvg } from '../../src/plots/path.js';
-import { decisionRegionsSvg } from '../../src/plots/regions.js';
-import { weightsSvg } from '../../src/plots/weights.js';
+import { type Dataset, calibrationBins, confusionMatrix } from '../../src/index.js';
+import { calibrationSvg, confusionSvg, trainingCurvesSvg, pathSvg, decisionRegionsSvg, weightsSvg } from '../../src/plots/index.js';
 import { loadModel } from '../../node/model-file.js';
 import { writePlot } from '../../node/png.js';
 import { emit, UsageError, type CommandContext, type CommandModule } from '../context.js';
 import { builtin, selectFeatures } from '../data.js';
 import { parseNumberList, parsePositiveInteger, parsePositiveNumber } from '../options.js';
 import { checkOutput } from '../outputs.js';
+import { visible } from '../safe-output.js';
 import { didYouMean } from '../suggest.js';
 import { addSourceFlags, computePath, DEFAULT_PATH_GRID, parseImageShape, resolveModelAndData, type Resolved, type SourceFlags } from './report.js';
 
@@ -54,7 +49,7 @@ async function render(kind: Kind, ctx: CommandContext, data: string | undefined,
     let pre = f;
     if (!f.model && !f.features && f.dataset) {
       const first = builtin(f.dataset).train.featureNames!.slice(0, 2);
-      ctx.io.stderr.write(`note: using the first two features (${first.join(', ')}); choose others with --features A,B\n`);
+      ctx.io.stderr.write(visible(`note: using the first two features (${first.join(', ')}); choose others with --features A,B\n`));
       pre = { ...f, features: first };
     }
     const r = await resolveModelAndData(ctx, data, pre);

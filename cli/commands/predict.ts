@@ -8,11 +8,10 @@
  * LIBLINEAR's form `predict TEST MODEL OUTPUT` is accepted: the second and third arguments are --model and -o.
  */
 import type { Command } from 'commander';
+import { listForMessage } from '../../src/errors.js';
 import { loadModel, writeFileAtomic } from '../../node/model-file.js';
 import { readBytes } from '../../node/io.js';
-import { csvTextColumns, sniffDelimiter } from '../../src/data/csv.js';
-import type { Dataset } from '../../src/data/dataset.js';
-import type { Label } from '../../src/core/labels.js';
+import { csvTextColumns, sniffDelimiter, type Dataset, type Label } from '../../src/index.js';
 import { addGlobalFlags, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, modelColumns, readData, readStdin, checkOneSource } from '../data.js';
 import { addDataFlags, parseNameList, type DataFlags } from '../options.js';
@@ -52,7 +51,7 @@ function keepFromDataset(ds: Dataset, names: string[], dataset: string): Map<str
     if (nm === 'label') cols.set(nm, ds.y.map(String));
     else {
       const j = ds.featureNames?.indexOf(nm) ?? -1;
-      if (j < 0) throw new UsageError(`--keep: no column '${nm}' in the built-in data set '${dataset}' (columns: ${[...(ds.featureNames ?? []), 'label'].join(', ')})`);
+      if (j < 0) throw new UsageError(`--keep: no column '${nm}' in the built-in data set '${dataset}' (columns: ${listForMessage([...(ds.featureNames ?? []), 'label'], { quote: '' })})`);
       cols.set(nm, Array.from({ length: ds.X.rows }, (_, i) => String(ds.X.get(i, j))));
     }
   }
@@ -70,7 +69,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
   const keep = f.keep ?? [];
   const outNames = [PREDICTED, ...classes.map((c) => `p_${c}`)];
   const clash = keep.find((k) => outNames.includes(k));
-  if (clash) throw new UsageError(`--keep: column '${clash}' would clash with an output column (${outNames.join(', ')})`);
+  if (clash) throw new UsageError(`--keep: column '${clash}' would clash with an output column (${listForMessage(outNames, { quote: '' })})`);
   // With --keep the text is read here once, parsed for the features and scanned for the kept columns.
   const stdinText = data === '-' && keep.length > 0 ? await readStdin(ctx.io) : null;
   let ds: Dataset;
