@@ -49,7 +49,9 @@ class HttpError extends Error {
   }
 }
 
-type Vars = { Variables: { endpoint: string; model: string; rows: number } };
+/** Per-request values the routes set for the metrics and the access log. */
+export type ServeVars = { Variables: { endpoint: string; model: string; rows: number } };
+type Vars = ServeVars;
 const OUTPUTS = ['label', 'probabilities'] as const;
 type OutputName = (typeof OUTPUTS)[number];
 
