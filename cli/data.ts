@@ -6,7 +6,7 @@ import type { Dataset } from '../src/data/dataset.js';
 import { stratifiedSplit, subsetDataset } from '../src/data/split.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import { DataError, OptionError } from '../src/errors.js';
-import type { Label } from '../src/model/input.js';
+import type { Label } from '../src/core/labels.js';
 import { readDataset, readDatasetFromText } from '../node/io.js';
 import { loadBuiltinDataset } from '../node/datasets.js';
 import { UsageError, type CliIO } from './context.js';

@@ -10,10 +10,10 @@ export { logSumExp, softmaxInPlace, logSoftmaxInPlace, softmaxCrossEntropyInPlac
 export type { Objective, HessianOperator, NonSmoothTerm } from './objective/objective.js';
 export { ParamLayout } from './objective/layout.js';
 export { SoftmaxObjective, chooseLossKernel, type SoftmaxObjectiveOptions } from './objective/softmax-objective.js';
-export { MatrixLossKernel, type LossKernel } from './kernels/loss-kernel.js';
-export { WasmDenseKernel, type Dtype } from './kernels/dense-wasm.js';
+export { MatrixLossKernel, type LossKernel } from './backends/loss-kernel.js';
+export { WasmDenseKernel, type Dtype } from './backends/dense-wasm.js';
 export { wasmAvailable, compileWasmKernelsAsync, setWasmDisabled } from './kernels/wasm.js';
-export { setDenseKernelProvider, type DenseKernelProvider } from './kernels/provider.js';
+export { setDenseKernelProvider, type DenseKernelProvider } from './backends/provider.js';
 export { checkGradient, type GradientCheckResult, type GradientCheckOptions } from './objective/check-gradient.js';
 export type { Solver, SolveOptions, SolveResult, StopReason, IterationInfo, IterationCallback } from './solvers/solver.js';
 export { lbfgs, type LbfgsOptions } from './solvers/lbfgs.js';
@@ -36,7 +36,8 @@ export { fitScaler, applyScaler, type ScalerState, type ScaleKind } from './prep
 export { SoftmaxRegression, type FitOptions, type FitResult } from './model/softmax-regression.js';
 export { DEFAULT_OPTIONS, resolveOptions, type SoftmaxRegressionOptions, type ClassWeight } from './model/options.js';
 export { MODEL_FORMAT, MODEL_VERSION, type ModelJSON, type FitSummaryJSON } from './model/serialize.js';
-export type { Label, MatrixLike } from './model/input.js';
+export type { Label } from './core/labels.js';
+export type { MatrixLike } from './model/input.js';
 export * from './metrics/index.js';
 export type { Dataset } from './data/dataset.js';
 export { parseCsv, csvColumns, type CsvOptions } from './data/csv.js';
@@ -45,4 +46,4 @@ export { parseIdx, encodeIdx, mnistFromIdx, type IdxArray, type IdxType, type Mn
 export { parseCifar10, CIFAR_PIXELS, CIFAR_RECORD } from './data/cifar.js';
 export { looksGzipped } from './data/gzip.js';
 export { stratifiedSplit, stratifiedKFold, subsetDataset, type Split } from './data/split.js';
-export { makeRng, makeRngUint32, xoshiro128StarStar, randomInt, shuffleInPlace } from './random.js';
+export { makeRng, makeRngUint32, xoshiro128StarStar, randomInt, shuffleInPlace } from './core/random.js';

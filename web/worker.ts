@@ -14,7 +14,7 @@
  * optimum is the same, the path to it is not.
  */
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
-import { uniqueSortedLabels } from '../src/model/input.js';
+import { uniqueSortedLabels } from '../src/core/labels.js';
 import type { IterationInfo } from '../src/solvers/solver.js';
 import { Cmd, CTL_CMD, CTL_EXPORT, CTL_SPEED, cmdOf, cmdWord, seqOf } from './protocol.js';
 import type { FromWorker, HistoryEntry, StateMessage, ToWorker, TrainState } from './protocol.js';

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { loadModel, writeFileAtomic } from '../../node/model-file.js';
-import type { Label } from '../../src/model/input.js';
+import type { Label } from '../../src/core/labels.js';
 import { addGlobalFlags, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, modelColumns, readData, checkOneSource } from '../data.js';
 import { addDataFlags, type DataFlags } from '../options.js';

@@ -10,7 +10,7 @@ import { allocFloatArray } from '../kernels/resident.js';
 import { parse as csvParse } from 'csv-parse/browser/esm/sync';
 import { OptionError, ParseError } from '../errors.js';
 import { DenseMatrix } from '../matrix/dense.js';
-import type { Label } from '../model/input.js';
+import type { Label } from '../core/labels.js';
 import type { Dataset } from './dataset.js';
 import { looksGzipped } from './gzip.js';
 
