@@ -5,10 +5,13 @@
 import type { Dataset } from '../src/data/dataset.js';
 import { stratifiedSplit, subsetDataset } from '../src/data/split.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
-import { DataError, OptionError } from '../src/errors.js';
+import { DataError, listForMessage, OptionError } from '../src/errors.js';
 import type { Label } from '../src/core/labels.js';
-import { readDataset, readDatasetFromText } from '../node/io.js';
-import { loadBuiltinDataset } from '../node/datasets.js';
+import { readDataset, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
+import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from '../node/datasets.js';
+import { didYouMean } from './suggest.js';
+import { LimitError } from '../src/errors.js';
+import { defaultLimits, formatBytes, RAISE_MEMORY } from '../src/limits.js';
 import { UsageError, type CliIO } from './context.js';
 import type { DataFlags } from './options.js';
 
@@ -21,17 +24,28 @@ export interface ReadOptions {
   nFeatures?: number;
 }
 
-async function readStdin(io: CliIO): Promise<string> {
+/**
+ * All of stdin as text (for '-' when a command needs the text itself, e.g. predict --keep), at most
+ * `maxMemory` bytes of it: an endless stream is refused at the budget.
+ */
+export async function readStdin(io: CliIO, maxMemory = defaultLimits().maxMemory): Promise<string> {
   if (!io.stdin) throw new UsageError("'-' reads data from stdin, but no stdin is available");
   const chunks: string[] = [];
   const decoder = new TextDecoder();
-  for await (const c of io.stdin) chunks.push(typeof c === 'string' ? c : decoder.decode(c, { stream: true }));
+  let total = 0;
+  for await (const c of io.stdin) {
+    total += c.length;
+    if (total > maxMemory) {
+      throw new LimitError('maxMemory', total, maxMemory, `<stdin>: more than ${formatBytes(maxMemory)} of input, the memory budget (an endless stream?): ${RAISE_MEMORY}, or read from a file`);
+    }
+    chunks.push(typeof c === 'string' ? c : decoder.decode(c, { stream: true }));
+  }
   chunks.push(decoder.decode());
   return chunks.join('');
 }
 
 /** Read DATA ('-' = stdin) with the data flags; `over` wins over the flags (commands set label/features). */
-export async function readData(path: string, flags: DataFlags, io: CliIO, over: ReadOptions = {}): Promise<Dataset> {
+export async function readData(path: string, flags: DataFlags, io: CliIO, over: ReadOptions = {}, stdinText?: string): Promise<Dataset> {
   const label = 'label' in over ? over.label : flags.label;
   const opts = {
     format: flags.dataFormat as never,
@@ -39,12 +53,17 @@ export async function readData(path: string, flags: DataFlags, io: CliIO, over: 
     features: over.features ?? flags.features,
     missing: flags.missing as 'error' | 'mean' | undefined,
     labelsPath: flags.labels,
+    delimiter: flags.delimiter,
     nFeatures: flags.nFeatures ?? over.nFeatures,
+    maxMemory: flags.maxMemory,
+    limits: { maxColumns: flags.maxColumns, maxLineLength: flags.maxLineLength },
   };
   try {
     if (path === '-') {
-      const text = await readStdin(io);
-      return readDatasetFromText(text, opts);
+      if (stdinText !== undefined) return readDatasetFromText(stdinText, opts);
+      if (!io.stdin) throw new UsageError("'-' reads data from stdin, but no stdin is available");
+      // Parsed as it arrives; more input than the memory budget (an endless stream) is refused.
+      return await readDatasetFromStream(io.stdin, opts);
     }
     return readDataset(path, opts);
   } catch (e) {
@@ -64,6 +83,9 @@ export interface BuiltinSplit {
 }
 
 export function builtin(name: string): BuiltinSplit {
+  if (!isBuiltinDataset(name)) {
+    throw new DataError('UNKNOWN_DATASET', `unknown data set '${name}'; the built-in data sets are ${BUILTIN_DATASETS.join(', ')}${didYouMean(name, BUILTIN_DATASETS)}`);
+  }
   return loadBuiltinDataset(name);
 }
 
@@ -71,11 +93,27 @@ export function builtin(name: string): BuiltinSplit {
  * Labels read from a second file may come back typed differently from the model's classes (a column of
  * "1","2" parsed as numbers in one file and kept as strings in another): map each label to the class with
  * the same text, leaving unknown labels as they are (they then count as errors in the metrics).
+ *
+ * Unknown labels of the other type (text labels against a model with numeric classes, or the reverse) mean
+ * the model and the file disagree on what the labels are: a wrong --label column, or a model trained on an
+ * encoded copy. That is named as such (DataError INVALID_LABEL), with examples from both sides.
  */
-export function alignLabels(y: Label[], classes: readonly Label[]): Label[] {
+export function alignLabels(y: Label[], classes: readonly Label[], source = 'the data'): Label[] {
   const byText = new Map<string, Label>();
   for (const c of classes) byText.set(String(c), c);
-  return y.map((v) => byText.get(String(v)) ?? v);
+  const out = y.map((v) => byText.get(String(v)) ?? v);
+  const classType = typeof classes[0];
+  const foreign = [...new Set(out.filter((v) => typeof v !== classType))];
+  if (classes.length > 0 && foreign.length > 0) {
+    const rows = out.filter((v) => typeof v !== classType).length;
+    const kind = (t: string) => (t === 'number' ? 'numbers' : 'text');
+    const show = (vs: readonly Label[]) => vs.slice(0, 4).map((v) => JSON.stringify(v)).join(', ') + (vs.length > 4 ? ', …' : '');
+    throw new DataError(
+      'INVALID_LABEL',
+      `the labels in ${source} do not match the model's classes: the model's classes are ${kind(classType)} (${show(classes)}) but ${rows} of ${y.length} rows have ${kind(typeof foreign[0])} labels (${show(foreign)}); is --label the column the model was trained on?`,
+    );
+  }
+  return out;
 }
 
 export function describe(ds: Dataset, fallback: string): string {
@@ -101,7 +139,7 @@ export function selectFeatures(ds: Dataset, names: string[]): Dataset {
   const have = ds.featureNames ?? [];
   const idx = names.map((n) => {
     const j = have.indexOf(n);
-    if (j < 0) throw new UsageError(`--features: no column '${n}' (columns: ${have.join(', ')})`);
+    if (j < 0) throw new UsageError(`--features: no column '${n}' (columns: ${listForMessage(have, { quote: '' })})`);
     return j;
   });
   const n = ds.X.rows;

@@ -10,6 +10,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { OPTION_CHECKS } from '../src/model/options.js';
 import { SOLVERS } from '../src/solvers/registry.js';
 import { enableThreads } from '../node/threads.js';
+import { defaultLimits, formatBytes, parseByteSize } from '../src/limits.js';
+import '../node/limits.js';
 import { UsageError } from './context.js';
 
 export function parseNumber(value: string): number {
@@ -128,7 +130,7 @@ export function addModelFlags(cmd: Command, { withC = true, withL1Ratio = true }
   cmd
     .option('--solver <name>', `optimizer (${solvers})`)
     .option('--penalty <name>', "regularization: 'l2' (default), 'none', or what the solver supports ('l1', 'elasticnet')");
-  if (withC) cmd.option('--C <number>', 'inverse regularization strength, penalty (1/(2C))||W||^2 (default 1)', parsePositiveNumber);
+  if (withC) cmd.option('-c, --C <number>', 'inverse regularization strength, penalty (1/(2C))||W||^2 (default 1)', parsePositiveNumber);
   if (withL1Ratio) cmd.option('--l1-ratio <r>', 'elastic-net mixing in [0, 1] (penalty elasticnet)', parseNumber);
   cmd
     .option('--tol <number>', 'stop when max|gradient| of the mean objective <= tol (default 1e-4)', parsePositiveNumber)
@@ -216,13 +218,41 @@ export function modelOptionsFrom(flags: ModelFlags): Record<string, unknown> {
   return o;
 }
 
+/** Names a shell makes easy to type for delimiters that are awkward to quote. */
+const DELIMITER_NAMES: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|', space: ' ' };
+
+/** `--delimiter`: one character, or tab / semicolon / comma / pipe / space, or a backslash-t. */
+export function parseDelimiter(value: string): string {
+  // Own names only: 'constructor' or 'toString' must not find Object.prototype's members.
+  const d = Object.prototype.hasOwnProperty.call(DELIMITER_NAMES, value.toLowerCase()) ? DELIMITER_NAMES[value.toLowerCase()]! : value;
+  if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
+    throw new InvalidArgumentError(`'${value}' is not a delimiter: give one character (e.g. ';') or tab, semicolon, comma, pipe, space.`);
+  }
+  return d;
+}
+
 export interface DataFlags {
   label?: string;
+  delimiter?: string;
   features?: string[];
   missing?: string;
   dataFormat?: string;
   labels?: string;
   nFeatures?: number;
+  /** Memory budget in bytes (--max-memory): readers and fits refuse work beyond it. */
+  maxMemory?: number;
+  /** Widest CSV header / IDX image (--max-columns) and longest CSV record or LibSVM line (--max-line-length). */
+  maxColumns?: number;
+  maxLineLength?: number;
+}
+
+/** '8G' -> bytes, for --max-memory (a bad size is a usage error). */
+export function parseMaxMemory(value: string): number {
+  try {
+    return parseByteSize(value);
+  } catch {
+    throw new InvalidArgumentError(`'${value}' is not a size (examples: 512M, 8G, 1.5GiB, or bytes).`);
+  }
 }
 
 /** Flags that say how to read a data file. */
@@ -231,7 +261,11 @@ export function addDataFlags(cmd: Command, { label = true } = {}): Command {
   return cmd
     .option('--features <names>', 'comma-separated feature columns to use (CSV; default: all but the label)', parseNameList)
     .option('--missing <policy>', "empty cells: 'error' (default) or 'mean' (impute the column mean)")
+    .option('--delimiter <char>', "CSV field delimiter: one character, or tab, semicolon, comma, pipe, space (default: detected from the header among ',', ';' and tab; tab for .tsv)", parseDelimiter)
     .option('--data-format <format>', 'csv | libsvm | idx | cifar (default: from the file extension)')
     .option('--labels <file>', 'labels file for IDX images (…-labels-idx1-ubyte)')
-    .option('--n-features <n>', 'number of features for LibSVM data (default: the largest index seen)', parsePositiveInteger);
+    .option('--n-features <n>', 'number of features for LibSVM data (default: the largest index seen)', parsePositiveInteger)
+    .option('--max-memory <size>', `memory budget for reading and fitting, e.g. 512M, 8G (default: half the machine's memory, ${formatBytes(defaultLimits().maxMemory)} here); larger work is refused with an error`, parseMaxMemory)
+    .option('--max-columns <n>', 'widest CSV header or IDX image accepted (default 1000000)', parsePositiveInteger)
+    .option('--max-line-length <n>', 'longest CSV record or LibSVM line accepted, in characters (default 67108864)', parsePositiveInteger);
 }

@@ -101,7 +101,7 @@ export function wasmModule(variant: WasmVariant = 'plain'): WasmModuleT | null {
       else if (WA.validate(bytes)) mod = new WA.Module(bytes);
     }
   } catch {
-    mod = null; // e.g. a browser main thread that allows only small synchronous compiles
+    // e.g. a browser main thread that allows only small synchronous compiles
     modules[variant] = undefined;
     return null;
   }

@@ -178,7 +178,8 @@ export function modelFromJSON(input: unknown, make: (state: FittedState, o: Part
     try {
       json = JSON.parse(input);
     } catch (e) {
-      fail('', `not valid JSON (truncated or corrupted?): ${(e as Error).message}`);
+      // JSON.parse quotes the text around the error, line breaks included: keep the message one line.
+      fail('', `not valid JSON (truncated or corrupted?): ${(e as Error).message.replace(/\r\n|\r|\n/g, '\\n')}`);
     }
   }
   const root = obj(json, '', ['format', 'version', 'classes', 'nFeatures', 'featureNames', 'coef', 'intercept', 'options', 'scaler', 'fit']);
