@@ -1,35 +1,19 @@
 /**
- * From model options to one solver call: the smooth objective plus its non-smooth term, and the solver's
- * own options (tolerance scaled to the summed objective, learning rate, update rule, schedule, seeded
- * randomness, early-stopping split). softmax-regression.ts and ovr.ts both come through here, so every
+ * From model options to one solver call: the smooth objective plus its non-smooth term, the context every
+ * solver may use (tolerance scaled to the summed objective, the seeded stream, the early-stopping split),
+ * and the solver's own options, which its registry entry maps from the model's (src/solvers/registry.ts). softmax-regression.ts and ovr.ts both come through here, so every
  * solver sees the same problem whichever multi-class strategy is used.
  */
 import type { Matrix } from '../matrix/matrix.js';
 import { binomialRowLoss, LinearFiniteSum, softmaxRowLoss } from '../objective/finite-sum.js';
 import type { FiniteSumObjective, NonSmoothTerm } from '../objective/objective.js';
 import { compositeGradientNorm, splitPenalty } from '../objective/penalty.js';
-import { SOLVERS } from '../solvers/registry.js';
-import { maxAbs, stopMessage, type IterationCallback, type IterationInfo, type SolveResult } from '../solvers/solver.js';
+import { SOLVERS, type SolveContext } from '../solvers/registry.js';
+import { stopMessage, type IterationCallback, type IterationInfo, type SolveResult } from '../solvers/solver.js';
+import { maxAbs } from '../kernels/vector.js';
 import { standardizedFor } from '../objective/standardized.js';
-import { adagradRule, adamRule, makeSchedule, momentumRule, rmspropRule, sgdRule, type UpdateRule } from '../solvers/update-rules.js';
 import type { SoftmaxRegressionOptions } from './options.js';
 import { groupByClass, stratifiedHoldout } from '../core/stratify.js';
-
-/** Default learning rates (mean-objective scale): scikit-learn's SGD eta0, Keras' Adam / RMSProp. */
-export const DEFAULT_LEARNING_RATE: Record<string, number> = { sgd: 0.01, adam: 0.001, adagrad: 0.01, rmsprop: 0.001 };
-
-function updateRule(o: SoftmaxRegressionOptions): UpdateRule {
-  switch (o.solver) {
-    case 'adam':
-      return adamRule();
-    case 'adagrad':
-      return adagradRule();
-    case 'rmsprop':
-      return rmspropRule();
-    default:
-      return o.momentum > 0 ? momentumRule(o.momentum, o.nesterov) : sgdRule;
-  }
-}
 
 /** Run the configured solver on one (smooth objective, non-smooth term) problem. */
 export function runSolver(
@@ -40,7 +24,7 @@ export function runSolver(
   rng: () => number,
   onIteration?: IterationCallback,
 ): SolveResult {
-  const entry = SOLVERS[o.solver]!;
+  const entry = SOLVERS[o.solver];
   if (o.maxIter === 0 && (!entry.stochastic || o.epochs === null)) return startingPoint(objective, nonSmooth, w0);
   let train: FiniteSumObjective = objective;
   let validation: FiniteSumObjective | null = null;
@@ -53,6 +37,7 @@ export function runSolver(
     }
   }
   const gtol = o.tol * train.sumWeights;
+  const context: SolveContext = { gtol, tol: o.tol, sumWeights: train.sumWeights, rng, nonSmooth, validation, onIteration };
   // A user-set fixed step (gd's learningRate) is defined in the original coordinates: keep them then.
   const fixedStep = !entry.stochastic && o.learningRate != null;
   if (entry.preconditioned && o.precondition && !nonSmooth && !fixedStep) {
@@ -63,7 +48,7 @@ export function runSolver(
     const pre = standardizedFor(lin, lin.layout, lin.X, lin.sampleWeight, lin.l2, alpha);
     const userCb = onIteration;
     const wBuf = new Float64Array(w0.length);
-    const cb = userCb ? (info: IterationInfo, u: Float64Array) => userCb(info, pre.toOriginal(u, wBuf)) : undefined;
+    const cb: IterationCallback | undefined = userCb ? (info: IterationInfo, u: Float64Array) => userCb(info, pre.toOriginal(u, wBuf)) : undefined;
     // The solver tests max|dF/du| (u = T^-1 w) against its tolerance; the fit is converged only when
     // max|dF/dw|, the gradient of the user's problem, is below gtol. g_w = T^-T g_u can be larger than g_u
     // (by up to max_j s_j + |m_j|), so when the first is not yet small enough the solve continues from
@@ -79,7 +64,7 @@ export function runSolver(
     const history: IterationInfo[] = [];
     const totals = { functionEvaluations: 0, gradientEvaluations: 0, hessianVectorProducts: 0, elapsedMs: 0 };
     for (let round = 0; round < 6; round++) {
-      const ri = entry.solver.solve(pre, u, { gtol: tolU, maxIter: Math.max(1, o.maxIter - used), onIteration: cb });
+      const ri = entry.solver.solve(pre, u, entry.configure({ ...o, maxIter: Math.max(1, o.maxIter - used) }, { ...context, gtol: tolU, onIteration: cb }));
       for (const h of ri.history) history.push({ ...h, iteration: h.iteration + used });
       used += ri.iterations;
       totals.functionEvaluations += ri.functionEvaluations + 1;
@@ -109,21 +94,7 @@ export function runSolver(
       message: `${converged || last.stopReason !== 'gradient-tolerance' ? last.message : 'did not converge: the preconditioned gradient met its tolerance, the original one did not'}; max|dF/dw| = ${gw.toExponential(3)} (tol ${gtol.toExponential(3)}) in the original coordinates, max|dF/du| = ${last.gradientNorm.toExponential(3)} in the preconditioned ones the solver tests`,
     };
   }
-  return entry.solver.solve(train, w0, {
-    gtol,
-    maxIter: entry.stochastic ? o.epochs ?? o.maxIter : o.maxIter,
-    onIteration,
-    nonSmooth,
-    rng,
-    scale: train.sumWeights,
-    learningRate: o.learningRate ?? (entry.minibatch ? DEFAULT_LEARNING_RATE[o.solver] : null),
-    rule: entry.minibatch ? updateRule(o) : undefined,
-    schedule: makeSchedule(o.schedule, { powerT: o.powerT, dropFactor: o.dropFactor, dropEvery: o.dropEvery }),
-    batchSize: o.batchSize,
-    nIterNoChange: o.nIterNoChange,
-    plateauTol: o.tol,
-    validation,
-  });
+  return entry.solver.solve(train, w0, entry.configure(o, context));
 }
 
 /**
@@ -164,6 +135,6 @@ export function binomialProblem(M: Matrix, y01: Int32Array, sampleWeight: Float6
 /** The multinomial problem for a model's options. */
 export function multinomialProblem(M: Matrix, yIdx: Int32Array, K: number, sampleWeight: Float64Array | null, o: SoftmaxRegressionOptions) {
   const { l2, nonSmooth } = splitPenalty(o.penalty, o.C, o.l1Ratio ?? 0, K, M.cols);
-  const objective = new LinearFiniteSum(M, yIdx, softmaxRowLoss(K), { l2, fitIntercept: o.fitIntercept, sampleWeight });
+  const objective = new LinearFiniteSum(M, yIdx, softmaxRowLoss(K), { l2, fitIntercept: o.fitIntercept, sampleWeight, kernel: o.backend });
   return { objective, nonSmooth };
 }

@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { binomialRowLoss, checkGradient, DenseMatrix, LinearFiniteSum, SoftmaxRegression } from '../../src/index.js';
+import { DenseMatrix, SoftmaxRegression, type SolverName } from '../../src/index.js';
+import { binomialRowLoss, checkGradient, LinearFiniteSum } from '../../src/solvers/index.js';
 import { FIXTURES, loadFixtureCsv } from '../helpers.js';
 
 interface BinRef {
@@ -66,7 +67,7 @@ const FILES = [
 
 describe('binomial model vs scikit-learn (breast_cancer)', () => {
   for (const name of FILES) {
-    for (const solver of ['lbfgs', 'newton-cg', 'trust-region']) {
+    for (const solver of ['lbfgs', 'newton-cg', 'trust-region'] as const) {
       it(`${name} with ${solver}`, () => {
         const ref = loadSk(name);
         const { X, y } = refData(ref);
@@ -94,11 +95,11 @@ describe('binomial model vs scikit-learn (breast_cancer)', () => {
   it('every solver works on the binomial loss unchanged', () => {
     const ref = loadSk('binomial_breast_cancer_standard_C1');
     const { X, y } = refData(ref);
-    const bounds: Record<string, [number, number]> = {
+    const bounds: Partial<Record<SolverName, [number, number]>> = {
       lbfgs: [1e-9, 1e-5], 'newton-cg': [1e-9, 1e-5], newton: [1e-9, 1e-5], 'trust-region': [1e-9, 1e-5],
       gd: [1e-7, 1e-3], fista: [1e-7, 1e-3], sag: [1e-7, 1e-3], saga: [1e-7, 1e-3],
     };
-    for (const [solver, [ot, ct]] of Object.entries(bounds)) {
+    for (const [solver, [ot, ct]] of Object.entries(bounds) as [SolverName, [number, number]][]) {
       const opts = solver === 'sag' || solver === 'saga' ? { epochs: 3000 } : { maxIter: 20000 };
       const m = new SoftmaxRegression({ solver, tol: 1e-9, ...opts }).fit(X, y);
       check(m, ref, ot, ct);

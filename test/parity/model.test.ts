@@ -116,7 +116,7 @@ describe('edge values of C, tol and maxIter', () => {
   });
 
   it('tol 0 runs to maxIter', () => {
-    for (const solver of ['lbfgs', 'newton-cg', 'gd']) {
+    for (const solver of ['lbfgs', 'newton-cg', 'gd'] as const) {
       const m = new SoftmaxRegression({ solver, tol: 0, maxIter: 6 }).fit(iris.X, iris.y);
       assert.equal(m.fitResult!.iterations, 6, solver);
       assert.equal(m.fitResult!.stopReason, 'max-iterations', solver);
@@ -133,7 +133,7 @@ describe('the gradient norm a fit reports is max|dF/dw| of the problem as posed'
   it('preconditioned solvers on unscaled data: converged means max|dF/dw| <= tol * n', () => {
     const ref = loadSk('binomial_breast_cancer_unscaled_C1');
     // (gd converges too, but slowly in the original coordinates: tens of thousands of iterations here.)
-    for (const solver of ['lbfgs', 'newton-cg', 'trust-region']) {
+    for (const solver of ['lbfgs', 'newton-cg', 'trust-region'] as const) {
       const tol = 1e-6;
       const m = new SoftmaxRegression({ solver, tol, maxIter: 50000 }).fit(bc.X, bc.y);
       const r = m.fitResult!;
