@@ -156,7 +156,7 @@ export function addModelFlags(cmd: Command, { withC = true, withL1Ratio = true }
     .option('--no-intercept', 'fit no intercept')
     .option('--class-weight <spec>', "'balanced', or JSON mapping label -> weight, e.g. '{\"a\":2}'")
     .option('--scale <kind>', `feature scaling stored in the model: standard | minmax | none (default ${CLI_DEFAULT_SCALE})`)
-    .option('--multi-class <kind>', "'multinomial' or 'ovr' (when the library supports it)");
+    .option('--multi-class <kind>', "'auto' (default: binomial for two classes, multinomial otherwise), 'multinomial' or 'ovr'");
   for (const p of PASSTHROUGH_FLAGS) {
     if (p.parse) cmd.option(p.flag, p.help, p.parse as (v: string, prev: unknown) => unknown);
     else cmd.option(p.flag, p.help);

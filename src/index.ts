@@ -7,9 +7,9 @@
 export * from './errors.js';
 
 // The model.
-export { SoftmaxRegression, type FitOptions, type FitResult } from './model/softmax-regression.js';
+export { SoftmaxRegression, fittedMultiClassFor, type FitOptions, type FitResult, type FittedState, type FittedMultiClass } from './model/softmax-regression.js';
 export { DEFAULT_OPTIONS, type SoftmaxRegressionOptions, type ClassWeight, type Backend } from './model/options.js';
-export { MODEL_FORMAT, MODEL_VERSION, type ModelJSON, type FitSummaryJSON } from './model/serialize.js';
+export { MODEL_FORMAT, MODEL_VERSION, MODEL_VERSIONS_READ, type ModelJSON, type FitSummaryJSON } from './model/serialize.js';
 export type { Label } from './core/labels.js';
 export type { MatrixLike } from './model/input.js';
 export type { SolverName, PenaltyName } from './solvers/registry.js';

@@ -117,7 +117,8 @@ export interface FitShape {
   weighted: boolean;
   /** L-BFGS history pairs (default 10). */
   lbfgsMemory?: number;
-  multiClass: 'multinomial' | 'ovr';
+  /** How the fit solves: 'binomial' (two classes, one score) and 'ovr' solve one-column problems. */
+  multiClass: 'multinomial' | 'ovr' | 'binomial';
 }
 
 export interface MemoryEstimate {
@@ -162,7 +163,7 @@ export function estimateFitMemory(s: FitShape): MemoryEstimate {
   if (dense && s.elementBytes === 4) dataCopies += 4 * n * d;
   const rows = 24 * n;
   const sagLike = s.solver === 'sag' || s.solver === 'saga';
-  const Kfit = s.multiClass === 'ovr' ? 1 : K;
+  const Kfit = s.multiClass === 'multinomial' ? K : 1;
   // OvR solves K binary problems (one column each) but is scored on all K columns like any model.
   const perRowClass = 8 * n * Kfit + 8 * n * K + (sagLike ? 8 * n * Kfit : 0);
   const pSolve = Kfit * (d + 1);

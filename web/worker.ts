@@ -13,7 +13,7 @@
  * can pause, step and redraw between chunks. A warm restart rebuilds the solver's internal state each chunk; the
  * optimum is the same, the path to it is not.
  */
-import { SoftmaxRegression } from '../src/model/softmax-regression.js';
+import { fittedMultiClassFor, SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { uniqueSortedLabels } from '../src/core/labels.js';
 import type { IterationInfo } from '../src/solvers/solver.js';
 import { Cmd, CTL_CMD, CTL_EXPORT, CTL_SPEED, cmdOf, cmdWord, seqOf } from './protocol.js';
@@ -40,15 +40,27 @@ let delayMs = 0;
 
 const post = (m: FromWorker) => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(m);
 
+/**
+ * The page draws K softmax rows. A binomial model (two classes: one row w, one intercept b) is shown in its
+ * K = 2 softmax form, W = [-w/2; w/2], b = [-b/2, b/2]: the same probabilities, intercepts summing to 0.
+ */
+function softmaxRows(m: SoftmaxRegression): { coef: number[][]; intercept: number[] } {
+  if (m.fittedMultiClass !== 'binomial') return { coef: m.coef!, intercept: m.intercept! };
+  const w = m.coef![0]!;
+  const b = m.intercept![0]!;
+  return { coef: [w.map((v) => -v / 2), w.map((v) => v / 2)], intercept: [-b / 2, b / 2] };
+}
+
 function snapshot(): StateMessage {
+  const rows = model?.coef ? softmaxRows(model) : null;
   return {
     type: 'state',
     state,
     message,
     iteration,
     classes: model ? (model.classes as number[]) : null,
-    coef: model ? model.coef : null,
-    intercept: model ? model.intercept : null,
+    coef: rows ? rows.coef : null,
+    intercept: rows ? rows.intercept : null,
     history,
     trainAccuracy: model && X.length ? model.score(X, y) : null,
     testAccuracy: model && Xtest && ytest ? model.score(Xtest, ytest) : null,
@@ -137,9 +149,10 @@ const libOptions = () => Object.fromEntries(Object.entries(options).filter(([k])
 
 /** A model holding the weights a fit has reached so far (w: W[k*d+j] then the K intercepts). */
 function liveModel(w: Float64Array, classes: number[], info: IterationInfo, total: number, entries: HistoryEntry[]): SoftmaxRegression {
-  const K = classes.length;
   const d = X[0]!.length;
   const m = new SoftmaxRegression(libOptions());
+  // Rows of w: one for the binomial model (two classes, multiClass 'auto' or 'ovr'), K otherwise.
+  const K = fittedMultiClassFor(m.options.multiClass, classes.length) === 'binomial' ? 1 : classes.length;
   m.classes = classes;
   m.setParams(w.slice(0, K * d), w.length >= K * d + K ? w.slice(K * d, K * d + K) : new Float64Array(K));
   m.fitResult = {

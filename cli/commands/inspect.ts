@@ -16,7 +16,10 @@ async function run(ctx: CommandContext, file: string, f: InspectFlags): Promise<
   const model = loadModel(file);
   const classes = model.classes!;
   const names = model.featureNames ?? Array.from({ length: model.nFeatures }, (_, j) => `x${j}`);
-  const top = classes.map((c, k) => {
+  // A binomial model (two classes) has one row: the weights of classes[1] (p = sigmoid(w.x + b)).
+  const binomial = model.fittedMultiClass === 'binomial';
+  const rowClasses = binomial ? [classes[1]!] : classes;
+  const top = rowClasses.map((c, k) => {
     const row = model.coef![k]!;
     const order = row.map((_, j) => j).sort((a, b) => Math.abs(row[b]!) - Math.abs(row[a]!) || a - b);
     return {
@@ -47,11 +50,11 @@ async function run(ctx: CommandContext, file: string, f: InspectFlags): Promise<
       ['classes', `${classes.length}: ${labelList(classes, 20)}`],
       ['features', `${model.nFeatures}${model.featureNames ? `: ${labelList(model.featureNames, 10)}` : ' (unnamed)'}`],
       ['options', `solver ${o.solver}, ${optionSummary(o, DEFAULT_OPTIONS)}`],
-      ['nonzero coef', `${nonzero} of ${classes.length * model.nFeatures}`],
+      ['nonzero coef', `${nonzero} of ${model.coef!.length * model.nFeatures}${binomial ? ' (binomial model: one row, for the second class)' : ''}`],
     ];
     if (model.fitResult) rows.push(...fitSummaryRows(model.fitResult));
     let out = table(rows);
-    out += `\nlargest coefficients per class (by |coef|${model.scaler ? `, on ${model.scaler.kind}-scaled features` : ''}):\n`;
+    out += `\nlargest coefficients ${binomial ? `of the one row (class ${String(classes[1])} vs ${String(classes[0])})` : 'per class'} (by |coef|${model.scaler ? `, on ${model.scaler.kind}-scaled features` : ''}):\n`;
     for (const t of top) {
       out += `  ${String(t.class)} (intercept ${num(t.intercept)}): ${t.largest.map((e) => `${e.feature} ${num(e.coef)}`).join(', ')}\n`;
     }

@@ -5,11 +5,12 @@
  * solver sees the same problem whichever multi-class strategy is used.
  */
 import type { Matrix } from '../matrix/matrix.js';
-import { LinearFiniteSum, softmaxRowLoss } from '../objective/finite-sum.js';
+import { binomialRowLoss, LinearFiniteSum, softmaxRowLoss } from '../objective/finite-sum.js';
 import type { FiniteSumObjective, NonSmoothTerm } from '../objective/objective.js';
-import { splitPenalty } from '../objective/penalty.js';
+import { compositeGradientNorm, splitPenalty } from '../objective/penalty.js';
 import { SOLVERS, type SolveContext } from '../solvers/registry.js';
-import type { IterationCallback, IterationInfo, SolveResult } from '../solvers/solver.js';
+import { stopMessage, type IterationCallback, type IterationInfo, type SolveResult } from '../solvers/solver.js';
+import { maxAbs } from '../kernels/vector.js';
 import { standardizedFor } from '../objective/standardized.js';
 import type { SoftmaxRegressionOptions } from './options.js';
 import { groupByClass, stratifiedHoldout } from '../core/stratify.js';
@@ -24,6 +25,7 @@ export function runSolver(
   onIteration?: IterationCallback,
 ): SolveResult {
   const entry = SOLVERS[o.solver];
+  if (o.maxIter === 0 && (!entry.stochastic || o.epochs === null)) return startingPoint(objective, nonSmooth, w0);
   let train: FiniteSumObjective = objective;
   let validation: FiniteSumObjective | null = null;
   if (entry.minibatch && o.earlyStopping) {
@@ -47,10 +49,87 @@ export function runSolver(
     const userCb = onIteration;
     const wBuf = new Float64Array(w0.length);
     const cb: IterationCallback | undefined = userCb ? (info: IterationInfo, u: Float64Array) => userCb(info, pre.toOriginal(u, wBuf)) : undefined;
-    const r = entry.solver.solve(pre, pre.fromOriginal(w0), entry.configure(o, { ...context, onIteration: cb }));
-    return { ...r, w: pre.toOriginal(r.w) };
+    // The solver tests max|dF/du| (u = T^-1 w) against its tolerance; the fit is converged only when
+    // max|dF/dw|, the gradient of the user's problem, is below gtol. g_w = T^-T g_u can be larger than g_u
+    // (by up to max_j s_j + |m_j|), so when the first is not yet small enough the solve continues from
+    // where it stopped with the scaled tolerance tightened by the observed ratio (a few rounds at most;
+    // each costs one extra pass for g_w).
+    const g = new Float64Array(w0.length);
+    let u = pre.fromOriginal(w0);
+    let tolU = gtol;
+    let used = 0;
+    let r: SolveResult | null = null;
+    let w = w0;
+    let gw = Infinity;
+    const history: IterationInfo[] = [];
+    const totals = { functionEvaluations: 0, gradientEvaluations: 0, hessianVectorProducts: 0, elapsedMs: 0 };
+    for (let round = 0; round < 6; round++) {
+      const ri = entry.solver.solve(pre, u, entry.configure({ ...o, maxIter: Math.max(1, o.maxIter - used) }, { ...context, gtol: tolU, onIteration: cb }));
+      for (const h of ri.history) history.push({ ...h, iteration: h.iteration + used });
+      used += ri.iterations;
+      totals.functionEvaluations += ri.functionEvaluations + 1;
+      totals.gradientEvaluations += ri.gradientEvaluations + 1;
+      totals.hessianVectorProducts += ri.hessianVectorProducts;
+      totals.elapsedMs += ri.elapsedMs;
+      r = ri;
+      u = ri.w;
+      w = pre.toOriginal(u);
+      train.valueAndGradient(w, g);
+      gw = maxAbs(g);
+      if (ri.stopReason !== 'gradient-tolerance' || gw <= gtol || used >= o.maxIter || !(ri.gradientNorm > 0)) break;
+      tolU = Math.min(tolU, ri.gradientNorm) * (gtol / gw) * 0.5;
+    }
+    const last = r!;
+    const converged = last.converged && (last.stopReason !== 'gradient-tolerance' || gw <= gtol);
+    return {
+      ...last,
+      ...totals,
+      w,
+      iterations: used,
+      history,
+      converged,
+      dataPasses: train.dataPasses,
+      gradientNorm: gw,
+      preconditionedGradientNorm: last.gradientNorm,
+      message: `${converged || last.stopReason !== 'gradient-tolerance' ? last.message : 'did not converge: the preconditioned gradient met its tolerance, the original one did not'}; max|dF/dw| = ${gw.toExponential(3)} (tol ${gtol.toExponential(3)}) in the original coordinates, max|dF/du| = ${last.gradientNorm.toExponential(3)} in the preconditioned ones the solver tests`,
+    };
   }
   return entry.solver.solve(train, w0, entry.configure(o, context));
+}
+
+/**
+ * maxIter 0: no iteration, the starting point as it is (zeros, or the warm start), with its objective and
+ * gradient norm: a way to inspect the starting state (scikit-learn accepts max_iter=0 for that).
+ */
+function startingPoint(objective: LinearFiniteSum, nonSmooth: NonSmoothTerm | null, w0: Float64Array): SolveResult {
+  const g = new Float64Array(w0.length);
+  const value = objective.valueAndGradient(w0, g) + (nonSmooth ? nonSmooth.value(w0) : 0);
+  const gradientNorm = compositeGradientNorm(nonSmooth, w0, g, new Float64Array(w0.length));
+  return {
+    w: Float64Array.from(w0),
+    value,
+    gradientNorm,
+    iterations: 0,
+    functionEvaluations: 1,
+    gradientEvaluations: 1,
+    hessianVectorProducts: 0,
+    dataPasses: objective.dataPasses,
+    converged: false,
+    stopReason: 'max-iterations',
+    message: stopMessage('max-iterations', `maxIter is 0: the starting point, max|dF/dw| = ${gradientNorm.toExponential(3)}`),
+    history: [],
+    elapsedMs: 0,
+  };
+}
+
+/**
+ * The binomial problem (two classes, scikit-learn's binary model): one score z = w.x + b per row,
+ * F(w, b) = sum_i s_i log(1 + exp(-t_i z_i)) + penalty(w), y01[i] = 1 for classes[1] (t_i = +1), else 0.
+ */
+export function binomialProblem(M: Matrix, y01: Int32Array, sampleWeight: Float64Array | null, o: SoftmaxRegressionOptions) {
+  const { l2, nonSmooth } = splitPenalty(o.penalty, o.C, o.l1Ratio ?? 0, 1, M.cols);
+  const objective = new LinearFiniteSum(M, y01, binomialRowLoss, { l2, fitIntercept: o.fitIntercept, sampleWeight });
+  return { objective, nonSmooth };
 }
 
 /** The multinomial problem for a model's options. */

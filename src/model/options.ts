@@ -17,15 +17,21 @@ export type ClassWeight = null | 'balanced' | Record<string, number>;
 export type Backend = 'auto' | 'wasm' | 'js';
 
 export interface SoftmaxRegressionOptions extends SolverKnobs {
-  /** Inverse regularization strength: the penalty is (1/(2C))||W||^2 (scikit-learn's C). Default 1. */
+  /**
+   * Inverse regularization strength: the penalty is (1/(2C))||W||^2 (scikit-learn's C). Default 1.
+   * `Infinity` means no penalty (the same problem as penalty 'none'), as scikit-learn's C=np.inf.
+   */
   C: number;
   /** Default 'l2'. */
   penalty: PenaltyName;
   /** Default 'lbfgs'. */
   solver: SolverName;
-  /** Stop when max|grad F| <= tol * sum_i s_i (the mean objective's gradient below tol). Default 1e-4. */
+  /**
+   * Stop when max|grad F| <= tol * sum_i s_i (the mean objective's gradient below tol). Default 1e-4.
+   * 0 never stops on the gradient: the solver runs to maxIter (or until it can make no progress).
+   */
   tol: number;
-  /** Iteration cap (default 1000). */
+  /** Iteration cap (default 1000). 0 returns the starting point (zeros, or the warm start) unfitted. */
   maxIter: number;
   /** Fit an unpenalized intercept per class (default true). */
   fitIntercept: boolean;
@@ -48,8 +54,14 @@ export interface SoftmaxRegressionOptions extends SolverKnobs {
   backend: Backend;
   /** Elastic-net mixing r in (1/C)(r ||W||_1 + (1-r)/2 ||W||^2); required with penalty 'elasticnet', only there. */
   l1Ratio: number | null;
-  /** 'multinomial' (one softmax, default) or 'ovr' (K binary logistic regressions, scikit-learn's normalization). */
-  multiClass: 'multinomial' | 'ovr';
+  /**
+   * 'auto' (default, scikit-learn's): the binomial model for two classes (one coefficient row w and one
+   * intercept b, p(y = classes[1] | x) = sigmoid(w.x + b), penalty (1/2C)||w||^2), the multinomial one for
+   * more. 'multinomial': one softmax over all K classes, K rows, even for two classes. 'ovr': K binary
+   * logistic regressions, scikit-learn's normalization (for two classes it is the binomial model, as in
+   * scikit-learn).
+   */
+  multiClass: 'auto' | 'multinomial' | 'ovr';
   /** Seed for every random choice (sag/saga/sgd sampling, shuffles, early-stopping split). Default 0. */
   randomState: number;
   /** Step size on the mean objective: sgd/adam/adagrad/rmsprop (defaults 0.01/0.001/0.01/0.001), gd (unset: line search). */
@@ -91,7 +103,7 @@ export const DEFAULT_OPTIONS: SoftmaxRegressionOptions = {
   dtype: 'float64',
   backend: 'auto',
   l1Ratio: null,
-  multiClass: 'multinomial',
+  multiClass: 'auto',
   randomState: 0,
   learningRate: null,
   batchSize: 32,
@@ -141,11 +153,17 @@ function clipForMessage(s: string, max = 80): string {
 
 /** Per-option checks. Extend this table (and DEFAULT_OPTIONS) to add an option. */
 export const OPTION_CHECKS: Record<string, Check> = {
-  C: positiveFinite,
+  C: (v, name) => {
+    if (typeof v !== 'number' || Number.isNaN(v) || v <= 0 || v === -Infinity) throw new OptionError(name, `must be a number > 0 (Infinity for no penalty), got ${fmt(v)}`);
+  },
   penalty: oneOf(PENALTIES),
   solver: oneOf(SOLVER_NAMES),
-  tol: positiveFinite,
-  maxIter: positiveInt,
+  tol: (v, name) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new OptionError(name, `must be a finite number >= 0, got ${fmt(v)}`);
+  },
+  maxIter: (v, name) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new OptionError(name, `must be an integer >= 0, got ${fmt(v)}`);
+  },
   fitIntercept: bool,
   classWeight: (v, name) => {
     if (v === null || v === 'balanced') return;
@@ -164,7 +182,7 @@ export const OPTION_CHECKS: Record<string, Check> = {
     if (v === null) return;
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new OptionError(name, `must be a number in [0, 1] (or null), got ${fmt(v)}`);
   },
-  multiClass: oneOf(['multinomial', 'ovr']),
+  multiClass: oneOf(['auto', 'multinomial', 'ovr']),
   randomState: (v, name) => {
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new OptionError(name, `must be an integer seed, got ${fmt(v)}`);
   },
@@ -195,8 +213,41 @@ function incompatible(option: string, message: string): never {
   throw new OptionError(option, message, 'INCOMPATIBLE_OPTIONS');
 }
 
+/**
+ * The one rule for options the configuration does not read: a value other than the option's default for
+ * an option that the chosen penalty, solver, schedule or stopping rule never reads is an OptionError with
+ * code INCOMPATIBLE_OPTIONS that names the option and what reads it (never silently ignored, never a mere
+ * warning). Setting an option to its default is always allowed. Exempt: randomState (a seed that a
+ * deterministic solver draws nothing from changes nothing; it also seeds cross-validation folds) and
+ * verbose (output only).
+ */
+const IGNORED_WHEN: Array<[keyof SoftmaxRegressionOptions, (o: SoftmaxRegressionOptions) => string | null]> = [
+  ['C', (o) => (o.penalty === 'none' ? `is not used with penalty 'none' (no penalty; C: Infinity with penalty 'l2' is the same problem)` : null)],
+  ['powerT', (o) => (o.schedule !== 'invscaling' ? `is only used by schedule 'invscaling' (schedule is '${o.schedule}')` : null)],
+  ['dropFactor', (o) => (o.schedule !== 'step' ? `is only used by schedule 'step' (schedule is '${o.schedule}')` : null)],
+  ['dropEvery', (o) => (o.schedule !== 'step' ? `is only used by schedule 'step' (schedule is '${o.schedule}')` : null)],
+  ['validationFraction', (o) => (!o.earlyStopping ? `is only used with earlyStopping: true` : null)],
+  [
+    'precondition',
+    (o) => {
+      const e = SOLVERS[o.solver];
+      if (!e?.preconditioned) return `is only used by the solvers that run in preconditioned coordinates (${SOLVER_NAMES.filter((n) => SOLVERS[n].preconditioned).map((n) => `'${n}'`).join(', ')}), not '${o.solver}'`;
+      if (o.penalty === 'l1' || o.penalty === 'elasticnet' || o.penalty === 'group-lasso') return `is not used with penalty '${o.penalty}' (non-smooth problems are solved in the original coordinates)`;
+      if (o.learningRate !== null) return `is not used by '${o.solver}' with a fixed learningRate (the step is defined in the original coordinates)`;
+      return null;
+    },
+  ],
+];
+
 /** Checks that involve more than one option. */
 const CROSS_CHECKS: Array<(o: SoftmaxRegressionOptions) => void> = [
+  (o) => {
+    for (const [name, why] of IGNORED_WHEN) {
+      if (o[name] === DEFAULT_OPTIONS[name]) continue;
+      const msg = why(o);
+      if (msg) incompatible(name, msg);
+    }
+  },
   (o) => {
     if (!SOLVERS[o.solver].penalties.includes(o.penalty)) return; // the solver/penalty check names 'penalty'
     if (o.penalty === 'elasticnet' && o.l1Ratio === null) incompatible('l1Ratio', `penalty 'elasticnet' needs l1Ratio (a number in [0, 1])`);
@@ -221,7 +272,9 @@ const CROSS_CHECKS: Array<(o: SoftmaxRegressionOptions) => void> = [
       const others = solversFor(o.penalty).map((n) => `'${n}'`).join(', ') || 'none';
       incompatible('penalty', `solver '${o.solver}' does not support penalty '${o.penalty}' (it supports ${entry.penalties.map((p) => `'${p}'`).join(', ')}); solvers for '${o.penalty}': ${others}`);
     }
-    if (!entry.multiClass.includes(o.multiClass)) incompatible('multiClass', `solver '${o.solver}' does not support multiClass '${o.multiClass}'`);
+    // 'auto' is the binomial model (a one-output problem, as one-vs-rest's) for two classes, multinomial otherwise.
+    const modes = o.multiClass === 'auto' ? (['multinomial', 'ovr'] as const) : [o.multiClass];
+    if (!modes.every((m) => entry.multiClass.includes(m))) incompatible('multiClass', `solver '${o.solver}' does not support multiClass '${o.multiClass}'`);
   },
 ];
 

@@ -33,10 +33,14 @@ export interface PathResult {
 }
 
 /** scikit-learn's default grid: 10 values, log-spaced from 1e-4 to 1e4. */
+/**
+ * scikit-learn's grid for `Cs` given as a count: numpy.logspace(lo, hi, count), for every count (1 gives
+ * [10^lo] = [1e-4], as numpy's). The exponents are numpy.linspace's: lo + i * step, the last one hi exactly.
+ */
 export function defaultCs(count = 10, lo = -4, hi = 4): number[] {
   if (!Number.isInteger(count) || count < 1) throw new OptionError('Cs', `must be a positive integer or an array of C values, got ${count}`);
-  if (count === 1) return [10 ** ((lo + hi) / 2)];
-  return Array.from({ length: count }, (_, i) => 10 ** (lo + ((hi - lo) * i) / (count - 1)));
+  const step = count > 1 ? (hi - lo) / (count - 1) : 0;
+  return Array.from({ length: count }, (_, i) => 10 ** (count > 1 && i === count - 1 ? hi : lo + i * step));
 }
 
 export function resolveCs(Cs: number[] | number | undefined): number[] {
@@ -66,12 +70,8 @@ export function regularizationPath(
   const points: PathPoint[] = [];
   let prev: SoftmaxRegression | null = null;
   for (const C of Cs) {
-    const m = new SoftmaxRegression({ ...rest, C, warmStart: true });
-    if (prev) {
-      // Hand the previous solution over as this fit's starting point.
-      m.classes = prev.classes;
-      m.setParams(Float64Array.from(prev.coef!.flat()), Float64Array.from(prev.intercept!));
-    }
+    // The previous solution is this fit's starting point (warmStart reads it from the fitted state).
+    const m: SoftmaxRegression = prev ? SoftmaxRegression.fromState(prev.fittedState(), { ...rest, C, warmStart: true }) : new SoftmaxRegression({ ...rest, C, warmStart: true });
     m.fit(X, y, fitOptions);
     const r = m.fitResult!;
     let zeros = 0;

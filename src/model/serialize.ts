@@ -8,10 +8,17 @@ import { ModelFormatError, SoftmaxError } from '../errors.js';
 import type { ScalerState } from '../preprocess/scaler.js';
 import type { Label } from '../core/labels.js';
 import type { SoftmaxRegressionOptions } from './options.js';
-import type { FitResult, SoftmaxRegression } from './softmax-regression.js';
+import type { FitResult, FittedState, SoftmaxRegression } from './softmax-regression.js';
 
 export const MODEL_FORMAT = 'softmax-regression';
-export const MODEL_VERSION = 1;
+/**
+ * 2: two-class models fitted with multiClass 'auto' or 'ovr' are binomial: `coef` has ONE row (the weights
+ * of classes[1]) and `intercept` one entry; options.C may be the string "Infinity" (no penalty).
+ * 1: `coef` always has one row per class. Version-1 files still load (they are read as before).
+ */
+export const MODEL_VERSION = 2;
+/** Versions this library reads. */
+export const MODEL_VERSIONS_READ = [1, 2] as const;
 /** Per-iteration history kept in the file (for training-curve plots); longer histories are thinned. */
 const MAX_HISTORY = 5000;
 
@@ -23,6 +30,8 @@ export interface FitSummaryJSON {
   iterations: number;
   value: number;
   gradientNorm: number;
+  /** Present when the solver tested its gradient in preconditioned coordinates (gradientNorm is max|dF/dw|). */
+  preconditionedGradientNorm?: number;
   functionEvaluations: number;
   gradientEvaluations: number;
   hessianVectorProducts: number;
@@ -40,25 +49,33 @@ export interface ModelJSON {
   classes: Label[];
   nFeatures: number;
   featureNames: string[] | null;
+  /** R x nFeatures: R = 1 for a binomial model (two classes, one row: the weights of classes[1]), else K. */
   coef: number[][];
+  /** R intercepts. */
   intercept: number[];
-  options: SoftmaxRegressionOptions;
+  /** The model's options; C = Infinity is written as the string "Infinity" (JSON has no infinity). */
+  options: Omit<SoftmaxRegressionOptions, 'C'> & { C: number | 'Infinity' };
   scaler: ScalerState | null;
   fit: FitSummaryJSON | null;
 }
 
 export function modelToJSON(m: SoftmaxRegression): ModelJSON {
+  const st = m.fittedState();
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    classes: [...m.classes!],
-    nFeatures: m.nFeatures,
-    featureNames: m.featureNames ? [...m.featureNames] : null,
-    coef: m.coef!.map((r) => [...r]),
-    intercept: [...m.intercept!],
-    options: { ...m.options, classWeight: m.options.classWeight && typeof m.options.classWeight === 'object' ? { ...m.options.classWeight } : m.options.classWeight },
-    scaler: m.scaler ? { kind: m.scaler.kind, offset: [...m.scaler.offset], scale: [...m.scaler.scale] } : null,
-    fit: m.fitResult ? summarize(m.fitResult) : null,
+    classes: st.classes,
+    nFeatures: st.coef[0]!.length,
+    featureNames: st.featureNames,
+    coef: st.coef,
+    intercept: st.intercept,
+    options: {
+      ...m.options,
+      C: m.options.C === Infinity ? 'Infinity' : m.options.C,
+      classWeight: m.options.classWeight && typeof m.options.classWeight === 'object' ? { ...m.options.classWeight } : m.options.classWeight,
+    },
+    scaler: st.scaler,
+    fit: st.fitResult ? summarize(st.fitResult) : null,
   };
 }
 
@@ -74,6 +91,7 @@ function summarize(r: FitResult): FitSummaryJSON {
     iterations: r.iterations,
     value: finiteOr0(r.value),
     gradientNorm: finiteOr0(r.gradientNorm),
+    ...(r.preconditionedGradientNorm !== undefined ? { preconditionedGradientNorm: finiteOr0(r.preconditionedGradientNorm) } : {}),
     functionEvaluations: r.functionEvaluations,
     gradientEvaluations: r.gradientEvaluations,
     hessianVectorProducts: r.hessianVectorProducts,
@@ -153,7 +171,8 @@ function numArray(v: unknown, path: string, len?: number): number[] {
   return arr(v, path, len).map((x, i) => finite(x, `${path}[${i}]`));
 }
 
-export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressionOptions>) => SoftmaxRegression): SoftmaxRegression {
+/** Validate a model file and hand its fitted state and options to `make` (the model is built from them, never patched). */
+export function modelFromJSON(input: unknown, make: (state: FittedState, o: Partial<SoftmaxRegressionOptions>) => SoftmaxRegression): SoftmaxRegression {
   let json = input;
   if (typeof input === 'string') {
     try {
@@ -166,7 +185,7 @@ export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressio
   const root = obj(json, '', ['format', 'version', 'classes', 'nFeatures', 'featureNames', 'coef', 'intercept', 'options', 'scaler', 'fit']);
   if (root.format !== MODEL_FORMAT) fail('format', `expected '${MODEL_FORMAT}', got ${describe(root.format)}`);
   const version = int(root.version, 'version', 1);
-  if (version !== MODEL_VERSION) fail('version', `unsupported model file version ${version} (this library reads version ${MODEL_VERSION})`);
+  if (!(MODEL_VERSIONS_READ as readonly number[]).includes(version)) fail('version', `unsupported model file version ${version} (this library reads versions ${MODEL_VERSIONS_READ.join(' and ')})`);
 
   const classesRaw = arr(root.classes, 'classes');
   if (classesRaw.length < 2) fail('classes', `expected at least 2 classes, got ${classesRaw.length}`);
@@ -182,22 +201,15 @@ export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressio
   const d = int(root.nFeatures, 'nFeatures', 1);
   let featureNames: string[] | null = null;
   if (root.featureNames !== null) featureNames = arr(root.featureNames, 'featureNames', d).map((x, i) => str(x, `featureNames[${i}]`));
-  const coefRows = arr(root.coef, 'coef', K);
-  // Sizes are checked against the arrays present before anything of that size is allocated: a file
-  // claiming nFeatures 1e300 or 2^32 is a format error, not a RangeError from new Float64Array.
-  coefRows.forEach((row, k) => arr(row, `coef[${k}]`, d));
-  const W = new Float64Array(K * d);
-  coefRows.forEach((row, k) => numArray(row, `coef[${k}]`, d).forEach((v, j) => (W[k * d + j] = v)));
-  const b = Float64Array.from(numArray(root.intercept, 'intercept', K));
+  // Version 2: a two-class model may be binomial, one row. Version 1 always has K rows.
+  const nRows = Array.isArray(root.coef) && version >= 2 && K === 2 && root.coef.length === 1 ? 1 : K;
+  const coef = arr(root.coef, 'coef', nRows).map((row, k) => numArray(row, `coef[${k}]`, d));
+  const intercept = numArray(root.intercept, 'intercept', nRows);
 
-  const optsRaw = obj(root.options, 'options', [], Object.keys(root.options && isPlainObject(root.options) ? root.options : {}));
-  let model: SoftmaxRegression;
-  try {
-    model = make(optsRaw as Partial<SoftmaxRegressionOptions>);
-  } catch (e) {
-    if (e instanceof SoftmaxError) fail('options', e.message);
-    throw e;
-  }
+  const optsRaw = { ...obj(root.options, 'options', [], Object.keys(root.options && isPlainObject(root.options) ? root.options : {})) };
+  if (optsRaw.C === 'Infinity') optsRaw.C = Infinity;
+  const multiClass = optsRaw.multiClass;
+  const kind = nRows === 1 ? 'binomial' : multiClass === 'ovr' ? 'ovr' : 'multinomial';
 
   let scaler: ScalerState | null = null;
   if (root.scaler !== null) {
@@ -214,7 +226,7 @@ export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressio
     const f = obj(root.fit, 'fit', [
       'solver', 'converged', 'stopReason', 'message', 'iterations', 'value', 'gradientNorm', 'functionEvaluations',
       'gradientEvaluations', 'hessianVectorProducts', 'elapsedMs', 'nSamples', 'sumWeights', 'advice', 'history',
-    ]);
+    ], ['preconditionedGradientNorm']);
     const h = obj(f.history, 'fit.history', ['iteration', 'value', 'gradientNorm']);
     const it = numArray(h.iteration, 'fit.history.iteration');
     const hv = numArray(h.value, 'fit.history.value', it.length);
@@ -227,6 +239,7 @@ export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressio
       iterations: int(f.iterations, 'fit.iterations'),
       value: finite(f.value, 'fit.value'),
       gradientNorm: finite(f.gradientNorm, 'fit.gradientNorm'),
+      ...(f.preconditionedGradientNorm !== undefined ? { preconditionedGradientNorm: finite(f.preconditionedGradientNorm, 'fit.preconditionedGradientNorm') } : {}),
       functionEvaluations: int(f.functionEvaluations, 'fit.functionEvaluations'),
       gradientEvaluations: int(f.gradientEvaluations, 'fit.gradientEvaluations'),
       hessianVectorProducts: int(f.hessianVectorProducts, 'fit.hessianVectorProducts'),
@@ -238,10 +251,11 @@ export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressio
     };
   }
 
-  model.classes = [...classes];
-  model.featureNames = featureNames;
-  model.scaler = scaler;
-  model.fitResult = fit;
-  model.setParams(W, b);
-  return model;
+  const state: FittedState = { classes: [...classes], multiClass: kind, coef, intercept, featureNames, scaler, fitResult: fit };
+  try {
+    return make(state, optsRaw as Partial<SoftmaxRegressionOptions>);
+  } catch (e) {
+    if (e instanceof SoftmaxError && !(e instanceof ModelFormatError)) fail(e.code === 'INVALID_OPTION' || e.code === 'INCOMPATIBLE_OPTIONS' ? 'options' : '', e.message);
+    throw e;
+  }
 }

@@ -17,9 +17,10 @@ import type { IterationCallback, SolveResult } from '../solvers/solver.js';
 import { encodeLabels, uniqueSortedLabels, type Label } from '../core/labels.js';
 import { checkSampleWeight } from '../core/weights.js';
 import { assertFinite, toMatrix, type MatrixLike } from './input.js';
-import { multinomialProblem, runSolver } from './dispatch.js';
+import { binomialProblem, multinomialProblem, runSolver } from './dispatch.js';
 import { resolveOptions, type SoftmaxRegressionOptions } from './options.js';
 import { fitOneVsRest, ovrLogProbaInPlace, ovrProbaInPlace } from './ovr.js';
+import { binomialLogProbaInto, binomialProbaInto } from './binomial.js';
 import { modelFromJSON, modelToJSON, type ModelJSON } from './serialize.js';
 
 export interface FitOptions {
@@ -46,25 +47,112 @@ export interface FitResult extends Omit<SolveResult, 'w'> {
   advice: string[];
 }
 
+/**
+ * How the coefficient rows of a fitted model are read:
+ *   'multinomial': K rows, p = softmax(W x + b);
+ *   'binomial':    two classes, ONE row w and one intercept b (scikit-learn's coef_ shape (1, d)),
+ *                  p(classes[1] | x) = sigmoid(w.x + b), p(classes[0] | x) = 1 - that;
+ *   'ovr':         K rows, one binary problem each, p_k = sigmoid(z_k) / sum_l sigmoid(z_l).
+ */
+export type FittedMultiClass = 'multinomial' | 'binomial' | 'ovr';
+
+/**
+ * Everything a fitted model is, as plain data: what `toJSON` writes and `SoftmaxRegression.fromState`
+ * builds a model from (validated: shapes, finiteness, sorted classes). Arrays are copies.
+ */
+export interface FittedState {
+  classes: Label[];
+  multiClass: FittedMultiClass;
+  /** R x d with R = 1 for 'binomial', K otherwise. */
+  coef: number[][];
+  /** R intercepts. */
+  intercept: number[];
+  featureNames: string[] | null;
+  scaler: ScalerState | null;
+  fitResult: FitResult | null;
+}
+
+/** The multi-class treatment a fit with these options uses for K classes. */
+export function fittedMultiClassFor(multiClass: SoftmaxRegressionOptions['multiClass'], K: number): FittedMultiClass {
+  if (K === 2 && multiClass !== 'multinomial') return 'binomial';
+  return multiClass === 'ovr' ? 'ovr' : 'multinomial';
+}
+
 export class SoftmaxRegression {
   readonly options: SoftmaxRegressionOptions;
   /** Sorted class labels, as given (numbers or strings). */
   classes: Label[] | null = null;
-  /** K x d coefficients (one row per class). */
+  /**
+   * Coefficients, one row per class (K x d), except for the binomial model (two classes, multiClass
+   * 'auto' or 'ovr'): ONE row, the weights of classes[1] (scikit-learn's coef_ of shape (1, d)).
+   * Writable: an in-place write or an assignment takes effect in every predict method and in toJSON
+   * (they read these arrays at call time; a wrong shape or a non-finite value there is a DataError).
+   */
   coef: number[][] | null = null;
-  /** K intercepts, in the gauge sum_k b_k = 0. */
+  /** One intercept per coefficient row (K, in the gauge sum_k b_k = 0 for the multinomial model; 1 for binomial). Writable as `coef`. */
   intercept: number[] | null = null;
   featureNames: string[] | null = null;
   nFeatures = 0;
   /** Fitted feature scaling (option `scale`), applied by every predict method. */
   scaler: ScalerState | null = null;
   fitResult: FitResult | null = null;
-  // Flat copies used by the predict kernels: W (K x d row-major) and b.
+  private kind: FittedMultiClass | null = null;
+  // Flat copies the predict kernels read, refreshed from coef/intercept at every call (O(R d)).
   private W: Float64Array | null = null;
   private b: Float64Array | null = null;
 
   constructor(options: Partial<SoftmaxRegressionOptions> = {}) {
     this.options = resolveOptions(options);
+  }
+
+  /** A fitted model from its state (validated), with these options (default: the defaults). */
+  static fromState(state: FittedState, options: Partial<SoftmaxRegressionOptions> = {}): SoftmaxRegression {
+    const m = new SoftmaxRegression(options);
+    m.loadState(state);
+    return m;
+  }
+
+  /** The fitted state as plain data (copies). */
+  fittedState(): FittedState {
+    this.checkFitted('fittedState');
+    this.params('fittedState');
+    return {
+      classes: [...this.classes!],
+      multiClass: this.kind!,
+      coef: this.coef!.map((r) => [...r]),
+      intercept: [...this.intercept!],
+      featureNames: this.featureNames ? [...this.featureNames] : null,
+      scaler: this.scaler ? { kind: this.scaler.kind, offset: [...this.scaler.offset], scale: [...this.scaler.scale] } : null,
+      fitResult: this.fitResult,
+    };
+  }
+
+  /** How the coefficient rows are read ('binomial': one row for two classes); null before fit. */
+  get fittedMultiClass(): FittedMultiClass | null {
+    return this.kind;
+  }
+
+  private loadState(st: FittedState): void {
+    const classes = st.classes;
+    if (!Array.isArray(classes) || classes.length < 2) throw new DataError('TOO_FEW_CLASSES', `state.classes must list at least 2 classes`);
+    const K = classes.length;
+    if (st.multiClass !== 'multinomial' && st.multiClass !== 'binomial' && st.multiClass !== 'ovr') throw new DataError('SHAPE_MISMATCH', `state.multiClass must be 'multinomial', 'binomial' or 'ovr', got ${String(st.multiClass)}`);
+    if (st.multiClass === 'binomial' && K !== 2) throw new DataError('SHAPE_MISMATCH', `state.multiClass 'binomial' needs exactly 2 classes, got ${K}`);
+    const rows = st.multiClass === 'binomial' ? 1 : K;
+    if (!Array.isArray(st.coef) || st.coef.length !== rows || !Array.isArray(st.coef[0])) throw new DataError('SHAPE_MISMATCH', `state.coef must have ${rows} row${rows === 1 ? '' : 's'} (${st.multiClass}, ${K} classes)`);
+    const d = st.coef[0]!.length;
+    if (d < 1) throw new DataError('SHAPE_MISMATCH', 'state.coef rows must not be empty');
+    this.classes = [...classes];
+    this.kind = st.multiClass;
+    this.nFeatures = d;
+    this.coef = st.coef.map((r) => (Array.isArray(r) ? [...r] : r));
+    this.intercept = Array.isArray(st.intercept) ? [...st.intercept] : st.intercept;
+    this.params('fromState'); // validates shapes and values
+    if (st.featureNames && st.featureNames.length !== d) throw new DataError('SHAPE_MISMATCH', `state.featureNames has ${st.featureNames.length} names but coef has ${d} columns`);
+    this.featureNames = st.featureNames ? [...st.featureNames] : null;
+    if (st.scaler && (st.scaler.offset.length !== d || st.scaler.scale.length !== d)) throw new DataError('SHAPE_MISMATCH', `state.scaler must have ${d} offsets and scales`);
+    this.scaler = st.scaler;
+    this.fitResult = st.fitResult;
   }
 
   get nIter(): number {
@@ -111,12 +199,16 @@ export class SoftmaxRegression {
     // (astype allocates the float32 copy wasm-resident where it can, so the kernels read it in place.)
     if (o.dtype === 'float32' && M instanceof DenseMatrix) M = M.astype('float32');
 
-    const layout = new ParamLayout(K, d, o.fitIntercept);
+    const kind = fittedMultiClassFor(o.multiClass, K);
+    // Coefficient rows: one for the binomial model (a single score z = w.x + b), K otherwise.
+    const R = kind === 'binomial' ? 1 : K;
+    const layout = new ParamLayout(R, d, o.fitIntercept);
     let w0: Float64Array | null = null;
-    if (o.warmStart && this.W && this.classes && this.nFeatures === d && sameLabels(this.classes, classes)) {
+    if (o.warmStart && this.coef && this.classes && this.kind === kind && this.nFeatures === d && sameLabels(this.classes, classes)) {
+      const { W, b } = this.params('fit (warmStart)');
       w0 = new Float64Array(layout.dimension);
-      w0.set(this.W);
-      if (o.fitIntercept && this.b) w0.set(this.b, K * d);
+      w0.set(W);
+      if (o.fitIntercept) w0.set(b, R * d);
     }
     const log = o.verbose ? (msg: string) => console.log(msg) : null;
     const userCb = fitOptions.onIteration;
@@ -131,10 +223,15 @@ export class SoftmaxRegression {
     const rng = makeRng(o.randomState);
     let result: SolveResult;
     let sumWeights: number;
-    if (o.multiClass === 'ovr') {
+    if (kind === 'ovr') {
       const r = fitOneVsRest(M, yIdx, K, s, o, rng, w0, onIteration);
       result = { ...r.result, w: r.w };
       sumWeights = r.sumWeights;
+    } else if (kind === 'binomial') {
+      // y is already 0/1 (classes sorted): the positive class is classes[1], as scikit-learn's.
+      const { objective, nonSmooth } = binomialProblem(M, yIdx, s, o);
+      result = runSolver(objective, nonSmooth, w0 ?? new Float64Array(layout.dimension), o, rng, onIteration);
+      sumWeights = objective.sumWeights;
     } else {
       const { objective, nonSmooth } = multinomialProblem(M, yIdx, K, s, o);
       result = runSolver(objective, nonSmooth, w0 ?? new Float64Array(layout.dimension), o, rng, onIteration);
@@ -147,28 +244,34 @@ export class SoftmaxRegression {
     // previous state. (A solver that stopped on a non-finite trial but kept its last finite iterate, as gd
     // with a too-large fixed step does, returns a usable model with advice instead.)
     if (!allFiniteF64(w) || !Number.isFinite(result.value)) {
-      const advice = adviceFor(result, o, new Float64Array(0), null, M, yIdx, K, true);
+      const advice = adviceFor(result, o, new Float64Array(0), null, M, yIdx, K, R, true);
       throw new FitError(
         `the fit diverged: ${o.solver} ended after ${result.iterations} iteration(s) with ${!allFiniteF64(w) ? 'non-finite coefficients' : `objective ${result.value}`} (${result.stopReason}${result.message ? `: ${result.message}` : ''})${advice.length ? `; ${advice.join('; ')}` : ''}`,
         result.stopReason,
         result.iterations,
       );
     }
-    // Only the unpenalized softmax leaves W's direction free (an L1 or group penalty pins it); ovr has none.
-    if (o.multiClass !== 'ovr') this.applyGauge(w, K, d, o.fitIntercept, o.penalty === 'none');
-    this.classes = classes;
-    this.nFeatures = d;
-    this.featureNames = fitOptions.featureNames ? [...fitOptions.featureNames] : null;
-    this.scaler = scaler;
-    this.setParams(w.slice(0, K * d), o.fitIntercept ? w.slice(K * d, K * d + K) : new Float64Array(K));
+    // Only the unpenalized softmax leaves W's direction free (an L1 or group penalty pins it); ovr and
+    // the binomial model have none.
+    if (kind === 'multinomial') this.applyGauge(w, K, d, o.fitIntercept, o.penalty === 'none' || o.C === Infinity);
+    const W = w.slice(0, R * d);
+    const b = o.fitIntercept ? w.slice(R * d, R * d + R) : new Float64Array(R);
     const { w: _w, ...rest } = result;
-    this.fitResult = {
-      ...rest,
-      solver: o.solver,
-      nSamples: n,
-      sumWeights,
-      advice: adviceFor(result, o, this.W!, o.fitIntercept ? this.b! : null, M, yIdx, K),
-    };
+    this.loadState({
+      classes,
+      multiClass: kind,
+      coef: rowsOf(W, d),
+      intercept: Array.from(b),
+      featureNames: fitOptions.featureNames ?? null,
+      scaler,
+      fitResult: {
+        ...rest,
+        solver: o.solver,
+        nSamples: n,
+        sumWeights,
+        advice: adviceFor(result, o, W, o.fitIntercept ? b : null, M, yIdx, K, R),
+      },
+    });
     return this;
   }
 
@@ -192,7 +295,7 @@ export class SoftmaxRegression {
       elementBytes: o.dtype === 'float32' && M.kind !== 'csr' ? 4 : 8,
       scaled: o.scale !== 'none',
       weighted: fitOptions.sampleWeight !== undefined || o.classWeight !== null,
-      multiClass: o.multiClass,
+      multiClass: fittedMultiClassFor(o.multiClass, K),
     };
   }
 
@@ -238,25 +341,66 @@ export class SoftmaxRegression {
     return out;
   }
 
-  /** Set coefficients directly (used by fit and by fromJSON). */
+  /**
+   * Set the coefficients (R x d row-major) and intercepts (R) of a model whose `classes` are set: R = K
+   * rows read as this model's options say (multinomial or ovr), or R = 1 with two classes (binomial).
+   */
   setParams(W: Float64Array, b: Float64Array): void {
-    const K = b.length;
-    this.W = W;
-    this.b = b;
-    this.nFeatures = W.length / K;
-    const d = this.nFeatures;
-    this.coef = [];
-    for (let k = 0; k < K; k++) this.coef.push(Array.from(W.subarray(k * d, (k + 1) * d)));
-    this.intercept = Array.from(b);
+    if (!this.classes) throw new NotFittedError('setParams (set classes first)');
+    const R = b.length;
+    const K = this.classes.length;
+    const kind: FittedMultiClass = R === 1 && K === 2 ? 'binomial' : this.options.multiClass === 'ovr' ? 'ovr' : 'multinomial';
+    this.loadState({ classes: this.classes, multiClass: kind, coef: rowsOf(W, W.length / R), intercept: Array.from(b), featureNames: this.featureNames, scaler: this.scaler, fitResult: this.fitResult });
   }
 
   private checkFitted(method: string): void {
-    if (!this.W || !this.b || !this.classes) throw new NotFittedError(method);
+    if (!this.coef || !this.intercept || !this.classes || !this.kind) throw new NotFittedError(method);
+  }
+
+  /** Rows of coef the model's kind needs. */
+  private get nRows(): number {
+    return this.kind === 'binomial' ? 1 : this.nClasses;
+  }
+
+  /**
+   * The public coef / intercept, checked (shape R x nFeatures, finite) and copied into the flat arrays the
+   * kernels read. Called by every predict method, so writes to model.coef take effect (scikit-learn's
+   * coef_ semantics) and can never silently diverge from what toJSON saves.
+   */
+  private params(method: string): { W: Float64Array; b: Float64Array } {
+    const R = this.nRows;
+    const d = this.nFeatures;
+    const coef = this.coef;
+    const intercept = this.intercept;
+    if (!Array.isArray(coef) || coef.length !== R) {
+      throw new DataError('SHAPE_MISMATCH', `${method}: model.coef must be ${R} x ${d} (${this.kind}, ${this.nClasses} classes), got ${Array.isArray(coef) ? `${coef.length} rows` : typeof coef}`);
+    }
+    if (!Array.isArray(intercept) || intercept.length !== R) {
+      throw new DataError('SHAPE_MISMATCH', `${method}: model.intercept must have ${R} entr${R === 1 ? 'y' : 'ies'}, got ${Array.isArray(intercept) ? intercept.length : typeof intercept}`);
+    }
+    if (!this.W || this.W.length !== R * d) this.W = new Float64Array(R * d);
+    if (!this.b || this.b.length !== R) this.b = new Float64Array(R);
+    const W = this.W;
+    const b = this.b;
+    for (let k = 0; k < R; k++) {
+      const row = coef[k];
+      if (!row || typeof row !== 'object' || row.length !== d) throw new DataError('SHAPE_MISMATCH', `${method}: model.coef[${k}] must have ${d} entries, got ${row && typeof row === 'object' ? row.length : typeof row}`);
+      for (let j = 0; j < d; j++) {
+        const v = row[j];
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new DataError('NON_FINITE', `${method}: model.coef[${k}][${j}] must be a finite number, got ${String(v)}`);
+        W[k * d + j] = v;
+      }
+      const bk = intercept[k];
+      if (typeof bk !== 'number' || !Number.isFinite(bk)) throw new DataError('NON_FINITE', `${method}: model.intercept[${k}] must be a finite number, got ${String(bk)}`);
+      b[k] = bk;
+    }
+    return { W, b };
   }
 
   /** X as a Matrix, checked (except for non-finite values: see decisionFunctionFlat) and scaled as at fit time. */
   private prepare(X: MatrixLike, method: string): { M: Matrix; input: Matrix } {
     this.checkFitted(method);
+    if (this.scaler && this.scaler.offset.length !== this.nFeatures) throw new DataError('SHAPE_MISMATCH', `${method}: the model's scaler has ${this.scaler.offset.length} features, its coefficients ${this.nFeatures}`);
     const input = toMatrix(X, 'X', false);
     let M = input;
     if (M.cols !== this.nFeatures) {
@@ -266,7 +410,10 @@ export class SoftmaxRegression {
     return { M, input };
   }
 
-  /** Scores z = W x + b as a flat n x K Float64Array. */
+  /**
+   * Scores z = W x + b as a flat n x R Float64Array: R = K, or R = 1 for the binomial model (the one score
+   * w.x + b of classes[1], scikit-learn's decision_function for two classes).
+   */
   decisionFunctionFlat(X: MatrixLike): Float64Array {
     return this.scoresFlat(X, 'decisionFunction', false);
   }
@@ -280,12 +427,13 @@ export class SoftmaxRegression {
    */
   private scoresFlat(X: MatrixLike, method: string, softmax: boolean): Float64Array {
     const { M, input } = this.prepare(X, method);
-    const K = this.nClasses;
+    const { W, b } = this.params(method);
+    const K = this.nRows;
     // n x K scores: checked against the budget first (a typed error, not a failed allocation).
     checkMemory(8 * M.rows * K, resolveLimits(), `${method}() on ${M.rows} rows x ${K} classes`, 'predict in batches of rows');
     const Z = new Float64Array(M.rows * K);
-    if (softmax) predictProbabilities(M, this.W!, K, this.b!, Z);
-    else predictScores(M, this.W!, K, this.b!, Z);
+    if (softmax) predictProbabilities(M, W, K, b, Z);
+    else predictScores(M, W, K, b, Z);
     if (!allFiniteF64(Z)) {
       assertFinite(input);
       // X is finite, so a score overflowed (|x| near the float64 limit times the coefficients): say so,
@@ -301,15 +449,17 @@ export class SoftmaxRegression {
   /** Probabilities p = softmax(z) as a flat n x K Float64Array. */
   predictProbaFlat(X: MatrixLike): Float64Array {
     // Multinomial: scores and softmax in one call, so the worker threads (enableThreads) do both.
-    if (this.options.multiClass !== 'ovr') return this.scoresFlat(X, 'predictProba', true);
-    const Z = this.decisionFunctionFlat(X);
+    if (this.kind === 'multinomial') return this.scoresFlat(X, 'predictProba', true);
+    if (this.kind === 'binomial') return binomialProbaInto(this.scoresFlat(X, 'predictProba', false));
+    const Z = this.scoresFlat(X, 'predictProba', false);
     const K = this.nClasses;
     for (let i = 0; i < Z.length; i += K) ovrProbaInPlace(Z, i, K);
     return Z;
   }
 
+  /** Scores, n x K (n x 1 for the binomial model: see decisionFunctionFlat). */
   decisionFunction(X: MatrixLike): number[][] {
-    return rowsOf(this.decisionFunctionFlat(X), this.nClasses);
+    return rowsOf(this.decisionFunctionFlat(X), this.nRows);
   }
 
   predictProba(X: MatrixLike): number[][] {
@@ -321,18 +471,23 @@ export class SoftmaxRegression {
     return rowsOf(this.predictLogProbaFlat(X), this.nClasses);
   }
 
-  /** log p as a flat n x K Float64Array (no per-row arrays: what large n x K evaluations use). */
+  /** log p as a flat n x K Float64Array (no per-row arrays: what large n x K evaluations use); n x 2 for binomial. */
   predictLogProbaFlat(X: MatrixLike): Float64Array {
-    const Z = this.decisionFunctionFlat(X);
+    const Z = this.scoresFlat(X, 'predictLogProba', false);
+    if (this.kind === 'binomial') return binomialLogProbaInto(Z);
     const K = this.nClasses;
-    const logProba = this.options.multiClass === 'ovr' ? ovrLogProbaInPlace : logSoftmaxInPlace;
+    const logProba = this.kind === 'ovr' ? ovrLogProbaInPlace : logSoftmaxInPlace;
     for (let i = 0; i < Z.length; i += K) logProba(Z, i, K);
     return Z;
   }
 
   /** Class indices (argmax of the scores; ties go to the first class, as numpy's argmax). */
   predictIndex(X: MatrixLike): Int32Array {
-    const Z = this.decisionFunctionFlat(X);
+    const Z = this.scoresFlat(X, 'predict', false);
+    if (this.kind === 'binomial') {
+      // classes[1] where w.x + b > 0 (a score of exactly 0 goes to classes[0], as scikit-learn's).
+      return Int32Array.from(Z, (z) => (z > 0 ? 1 : 0));
+    }
     const K = this.nClasses;
     const n = Z.length / K;
     const out = new Int32Array(n);
@@ -373,7 +528,7 @@ export class SoftmaxRegression {
     this.checkFitted('toJSON');
     const json = modelToJSON(this);
     try {
-      modelFromJSON(json, (opts) => new SoftmaxRegression(opts));
+      modelFromJSON(json, (state, opts) => SoftmaxRegression.fromState(state, opts));
     } catch (e) {
       if (e instanceof ModelFormatError) {
         throw new SoftmaxError('MODEL_FORMAT', `this model cannot be written as a loadable model file (at ${e.path || 'the top level'}: ${e.detail}); nothing was saved`);
@@ -385,13 +540,13 @@ export class SoftmaxRegression {
 
   /** Load a model from its JSON form (an object, or a JSON string), validating everything. */
   static fromJSON(json: unknown): SoftmaxRegression {
-    return modelFromJSON(json, (opts) => new SoftmaxRegression(opts));
+    return modelFromJSON(json, (state, opts) => SoftmaxRegression.fromState(state, opts));
   }
 }
 
-function rowsOf(flat: Float64Array, K: number): number[][] {
+function rowsOf(flat: ArrayLike<number> & { subarray?: unknown }, K: number): number[][] {
   const out: number[][] = [];
-  for (let i = 0; i < flat.length; i += K) out.push(Array.from(flat.subarray(i, i + K)));
+  for (let i = 0; i < flat.length; i += K) out.push(Array.prototype.slice.call(flat, i, i + K) as number[]);
   return out;
 }
 
@@ -400,7 +555,7 @@ function sameLabels(a: Label[], b: Label[]): boolean {
 }
 
 /** Advice a user can act on when a fit did not converge or looks degenerate. */
-function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array, b: Float64Array | null, X: Matrix, y: Int32Array, K: number, diverged = false): string[] {
+function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array, b: Float64Array | null, X: Matrix, y: Int32Array, K: number, R: number, diverged = false): string[] {
   const out: string[] = [];
   if (diverged) {
     if (o.penalty !== 'none' && o.C < 1e-6) out.push(`C = ${o.C} makes the penalty (strength 1/C) overflow: raise C`);
@@ -408,7 +563,7 @@ function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array,
     if (o.scale === 'none') out.push("standardize the features (scale: 'standard')");
     return out;
   }
-  if (o.penalty === 'none' && separates(X, y, K, W, b)) {
+  if ((o.penalty === 'none' || o.C === Infinity) && separates(X, y, K, W, b, R)) {
     // A linear rule classifies every training row correctly, so scaling it up lowers the loss forever: the
     // unpenalized optimum is at infinity and the coefficients found depend only on where the solver stopped.
     out.push(
@@ -490,10 +645,15 @@ function checkMagnitudes(M: Matrix, dtype: string, scaled: boolean): void {
 }
 
 /** Whether the linear model (W, b) classifies every row of X correctly (strictly: ties count as errors). */
-function separates(X: Matrix, y: Int32Array, K: number, W: Float64Array, b: Float64Array | null): boolean {
+function separates(X: Matrix, y: Int32Array, K: number, W: Float64Array, b: Float64Array | null, R: number): boolean {
   const z = new Float64Array(K);
   for (let i = 0; i < X.rows; i++) {
-    X.rowScores(i, W, K, b, z);
+    X.rowScores(i, W, R, b, z);
+    if (R === 1) {
+      // Binomial: one score, positive for classes[1].
+      if (y[i] === 1 ? !(z[0]! > 0) : !(z[0]! < 0)) return false;
+      continue;
+    }
     const zy = z[y[i]!]!;
     for (let k = 0; k < K; k++) if (k !== y[i] && z[k]! >= zy) return false;
   }

@@ -64,7 +64,12 @@ export function softmaxRowLoss(K: number): RowLoss {
   };
 }
 
-/** Binary logistic loss on one score; y is 1 for the positive class, 0 otherwise. */
+/**
+ * Binary logistic (binomial log-) loss on one score; y is 1 for the positive class, 0 otherwise. The
+ * binomial model (two classes) and each one-vs-rest problem use it:
+ *   l(z) = log(1 + exp(-t z)) = softplus(-t z),  t = 2y - 1,  computed as m + log1p(exp(-m)) for m > 0 and
+ *   log1p(exp(m)) otherwise (no overflow, no cancellation);  dl/dz = sigmoid(z) - y;  d2l/dz2 = p (1 - p).
+ */
 export const logisticRowLoss: RowLoss = {
   name: 'logistic',
   K: 1,
@@ -90,6 +95,9 @@ export const logisticRowLoss: RowLoss = {
     A[0] = c[sOff]!;
   },
 };
+
+/** The binomial model's row loss (the same function as one-vs-rest's). */
+export const binomialRowLoss: RowLoss = logisticRowLoss;
 
 const BLOCK_ROWS = 256;
 

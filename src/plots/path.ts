@@ -45,7 +45,9 @@ export function pathSpec(input: PathInput | PathPointsInput, opts: PathOptions =
   path.coef.forEach((W, c) => {
     if (W.length !== K || W.some((r) => r.length !== d)) throw new DataError('SHAPE_MISMATCH', `path.coef[${c}] is not ${K} x ${d}`);
   });
-  const classes = (opts.classes ?? Array.from({ length: K }, (_, k) => k)).map(String);
+  let classes = (opts.classes ?? Array.from({ length: K }, (_, k) => k)).map(String);
+  // A binomial model (two classes) has one row: the weights of the second class.
+  if (K === 1 && classes.length === 2) classes = [classes[1]!];
   if (classes.length !== K) throw new DataError('SHAPE_MISMATCH', `${classes.length} class names for ${K} coefficient rows`);
   const feats = opts.featureNames ?? Array.from({ length: d }, (_, j) => `x${j}`);
   const values: object[] = [];

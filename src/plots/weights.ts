@@ -24,6 +24,8 @@ export function imageShape(d: number): [number, number] | null {
 }
 
 export function weightsSpec(coef: readonly (readonly number[])[], classes: readonly (string | number)[], opts: WeightsOptions = {}): TopLevelSpec {
+  // A binomial model (two classes) has one row: the weights of the second class.
+  if (coef.length === 1 && classes.length === 2) classes = [classes[1]!];
   const K = coef.length;
   if (K === 0 || classes.length !== K) throw new DataError('SHAPE_MISMATCH', `weights: ${K} coefficient rows for ${classes.length} classes`);
   const d = coef[0]!.length;

@@ -7,7 +7,7 @@
 export type { Objective, HessianOperator, NonSmoothTerm, FiniteSumObjective } from '../objective/objective.js';
 export { ParamLayout } from '../objective/layout.js';
 export { SoftmaxObjective, type SoftmaxObjectiveOptions } from '../objective/softmax-objective.js';
-export { LinearFiniteSum, softmaxRowLoss, logisticRowLoss, type RowLoss, type LinearFiniteSumOptions } from '../objective/finite-sum.js';
+export { LinearFiniteSum, softmaxRowLoss, logisticRowLoss, binomialRowLoss, type RowLoss, type LinearFiniteSumOptions } from '../objective/finite-sum.js';
 export type { SparseRows } from '../matrix/matrix.js';
 export { l1Term, groupLassoTerm, splitPenalty, compositeGradientNorm, type PenaltySplit } from '../objective/penalty.js';
 export { checkGradient, type GradientCheckResult, type GradientCheckOptions } from '../objective/check-gradient.js';

@@ -58,7 +58,13 @@ export interface SolveResult {
   /** The final parameters (a new array). */
   w: Float64Array;
   value: number;
+  /** max|dF/dw| at w, the gradient of the problem as posed (for a non-smooth term: the smallest subgradient). */
   gradientNorm: number;
+  /**
+   * When the solver ran in preconditioned coordinates u (w = T u, src/objective/standardized.ts): the
+   * max|dF/du| its stop test used. gradientNorm is still max|dF/dw|.
+   */
+  preconditionedGradientNorm?: number;
   iterations: number;
   /** Objective evaluations: function values, and value+gradient pairs. */
   functionEvaluations: number;

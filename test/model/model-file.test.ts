@@ -61,7 +61,7 @@ describe('model JSON', () => {
     assert.throws(() => SoftmaxRegression.fromJSON(text.slice(0, text.length / 2)), /not valid JSON/);
     assert.throws(() => SoftmaxRegression.fromJSON('null'), ModelFormatError);
     rejects((j) => (j.format = 'something-else'), /format/);
-    rejects((j) => (j.version = 2), /unsupported model file version 2/);
+    rejects((j) => (j.version = 3), /unsupported model file version 3/);
     rejects((j) => j.coef[1].pop(), /coef\[1\]: expected 13 entries/);
     rejects((j) => j.coef.pop(), /coef: expected 3 entries/);
     rejects((j) => (j.coef[2][7] = 'NaN'), /coef\[2\]\[7\]: expected a finite number/);

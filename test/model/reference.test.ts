@@ -30,6 +30,8 @@ describe('L2 references from scikit-learn', () => {
           tol: 1e-10,
           maxIter: 20000,
           classWeight: ref.class_weight ? 'balanced' : null,
+          // These files hold the multinomial (K-row softmax) optimum, two-class ones too.
+          multiClass: 'multinomial',
         });
         model.fit(X, y, { sampleWeight });
         const r = model.fitResult!;

@@ -21,7 +21,7 @@ describe('options are validated in the constructor', () => {
     assert.throws(() => new SoftmaxRegression({ Cee: 1 } as never), (e: unknown) => e instanceof OptionError && e.option === 'Cee');
   });
   it('rejects bad values, naming the option', () => {
-    for (const [k, v] of [['C', 0], ['C', -1], ['C', NaN], ['tol', 0], ['maxIter', 1.5], ['solver', 'nope'], ['penalty', 'l3'], ['fitIntercept', 'yes'], ['classWeight', 'weird']] as const) {
+    for (const [k, v] of [['C', 0], ['C', -1], ['C', NaN], ['tol', -1], ['maxIter', 1.5], ['solver', 'nope'], ['penalty', 'l3'], ['fitIntercept', 'yes'], ['classWeight', 'weird']] as const) {
       assert.throws(() => new SoftmaxRegression({ [k]: v } as never), (e: unknown) => e instanceof OptionError && e.option === k, `${k}=${String(v)}`);
     }
   });

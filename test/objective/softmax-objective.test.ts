@@ -85,7 +85,8 @@ describe('numerical stability', () => {
 describe('binary logistic regression is the K = 2 case', () => {
   it('p(class 1) = sigmoid(z_1 - z_0)', () => {
     const { X, y } = blobs(120, 3, 2, 7, 2.5);
-    const m = new SoftmaxRegression({ C: 0.5 }).fit(X, y);
+    // The K = 2 softmax form (multiClass 'multinomial'; the default for two classes is the binomial model).
+    const m = new SoftmaxRegression({ C: 0.5, multiClass: 'multinomial' }).fit(X, y);
     const Z = m.decisionFunction(X);
     const P = m.predictProba(X);
     for (let i = 0; i < X.length; i++) {
