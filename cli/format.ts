@@ -1,5 +1,5 @@
 /** Text rendering helpers shared by the commands. */
-import type { FitResult } from '../src/model/softmax-regression.js';
+import { type FitResult } from '../src/index.js';
 
 /** A number for humans: 4 significant digits for metrics, more for objectives. */
 export function num(v: number | null | undefined, digits = 4): string {

@@ -4,7 +4,7 @@
  * stderr so stdout stays clean.
  */
 import cliProgress from 'cli-progress';
-import type { IterationCallback, IterationInfo } from '../src/solvers/solver.js';
+import { type IterationCallback, type IterationInfo } from '../src/index.js';
 import type { CliIO } from './context.js';
 
 /** Fits shorter than this never show a bar (a flash of a bar is noise). */

@@ -1,6 +1,6 @@
 /**
  * `npm run docs:cli`: writes docs/cli-reference.md from the commander definitions in cli/, so the reference
- * lists exactly the commands, arguments and options the parser accepts. test/docs-cli-reference.test.ts
+ * lists exactly the commands, arguments and options the parser accepts. test/docs/cli-reference.test.ts
  * fails when the checked-in file differs from what this script generates.
  */
 import { writeFileSync } from 'node:fs';

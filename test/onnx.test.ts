@@ -322,7 +322,7 @@ describe('protobuf encoder/decoder', () => {
 
 describe('softmax export / softmax import', () => {
   it('export --format onnx (both dtypes) runs in ONNX Runtime; import reads it back; bad input exits 1 or 2', async () => {
-    const { run, tempDir } = await import('./cli-helpers.js');
+    const { run, tempDir } = await import('./cli/helpers.js');
     const { dir, cleanup } = tempDir();
     try {
       const modelPath = join(dir, 'm.json');

@@ -3,14 +3,8 @@
  * Model and data come as for `softmax report`: --model FILE or a model trained here, DATA or --dataset.
  */
 import type { Command } from 'commander';
-import type { Dataset } from '../../src/data/dataset.js';
-import { calibrationBins, confusionMatrix } from '../../src/metrics/index.js';
-import { calibrationSvg } from '../../src/plots/calibration.js';
-import { confusionSvg } from '../../src/plots/confusion.js';
-import { trainingCurvesSvg } from '../../src/plots/curves.js';
-import { pathSvg } from '../../src/plots/path.js';
-import { decisionRegionsSvg } from '../../src/plots/regions.js';
-import { weightsSvg } from '../../src/plots/weights.js';
+import { type Dataset, calibrationBins, confusionMatrix } from '../../src/index.js';
+import { calibrationSvg, confusionSvg, trainingCurvesSvg, pathSvg, decisionRegionsSvg, weightsSvg } from '../../src/plots/index.js';
 import { loadModel } from '../../node/model-file.js';
 import { writePlot } from '../../node/png.js';
 import { emit, UsageError, type CommandContext, type CommandModule } from '../context.js';

@@ -4,10 +4,7 @@
  * model-and-data resolution `softmax plot` shares.
  */
 import type { Command } from 'commander';
-import type { Dataset } from '../../src/data/dataset.js';
-import { DataError } from '../../src/errors.js';
-import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
-import { regularizationPath, type PathResult } from '../../src/model/path.js';
+import { type Dataset, DataError, SoftmaxRegression, regularizationPath, type PathResult } from '../../src/index.js';
 import { loadModel } from '../../node/model-file.js';
 import { writeReport } from '../../node/report.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
