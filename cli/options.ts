@@ -10,7 +10,6 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_OPTIONS, defaultLimits, formatBytes, parseByteSize } from '../src/index.js';
 import { DATA_FORMATS } from '../node/io.js';
 import { PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/index.js';
-import { enableThreads } from '../node/threads.js';
 import '../node/limits.js';
 import { UsageError } from './context.js';
 
@@ -50,8 +49,10 @@ export function parseNonNegativeInteger(value: string): number {
  * large passes over it; small problems stay on one thread). Same results up to summation order.
  * Returns the number of threads in use.
  */
-export function useThreads(flags: ModelFlags): number {
+export async function useThreads(flags: ModelFlags): Promise<number> {
   if (flags.threads === undefined || flags.threads === 1) return 1;
+  // The worker pool's code loads only when threads are asked for.
+  const { enableThreads } = await import('../node/threads.js');
   return enableThreads(flags.threads === 0 ? undefined : flags.threads);
 }
 

@@ -73,7 +73,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): P
   if (f.folds < 2) throw new UsageError(`--folds must be at least 2, got ${f.folds}`);
   checkOutput(f.output);
   const options = modelOptionsFrom(f);
-  useThreads(f);
+  await useThreads(f);
   const seed = f.seed ?? 0;
   const scoring = f.scoring as CVScoring;
   // The library validates every option (and the C / l1-ratio lists) before any data is read.

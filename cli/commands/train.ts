@@ -39,7 +39,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
   const seed = f.seed ?? DEFAULT_SEED;
   const options = modelOptionsFrom(f);
   checkOutput(f.output);
-  const threads = useThreads(f);
+  const threads = await useThreads(f);
   // Validate options before reading anything: a typo in --solver should not wait for a big file to parse.
   const model = new SoftmaxRegression(options);
   const { train, test, source: name, testFrom } = await readTrainTest(data, f, ctx.io, 'missing training data: give a DATA file (or - for stdin) or --dataset NAME');

@@ -8,5 +8,6 @@ export { trainingCurvesSpec, trainingCurvesSvg, historyRows, type HistoryInput, 
 export { decisionRegionsSpec, decisionRegionsSvg, regionGrid, dataBounds, type RegionsOptions, type RegionGrid } from './regions.js';
 export { confusionSpec, confusionSvg, type ConfusionOptions } from './confusion.js';
 export { weightsSpec, weightsSvg, imageShape, type WeightsOptions } from './weights.js';
+export { coefficientsSpec, coefficientsSvg, looksLikeImage, type CoefficientsOptions } from './coefficients.js';
 export { calibrationSpec, calibrationSvg, type CalibrationOptions } from './calibration.js';
 export { pathSpec, pathSvg, pathInputOf, type PathInput, type PathPointsInput, type PathOptions } from './path.js';

@@ -97,10 +97,15 @@ test('softmax plot: every kind writes a file (SVG or PNG); curves from a saved m
   const note = await run(['plot', 'regions', '--dataset', 'iris', '--grid', '5', '-o', join(dir, 'r2.svg')]);
   assert.equal(note.code, 0, note.err);
   assert.match(note.err, /first two features/);
-  const noShape = await run(['plot', 'weights', '--dataset', 'wine', '-o', join(dir, 'w.svg')]);
+  // Tabular data (wine, d = 13) get the feature x class heat map (issue 14: no more "not a square number");
+  // an image shape that does not fit d is still an error that leaves no file.
+  const heat = await run(['plot', 'weights', '--dataset', 'wine', '-o', join(dir, 'w.svg')]);
+  assert.equal(heat.code, 0, heat.err);
+  assert.equal(marks(parseSvg(readFileSync(join(dir, 'w.svg'), 'utf8')), 'rect').length, 13 * 3);
+  const noShape = await run(['plot', 'weights', '--dataset', 'wine', '--image-shape', '3x4', '-o', join(dir, 'w2.svg')]);
   assert.equal(noShape.code, 1);
-  assert.match(noShape.err, /not a square number/);
-  assert.ok(!existsSync(join(dir, 'w.svg')), 'no file on error');
+  assert.match(noShape.err, /d = 13 but shape is 3x4/);
+  assert.ok(!existsSync(join(dir, 'w2.svg')), 'no file on error');
   assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')), 'no temporary files left');
   // The saved model still loads (plot never rewrites it).
   assert.equal(loadModel(model).nClasses, 3);
