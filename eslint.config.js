@@ -52,12 +52,6 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // TEMPORARY: the solver skeleton rewrite (issue 9, goal 2) replaces these files' stop bookkeeping and the
-    // registry's Solver<any>; remove this block once it has landed.
-    files: ['src/solvers/**/*.ts'],
-    rules: { 'no-useless-assignment': 'off', 'prefer-const': 'off', '@typescript-eslint/no-explicit-any': 'off' },
-  },
-  {
     files: ['web/**/*.ts'],
     languageOptions: { globals: { ...globals.browser, ...globals.worker } },
   },

@@ -632,8 +632,8 @@ function imputeMeans(data: Float64Array, n: number, d: number, holes: Grow, head
   for (let p = 0; p < n * d; p++) {
     if (isHole[p]) continue;
     const j = p % d;
-    sum[j] += data[p]!;
-    count[j]++;
+    sum[j]! += data[p]!;
+    count[j]!++;
   }
   for (let h = 0; h < holes.n; h++) {
     const at = holes.a[h]!;

@@ -72,7 +72,7 @@ export class CSRMatrix implements Matrix {
     const out: number[][] = [];
     for (let i = 0; i < this.rows; i++) {
       const row = new Array<number>(this.cols).fill(0);
-      for (let p = this.indptr[i]!; p < this.indptr[i + 1]!; p++) row[this.indices[p]!] += this.data[p]!;
+      for (let p = this.indptr[i]!; p < this.indptr[i + 1]!; p++) row[this.indices[p]!]! += this.data[p]!;
       out.push(row);
     }
     return out;
@@ -111,7 +111,7 @@ export class CSRMatrix implements Matrix {
         const r = R[ro + k]!;
         if (r === 0) continue;
         const go = k * d;
-        for (let p = a; p < e; p++) G[go + indices[p]!] += r * data[p]!;
+        for (let p = a; p < e; p++) G[go + indices[p]!]! += r * data[p]!;
       }
     }
   }
@@ -138,7 +138,7 @@ export class CSRMatrix implements Matrix {
       const rk = r[k]!;
       if (rk === 0) continue;
       const go = k * d;
-      for (let p = a; p < e; p++) G[go + indices[p]!] += rk * data[p]!;
+      for (let p = a; p < e; p++) G[go + indices[p]!]! += rk * data[p]!;
     }
   }
 

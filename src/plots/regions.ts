@@ -110,8 +110,8 @@ export function decisionRegionsSpec(model: SoftmaxRegression, X: MatrixLike, y: 
       if (opts.baseline.length !== d) throw new DataError('SHAPE_MISMATCH', `baseline has ${opts.baseline.length} values, the model ${d} features`);
       for (let j = 0; j < d; j++) baseline[j] = opts.baseline[j]!;
     } else {
-      for (let i = 0; i < M.rows; i++) for (let j = 0; j < d; j++) baseline[j] += M.get(i, j);
-      for (let j = 0; j < d; j++) baseline[j] /= Math.max(1, M.rows);
+      for (let i = 0; i < M.rows; i++) for (let j = 0; j < d; j++) baseline[j]! += M.get(i, j);
+      for (let j = 0; j < d; j++) baseline[j]! /= Math.max(1, M.rows);
     }
     slice = { features: [fa, fb], baseline };
   } else if (M.cols !== 2 || d !== 2) {

@@ -42,10 +42,10 @@ export interface GradientTransformation<S = unknown> {
 }
 
 /** A rule is any gradient transformation; its output is the step to subtract. */
-export type UpdateRule = GradientTransformation<any>;
+export type UpdateRule = GradientTransformation<unknown>;
 
 /** Apply transformations one after the other (optax.chain); the state is the tuple of their states. */
-export function chain(name: string, ...parts: GradientTransformation<any>[]): GradientTransformation<unknown[]> {
+export function chain(name: string, ...parts: GradientTransformation<unknown>[]): GradientTransformation<unknown[]> {
   return {
     name,
     init: (dimension) => parts.map((p) => p.init(dimension)),

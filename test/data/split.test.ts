@@ -92,7 +92,7 @@ test('stratifiedKFold: folds partition the rows, keep class proportions, are rep
     assert.equal(f.train.length + f.test.length, y.length);
     const inTest = new Set(f.test);
     for (const i of f.train) assert.ok(!inTest.has(i));
-    for (const i of f.test) seen[i]++;
+    for (const i of f.test) seen[i]!++;
     const c = counts(y, f.test);
     assert.equal(c.get('x'), 10);
     assert.equal(c.get('y'), 6);

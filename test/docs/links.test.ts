@@ -9,7 +9,17 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root: the nearest folder above this file with a package.json (wherever the test sits). */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    assert.notEqual(up, dir, 'no package.json above the test');
+    dir = up;
+  }
+  return dir;
+}
+const ROOT = repoRoot();
 
 function markdownFiles(): string[] {
   const out = ['README.md', 'data/README.md', 'test/fixtures/README.md'].map((f) => join(ROOT, f));
@@ -21,7 +31,9 @@ function markdownFiles(): string[] {
     }
   };
   if (existsSync(join(ROOT, 'docs'))) walk(join(ROOT, 'docs'));
-  return out.filter((f) => existsSync(f));
+  for (const f of out.slice(0, 3)) assert.ok(existsSync(f), `${relative(ROOT, f)} is missing`);
+  assert.ok(out.length > 10, `only ${out.length} markdown files found under ${ROOT}`);
+  return out;
 }
 
 /** Markdown text with fenced code blocks and inline code removed (links inside code are not links). */
