@@ -30,13 +30,5 @@ export function visibleName(s: string): string {
   return visible(s).replace(/\n/g, '\\n');
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-
-/**
- * A text cell made safe for spreadsheets (OWASP CSV injection): text starting with =, +, -, @, tab or CR
- * gets a leading single quote, unless the whole cell is a plain number such as -1 or +2.5e3.
- */
-export function csvText(s: string): string {
-  return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
-}
+/** Spreadsheet-safe text cells: shared with the server's CSV answers (src/data/csv-safe.ts). */
+export { csvText } from '../src/data/csv-safe.js';

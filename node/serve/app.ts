@@ -10,8 +10,9 @@
 import { Hono, type Context } from 'hono';
 import { getRequestListener } from '@hono/node-server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SoftmaxError } from '../../src/errors.js';
+import { listForMessage, SoftmaxError } from '../../src/errors.js';
 import { parseCsv } from '../../src/data/csv.js';
+import { csvText } from '../../src/data/csv-safe.js';
 import { DenseMatrix } from '../../src/matrix/dense.js';
 import type { Label } from '../../src/core/labels.js';
 import type { Metrics } from './metrics.js';
@@ -99,7 +100,7 @@ function csvMatrix(text: string, sm: ServedModel, maxRows: number): DenseMatrix 
     if (e instanceof SoftmaxError) fail(400, e.message.replace(/^option 'features': /, 'CSV header: '));
     throw e;
   }
-  if (ds.X.cols !== m.nFeatures) fail(400, `the CSV has ${ds.X.cols} feature columns; model '${sm.name}' expects ${m.nFeatures}${m.featureNames ? ` (${m.featureNames.join(', ')})` : ''}`);
+  if (ds.X.cols !== m.nFeatures) fail(400, `the CSV has ${ds.X.cols} feature columns; model '${sm.name}' expects ${m.nFeatures}${m.featureNames ? ` (${listForMessage(m.featureNames, { quote: '' })})` : ''}`);
   checkRows(ds.X.rows, maxRows);
   return ds.X as DenseMatrix;
 }
@@ -187,7 +188,9 @@ function predict(sm: ServedModel, X: DenseMatrix): Prediction {
   return { labels, P, K };
 }
 
-function csvField(s: string): string {
+/** A CSV field, formula-escaped for spreadsheets when it is text (labels, names; see csvText), quoted per RFC 4180. */
+function csvField(v: string | number): string {
+  const s = typeof v === 'number' ? String(v) : csvText(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -213,9 +216,9 @@ function errorReply(e: unknown, where: string): Reply {
 }
 
 function csvReply(sm: ServedModel, p: Prediction, rows: number): Reply {
-  const lines = [['label', ...sm.model.classes!.map((k) => `p_${k}`)].map((s) => csvField(String(s))).join(',')];
+  const lines = [['label', ...sm.model.classes!.map((k) => `p_${k}`)].map((s) => csvField(s)).join(',')];
   for (let i = 0; i < p.labels.length; i++) {
-    const row = [csvField(String(p.labels[i]))];
+    const row = [csvField(p.labels[i]!)];
     for (let k = 0; k < p.K; k++) row.push(String(p.P[i * p.K + k]));
     lines.push(row.join(','));
   }
