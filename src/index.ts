@@ -33,6 +33,7 @@ export { fista, type ProximalOptions } from './solvers/proximal.js';
 export { regularizationPath, defaultCs, type PathPoint, type PathResult } from './model/path.js';
 export { SoftmaxRegressionCV, stratifiedFolds, type SoftmaxRegressionCVOptions, type CVScoring } from './model/cv.js';
 export { fitScaler, applyScaler, type ScalerState, type ScaleKind } from './preprocess/scaler.js';
+export { fitFeatureMap, applyFeatureMap, featureMapNames, checkFeatureMapSpec, splitTerms, type FeatureMapSpec, type FeatureMapState } from './preprocess/features.js';
 export { SoftmaxRegression, type FitOptions, type FitResult } from './model/softmax-regression.js';
 export { DEFAULT_OPTIONS, resolveOptions, type SoftmaxRegressionOptions, type ClassWeight } from './model/options.js';
 export { MODEL_FORMAT, MODEL_VERSION, type ModelJSON, type FitSummaryJSON } from './model/serialize.js';

@@ -5,6 +5,7 @@
 import { OptionError } from '../errors.js';
 import { SOLVERS, solverNames, type PenaltyName } from '../solvers/registry.js';
 import type { ScaleKind } from '../preprocess/scaler.js';
+import { checkFeatureMapSpec, type FeatureMapSpec } from '../preprocess/features.js';
 
 export type ClassWeight = null | 'balanced' | Record<string, number>;
 
@@ -34,6 +35,11 @@ export interface SoftmaxRegressionOptions {
   verbose: boolean;
   /** Feature scaling fitted in fit() and stored in the model (default 'none'). */
   scale: ScaleKind;
+  /**
+   * Nonlinear features computed before scaling (preprocess/features.ts): a preset ('poly2', 'poly3', 'rbf5')
+   * or terms ('x1^2', 'x1*x2', 'sin(pi*x1)', 'r', 'rbf(0 0; 4)'); fitted in fit(), stored in the model. Default null.
+   */
+  featureMap: FeatureMapSpec | null;
   /** Element type X is held in during fit: 'float32' halves memory and doubles SIMD width (default 'float64'). */
   dtype: 'float64' | 'float32';
   /** Elastic-net mixing r in (1/C)(r ||W||_1 + (1-r)/2 ||W||^2); required with penalty 'elasticnet', only there. */
@@ -78,6 +84,7 @@ export const DEFAULT_OPTIONS: SoftmaxRegressionOptions = {
   precondition: true,
   verbose: false,
   scale: 'none',
+  featureMap: null,
   dtype: 'float64',
   l1Ratio: null,
   multiClass: 'multinomial',
@@ -144,6 +151,7 @@ export const OPTION_CHECKS: Record<string, Check> = {
   precondition: bool,
   verbose: bool,
   scale: oneOf(['none', 'standard', 'minmax']),
+  featureMap: checkFeatureMapSpec,
   dtype: oneOf(['float64', 'float32']),
   l1Ratio: (v, name) => {
     if (v === null) return;

@@ -6,6 +6,7 @@
  */
 import { ModelFormatError, SoftmaxError } from '../errors.js';
 import type { ScalerState } from '../preprocess/scaler.js';
+import { validateFeatureMapState, type FeatureMapState } from '../preprocess/features.js';
 import type { Label } from './input.js';
 import type { SoftmaxRegressionOptions } from './options.js';
 import type { FitResult, SoftmaxRegression } from './softmax-regression.js';
@@ -44,6 +45,8 @@ export interface ModelJSON {
   intercept: number[];
   options: SoftmaxRegressionOptions;
   scaler: ScalerState | null;
+  /** Present only for models fitted with option featureMap: applied to X before the scaler. */
+  featureMap?: FeatureMapState;
   fit: FitSummaryJSON | null;
 }
 
@@ -58,6 +61,7 @@ export function modelToJSON(m: SoftmaxRegression): ModelJSON {
     intercept: [...m.intercept!],
     options: { ...m.options, classWeight: m.options.classWeight && typeof m.options.classWeight === 'object' ? { ...m.options.classWeight } : m.options.classWeight },
     scaler: m.scaler ? { kind: m.scaler.kind, offset: [...m.scaler.offset], scale: [...m.scaler.scale] } : null,
+    ...(m.featureMap ? { featureMap: { inputs: m.featureMap.inputs, inputNames: m.featureMap.inputNames ? [...m.featureMap.inputNames] : null, terms: [...m.featureMap.terms] } } : {}),
     fit: m.fitResult ? summarize(m.fitResult) : null,
   };
 }
@@ -162,7 +166,7 @@ export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressio
       fail('', `not valid JSON (truncated or corrupted?): ${(e as Error).message}`);
     }
   }
-  const root = obj(json, '', ['format', 'version', 'classes', 'nFeatures', 'featureNames', 'coef', 'intercept', 'options', 'scaler', 'fit']);
+  const root = obj(json, '', ['format', 'version', 'classes', 'nFeatures', 'featureNames', 'coef', 'intercept', 'options', 'scaler', 'fit'], ['featureMap']);
   if (root.format !== MODEL_FORMAT) fail('format', `expected '${MODEL_FORMAT}', got ${describe(root.format)}`);
   const version = int(root.version, 'version', 1);
   if (version !== MODEL_VERSION) fail('version', `unsupported model file version ${version} (this library reads version ${MODEL_VERSION})`);
@@ -205,6 +209,23 @@ export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressio
     scaler = { kind, offset: numArray(s.offset, 'scaler.offset', d), scale };
   }
 
+  let featureMap: FeatureMapState | null = null;
+  if (root.featureMap !== undefined) {
+    const f = obj(root.featureMap, 'featureMap', ['inputs', 'inputNames', 'terms']);
+    const inputs = int(f.inputs, 'featureMap.inputs', 1);
+    featureMap = {
+      inputs,
+      inputNames: f.inputNames === null ? null : arr(f.inputNames, 'featureMap.inputNames', inputs).map((x, i) => str(x, `featureMap.inputNames[${i}]`)),
+      terms: arr(f.terms, 'featureMap.terms', d).map((x, i) => str(x, `featureMap.terms[${i}]`)),
+    };
+    try {
+      validateFeatureMapState(featureMap);
+    } catch (e) {
+      if (e instanceof SoftmaxError) fail('featureMap.terms', e.message);
+      throw e;
+    }
+  }
+
   let fit: FitResult | null = null;
   if (root.fit !== null) {
     const f = obj(root.fit, 'fit', [
@@ -237,6 +258,7 @@ export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressio
   model.classes = [...classes];
   model.featureNames = featureNames;
   model.scaler = scaler;
+  model.featureMap = featureMap;
   model.fitResult = fit;
   model.setParams(W, b);
   return model;

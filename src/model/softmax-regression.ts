@@ -9,6 +9,7 @@ import { ParamLayout } from '../objective/layout.js';
 import { makeRng } from '../random.js';
 import { SOLVERS } from '../solvers/registry.js';
 import { applyScaler, fitScaler, type ScalerState } from '../preprocess/scaler.js';
+import { applyFeatureMap, featureMapNames, fitFeatureMap, type FeatureMapState } from '../preprocess/features.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import { predictProbabilities, predictScores } from '../kernels/predict.js';
 import { allFiniteF64 } from '../kernels/dense-js.js';
@@ -49,6 +50,11 @@ export class SoftmaxRegression {
   nFeatures = 0;
   /** Fitted feature scaling (option `scale`), applied by every predict method. */
   scaler: ScalerState | null = null;
+  /**
+   * Fitted feature map (option `featureMap`), applied before the scaler by every predict method. With a map,
+   * `nFeatures`, `featureNames` and `coef` describe the transformed features; the inputs are `nInputFeatures`.
+   */
+  featureMap: FeatureMapState | null = null;
   fitResult: FitResult | null = null;
   // Flat copies used by the predict kernels: W (K x d row-major) and b.
   private W: Float64Array | null = null;
@@ -66,6 +72,16 @@ export class SoftmaxRegression {
     return this.classes?.length ?? 0;
   }
 
+  /** Columns X must have for predict: the feature map's inputs, or nFeatures without a map. */
+  get nInputFeatures(): number {
+    return this.featureMap?.inputs ?? this.nFeatures;
+  }
+
+  /** Names of the columns X must have for predict (null when the training data had none). */
+  get inputFeatureNames(): string[] | null {
+    return this.featureMap ? this.featureMap.inputNames : this.featureNames;
+  }
+
   fit(X: MatrixLike, y: ArrayLike<Label>, fitOptions: FitOptions = {}): this {
     const o = this.options;
     let M = toMatrix(X);
@@ -78,10 +94,18 @@ export class SoftmaxRegression {
     const K = classes.length;
     const yIdx = encodeLabels(y, classes);
     const n = M.rows;
-    const d = M.cols;
-    if (fitOptions.featureNames && fitOptions.featureNames.length !== d) {
-      throw new DataError('SHAPE_MISMATCH', `featureNames has ${fitOptions.featureNames.length} names but X has ${d} columns`);
+    if (fitOptions.featureNames && fitOptions.featureNames.length !== M.cols) {
+      throw new DataError('SHAPE_MISMATCH', `featureNames has ${fitOptions.featureNames.length} names but X has ${M.cols} columns`);
     }
+    let featureNames = fitOptions.featureNames ? [...fitOptions.featureNames] : null;
+    // The feature map comes first: the scaler and the model see the transformed columns.
+    const featureMap = o.featureMap === null ? null : fitFeatureMap(o.featureMap, M, featureNames);
+    if (featureMap) {
+      M = applyFeatureMap(featureMap, M);
+      assertFinite(M, 'X after featureMap');
+      featureNames = featureMapNames(featureMap);
+    }
+    const d = M.cols;
 
     // s_i = sample weight x class weight (scikit-learn's convention).
     let s: Float64Array | null = fitOptions.sampleWeight ? checkSampleWeight(fitOptions.sampleWeight, n) : null;
@@ -135,7 +159,8 @@ export class SoftmaxRegression {
     if (o.multiClass !== 'ovr') this.applyGauge(w, K, d, o.fitIntercept, o.penalty === 'none');
     this.classes = classes;
     this.nFeatures = d;
-    this.featureNames = fitOptions.featureNames ? [...fitOptions.featureNames] : null;
+    this.featureNames = featureNames;
+    this.featureMap = featureMap;
     this.scaler = scaler;
     this.setParams(w.slice(0, K * d), o.fitIntercept ? w.slice(K * d, K * d + K) : new Float64Array(K));
     const { w: _w, ...rest } = result;
@@ -211,6 +236,11 @@ export class SoftmaxRegression {
     this.checkFitted(method);
     const input = toMatrix(X, 'X', false);
     let M = input;
+    if (this.featureMap) {
+      // A map can turn a non-finite input finite (an rbf of Infinity is 0): check the input itself.
+      assertFinite(input);
+      M = applyFeatureMap(this.featureMap, input, `${method}: X`);
+    }
     if (M.cols !== this.nFeatures) {
       throw new DataError('FEATURE_MISMATCH', `${method}: X has ${M.cols} features but the model was fitted with ${this.nFeatures}`);
     }
