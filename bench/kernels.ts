@@ -5,7 +5,7 @@
  */
 import { DenseMatrix } from '../src/matrix/dense.js';
 import { SoftmaxObjective } from '../src/objective/softmax-objective.js';
-import type { LossKernel } from '../src/kernels/loss-kernel.js';
+import type { LossKernel } from '../src/backends/loss-kernel.js';
 
 export interface KernelTiming {
   shape: [number, number, number];

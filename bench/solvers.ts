@@ -16,7 +16,7 @@ import { loadBuiltinDataset } from '../node/datasets.js';
 import { LinearFiniteSum, softmaxRowLoss } from '../src/objective/finite-sum.js';
 import { splitPenalty } from '../src/objective/penalty.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
-import { encodeLabels, uniqueSortedLabels } from '../src/model/input.js';
+import { encodeLabels, uniqueSortedLabels } from '../src/core/labels.js';
 import { applyScaler, fitScaler } from '../src/preprocess/scaler.js';
 import type { Matrix } from '../src/matrix/matrix.js';
 import { NEWTON_MAX_DIMENSION } from '../src/solvers/newton.js';

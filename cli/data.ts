@@ -6,9 +6,10 @@ import type { Dataset } from '../src/data/dataset.js';
 import { stratifiedSplit, subsetDataset } from '../src/data/split.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import { DataError, OptionError } from '../src/errors.js';
-import type { Label } from '../src/model/input.js';
+import type { Label } from '../src/core/labels.js';
 import { readDataset, readDatasetFromText } from '../node/io.js';
-import { loadBuiltinDataset } from '../node/datasets.js';
+import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from '../node/datasets.js';
+import { didYouMean } from './suggest.js';
 import { UsageError, type CliIO } from './context.js';
 import type { DataFlags } from './options.js';
 
@@ -21,7 +22,8 @@ export interface ReadOptions {
   nFeatures?: number;
 }
 
-async function readStdin(io: CliIO): Promise<string> {
+/** All of stdin as text (for '-'). */
+export async function readStdin(io: CliIO): Promise<string> {
   if (!io.stdin) throw new UsageError("'-' reads data from stdin, but no stdin is available");
   const chunks: string[] = [];
   const decoder = new TextDecoder();
@@ -31,7 +33,7 @@ async function readStdin(io: CliIO): Promise<string> {
 }
 
 /** Read DATA ('-' = stdin) with the data flags; `over` wins over the flags (commands set label/features). */
-export async function readData(path: string, flags: DataFlags, io: CliIO, over: ReadOptions = {}): Promise<Dataset> {
+export async function readData(path: string, flags: DataFlags, io: CliIO, over: ReadOptions = {}, stdinText?: string): Promise<Dataset> {
   const label = 'label' in over ? over.label : flags.label;
   const opts = {
     format: flags.dataFormat as never,
@@ -39,11 +41,12 @@ export async function readData(path: string, flags: DataFlags, io: CliIO, over: 
     features: over.features ?? flags.features,
     missing: flags.missing as 'error' | 'mean' | undefined,
     labelsPath: flags.labels,
+    delimiter: flags.delimiter,
     nFeatures: flags.nFeatures ?? over.nFeatures,
   };
   try {
     if (path === '-') {
-      const text = await readStdin(io);
+      const text = stdinText ?? (await readStdin(io));
       return readDatasetFromText(text, opts);
     }
     return readDataset(path, opts);
@@ -64,6 +67,9 @@ export interface BuiltinSplit {
 }
 
 export function builtin(name: string): BuiltinSplit {
+  if (!isBuiltinDataset(name)) {
+    throw new DataError('UNKNOWN_DATASET', `unknown data set '${name}'; the built-in data sets are ${BUILTIN_DATASETS.join(', ')}${didYouMean(name, BUILTIN_DATASETS)}`);
+  }
   return loadBuiltinDataset(name);
 }
 
@@ -71,11 +77,27 @@ export function builtin(name: string): BuiltinSplit {
  * Labels read from a second file may come back typed differently from the model's classes (a column of
  * "1","2" parsed as numbers in one file and kept as strings in another): map each label to the class with
  * the same text, leaving unknown labels as they are (they then count as errors in the metrics).
+ *
+ * Unknown labels of the other type (text labels against a model with numeric classes, or the reverse) mean
+ * the model and the file disagree on what the labels are: a wrong --label column, or a model trained on an
+ * encoded copy. That is named as such (DataError INVALID_LABEL), with examples from both sides.
  */
-export function alignLabels(y: Label[], classes: readonly Label[]): Label[] {
+export function alignLabels(y: Label[], classes: readonly Label[], source = 'the data'): Label[] {
   const byText = new Map<string, Label>();
   for (const c of classes) byText.set(String(c), c);
-  return y.map((v) => byText.get(String(v)) ?? v);
+  const out = y.map((v) => byText.get(String(v)) ?? v);
+  const classType = typeof classes[0];
+  const foreign = [...new Set(out.filter((v) => typeof v !== classType))];
+  if (classes.length > 0 && foreign.length > 0) {
+    const rows = out.filter((v) => typeof v !== classType).length;
+    const kind = (t: string) => (t === 'number' ? 'numbers' : 'text');
+    const show = (vs: readonly Label[]) => vs.slice(0, 4).map((v) => JSON.stringify(v)).join(', ') + (vs.length > 4 ? ', …' : '');
+    throw new DataError(
+      'INVALID_LABEL',
+      `the labels in ${source} do not match the model's classes: the model's classes are ${kind(classType)} (${show(classes)}) but ${rows} of ${y.length} rows have ${kind(typeof foreign[0])} labels (${show(foreign)}); is --label the column the model was trained on?`,
+    );
+  }
+  return out;
 }
 
 export function describe(ds: Dataset, fallback: string): string {

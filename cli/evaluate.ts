@@ -1,6 +1,6 @@
 /** Metrics of a fitted model on a labelled data set, as the commands print and return them. */
 import type { Dataset } from '../src/data/dataset.js';
-import type { Label } from '../src/model/input.js';
+import type { Label } from '../src/core/labels.js';
 import type { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { accuracy, logLoss, precisionRecallF1 } from '../src/metrics/index.js';
 import { alignLabels } from './data.js';
@@ -23,9 +23,9 @@ export interface Scored {
   allKnown: boolean;
 }
 
-export function score(model: SoftmaxRegression, ds: Dataset): Scored {
+export function score(model: SoftmaxRegression, ds: Dataset, source?: string): Scored {
   const classes = model.classes!;
-  const yTrue = alignLabels(ds.y, classes);
+  const yTrue = alignLabels(ds.y, classes, source ?? ds.source ?? undefined);
   const logProba = model.predictLogProba(ds.X);
   const K = classes.length;
   const yPred = logProba.map((r) => {

@@ -14,6 +14,8 @@ import { Command, CommanderError } from 'commander';
 import { OptionError, SoftmaxError } from '../src/errors.js';
 import { COMMAND_NAMES } from './commands/index.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, type CliIO, type CommandModule } from './context.js';
+import { liblinearAnswer } from './habits.js';
+import { didYouMean } from './suggest.js';
 
 /** The package version, from the package.json above this file (cli/ in source, dist/cli/ when built). */
 export function packageVersion(): string {
@@ -64,6 +66,35 @@ function commandIn(argv: string[], program: Command): string | null {
   return first && program.commands.some((c) => c.name() === first) ? first : null;
 }
 
+/** Every flag (long and short) a command accepts, with the program's own. */
+function flagsOf(cmd: Command | undefined, program: Command): Set<string> {
+  const flags = new Set<string>();
+  for (const c of [cmd, program]) for (const o of c?.options ?? []) for (const f of [o.long, o.short]) if (f) flags.add(f);
+  flags.add('-h').add('--help');
+  return flags;
+}
+
+/**
+ * The message for an option commander does not know: LIBLINEAR's flags get the exact command to type;
+ * any other gets a suggestion where commander has none (it suggests only for --long flags, by edit
+ * distance): `--c` -> `--C`, `-dataset` -> `--dataset`, `-M` -> `-m`.
+ */
+function unknownOptionMessage(message: string, argv: string[], program: Command, name: string | null): string {
+  const cmd = program.commands.find((c) => c.name() === name);
+  const flags = flagsOf(cmd, program);
+  const answer = liblinearAnswer(argv, flags);
+  if (answer) {
+    const why = answer.why.join('; ');
+    return answer.command ? `${message} (${why}; type: ${answer.command})` : `${message} (${why})`;
+  }
+  if (/Did you mean/.test(message)) return message;
+  const flag = /unknown option '([^']*)'/.exec(message)?.[1];
+  if (!flag) return message;
+  const all = [...flags];
+  const asLong = !flag.startsWith('--') && flag.length > 2 ? didYouMean(`-${flag}`, all.filter((f) => f.startsWith('--'))) : '';
+  return message + (asLong || didYouMean(flag, all.filter((f) => f.startsWith('--') === flag.startsWith('--'))));
+}
+
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
 }
@@ -77,6 +108,10 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       io.stderr.write(program.helpInformation());
       return EXIT_USAGE;
     }
+    // `softmax help trian`: commander would print the general help and succeed; say what was meant.
+    if (argv[0] === 'help' && argv[1] !== undefined && !argv[1].startsWith('-') && !program.commands.some((c) => c.name() === argv[1])) {
+      throw new UsageError(`unknown command '${argv[1]}'${didYouMean(argv[1], program.commands.map((c) => c.name()))}`);
+    }
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;
   } catch (e) {
@@ -87,13 +122,24 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       // help and version end with exit code 0; everything else commander rejects is bad usage.
       if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_OK;
       if (e.code === 'commander.help' || e.code === 'commander.executeSubCommandAsync') return EXIT_USAGE;
-      io.stderr.write(`${where}: ${oneLine(e.message.replace(/^error: /, 'error: '))}${hint}\n`);
+      let msg = e.code === 'commander.unknownOption' ? unknownOptionMessage(e.message, argv, program!, cmd) : e.message;
+      // commander reports a missing required option before an unknown one (`eval -M m.json`): the unknown
+      // one, with its suggestion, is the more useful message.
+      if (e.code === 'commander.missingMandatoryOptionValue') {
+        const flags = flagsOf(program!.commands.find((c) => c.name() === cmd), program!);
+        const unknown = argv.find((a) => /^-[^\d-]|^--./.test(a) && !flags.has(a.split('=')[0]!));
+        if (unknown) msg = unknownOptionMessage(`error: unknown option '${unknown.split('=')[0]}'`, argv, program!, cmd);
+      }
+      io.stderr.write(`${where}: ${oneLine(msg)}${hint}\n`);
       return EXIT_USAGE;
     }
     const err = e as Error;
     // An unknown built-in data set name is a bad argument, like an unknown option value.
     const usage = e instanceof UsageError || e instanceof OptionError || (e instanceof SoftmaxError && e.code === 'UNKNOWN_DATASET');
-    const msg = oneLine(err?.message ?? String(e));
+    let msg = oneLine(err?.message ?? String(e));
+    // An option value the library does not know ("must be one of 'a', 'b', got 'x'"): suggest the closest.
+    const choice = e instanceof OptionError ? /must be one of (.*), got '([^']*)'$/.exec(msg) : null;
+    if (choice) msg += didYouMean(choice[2]!, [...choice[1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]!));
     // Not one of ours (a bug or an unexpected system error): name it and say how to get details.
     const unexpected = !(e instanceof SoftmaxError) && !usage && !debug ? ` (unexpected ${err?.name ?? 'error'}; run with --debug for the stack trace)` : '';
     io.stderr.write(`${where}: error: ${msg}${usage ? hint : unexpected}\n`);

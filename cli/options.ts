@@ -130,7 +130,7 @@ export function addModelFlags(cmd: Command, { withC = true, withL1Ratio = true }
   cmd
     .option('--solver <name>', `optimizer (${solvers})`)
     .option('--penalty <name>', "regularization: 'l2' (default), 'none', or what the solver supports ('l1', 'elasticnet')");
-  if (withC) cmd.option('--C <number>', 'inverse regularization strength, penalty (1/(2C))||W||^2 (default 1)', parsePositiveNumber);
+  if (withC) cmd.option('-c, --C <number>', 'inverse regularization strength, penalty (1/(2C))||W||^2 (default 1)', parsePositiveNumber);
   if (withL1Ratio) cmd.option('--l1-ratio <r>', 'elastic-net mixing in [0, 1] (penalty elasticnet)', parseNumber);
   cmd
     .option('--tol <number>', 'stop when max|gradient| of the mean objective <= tol (default 1e-4)', parsePositiveNumber)
@@ -218,8 +218,21 @@ export function modelOptionsFrom(flags: ModelFlags): Record<string, unknown> {
   return o;
 }
 
+/** Names a shell makes easy to type for delimiters that are awkward to quote. */
+const DELIMITER_NAMES: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|', space: ' ' };
+
+/** `--delimiter`: one character, or tab / semicolon / comma / pipe / space, or a backslash-t. */
+export function parseDelimiter(value: string): string {
+  const d = DELIMITER_NAMES[value.toLowerCase()] ?? value;
+  if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
+    throw new InvalidArgumentError(`'${value}' is not a delimiter: give one character (e.g. ';') or tab, semicolon, comma, pipe, space.`);
+  }
+  return d;
+}
+
 export interface DataFlags {
   label?: string;
+  delimiter?: string;
   features?: string[];
   missing?: string;
   dataFormat?: string;
@@ -233,6 +246,7 @@ export function addDataFlags(cmd: Command, { label = true } = {}): Command {
   return cmd
     .option('--features <names>', 'comma-separated feature columns to use (CSV; default: all but the label)', parseNameList)
     .option('--missing <policy>', "empty cells: 'error' (default) or 'mean' (impute the column mean)")
+    .option('--delimiter <char>', "CSV field delimiter: one character, or tab, semicolon, comma, pipe, space (default: detected from the header among ',', ';' and tab; tab for .tsv)", parseDelimiter)
     .option('--data-format <format>', 'csv | libsvm | idx | cifar (default: from the file extension)')
     .option('--labels <file>', 'labels file for IDX images (…-labels-idx1-ubyte)')
     .option('--n-features <n>', 'number of features for LibSVM data (default: the largest index seen)', parsePositiveInteger);

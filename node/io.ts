@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { OptionError, ParseError, SoftmaxError } from '../src/errors.js';
 import type { Dataset } from '../src/data/dataset.js';
-import { parseCsv } from '../src/data/csv.js';
+import { parseCsv, sniffDelimiter } from '../src/data/csv.js';
 import { parseLibSvm } from '../src/data/libsvm.js';
 import { mnistFromIdx } from '../src/data/idx.js';
 import { parseCifar10 } from '../src/data/cifar.js';
@@ -31,7 +31,7 @@ export interface ReadDatasetOptions {
   labelsPath?: string;
   /** LibSVM: number of features (pads the width; a larger index is an error). */
   nFeatures?: number;
-  /** CSV: field delimiter (default ',', or tab for .tsv files). */
+  /** CSV: field delimiter (default: tab for .tsv files, else detected from the header among ',', ';' and tab). */
   delimiter?: string;
   /** IDX / CIFAR: divide 8-bit pixels by 255 (default true). */
   normalize?: boolean;
@@ -139,7 +139,7 @@ function parseText(text: string, file: string, format: DataFormat, opts: ReadDat
   }
   if (format !== 'csv') throw new OptionError('format', `${format} is a binary format`);
   if (opts.nFeatures !== undefined) throw new OptionError('nFeatures', 'applies to LibSVM data only');
-  const delimiter = opts.delimiter ?? (/\.tsv(\.gz)?$/i.test(file) ? '\t' : undefined);
+  const delimiter = opts.delimiter ?? (/\.tsv(\.gz)?$/i.test(file) ? '\t' : sniffDelimiter(text));
   return parseCsv(text, { label: opts.label, features: opts.features, missing: opts.missing, file, delimiter });
 }
 

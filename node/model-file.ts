@@ -36,7 +36,9 @@ export function loadModel(path: string): SoftmaxRegression {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new SoftmaxError('IO_ERROR', `could not read model file ${path}: ${(e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new SoftmaxError('IO_ERROR', `could not read model file ${path}: ${why}${code === 'ENOENT' ? ' (save one with: softmax train DATA -o FILE)' : ''}`);
   }
   try {
     return SoftmaxRegression.fromJSON(text);

@@ -5,8 +5,8 @@
  * synchronously with receiveMessageOnPort, since this thread spends its life in Atomics.wait).
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { WasmDenseWorkspaceView, type WasmDenseLayout } from '../src/kernels/dense-wasm.js';
-import { WasmCsrView, type WasmCsrLayout } from '../src/kernels/csr-wasm.js';
+import { WasmDenseWorkspaceView, type WasmDenseLayout } from '../src/backends/dense-wasm.js';
+import { WasmCsrView, type WasmCsrLayout } from '../src/backends/csr-wasm.js';
 import { CTRL, OP } from './threads-protocol.js';
 
 const { ctrl, port, index } = workerData as { ctrl: SharedArrayBuffer; port: MessagePort; index: number };

@@ -13,10 +13,10 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { DenseMatrix } from '../src/matrix/dense.js';
-import { residentLayout, WasmDenseWorkspaceView, type Dtype, type WasmDenseLayout } from '../src/kernels/dense-wasm.js';
-import type { LossKernel } from '../src/kernels/loss-kernel.js';
-import { setCsrKernelProvider, setDenseKernelProvider, setDenseScoresProvider } from '../src/kernels/provider.js';
-import { WasmCsrView } from '../src/kernels/csr-wasm.js';
+import { residentLayout, WasmDenseWorkspaceView, type Dtype, type WasmDenseLayout } from '../src/backends/dense-wasm.js';
+import type { LossKernel } from '../src/backends/loss-kernel.js';
+import { setCsrKernelProvider, setDenseKernelProvider, setDenseScoresProvider } from '../src/backends/provider.js';
+import { WasmCsrView } from '../src/backends/csr-wasm.js';
 import type { CSRMatrix } from '../src/matrix/csr.js';
 import { arenaOf, type WasmArena } from '../src/kernels/resident.js';
 import { wasmModule } from '../src/kernels/wasm.js';

@@ -54,7 +54,7 @@ test('train -o, then inspect, eval and predict use the saved model', async () =>
     const p = await run(['predict', '--model', model, IRIS]);
     assert.equal(p.code, 0, p.stderr);
     const { header, rows } = parsePredictCsv(p.stdout);
-    assert.deepEqual(header, ['label', 'p_0', 'p_1', 'p_2']);
+    assert.deepEqual(header, ['predicted', 'p_0', 'p_1', 'p_2']);
     assert.equal(rows.length, 150);
     let agree = 0;
     rows.forEach((r, i) => {
@@ -83,7 +83,7 @@ test('train -o, then inspect, eval and predict use the saved model', async () =>
     const jl = await run(['predict', '--model', model, IRIS, '--format', 'jsonl']);
     const lines = jl.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines.length, 150);
-    assert.equal(String(lines[0].label), rows[0]![0]);
+    assert.equal(String(lines[0].predicted), rows[0]![0]);
     assert.equal(lines[0].proba['1'], Number(rows[0]![2]));
     // --json on predict without -o means JSON lines on stdout.
     assert.equal((await run(['predict', '--model', model, IRIS, '--json'])).stdout, jl.stdout);
@@ -128,7 +128,7 @@ test("'-' reads CSV from stdin (train and predict)", async () => {
     const rp = runProcess(['predict', '--model', model, '-', '--format', 'jsonl'], irisRows.slice(0, 3).join('\n') + '\n');
     assert.equal(rp.code, 0, rp.stderr);
     assert.equal(rp.stdout.trimEnd().split('\n').length, 2);
-    assert.equal(JSON.parse(rp.stdout.split('\n')[0]!).label, 0);
+    assert.equal(JSON.parse(rp.stdout.split('\n')[0]!).predicted, 0);
   } finally {
     cleanup();
   }

@@ -13,7 +13,7 @@ import { DenseMatrix } from '../src/matrix/dense.js';
 import { SoftmaxObjective } from '../src/objective/softmax-objective.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { SOLVERS } from '../src/solvers/registry.js';
-import { makeRng } from '../src/random.js';
+import { makeRng } from '../src/core/random.js';
 import { parseLibSvm } from '../src/data/libsvm.js';
 import { loadModel, saveModel } from '../node/model-file.js';
 

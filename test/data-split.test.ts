@@ -1,7 +1,7 @@
 /** Seeded RNG, stratified train/test split, stratified k-fold, subsetDataset. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeRng, makeRngUint32, shuffleInPlace, xoshiro128StarStar } from '../src/random.js';
+import { makeRng, makeRngUint32, shuffleInPlace, xoshiro128StarStar } from '../src/core/random.js';
 import { stratifiedKFold, stratifiedSplit, subsetDataset } from '../src/data/split.js';
 import { parseLibSvm } from '../src/data/libsvm.js';
 import { parseCsv } from '../src/data/csv.js';

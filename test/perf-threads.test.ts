@@ -6,14 +6,14 @@
 import { strict as assert } from 'node:assert';
 import { after, describe, it } from 'node:test';
 import { DenseMatrix } from '../src/matrix/dense.js';
-import { MatrixLossKernel } from '../src/kernels/loss-kernel.js';
-import { WasmDenseKernel } from '../src/kernels/dense-wasm.js';
+import { MatrixLossKernel } from '../src/backends/loss-kernel.js';
+import { WasmDenseKernel } from '../src/backends/dense-wasm.js';
 import { SoftmaxObjective } from '../src/objective/softmax-objective.js';
 import { disableThreads, enableThreads, threadedCsrKernel, threadedKernel, threadsAvailable } from '../node/threads.js';
 import { CSRMatrix } from '../src/matrix/csr.js';
-import { CsrLossKernel } from '../src/kernels/csr-js.js';
-import { predictProbabilities, predictScores } from '../src/kernels/predict.js';
-import { denseScoresProvider } from '../src/kernels/provider.js';
+import { CsrLossKernel } from '../src/backends/csr-js.js';
+import { predictProbabilities, predictScores } from '../src/backends/predict.js';
+import { denseScoresProvider } from '../src/backends/provider.js';
 import { arenaOf } from '../src/kernels/resident.js';
 
 function lcg(seed: number): () => number {

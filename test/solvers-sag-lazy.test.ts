@@ -11,7 +11,7 @@ import { LinearFiniteSum, logisticRowLoss, softmaxRowLoss } from '../src/objecti
 import { l1Term } from '../src/objective/penalty.js';
 import type { NonSmoothTerm } from '../src/objective/objective.js';
 import { sag, saga } from '../src/solvers/sag.js';
-import { makeRng } from '../src/random.js';
+import { makeRng } from '../src/core/random.js';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;

@@ -5,7 +5,7 @@
 import irisCsv from '../data/iris.csv?raw';
 import digitsTrainCsv from '../data/digits_train.csv?raw';
 import digitsTestCsv from '../data/digits_test.csv?raw';
-import { makeRng as rng } from '../src/random.js';
+import { makeRng as rng } from '../src/core/random.js';
 
 export interface Point {
   x: number;

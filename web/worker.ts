@@ -14,7 +14,7 @@
  * optimum is the same, the path to it is not.
  */
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
-import { uniqueSortedLabels } from '../src/model/input.js';
+import { uniqueSortedLabels } from '../src/core/labels.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import { applyFeatureMap, featureMapNames, fitFeatureMap, type FeatureMapState } from '../src/preprocess/features.js';
 import type { IterationInfo } from '../src/solvers/solver.js';

@@ -10,6 +10,7 @@ import { saveModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, readData, checkOneSource } from '../data.js';
 import { columns, ms, num } from '../format.js';
+import { checkOutput } from '../outputs.js';
 import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger, parseNumber, parseNumberList, parsePositiveInteger, type DataFlags, type ModelFlags } from '../options.js';
 
 interface CvFlags extends GlobalFlags, DataFlags, Omit<ModelFlags, 'C' | 'l1Ratio'> {
@@ -70,6 +71,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): P
   checkOneSource(data, f.dataset, "missing DATA: give a labelled data file, '-' for stdin, or --dataset NAME");
   if (!(SCORINGS as readonly string[]).includes(f.scoring)) throw new UsageError(`--scoring must be one of ${SCORINGS.join(', ')}, got '${f.scoring}'`);
   if (f.folds < 2) throw new UsageError(`--folds must be at least 2, got ${f.folds}`);
+  checkOutput(f.output);
   const options = modelOptionsFrom(f);
   useThreads(f);
   const seed = f.seed ?? 0;
@@ -117,7 +119,7 @@ const command: CommandModule = {
       .argument('[DATA]', "labelled data file, or '-' to read CSV from stdin")
       .option('--dataset <name>', "cross-validate on a built-in data set's training split")
       .option('--folds <k>', `number of folds (default ${DEFAULT_FOLDS}); every class needs at least k rows`, parsePositiveInteger, DEFAULT_FOLDS)
-      .option('--C <list>', `comma-separated C values (default ${DEFAULT_CS.join(',')})`, parseNumberList)
+      .option('-c, --C <list>', `comma-separated C values (default ${DEFAULT_CS.join(',')})`, parseNumberList)
       .option('--l1-ratio <list>', 'comma-separated elastic-net l1 ratios in [0, 1] (penalty elasticnet; default 0.5)', parseRatioList)
       .option('--scoring <name>', 'accuracy (higher is better) or log-loss (mean -log p of the true class; lower is better); default accuracy', 'accuracy')
       .option('--seed <n>', 'seed for the fold assignment and stochastic solvers (default 0)', parseInteger)

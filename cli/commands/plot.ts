@@ -16,6 +16,8 @@ import { writePlot } from '../../node/png.js';
 import { emit, UsageError, type CommandContext, type CommandModule } from '../context.js';
 import { builtin, selectFeatures } from '../data.js';
 import { parseNumberList, parsePositiveInteger, parsePositiveNumber } from '../options.js';
+import { checkOutput } from '../outputs.js';
+import { didYouMean } from '../suggest.js';
 import { addSourceFlags, computePath, DEFAULT_PATH_GRID, parseImageShape, resolveModelAndData, type Resolved, type SourceFlags } from './report.js';
 
 export const PLOT_KINDS = ['curves', 'regions', 'confusion', 'weights', 'calibration', 'path'] as const;
@@ -87,7 +89,8 @@ async function render(kind: Kind, ctx: CommandContext, data: string | undefined,
 }
 
 async function run(ctx: CommandContext, kind: string, data: string | undefined, f: PlotFlags): Promise<void> {
-  if (!(PLOT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown plot kind '${kind}'; kinds: ${PLOT_KINDS.join(', ')}`);
+  if (!(PLOT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown plot kind '${kind}'; kinds: ${PLOT_KINDS.join(', ')}${didYouMean(kind, PLOT_KINDS)}`);
+  checkOutput(f.output);
   const { svg, note } = await render(kind as Kind, ctx, data, f);
   if (f.output) {
     writePlot(f.output, svg, { scale: f.pngScale });

@@ -1,39 +1,87 @@
 /**
- * `softmax predict`: labels and per-class probabilities for every row of DATA, as CSV (label, then one
- * p_<class> column per class) or JSON lines. Output goes to stdout, or to -o FILE written atomically (the
- * whole output is built first, so an error midway never leaves a partial file).
+ * `softmax predict`: the predicted class and per-class probabilities for every row of DATA, as CSV
+ * (`predicted`, then one p_<class> column per class; --keep columns first) or JSON lines. Output goes to
+ * stdout, or to -o FILE written atomically (the whole output is built first, so an error midway never
+ * leaves a partial file). The predicted column is called `predicted`, never `label`, so it cannot be taken
+ * for (or collide with) the true label when the two are put side by side.
+ *
+ * LIBLINEAR's form `predict TEST MODEL OUTPUT` is accepted: the second and third arguments are --model and -o.
  */
 import type { Command } from 'commander';
 import { loadModel, writeFileAtomic } from '../../node/model-file.js';
-import type { Label } from '../../src/model/input.js';
+import { readBytes } from '../../node/io.js';
+import { csvTextColumns, sniffDelimiter } from '../../src/data/csv.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import type { Label } from '../../src/core/labels.js';
 import { addGlobalFlags, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
-import { builtin, modelColumns, readData, checkOneSource } from '../data.js';
-import { addDataFlags, type DataFlags } from '../options.js';
+import { builtin, modelColumns, readData, readStdin, checkOneSource } from '../data.js';
+import { addDataFlags, parseNameList, type DataFlags } from '../options.js';
+import { checkOutput } from '../outputs.js';
 
 interface PredictFlags extends GlobalFlags, DataFlags {
-  model: string;
+  model?: string;
   dataset?: string;
   output?: string;
   format?: string;
-  digits?: number;
+  keep?: string[];
 }
+
+/** Name of the predicted-class column (CSV) and key (JSON lines). */
+export const PREDICTED = 'predicted';
 
 /** A CSV field: quoted when it holds a delimiter, quote or line break (RFC 4180). */
 export function csvField(s: string): string {
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Text of DATA, for reading the --keep columns next to the features (stdin is read once, by the caller). */
+function textOf(path: string, stdinText: string | null): string {
+  return path === '-' ? stdinText! : new TextDecoder('utf-8').decode(readBytes(path));
+}
+
+/** The --keep columns of a built-in set: its feature columns and `label`. */
+function keepFromDataset(ds: Dataset, names: string[], dataset: string): Map<string, string[]> {
+  const cols = new Map<string, string[]>();
+  for (const nm of names) {
+    if (nm === 'label') cols.set(nm, ds.y.map(String));
+    else {
+      const j = ds.featureNames?.indexOf(nm) ?? -1;
+      if (j < 0) throw new UsageError(`--keep: no column '${nm}' in the built-in data set '${dataset}' (columns: ${[...(ds.featureNames ?? []), 'label'].join(', ')})`);
+      cols.set(nm, Array.from({ length: ds.X.rows }, (_, i) => String(ds.X.get(i, j))));
+    }
+  }
+  return cols;
+}
+
 async function run(ctx: CommandContext, data: string | undefined, f: PredictFlags): Promise<void> {
   checkOneSource(data, f.dataset, "missing DATA: give a data file, '-' for stdin, or --dataset NAME");
+  if (!f.model) throw new UsageError('missing the model: give --model FILE (a model saved by softmax train -o FILE)');
   const format = f.format ?? (f.json && !f.output ? 'jsonl' : 'csv');
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be 'csv' or 'jsonl', got '${format}'`);
+  checkOutput(f.output);
   const model = loadModel(f.model);
   const classes = model.classes!;
-  const ds = f.dataset
-    ? builtin(f.dataset).test
-    : // The model's feature names pick the columns (so a label or id column in the file is ignored); without
-      // them, the file must hold exactly the model's features unless --label names a column to drop.
-      await readData(data!, f, ctx.io, { label: f.label ?? null, ...modelColumns(model) });
+  const keep = f.keep ?? [];
+  const outNames = [PREDICTED, ...classes.map((c) => `p_${c}`)];
+  const clash = keep.find((k) => outNames.includes(k));
+  if (clash) throw new UsageError(`--keep: column '${clash}' would clash with an output column (${outNames.join(', ')})`);
+  // With --keep the text is read here once, parsed for the features and scanned for the kept columns.
+  const stdinText = data === '-' && keep.length > 0 ? await readStdin(ctx.io) : null;
+  let ds: Dataset;
+  let kept = new Map<string, string[]>();
+  if (f.dataset) {
+    ds = builtin(f.dataset).test;
+    if (keep.length) kept = keepFromDataset(ds, keep, f.dataset);
+  } else {
+    // The model's feature names pick the columns (so a label or id column in the file is ignored); without
+    // them, the file must hold exactly the model's features unless --label names a column to drop.
+    ds = await readData(data!, f, ctx.io, { label: f.label ?? null, ...modelColumns(model) }, stdinText ?? undefined);
+    if (keep.length) {
+      if (!model.featureNames && f.dataFormat !== 'csv') throw new UsageError('--keep names CSV columns; this data has no column names (LibSVM)');
+      const text = textOf(data!, stdinText);
+      kept = csvTextColumns(text, keep, { delimiter: f.delimiter ?? (/\.tsv(\.gz)?$/i.test(data!) ? '\t' : sniffDelimiter(text)), file: data === '-' ? '<stdin>' : data });
+    }
+  }
   const P = model.predictProbaFlat(ds.X);
   const K = classes.length;
   const n = P.length / K;
@@ -42,11 +90,13 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
     for (let k = 1; k < K; k++) if (P[i * K + k]! > P[i * K + best]!) best = k;
     return classes[best]!;
   };
+  const keptCols = keep.map((k) => kept.get(k)!);
   const parts: string[] = [];
   if (format === 'csv') {
-    parts.push(['label', ...classes.map((c) => `p_${c}`)].map(csvField).join(',') + '\n');
+    parts.push([...keep, ...outNames].map(csvField).join(',') + '\n');
     for (let i = 0; i < n; i++) {
-      const row = [csvField(String(labelOf(i)))];
+      const row = keptCols.map((c) => csvField(c[i]!));
+      row.push(csvField(String(labelOf(i))));
       for (let k = 0; k < K; k++) row.push(String(P[i * K + k]));
       parts.push(row.join(',') + '\n');
     }
@@ -54,7 +104,11 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
     for (let i = 0; i < n; i++) {
       const proba: Record<string, number> = {};
       classes.forEach((c, k) => (proba[String(c)] = P[i * K + k]!));
-      parts.push(JSON.stringify({ label: labelOf(i), proba }) + '\n');
+      const rec: Record<string, unknown> = {};
+      keep.forEach((k, t) => (rec[k] = keptCols[t]![i]));
+      rec[PREDICTED] = labelOf(i);
+      rec.proba = proba;
+      parts.push(JSON.stringify(rec) + '\n');
     }
   }
   const text = parts.join('');
@@ -65,20 +119,33 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
   } else ctx.io.stdout.write(text);
 }
 
+/** LIBLINEAR's `predict TEST MODEL OUTPUT`: positional MODEL and OUTPUT, unless given as flags too. */
+function positional(model: string | undefined, output: string | undefined, f: PredictFlags): PredictFlags {
+  if (model !== undefined && f.model !== undefined) throw new UsageError(`give the model once: as the second argument (${model}) or with --model (${f.model}), not both`);
+  if (output !== undefined && f.output !== undefined) throw new UsageError(`give the output once: as the third argument (${output}) or with -o (${f.output}), not both`);
+  return { ...f, model: f.model ?? model, output: f.output ?? output };
+}
+
 const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
     const cmd = program
       .command('predict')
-      .description('predict labels and class probabilities for DATA with a saved model')
+      .description('predict classes and class probabilities for DATA with a saved model')
       .argument('[DATA]', "data file, or '-' to read CSV from stdin")
-      .requiredOption('-m, --model <file>', 'model file saved by softmax train -o')
+      .argument('[MODEL]', "LIBLINEAR's form `predict DATA MODEL [OUTPUT]`: the model file (same as --model MODEL)")
+      .argument('[OUTPUT]', 'with MODEL: the output file (same as -o OUTPUT)')
+      .option('-m, --model <file>', 'model file saved by softmax train -o')
       .option('--dataset <name>', "predict a built-in data set's test split")
       .option('-o, --output <file>', 'write predictions here (atomically) instead of stdout')
-      .option('--format <format>', 'csv (label, p_<class>...) or jsonl ({"label":..,"proba":{..}} per line); default csv, or jsonl with --json');
+      .option('--keep <columns>', 'comma-separated input columns to copy to the output before the predictions (e.g. an id)', parseNameList)
+      .option('--format <format>', 'csv (kept columns, predicted, p_<class>...) or jsonl ({"predicted":..,"proba":{..}} per line); default csv, or jsonl with --json');
     addDataFlags(cmd);
     addGlobalFlags(cmd);
-    cmd.addHelpText('after', '\nExamples:\n  softmax predict --model model.json new.csv -o predictions.csv\n  cat new.csv | softmax predict --model model.json - --format jsonl');
-    cmd.action((data: string | undefined, flags: PredictFlags) => run(ctx, data, flags));
+    cmd.addHelpText(
+      'after',
+      '\nExamples:\n  softmax predict --model model.json new.csv --keep id -o predictions.csv\n  cat new.csv | softmax predict --model model.json - --format jsonl\n  softmax predict new.csv model.json predictions.csv   (LIBLINEAR order)',
+    );
+    cmd.action((data: string | undefined, model: string | undefined, output: string | undefined, flags: PredictFlags) => run(ctx, data, positional(model, output, flags)));
   },
 };
 export default command;

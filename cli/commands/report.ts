@@ -13,6 +13,7 @@ import { writeReport } from '../../node/report.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { alignLabels, readTrainTest, type TrainTestFlags } from '../data.js';
 import { num, table } from '../format.js';
+import { checkOutput } from '../outputs.js';
 import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger, parseNumber, parseNumberList, type ModelFlags } from '../options.js';
 
 export interface SourceFlags extends GlobalFlags, TrainTestFlags, ModelFlags {
@@ -45,8 +46,8 @@ export async function resolveModelAndData(ctx: CommandContext, data: string | un
   if (loaded) {
     model = loaded;
     if (train.X.cols !== model.nFeatures) throw new DataError('FEATURE_MISMATCH', `the data has ${train.X.cols} features but model ${f.model} has ${model.nFeatures}`);
-    train = { ...train, y: alignLabels(train.y, model.classes!) };
-    if (test) test = { ...test, y: alignLabels(test.y, model.classes!) };
+    train = { ...train, y: alignLabels(train.y, model.classes!, trainName) };
+    if (test) test = { ...test, y: alignLabels(test.y, model.classes!, testName!) };
   } else {
     model = fresh!.fit(train.X, train.y, { featureNames: train.featureNames ?? undefined });
   }
@@ -94,6 +95,7 @@ export function parseImageShape(v: string): [number, number] {
 }
 
 async function run(ctx: CommandContext, data: string | undefined, f: ReportFlags): Promise<void> {
+  checkOutput(f.output);
   const r = await resolveModelAndData(ctx, data, f);
   const nCoef = r.model.nFeatures * r.model.nClasses;
   let path: PathResult | null = null;

@@ -9,6 +9,8 @@ import { fitSummaryRows, labelList, optionSummary, table } from '../format.js';
 import { DEFAULT_OPTIONS } from '../../src/model/options.js';
 import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger, parseNumber, type DataFlags, type ModelFlags } from '../options.js';
 import { fitProgress } from '../progress.js';
+import { checkOutput } from '../outputs.js';
+import { formatFromPath } from '../../node/io.js';
 
 interface TrainFlags extends GlobalFlags, DataFlags, ModelFlags {
   dataset?: string;
@@ -21,9 +23,23 @@ interface TrainFlags extends GlobalFlags, DataFlags, ModelFlags {
 
 export const DEFAULT_SEED = 0;
 
+/**
+ * LIBLINEAR's `train DATA MODEL` saves the model to MODEL; here that is -o MODEL. A second argument that is
+ * a data file was more likely meant as test data: answer with the command for either meaning.
+ */
+function modelArgument(data: string | undefined, model: string | undefined, output: string | undefined): string | undefined {
+  if (model === undefined) return output;
+  if (output !== undefined) throw new UsageError(`give the model file once: as the second argument (${model}) or with -o (${output}), not both`);
+  if (model === '-' || formatFromPath(model) !== undefined) {
+    throw new UsageError(`'${model}' looks like a data file, not a model file. To evaluate on it: softmax train ${data} --test ${model}; to save the model: softmax train ${data} -o model.json`);
+  }
+  return model;
+}
+
 async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags): Promise<void> {
   const seed = f.seed ?? DEFAULT_SEED;
   const options = modelOptionsFrom(f);
+  checkOutput(f.output);
   const threads = useThreads(f);
   // Validate options before reading anything: a typo in --solver should not wait for a big file to parse.
   const model = new SoftmaxRegression(options);
@@ -98,6 +114,7 @@ const command: CommandModule = {
       .command('train')
       .description('fit a model on DATA (or a built-in data set); print the fit summary and metrics; -o saves the model')
       .argument('[DATA]', "training data file (CSV with header, .csv.gz, LibSVM, IDX, CIFAR-10 .bin), or '-' for CSV on stdin")
+      .argument('[MODEL]', "LIBLINEAR's form `train DATA MODEL`: save the model to MODEL (same as -o MODEL)")
       .option('--dataset <name>', 'train on a built-in data set (iris, wine, breast_cancer, digits, mnist) with its fixed train/test split')
       .option('--test <file>', 'test data file (same columns as DATA): report test metrics')
       .option('--test-size <f>', 'hold out this fraction of DATA (stratified) as a test set (or a whole number of rows)', parseNumber)
@@ -109,7 +126,7 @@ const command: CommandModule = {
     addDataFlags(cmd);
     addGlobalFlags(cmd);
     cmd.addHelpText('after', '\nExamples:\n  softmax train --dataset iris\n  softmax train data.csv --label species --test-size 0.2 --C 0.5 -o model.json');
-    cmd.action((data: string | undefined, flags: TrainFlags) => run(ctx, data, flags));
+    cmd.action((data: string | undefined, model: string | undefined, flags: TrainFlags) => run(ctx, data, { ...flags, output: modelArgument(data, model, flags.output) }));
   },
 };
 export default command;

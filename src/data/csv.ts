@@ -10,7 +10,7 @@ import { allocFloatArray } from '../kernels/resident.js';
 import { parse as csvParse } from 'csv-parse/browser/esm/sync';
 import { OptionError, ParseError } from '../errors.js';
 import { DenseMatrix } from '../matrix/dense.js';
-import type { Label } from '../model/input.js';
+import type { Label } from '../core/labels.js';
 import type { Dataset } from './dataset.js';
 import { looksGzipped } from './gzip.js';
 
@@ -310,4 +310,58 @@ function forEachRecord(text: string, delimiter: string, file: string | undefined
     for (const f of r.record) for (let p = f.indexOf('\n'); p >= 0; p = f.indexOf('\n', p + 1)) inner++;
     sink(r.record, r.info.lines - inner);
   }
+}
+
+/** Delimiters `sniffDelimiter` chooses among. */
+export const SNIFFED_DELIMITERS: readonly string[] = [',', ';', '\t'];
+
+/**
+ * The delimiter of a CSV text, from its header line: the one of ',', ';' and tab that occurs most often
+ * outside quotes (',' on a tie or when none occurs: a one-column file). The header decides because data
+ * lines of a ';'-separated file often hold decimal commas ("5,1;3,5"), which the header never has.
+ */
+export function sniffDelimiter(text: string): string {
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  // First non-empty line.
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    const line = text.slice(start, nl < 0 ? text.length : nl).replace(/\r$/, '');
+    if (line.trim() !== '' || nl < 0) {
+      const counts = new Map<string, number>(SNIFFED_DELIMITERS.map((d) => [d, 0]));
+      let quoted = false;
+      for (const ch of line) {
+        if (ch === '"') quoted = !quoted;
+        else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+      }
+      let best = ',';
+      for (const d of SNIFFED_DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+      return best;
+    }
+    start = nl + 1;
+  }
+}
+
+/**
+ * The raw text of the named columns, one entry per data row in the order parseCsv reads the rows (so they
+ * line up with its X): for carrying columns such as an id through to predictions. Fields are trimmed.
+ */
+export function csvTextColumns(text: string, names: readonly string[], opts: { delimiter?: string; file?: string } = {}): Map<string, string[]> {
+  const delimiter = checkDelimiter(opts.delimiter);
+  checkNotGzip(text, opts.file);
+  let idx: number[] | null = null;
+  const out = names.map(() => [] as string[]);
+  forEachRecord(text, delimiter, opts.file, (fields) => {
+    if (idx === null) {
+      const header = fields.map((h) => h.trim());
+      idx = names.map((nm) => {
+        const j = header.indexOf(nm);
+        if (j < 0) throw new OptionError('keep', `no column named '${nm}' in ${opts.file ?? 'the data'} (columns: ${header.join(', ')})`);
+        return j;
+      });
+      return;
+    }
+    idx.forEach((j, t) => out[t]!.push((fields[j] ?? '').trim()));
+  });
+  if (idx === null) throw new ParseError('empty input: a header row is required', { file: opts.file, line: 1 });
+  return new Map(names.map((nm, t) => [nm, out[t]!]));
 }

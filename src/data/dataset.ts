@@ -1,7 +1,7 @@
 /** A parsed data set: features, labels (as given in the file) and column names when the format has them. */
 import type { CSRMatrix } from '../matrix/csr.js';
 import type { DenseMatrix } from '../matrix/dense.js';
-import type { Label } from '../model/input.js';
+import type { Label } from '../core/labels.js';
 
 export interface Dataset {
   X: DenseMatrix | CSRMatrix;

@@ -1,41 +1,18 @@
 /**
  * Seeded, stratified train/test splits and k-fold, and row subsets of a Dataset.
  *
- * Stratified: every class is split in the data set's proportions (largest-remainder rounding), so a 20%
- * test set of a 59/71/48 data set holds 12/14/10 rows. The randomness comes from `makeRng(seed)`, so the
- * same labels and seed give the same indices on every engine. Returned indices are sorted ascending
+ * Stratified (src/core/stratify.ts): every class is split in the data set's proportions (largest-remainder
+ * rounding), so a 20% test set of a 59/71/48 data set holds 12/14/10 rows. The randomness comes from
+ * `makeRng(seed)`, so the same labels and seed give the same indices on every engine. Returned indices are sorted ascending
  * (rows keep their file order inside each part).
  */
 import { DataError, OptionError } from '../errors.js';
-import type { Label } from '../model/input.js';
-import { makeRng, shuffleInPlace } from '../random.js';
+import type { Label } from '../core/labels.js';
+import { makeRng } from '../core/random.js';
+import { assignStratifiedFolds, groupByClass, stratifiedHoldout, type Split } from '../core/stratify.js';
 import type { Dataset } from './dataset.js';
 
-export interface Split {
-  train: Int32Array;
-  test: Int32Array;
-}
-
-/** Row indices of each class, classes in order of first appearance. */
-function groupByClass(y: ArrayLike<Label>): number[][] {
-  const groups = new Map<Label, number[]>();
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i];
-    if (typeof v !== 'number' && typeof v !== 'string') {
-      throw new DataError('INVALID_LABEL', `y[${i}] is ${v === null ? 'null' : typeof v}: labels must be numbers or strings`, { row: i });
-    }
-    let g = groups.get(v);
-    if (!g) groups.set(v, (g = []));
-    g.push(i);
-  }
-  // Sort the classes so the result does not depend on which class happens to come first in the file.
-  const keys = Array.from(groups.keys()).sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
-  return keys.map((k) => groups.get(k)!);
-}
-
-function sorted(a: number[]): Int32Array {
-  return Int32Array.from(a).sort();
-}
+export type { Split };
 
 /**
  * Split rows into train and test, stratified by label. `testSize` in (0, 1) is a fraction of the rows
@@ -49,45 +26,10 @@ export function stratifiedSplit(y: ArrayLike<Label>, testSize: number, seed: num
   }
   const nTest = testSize < 1 ? Math.ceil(testSize * n) : testSize;
   if (nTest >= n) throw new OptionError('testSize', `asks for ${nTest} test rows out of ${n}: leave at least one for training`);
-  const rng = makeRng(seed);
-  const groups = groupByClass(y);
-  // Largest-remainder allocation of nTest over the classes (ties to the larger class, then class order).
-  const quota = groups.map((g) => (g.length * nTest) / n);
-  const take = quota.map((q) => Math.floor(q));
-  let left = nTest - take.reduce((a, b) => a + b, 0);
-  const order = groups.map((_, c) => c).sort((a, b) => quota[b]! - take[b]! - (quota[a]! - take[a]!) || groups[b]!.length - groups[a]!.length || a - b);
-  for (let t = 0; left > 0 && t < order.length; t++) {
-    const c = order[t]!;
-    if (take[c]! < groups[c]!.length) {
-      take[c]!++;
-      left--;
-    }
-  }
-  const train: number[] = [];
-  const test: number[] = [];
-  groups.forEach((g, c) => {
-    const idx = shuffleInPlace(g.slice(), rng);
-    for (let t = 0; t < idx.length; t++) (t < take[c]! ? test : train).push(idx[t]!);
-  });
-  return { train: sorted(train), test: sorted(test) };
+  return stratifiedHoldout(groupByClass(y), nTest, makeRng(seed));
 }
 
-/**
- * Fold index per row, stratified: each group's rows (one group per class, in class order) are shuffled with
- * `rng` and dealt round-robin over the k folds, continuing from one class to the next, so every fold has
- * nearly the class proportions of the whole and fold sizes differ by at most one. The one fold assignment
- * behind stratifiedKFold and SoftmaxRegressionCV.
- */
-export function assignStratifiedFolds(groups: readonly (readonly number[])[], n: number, k: number, rng: () => number): Int32Array {
-  const fold = new Int32Array(n);
-  let p = 0;
-  for (const g of groups) {
-    for (const i of shuffleInPlace(g.slice(), rng)) fold[i] = p++ % k;
-  }
-  return fold;
-}
-
-/** k stratified folds (see assignStratifiedFolds): fold f's `test` is its rows, `train` the others. */
+/** k stratified folds (src/core/stratify.ts): fold f's `test` is its rows, `train` the others. */
 export function stratifiedKFold(y: ArrayLike<Label>, k: number, seed: number): Split[] {
   const n = y.length;
   if (!Number.isInteger(k) || k < 2) throw new OptionError('folds', `must be an integer >= 2, got ${k}`);

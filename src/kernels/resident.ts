@@ -13,8 +13,10 @@
  * Arrays stay ordinary Float64Array / Float32Array views to the rest of the code (their buffer is a
  * SharedArrayBuffer). Uncommitted pages cost nothing: only what is written counts in RSS.
  */
-import type { FloatArray } from '../matrix/matrix.js';
 import { align16, SHARED_MAX_PAGES, wasmModule, type WasmMemory } from './wasm.js';
+
+/** The element types a matrix may be stored in (the matrix layer re-exports it). */
+export type FloatArray = Float64Array | Float32Array;
 
 /** Below this size a copy into wasm costs little and an arena (one memory each) is not worth it. */
 export const RESIDENT_MIN_BYTES = 1 << 20;

@@ -6,7 +6,16 @@
  * Shapes: X is n x d (one row per sample). Coefficients W are K x d, row-major (`W[k*d + j]`).
  * Scores Z = X W^T (+ b) are n x K, row-major (`Z[i*K + k]`).
  */
-export type FloatArray = Float64Array | Float32Array;
+import type { FloatArray } from '../kernels/resident.js';
+
+export type { FloatArray };
+
+/** The rows of a sparse X as CSR arrays (row i: entries indptr[i]..indptr[i+1]). */
+export interface SparseRows {
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly data: ArrayLike<number>;
+}
 
 export interface Matrix {
   readonly kind: 'dense' | 'csr';

@@ -3,7 +3,7 @@
  * and weighted averages. Conventions follow scikit-learn (rows of the confusion matrix are true labels,
  * columns predicted; a 0/0 precision, recall or F1 is 0, scikit-learn's zero_division=0).
  */
-import type { Label } from '../model/input.js';
+import type { Label } from '../core/labels.js';
 import { checkSameLength, labelOrder, weightsOf } from './common.js';
 
 export interface LabelMetricOptions {

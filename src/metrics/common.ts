@@ -1,7 +1,8 @@
 /** Input checks shared by the metrics: labels, weights, and probability tables. */
 import { DataError } from '../errors.js';
-import type { Label } from '../model/input.js';
-import { checkSampleWeight, encodeLabels, uniqueSortedLabels } from '../model/input.js';
+import type { Label } from '../core/labels.js';
+import { encodeLabels, uniqueSortedLabels } from '../core/labels.js';
+import { checkSampleWeight } from '../core/weights.js';
 
 /** An n x K table of scores (probabilities or log-probabilities): rows of numbers, or a flat row-major array. */
 export type ProbaLike = ArrayLike<ArrayLike<number>> | { rows: number; cols: number; data: ArrayLike<number> };

@@ -4,7 +4,7 @@
  * `classes`, i.e. predictProba's column order), and optional sample weights.
  */
 import { DataError, OptionError } from '../errors.js';
-import type { Label } from '../model/input.js';
+import type { Label } from '../core/labels.js';
 import { checkProbability, probaInputs, type ProbaLike } from './common.js';
 
 /**

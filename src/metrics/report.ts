@@ -2,7 +2,7 @@
  * The classification report: per-label precision, recall, F1 and support, accuracy, macro and weighted
  * averages, as a structured object (for --json and code) and as scikit-learn's text layout.
  */
-import type { Label } from '../model/input.js';
+import type { Label } from '../core/labels.js';
 import { accuracy, precisionRecallF1, type AveragedScores, type ConfusionMatrix, type LabelMetricOptions } from './classification.js';
 
 export interface ClassReportRow {

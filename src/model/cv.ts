@@ -16,8 +16,10 @@
 import { DataError, NotFittedError, OptionError } from '../errors.js';
 import type { CSRMatrix } from '../matrix/csr.js';
 import type { DenseMatrix } from '../matrix/dense.js';
-import { assignStratifiedFolds, stratifiedKFold } from '../data/split.js';
-import { encodeLabels, toMatrix, uniqueSortedLabels, type Label, type MatrixLike } from './input.js';
+import { stratifiedKFold } from '../data/split.js';
+import { assignStratifiedFolds, groupByClass } from '../core/stratify.js';
+import { encodeLabels, uniqueSortedLabels, type Label } from '../core/labels.js';
+import { toMatrix, type MatrixLike } from './input.js';
 import { resolveOptions, type SoftmaxRegressionOptions } from './options.js';
 import { regularizationPath, resolveCs } from './path.js';
 import { SoftmaxRegression, type FitOptions } from './softmax-regression.js';
@@ -45,14 +47,7 @@ export interface CVFitStats {
 
 /** Stratified k-fold on encoded labels with a given generator: fold index per row (see assignStratifiedFolds). */
 export function stratifiedFolds(yIdx: Int32Array, k: number, rng: () => number): Int32Array {
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < yIdx.length; i++) {
-    let g = byClass.get(yIdx[i]!);
-    if (!g) byClass.set(yIdx[i]!, (g = []));
-    g.push(i);
-  }
-  const groups = [...byClass.keys()].sort((a, b) => a - b).map((c) => byClass.get(c)!);
-  return assignStratifiedFolds(groups, yIdx.length, k, rng);
+  return assignStratifiedFolds(groupByClass(yIdx), yIdx.length, k, rng);
 }
 
 export class SoftmaxRegressionCV {

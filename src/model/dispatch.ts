@@ -13,6 +13,7 @@ import type { IterationCallback, IterationInfo, SolveResult } from '../solvers/s
 import { standardizedFor } from '../objective/standardized.js';
 import { adagradRule, adamRule, makeSchedule, momentumRule, rmspropRule, sgdRule, type UpdateRule } from '../solvers/update-rules.js';
 import type { SoftmaxRegressionOptions } from './options.js';
+import { groupByClass, stratifiedHoldout } from '../core/stratify.js';
 
 /** Default learning rates (mean-objective scale): scikit-learn's SGD eta0, Keras' Adam / RMSProp. */
 export const DEFAULT_LEARNING_RATE: Record<string, number> = { sgd: 0.01, adam: 0.001, adagrad: 0.01, rmsprop: 0.001 };
@@ -30,34 +31,6 @@ function updateRule(o: SoftmaxRegressionOptions): UpdateRule {
   }
 }
 
-/**
- * Stratified validation rows: from each class, round(fraction x count) rows (at least one when the class
- * has two or more), chosen by a seeded shuffle. Returns [trainRows, validationRows].
- */
-export function stratifiedHoldout(y: Int32Array, fraction: number, rng: () => number): [Int32Array, Int32Array] {
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < y.length; i++) {
-    const c = y[i]!;
-    if (!byClass.has(c)) byClass.set(c, []);
-    byClass.get(c)!.push(i);
-  }
-  const train: number[] = [];
-  const val: number[] = [];
-  for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
-    const rows = byClass.get(c)!;
-    for (let i = rows.length - 1; i > 0; i--) {
-      const j = Math.floor(rng() * (i + 1));
-      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
-    }
-    const nv = rows.length >= 2 ? Math.max(1, Math.round(fraction * rows.length)) : 0;
-    val.push(...rows.slice(0, nv));
-    train.push(...rows.slice(nv));
-  }
-  train.sort((a, b) => a - b);
-  val.sort((a, b) => a - b);
-  return [Int32Array.from(train), Int32Array.from(val)];
-}
-
 /** Run the configured solver on one (smooth objective, non-smooth term) problem. */
 export function runSolver(
   objective: LinearFiniteSum,
@@ -71,7 +44,8 @@ export function runSolver(
   let train: FiniteSumObjective = objective;
   let validation: FiniteSumObjective | null = null;
   if (entry.minibatch && o.earlyStopping) {
-    const [tr, va] = stratifiedHoldout(objective.y, o.validationFraction, rng);
+    // The validation rows: scikit-learn's SGD early stopping holds out ceil(fraction x n), stratified.
+    const { train: tr, test: va } = stratifiedHoldout(groupByClass(objective.y), Math.ceil(o.validationFraction * objective.y.length), rng);
     if (va.length > 0 && tr.length > 0) {
       train = objective.subset(tr);
       validation = objective.subset(va, 0);

@@ -1,11 +1,12 @@
-/** Checks at the API edge: turn what the user passed into a Matrix, labels into indices, weights into s_i. */
+/**
+ * Checks at the API edge: turn what the user passed as X into a Matrix (labels and weights: src/core/).
+ */
 import { DataError } from '../errors.js';
 import { CSRMatrix } from '../matrix/csr.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { allFinite } from '../kernels/dense-js.js';
 
-export type Label = string | number;
 /** What fit/predict accept as X. */
 export type MatrixLike = number[][] | ArrayLike<ArrayLike<number>> | DenseMatrix | CSRMatrix;
 
@@ -64,53 +65,4 @@ export function assertFinite(M: Matrix, what = 'X'): void {
       throw new DataError('NON_FINITE', `${what}[${row}][${col}] is ${data[p]} (NaN and Infinity are not allowed)`, { row, column: col });
     }
   }
-}
-
-/** Sorted distinct labels: numbers numerically, strings by code unit; mixing the two is an error. */
-export function uniqueSortedLabels(y: ArrayLike<Label>): Label[] {
-  let nNum = 0;
-  let nStr = 0;
-  const seen = new Set<Label>();
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i];
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw new DataError('INVALID_LABEL', `y[${i}] is ${v}: labels must be finite numbers or strings`, { row: i });
-      nNum++;
-    } else if (typeof v === 'string') nStr++;
-    else throw new DataError('INVALID_LABEL', `y[${i}] is ${v === null ? 'null' : typeof v}: labels must be numbers or strings`, { row: i });
-    seen.add(v as Label);
-  }
-  if (nNum > 0 && nStr > 0) throw new DataError('INVALID_LABEL', `y mixes number and string labels; use one type`);
-  const out = Array.from(seen);
-  if (nNum > 0) (out as number[]).sort((a, b) => a - b);
-  else (out as string[]).sort();
-  return out;
-}
-
-export function encodeLabels(y: ArrayLike<Label>, classes: readonly Label[]): Int32Array {
-  const index = new Map<Label, number>();
-  classes.forEach((c, k) => index.set(c, k));
-  const out = new Int32Array(y.length);
-  for (let i = 0; i < y.length; i++) {
-    const k = index.get(y[i]!);
-    if (k === undefined) throw new DataError('INVALID_LABEL', `y[${i}] = ${JSON.stringify(y[i])} is not one of the model's classes ${JSON.stringify(classes)}`, { row: i });
-    out[i] = k;
-  }
-  return out;
-}
-
-export function checkSampleWeight(sw: ArrayLike<number>, n: number): Float64Array {
-  if (sw.length !== n) throw new DataError('SHAPE_MISMATCH', `sampleWeight has ${sw.length} values but X has ${n} rows`);
-  const out = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = sw[i]!;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw new DataError('INVALID_SAMPLE_WEIGHT', `sampleWeight[${i}] is ${v}: weights must be finite and >= 0`, { row: i });
-    }
-    out[i] = v;
-    sum += v;
-  }
-  if (!(sum > 0)) throw new DataError('INVALID_SAMPLE_WEIGHT', `sampleWeight sums to 0: at least one sample needs a positive weight`);
-  return out;
 }

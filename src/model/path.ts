@@ -7,7 +7,8 @@
 import { OptionError } from '../errors.js';
 import type { FitOptions } from './softmax-regression.js';
 import { SoftmaxRegression } from './softmax-regression.js';
-import type { Label, MatrixLike } from './input.js';
+import type { Label } from '../core/labels.js';
+import type { MatrixLike } from './input.js';
 import type { SoftmaxRegressionOptions } from './options.js';
 import type { StopReason } from '../solvers/solver.js';
 

@@ -7,7 +7,7 @@
 import { ModelFormatError, SoftmaxError } from '../errors.js';
 import type { ScalerState } from '../preprocess/scaler.js';
 import { validateFeatureMapState, type FeatureMapState } from '../preprocess/features.js';
-import type { Label } from './input.js';
+import type { Label } from '../core/labels.js';
 import type { SoftmaxRegressionOptions } from './options.js';
 import type { FitResult, SoftmaxRegression } from './softmax-regression.js';
 

@@ -13,7 +13,8 @@
 import { softmaxCrossEntropyInPlace, softmaxInPlace } from '../kernels/softmax.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { ParamLayout } from './layout.js';
-import type { FiniteSumObjective, HessianOperator, Objective, SparseRows } from './objective.js';
+import type { FiniteSumObjective, HessianOperator, Objective } from './objective.js';
+import type { SparseRows } from '../matrix/matrix.js';
 import { CSRMatrix } from '../matrix/csr.js';
 import { SoftmaxObjective } from './softmax-objective.js';
 

@@ -3,6 +3,7 @@
  * softmax, and the loss never knows which solver runs it (LIBLINEAR's `function` class, sklearn's
  * `LinearModelLoss` as used by its solvers).
  */
+import type { SparseRows } from '../matrix/matrix.js';
 
 /** A symmetric linear operator v -> H v, holding whatever it cached at the point it was built for. */
 export interface HessianOperator {
@@ -46,13 +47,6 @@ export interface NonSmoothTerm {
    * coordinate): lets sag-lazy.ts apply the prox just in time, one coordinate at a time.
    */
   readonly l1?: number;
-}
-
-/** The rows of a sparse X as CSR arrays (row i: entries indptr[i]..indptr[i+1]). */
-export interface SparseRows {
-  readonly indptr: Int32Array;
-  readonly indices: Int32Array;
-  readonly data: ArrayLike<number>;
 }
 
 /**

@@ -1,13 +1,13 @@
 import type { Matrix } from '../matrix/matrix.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import { CSRMatrix } from '../matrix/csr.js';
-import { CsrLossKernel } from '../kernels/csr-js.js';
-import { WasmCsrKernel } from '../kernels/csr-wasm.js';
+import { CsrLossKernel } from '../backends/csr-js.js';
+import { WasmCsrKernel } from '../backends/csr-wasm.js';
 import { softmaxInPlace } from '../kernels/softmax.js';
-import { MatrixLossKernel, type LossKernel } from '../kernels/loss-kernel.js';
-import { WasmDenseKernel, type Dtype } from '../kernels/dense-wasm.js';
+import { MatrixLossKernel, type LossKernel } from '../backends/loss-kernel.js';
+import { WasmDenseKernel, type Dtype } from '../backends/dense-wasm.js';
 import { wasmAvailable } from '../kernels/wasm.js';
-import { csrKernelProvider, denseKernelProvider } from '../kernels/provider.js';
+import { csrKernelProvider, denseKernelProvider } from '../backends/provider.js';
 import type { HessianOperator, Objective } from './objective.js';
 import { ParamLayout } from './layout.js';
 

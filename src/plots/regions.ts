@@ -5,7 +5,8 @@
  */
 import { DataError } from '../errors.js';
 import { DenseMatrix } from '../matrix/dense.js';
-import { toMatrix, type Label, type MatrixLike } from '../model/input.js';
+import { type Label } from '../core/labels.js';
+import { toMatrix, type MatrixLike } from '../model/input.js';
 import type { SoftmaxRegression } from '../model/softmax-regression.js';
 import { renderSvg, type TopLevelSpec } from './render.js';
 import { classColor } from './theme.js';

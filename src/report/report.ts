@@ -4,7 +4,8 @@
  * it builds a string; writing the file is the caller's job.
  */
 import { DataError } from '../errors.js';
-import type { Label, MatrixLike } from '../model/input.js';
+import type { Label } from '../core/labels.js';
+import type { MatrixLike } from '../model/input.js';
 import type { SoftmaxRegression } from '../model/softmax-regression.js';
 import { accuracy, brierScore, calibrationBins, classificationReport, confusionMatrix, expectedCalibrationError, logLoss, topKAccuracy } from '../metrics/index.js';
 import { calibrationSvg } from '../plots/calibration.js';

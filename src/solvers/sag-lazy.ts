@@ -16,10 +16,11 @@
  * The same steps in exact arithmetic as the dense loop in sag.ts (same draws, same order); only rounding
  * differs. Per feature j, V[j, :] and sumG[j, :] sit side by side (2K doubles), so a step reads one
  * contiguous block per feature of its row. The per-row loops run in WebAssembly SIMD where available
- * (src/kernels/sag-lazy-wasm.ts, assembly/kernels.ts "just-in-time"), else in TypeScript (JsLazyRows).
+ * (src/backends/sag-lazy-wasm.ts, assembly/kernels.ts "just-in-time"), else in TypeScript (JsLazyRows).
  */
-import type { FiniteSumObjective, NonSmoothTerm, SparseRows } from '../objective/objective.js';
-import { WasmLazyRows, wasmLazyAvailable } from '../kernels/sag-lazy-wasm.js';
+import type { SparseRows } from '../matrix/matrix.js';
+import type { FiniteSumObjective, NonSmoothTerm } from '../objective/objective.js';
+import { WasmLazyRows, wasmLazyAvailable } from '../backends/sag-lazy-wasm.js';
 
 /** Fold wscale into V before it gets this small (scikit-learn's threshold): cumA grows as 1/wscale. */
 const MIN_WSCALE = 1e-9;

@@ -22,6 +22,7 @@
  */
 import type { FiniteSumObjective, NonSmoothTerm, Objective } from '../objective/objective.js';
 import { compositeGradientNorm } from '../objective/penalty.js';
+import { shuffleInPlace } from '../core/random.js';
 import { gradDetail, makeResult } from './result.js';
 import { callbackStops, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
 import { makeSchedule, type Schedule, type UpdateRule } from './update-rules.js';
@@ -101,13 +102,8 @@ function makeStochastic(name: string): Solver<StochasticOptions> {
           reason = 'max-iterations';
           break;
         }
-        // Seeded Fisher-Yates shuffle of the visiting order.
-        for (let i = n - 1; i > 0; i--) {
-          const j = Math.floor(options.rng() * (i + 1));
-          const t = order[i]!;
-          order[i] = order[j]!;
-          order[j] = t;
-        }
+        // A seeded shuffle of the visiting order, continuing from the previous epoch's order.
+        shuffleInPlace(order, options.rng);
         for (let start = 0; start < n; start += B) {
           const end = Math.min(n, start + B);
           lr = schedule(options.learningRate, epoch + start / n);

@@ -9,7 +9,7 @@
  *
  * `makeRng(seed)()` returns a float in [0, 1) with 32 random bits (k / 2^32).
  */
-import { OptionError } from './errors.js';
+import { OptionError } from '../errors.js';
 
 const TWO_POW_32 = 4294967296;
 

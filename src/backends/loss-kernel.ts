@@ -7,7 +7,7 @@
  * All write the loss gradient (no penalty) into caller-owned G (K*d) and gb (K, or null without intercept).
  */
 import type { Matrix } from '../matrix/matrix.js';
-import { softmaxCrossEntropyInPlace, softmaxInPlace } from './softmax.js';
+import { softmaxCrossEntropyInPlace, softmaxInPlace } from '../kernels/softmax.js';
 
 export interface LossKernel {
   readonly name: string;

@@ -4,8 +4,8 @@
  * copied into the instance's memory once per fit (nnz * 12 + n * 4 bytes), beside the state: per feature
  * V and sumG (2 K doubles), its last step, and the cumulative step sums (n + 1 doubles each).
  */
-import type { SparseRows } from '../objective/objective.js';
-import { planBytes, wasmAvailable, WasmWorkspace } from './wasm.js';
+import type { SparseRows } from '../matrix/matrix.js';
+import { planBytes, wasmAvailable, WasmWorkspace } from '../kernels/wasm.js';
 
 export function wasmLazyAvailable(): boolean {
   return wasmAvailable();

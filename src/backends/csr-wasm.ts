@@ -9,8 +9,8 @@
  */
 import type { CSRMatrix } from '../matrix/csr.js';
 import type { LossKernel } from './loss-kernel.js';
-import { softmaxInPlace } from './softmax.js';
-import { planBytes, WasmWorkspace, type WasmMemory, type WasmVariant } from './wasm.js';
+import { softmaxInPlace } from '../kernels/softmax.js';
+import { planBytes, WasmWorkspace, type WasmMemory, type WasmVariant } from '../kernels/wasm.js';
 
 /** The plan of one CSR problem in a workspace (plain data: worker threads receive it to attach). */
 export interface WasmCsrLayout {

@@ -6,11 +6,11 @@
  */
 import { DenseMatrix } from '../matrix/dense.js';
 import type { Matrix } from '../matrix/matrix.js';
-import { planBytes, wasmAvailable, WasmWorkspace } from './wasm.js';
-import { asF64 } from './dense-js.js';
-import { arenaOf, type WasmArena } from './resident.js';
+import { planBytes, wasmAvailable, WasmWorkspace } from '../kernels/wasm.js';
+import { asF64 } from '../kernels/dense-js.js';
+import { arenaOf, type WasmArena } from '../kernels/resident.js';
 import { denseScoresProvider } from './provider.js';
-import { softmaxInPlace } from './softmax.js';
+import { softmaxInPlace } from '../kernels/softmax.js';
 
 /** Rows per chunk: X chunk (d doubles a row) plus scores stay within L2 for d up to a few thousand. */
 const CHUNK_ROWS = 256;

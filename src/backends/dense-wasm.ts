@@ -7,9 +7,9 @@
  */
 import type { DenseMatrix } from '../matrix/dense.js';
 import type { LossKernel } from './loss-kernel.js';
-import { softmaxInPlace } from './softmax.js';
-import { planBytes, WasmWorkspace, type WasmMemory, type WasmVariant } from './wasm.js';
-import { arenaOf } from './resident.js';
+import { softmaxInPlace } from '../kernels/softmax.js';
+import { planBytes, WasmWorkspace, type WasmMemory, type WasmVariant } from '../kernels/wasm.js';
+import { arenaOf } from '../kernels/resident.js';
 
 export type Dtype = 'float64' | 'float32';
 

@@ -18,7 +18,7 @@
  */
 import type { CSRMatrix } from '../matrix/csr.js';
 import type { LossKernel } from './loss-kernel.js';
-import { softmaxInPlace } from './softmax.js';
+import { softmaxInPlace } from '../kernels/softmax.js';
 
 export class CsrLossKernel implements LossKernel {
   readonly name = 'js-csr';
