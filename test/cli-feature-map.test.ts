@@ -45,3 +45,17 @@ test('a bad --feature-map names the option and the term', async () => {
   assert.match(r.stderr, /featureMap/);
   assert.match(r.stderr, /x7/);
 });
+
+test('report --model M on a feature-mapped model reads the input columns', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const model = join(dir, 'model.json');
+    assert.equal((await run(['train', IRIS, '--feature-map', 'poly2', '-o', model])).code, 0);
+    const out = join(dir, 'report.html');
+    const r = await run(['report', '--model', model, IRIS, '-o', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(readFileSync(out, 'utf8'), /petal_length_cm\*petal_width_cm|petal_length_cm\^2/);
+  } finally {
+    cleanup();
+  }
+});

@@ -650,7 +650,25 @@ function drawWeights(): void {
     rows.push(`<tr><th scope="row">radial basis (max |w|)</th>${maxAbs.map((v) => `<td>${fmt(v, 3)}</td>`).join('')}</tr>`);
   }
   rows.push(`<tr><th scope="row">intercept b</th>${s.intercept!.map((v) => `<td>${fmt(v, 3)}</td>`).join('')}</tr>`);
-  el.innerHTML = `<table><caption>weights per feature and class (red +, blue −)</caption><tr><th scope="col">feature</th>${Array.from({ length: K }, (_, k) => `<th scope="col"><span class="swatch" style="background:${classColor(s.classes![k]!)}"></span>${s.classes![k]}</th>`).join('')}</tr>${rows.join('')}</table>`;
+  // Radial basis weights: one 5 x 5 map per class, each cell at its bump's centre (top row: x2 = 1).
+  let grids = '';
+  if (rbfRows) {
+    const at = new Map(names.map((n, j) => [n, j] as const));
+    grids = `<div class="rbf-grids">${s.classes
+      .map((c, k) => {
+        const cells: string[] = [];
+        for (const cy of [1, 0.5, 0, -0.5, -1])
+          for (const cx of [-1, -0.5, 0, 0.5, 1]) {
+            const j = at.get(`rbf(${cx} ${cy}; 2)`);
+            const v = j === undefined ? 0 : s.coef![k]![j]!;
+            const t = Math.min(1, Math.abs(v) / m);
+            cells.push(`<span title="centre (${cx}, ${cy}): ${fmt(v, 3)}" style="background:${v > 0 ? `rgba(214, 96, 77, ${t})` : `rgba(67, 147, 195, ${t})`}"></span>`);
+          }
+        return `<div><span class="swatch" style="background:${classColor(c)}"></span>class ${c}<div class="rbf-grid" role="img" aria-label="class ${c}: radial basis weights on the 5 by 5 grid of centres">${cells.join('')}</div></div>`;
+      })
+      .join('')}</div>`;
+  }
+  el.innerHTML = `<table><caption>weights per feature and class (red +, blue −)</caption><tr><th scope="col">feature</th>${Array.from({ length: K }, (_, k) => `<th scope="col"><span class="swatch" style="background:${classColor(s.classes![k]!)}"></span>${s.classes![k]}</th>`).join('')}</tr>${rows.join('')}</table>${grids}`;
 }
 
 /** x1^2 -> x₁², x1*x2 -> x₁·x₂, pi -> π. */

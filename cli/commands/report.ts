@@ -37,7 +37,7 @@ export async function resolveModelAndData(ctx: CommandContext, data: string | un
   // Validate model options before reading data, as train does.
   const fresh = loaded ? null : new SoftmaxRegression(modelOptionsFrom(f));
   if (!loaded) useThreads(f);
-  const tt = await readTrainTest(data, f, ctx.io, "missing data: give a DATA file ('-' for stdin) or --dataset NAME", f.features ?? loaded?.featureNames ?? undefined);
+  const tt = await readTrainTest(data, f, ctx.io, "missing data: give a DATA file ('-' for stdin) or --dataset NAME", f.features ?? loaded?.inputFeatureNames ?? undefined);
   let { train, test } = tt;
   const trainName = tt.testFrom === 'builtin' ? `${tt.source} (train)` : tt.testFrom === 'split' ? `${tt.source} (train split)` : tt.source;
   const testName = tt.testFrom === 'builtin' ? `${tt.source} (test)` : tt.testFrom === 'split' ? `${tt.source} (held-out ${test!.y.length} rows)` : tt.testFrom === 'file' ? f.test! : null;
@@ -45,7 +45,7 @@ export async function resolveModelAndData(ctx: CommandContext, data: string | un
   let model: SoftmaxRegression;
   if (loaded) {
     model = loaded;
-    if (train.X.cols !== model.nFeatures) throw new DataError('FEATURE_MISMATCH', `the data has ${train.X.cols} features but model ${f.model} has ${model.nFeatures}`);
+    if (train.X.cols !== model.nInputFeatures) throw new DataError('FEATURE_MISMATCH', `the data has ${train.X.cols} features but model ${f.model} takes ${model.nInputFeatures}`);
     train = { ...train, y: alignLabels(train.y, model.classes!, trainName) };
     if (test) test = { ...test, y: alignLabels(test.y, model.classes!, testName!) };
   } else {
