@@ -9,9 +9,10 @@
  * Data: ../shared/data (or $SHARED_DATA_DIR); the synthetic set is generated into $SYNTH_DIR (default
  * ./synth, git-ignored) by the peer generator when missing.
  *
- *   npm run bench -- [--only kernels,fits,sparse,predict,epoch,memory,scaling,solvers] [--fits digits,mnist-std,mnist-raw,synth]
+ *   npm run bench -- [--only kernels,fits,sparse,predict,epoch,memory,scaling,solvers,serve] [--fits digits,mnist-std,mnist-raw,synth]
  *                    [--solver-datasets iris,wine,digits,mnist]
  *                    [--rounds 3] [--quick] [--out FILE]
+ *                    [--serve-seconds 10] [--soak] [--soak-seconds 60]   (serve: only when named in --only)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { disableThreads, enableThreads, threadedKernel } from '../node/threads.j
 import { readDataset } from '../node/io.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { wasmAvailable } from '../src/kernels/wasm.js';
+import { runServeBench } from './serve.js';
 
 const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 const SHARED = process.env.SHARED_DATA_DIR ?? join(ROOT, '..', 'shared', 'data');
@@ -390,6 +392,21 @@ if (only.has('solvers')) {
   say();
   const datasets = (opt('solver-datasets') ?? (quick ? 'iris,wine,digits' : 'iris,wine,digits,mnist')).split(',');
   say(formatSolversTable(runSolversBench({ datasets, budget: quick ? 0.25 : 1, log: (m) => console.error(m) })));
+  say();
+}
+
+// ----------------------------------------------------------------------------- HTTP serving (issue 12)
+if (only.has('serve')) {
+  say('## `softmax serve` under load (autocannon), against a plain node:http server as the ceiling');
+  say();
+  const lines = await runServeBench({
+    root: ROOT,
+    seconds: Number(opt('serve-seconds') ?? (quick ? 5 : 10)),
+    soak: args.includes('--soak'),
+    soakSeconds: Number(opt('soak-seconds') ?? 60),
+    log: (m) => console.error(m),
+  });
+  for (const l of lines) say(l);
   say();
 }
 

@@ -3,6 +3,7 @@
  * global switches, and the error type for bad usage (exit code 2).
  */
 import type { Command } from 'commander';
+import { visible } from './safe-output.js';
 
 /** A writable text sink: process.stdout / process.stderr, or a test's capture. */
 export interface TextOut {
@@ -56,7 +57,9 @@ export function addGlobalFlags(cmd: Command): Command {
 /** Print a result: JSON (one document) with --json, else the text rendering. */
 export function emit(ctx: CommandContext, flags: GlobalFlags, result: unknown, text: () => string): void {
   if (flags.json) ctx.io.stdout.write(JSON.stringify(result, jsonReplacer) + '\n');
-  else ctx.io.stdout.write(text());
+  // Labels and feature names come from data files: their control characters and terminal escape
+  // sequences are shown as \x1b etc., never sent to the terminal.
+  else ctx.io.stdout.write(visible(text()));
 }
 
 /** JSON has no typed arrays or non-finite numbers: arrays become lists, non-finite numbers null. */

@@ -5,11 +5,13 @@
 import type { Dataset } from '../src/data/dataset.js';
 import { stratifiedSplit, subsetDataset } from '../src/data/split.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
-import { DataError, OptionError } from '../src/errors.js';
+import { DataError, listForMessage, OptionError } from '../src/errors.js';
 import type { Label } from '../src/core/labels.js';
-import { readDataset, readDatasetFromText } from '../node/io.js';
+import { readDataset, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from '../node/datasets.js';
 import { didYouMean } from './suggest.js';
+import { LimitError } from '../src/errors.js';
+import { defaultLimits, formatBytes, RAISE_MEMORY } from '../src/limits.js';
 import { UsageError, type CliIO } from './context.js';
 import type { DataFlags } from './options.js';
 
@@ -22,12 +24,22 @@ export interface ReadOptions {
   nFeatures?: number;
 }
 
-/** All of stdin as text (for '-'). */
-export async function readStdin(io: CliIO): Promise<string> {
+/**
+ * All of stdin as text (for '-' when a command needs the text itself, e.g. predict --keep), at most
+ * `maxMemory` bytes of it: an endless stream is refused at the budget.
+ */
+export async function readStdin(io: CliIO, maxMemory = defaultLimits().maxMemory): Promise<string> {
   if (!io.stdin) throw new UsageError("'-' reads data from stdin, but no stdin is available");
   const chunks: string[] = [];
   const decoder = new TextDecoder();
-  for await (const c of io.stdin) chunks.push(typeof c === 'string' ? c : decoder.decode(c, { stream: true }));
+  let total = 0;
+  for await (const c of io.stdin) {
+    total += c.length;
+    if (total > maxMemory) {
+      throw new LimitError('maxMemory', total, maxMemory, `<stdin>: more than ${formatBytes(maxMemory)} of input, the memory budget (an endless stream?): ${RAISE_MEMORY}, or read from a file`);
+    }
+    chunks.push(typeof c === 'string' ? c : decoder.decode(c, { stream: true }));
+  }
   chunks.push(decoder.decode());
   return chunks.join('');
 }
@@ -43,11 +55,15 @@ export async function readData(path: string, flags: DataFlags, io: CliIO, over: 
     labelsPath: flags.labels,
     delimiter: flags.delimiter,
     nFeatures: flags.nFeatures ?? over.nFeatures,
+    maxMemory: flags.maxMemory,
+    limits: { maxColumns: flags.maxColumns, maxLineLength: flags.maxLineLength },
   };
   try {
     if (path === '-') {
-      const text = stdinText ?? (await readStdin(io));
-      return readDatasetFromText(text, opts);
+      if (stdinText !== undefined) return readDatasetFromText(stdinText, opts);
+      if (!io.stdin) throw new UsageError("'-' reads data from stdin, but no stdin is available");
+      // Parsed as it arrives; more input than the memory budget (an endless stream) is refused.
+      return await readDatasetFromStream(io.stdin, opts);
     }
     return readDataset(path, opts);
   } catch (e) {
@@ -124,7 +140,7 @@ export function selectFeatures(ds: Dataset, names: string[]): Dataset {
   const have = ds.featureNames ?? [];
   const idx = names.map((n) => {
     const j = have.indexOf(n);
-    if (j < 0) throw new UsageError(`--features: no column '${n}' (columns: ${have.join(', ')})`);
+    if (j < 0) throw new UsageError(`--features: no column '${n}' (columns: ${listForMessage(have, { quote: '' })})`);
     return j;
   });
   const n = ds.X.rows;

@@ -17,8 +17,11 @@ export interface SetMetrics {
 export interface Scored {
   yTrue: Label[];
   yPred: Label[];
-  /** n x K log-probabilities, columns in model.classes order. */
-  logProba: number[][];
+  /**
+   * n x K log-probabilities, columns in model.classes order, flat (row-major): n per-row arrays of K
+   * numbers would live on the JS heap (10,000 classes x 20,000 rows: 1.6 GB of it, a heap abort).
+   */
+  logProba: { rows: number; cols: number; data: Float64Array };
   /** Whether every true label is one of the model's classes. */
   allKnown: boolean;
 }
@@ -26,15 +29,17 @@ export interface Scored {
 export function score(model: SoftmaxRegression, ds: Dataset, source?: string): Scored {
   const classes = model.classes!;
   const yTrue = alignLabels(ds.y, classes, source ?? ds.source ?? undefined);
-  const logProba = model.predictLogProba(ds.X);
+  const data = model.predictLogProbaFlat(ds.X);
   const K = classes.length;
-  const yPred = logProba.map((r) => {
+  const n = data.length / K;
+  const yPred = new Array<Label>(n);
+  for (let i = 0; i < n; i++) {
     let best = 0;
-    for (let k = 1; k < K; k++) if (r[k]! > r[best]!) best = k;
-    return classes[best]!;
-  });
+    for (let k = 1; k < K; k++) if (data[i * K + k]! > data[i * K + best]!) best = k;
+    yPred[i] = classes[best]!;
+  }
   const known = new Set<Label>(classes);
-  return { yTrue, yPred, logProba, allKnown: yTrue.every((v) => known.has(v)) };
+  return { yTrue, yPred, logProba: { rows: n, cols: K, data }, allKnown: yTrue.every((v) => known.has(v)) };
 }
 
 export function metricsOf(model: SoftmaxRegression, s: Scored): SetMetrics {

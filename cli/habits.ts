@@ -60,7 +60,8 @@ export interface LiblinearAnswer {
 export function liblinearAnswer(argv: string[], known: ReadonlySet<string>): LiblinearAnswer | null {
   const out: string[] = [];
   const why: string[] = [];
-  const weights: Record<string, number> = {};
+  // Keyed by class labels: no prototype, so a class named __proto__ or constructor is an ordinary key.
+  const weights: Record<string, number> = Object.create(null) as Record<string, number>;
   let command: string | null = null;
   let impossible = false;
   let hit = false;
@@ -72,8 +73,8 @@ export function liblinearAnswer(argv: string[], known: ReadonlySet<string>): Lib
       out.push(a);
       continue;
     }
-    if (a in WITH_VALUE && i + 1 < argv.length) t = WITH_VALUE[a]!(argv[++i]!);
-    else if (a in NO_VALUE) t = NO_VALUE[a]!();
+    if (Object.prototype.hasOwnProperty.call(WITH_VALUE, a) && i + 1 < argv.length) t = WITH_VALUE[a]!(argv[++i]!);
+    else if (Object.prototype.hasOwnProperty.call(NO_VALUE, a)) t = NO_VALUE[a]!();
     else if (w && i + 1 < argv.length && Number.isFinite(Number(argv[i + 1]))) {
       weights[w[1]!] = Number(argv[++i]);
       hit = true;

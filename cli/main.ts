@@ -16,6 +16,7 @@ import { COMMAND_NAMES } from './commands/index.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, type CliIO, type CommandModule } from './context.js';
 import { liblinearAnswer } from './habits.js';
 import { didYouMean } from './suggest.js';
+import { visible } from './safe-output.js';
 
 /** The package version, from the package.json above this file (cli/ in source, dist/cli/ when built). */
 export function packageVersion(): string {
@@ -95,8 +96,9 @@ function unknownOptionMessage(message: string, argv: string[], program: Command,
   return message + (asLong || didYouMean(flag, all.filter((f) => f.startsWith('--') === flag.startsWith('--'))));
 }
 
+/** One line, with control characters and terminal escapes from file names, labels or columns made visible. */
 function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
+  return visible(s.replace(/\s*\n\s*/g, ' ').trim());
 }
 
 export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {

@@ -10,6 +10,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { OPTION_CHECKS } from '../src/model/options.js';
 import { SOLVERS } from '../src/solvers/registry.js';
 import { enableThreads } from '../node/threads.js';
+import { defaultLimits, formatBytes, parseByteSize } from '../src/limits.js';
+import '../node/limits.js';
 import { UsageError } from './context.js';
 
 export function parseNumber(value: string): number {
@@ -223,7 +225,8 @@ const DELIMITER_NAMES: Record<string, string> = { tab: '\t', '\\t': '\t', comma:
 
 /** `--delimiter`: one character, or tab / semicolon / comma / pipe / space, or a backslash-t. */
 export function parseDelimiter(value: string): string {
-  const d = DELIMITER_NAMES[value.toLowerCase()] ?? value;
+  // Own names only: 'constructor' or 'toString' must not find Object.prototype's members.
+  const d = Object.prototype.hasOwnProperty.call(DELIMITER_NAMES, value.toLowerCase()) ? DELIMITER_NAMES[value.toLowerCase()]! : value;
   if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
     throw new InvalidArgumentError(`'${value}' is not a delimiter: give one character (e.g. ';') or tab, semicolon, comma, pipe, space.`);
   }
@@ -238,6 +241,20 @@ export interface DataFlags {
   dataFormat?: string;
   labels?: string;
   nFeatures?: number;
+  /** Memory budget in bytes (--max-memory): readers and fits refuse work beyond it. */
+  maxMemory?: number;
+  /** Widest CSV header / IDX image (--max-columns) and longest CSV record or LibSVM line (--max-line-length). */
+  maxColumns?: number;
+  maxLineLength?: number;
+}
+
+/** '8G' -> bytes, for --max-memory (a bad size is a usage error). */
+export function parseMaxMemory(value: string): number {
+  try {
+    return parseByteSize(value);
+  } catch {
+    throw new InvalidArgumentError(`'${value}' is not a size (examples: 512M, 8G, 1.5GiB, or bytes).`);
+  }
 }
 
 /** Flags that say how to read a data file. */
@@ -249,5 +266,8 @@ export function addDataFlags(cmd: Command, { label = true } = {}): Command {
     .option('--delimiter <char>', "CSV field delimiter: one character, or tab, semicolon, comma, pipe, space (default: detected from the header among ',', ';' and tab; tab for .tsv)", parseDelimiter)
     .option('--data-format <format>', 'csv | libsvm | idx | cifar (default: from the file extension)')
     .option('--labels <file>', 'labels file for IDX images (…-labels-idx1-ubyte)')
-    .option('--n-features <n>', 'number of features for LibSVM data (default: the largest index seen)', parsePositiveInteger);
+    .option('--n-features <n>', 'number of features for LibSVM data (default: the largest index seen)', parsePositiveInteger)
+    .option('--max-memory <size>', `memory budget for reading and fitting, e.g. 512M, 8G (default: half the machine's memory, ${formatBytes(defaultLimits().maxMemory)} here); larger work is refused with an error`, parseMaxMemory)
+    .option('--max-columns <n>', 'widest CSV header or IDX image accepted (default 1000000)', parsePositiveInteger)
+    .option('--max-line-length <n>', 'longest CSV record or LibSVM line accepted, in characters (default 67108864)', parsePositiveInteger);
 }

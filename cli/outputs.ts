@@ -5,11 +5,12 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SoftmaxError } from '../src/errors.js';
+import { checkWritable } from '../node/safe-write.js';
 import { UsageError } from './context.js';
 
 /**
  * Throw unless `path` (given with `flag`, e.g. '-o') can be written: not empty, not a directory, in a
- * directory that exists. An empty path is bad usage (exit 2); a missing directory is a runtime error.
+ * directory that exists and is writable (see checkWritable in node/safe-write.ts). An empty path is bad usage (exit 2); a missing directory is a runtime error.
  */
 export function checkOutput(path: string | undefined, flag = '-o'): void {
   if (path === undefined) return;
@@ -29,4 +30,12 @@ export function checkOutput(path: string | undefined, flag = '-o'): void {
     throw new SoftmaxError('IO_ERROR', `cannot write ${flag} ${path}: directory ${dirname(path)} does not exist (create it first: mkdir -p ${dirname(path)})`);
   }
   if (!st.isDirectory()) throw new SoftmaxError('IO_ERROR', `cannot write ${flag} ${path}: ${dirname(path)} is not a directory`);
+  // The rest of what the save itself needs: a writable directory (not read-only, permissions) for its
+  // temporary file; special files (/dev/null, /dev/stdout, FIFOs) pass, they are written directly.
+  try {
+    checkWritable(path);
+  } catch (e) {
+    if (e instanceof SoftmaxError) throw new SoftmaxError('IO_ERROR', `cannot write ${flag} ${path}: ${e.message.replace(/^could not write "(?:[^"\\]|\\.)*": /, '')}`);
+    throw e;
+  }
 }

@@ -1,5 +1,7 @@
 /** Node.js helpers: files, streams, threads. `import { saveModel } from 'softmax-regression/node'`. */
-export { saveModel, loadModel, writeFileAtomic } from './model-file.js';
+export { nodeDefaultMaxMemory } from './limits.js';
+export { saveModel, loadModel, writeFileAtomic, modelFileChunks } from './model-file.js';
+export { writeFileSafe, checkWritable, removeStaleTemps, type WriteData } from './safe-write.js';
 export { enableThreads, disableThreads, threadsAvailable, threadedKernel, ThreadedDenseKernel, THREADS_MIN_WORK } from './threads.js';
-export { readDataset, readDatasetFromText, readBytes, formatFromPath, sniffTextFormat, siblingLabelsPath, DATA_FORMATS, type DataFormat, type ReadDatasetOptions } from './io.js';
+export { readDataset, readDatasetFromText, readDatasetFromStream, readBytes, formatFromPath, sniffTextFormat, siblingLabelsPath, DATA_FORMATS, type DataFormat, type ReadDatasetOptions } from './io.js';
 export { loadBuiltinDataset, isBuiltinDataset, builtinDataDir, BUILTIN_DATASETS, BUILTIN_DATASET_INFO, type BuiltinDataset, type BuiltinDatasetName, type BuiltinDatasetInfo } from './datasets.js';

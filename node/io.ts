@@ -3,17 +3,21 @@
  * gunzip when they start with the gzip magic (1f 8b), pick the format from the extension (or the option),
  * and let the parser report problems with the file name, line and column (or byte offset).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { OptionError, ParseError, SoftmaxError } from '../src/errors.js';
 import type { Dataset } from '../src/data/dataset.js';
-import { parseCsv, sniffDelimiter } from '../src/data/csv.js';
-import { parseLibSvm } from '../src/data/libsvm.js';
+import { CsvReader, sniffDelimiter } from '../src/data/csv.js';
+import { LibSvmReader } from '../src/data/libsvm.js';
+import { checkMemory, formatBytes, RAISE_MEMORY, resolveLimits, type Limits } from '../src/limits.js';
+import { LimitError } from '../src/errors.js';
 import { mnistFromIdx } from '../src/data/idx.js';
 import { parseCifar10 } from '../src/data/cifar.js';
 import { looksGzipped } from '../src/data/gzip.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
+import './limits.js';
+import { readWholeFile } from './read-file.js';
 
 export type DataFormat = 'csv' | 'libsvm' | 'idx' | 'cifar';
 export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'libsvm', 'idx', 'cifar'];
@@ -35,9 +39,20 @@ export interface ReadDatasetOptions {
   delimiter?: string;
   /** IDX / CIFAR: divide 8-bit pixels by 255 (default true). */
   normalize?: boolean;
+  /**
+   * Memory budget in bytes for what is read (default: the library default, half the machine's memory
+   * under Node). Text is parsed as it streams in; decompression stops at the budget; binary files bigger
+   * than the budget are refused before they are read.
+   */
+  maxMemory?: number;
+  /** Other reader limits: widest CSV header or IDX image (maxColumns), longest record (maxLineLength). */
+  limits?: Partial<Pick<Limits, 'maxColumns' | 'maxLineLength'>>;
 }
 
-/** Largest file this reader decompresses or decodes: V8 strings stop at about 2^29 characters. */
+/** Bytes read from a file (or fed from stdin) per step of the streaming readers. */
+const CHUNK_BYTES = 1 << 20;
+
+/** Decompressed gzip data are held as one Buffer: at most 2 GiB of it (and never more than the budget). */
 const MAX_TEXT_BYTES = 512 * 1024 * 1024;
 
 /** The format a path's extension implies (a trailing .gz is ignored), or undefined. */
@@ -50,36 +65,42 @@ export function formatFromPath(path: string): DataFormat | undefined {
   return undefined;
 }
 
-/** Read bytes, gunzipping when they are gzip data; errors name the file. */
-export function readBytes(path: string): Uint8Array {
-  let raw: Buffer;
+/** Read bytes, gunzipping when they are gzip data; errors name the file. Refused beyond the memory budget. */
+export function readBytes(path: string, maxMemory?: number): Uint8Array {
+  const limits = resolveLimits({ maxMemory });
+  let size = -1;
   try {
-    raw = readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
-    throw new SoftmaxError('IO_ERROR', `cannot read ${path}: ${why}`);
+    size = statSync(path).size;
+  } catch {
+    // readWholeFile names the problem (missing file, permission).
   }
-  return looksGzipped(raw) ? gunzip(raw, path) : raw;
+  // Checked before reading: a file larger than the budget is not loaded at all.
+  if (size >= 0) checkMemory(size, limits, `${path} (${formatBytes(size)})`);
+  // Typed errors for a missing file, a directory, and files of 2 GiB and more.
+  const raw = readWholeFile(path);
+  return looksGzipped(raw) ? gunzip(raw, path, limits) : raw;
 }
 
-function gunzip(raw: Uint8Array, path: string): Uint8Array {
+/**
+ * Decompress, stopping as soon as the output passes the budget (zlib's maxOutputLength ends the inflation
+ * there), so a gzip bomb costs at most the budget, not the gigabytes it expands to.
+ */
+function gunzip(raw: Uint8Array, path: string, limits: Limits): Uint8Array {
+  const cap = Math.min(limits.maxMemory, MAX_TEXT_BYTES * 4);
   try {
-    return gunzipSync(raw, { maxOutputLength: MAX_TEXT_BYTES * 4 });
+    return gunzipSync(raw, { maxOutputLength: cap });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-      throw new SoftmaxError('TOO_LARGE', `${path}: decompressed data exceed ${MAX_TEXT_BYTES * 4} bytes`);
+      throw new LimitError(
+        'maxMemory',
+        cap + 1,
+        cap,
+        `${path}: the decompressed data exceed ${formatBytes(cap)}${cap === limits.maxMemory ? `, the memory budget: ${RAISE_MEMORY}` : ', the most this reader decompresses: decompress the file first'} (a gzip bomb?)`,
+      );
     }
     throw new ParseError(`corrupt or truncated gzip data (${err.message})`, { file: path });
   }
-}
-
-function decodeText(bytes: Uint8Array, path: string): string {
-  if (bytes.length > MAX_TEXT_BYTES) {
-    throw new SoftmaxError('TOO_LARGE', `${path}: ${bytes.length} bytes of text is more than this reader holds in memory (${MAX_TEXT_BYTES}); split the file`);
-  }
-  return new TextDecoder('utf-8').decode(bytes);
 }
 
 /**
@@ -103,44 +124,173 @@ function checkFormat(format: string | undefined): DataFormat | undefined {
   return format as DataFormat;
 }
 
-/** Read a data file. Gzipped files (any format) are decompressed first. */
+/** Read a data file. Gzipped files (any format) are decompressed first (up to the memory budget). */
 export function readDataset(path: string, opts: ReadDatasetOptions = {}): Dataset {
-  if (path === '-') throw new OptionError('path', "'-' (stdin) is read with readDatasetFromText");
+  if (path === '-') throw new OptionError('path', "'-' (stdin) is read with readDatasetFromStream or readDatasetFromText");
   const format = checkFormat(opts.format) ?? formatFromPath(path);
   if (format === 'idx') return readIdxDataset(path, opts);
-  const bytes = readBytes(path);
   if (format === 'cifar') {
     if (opts.label !== undefined && opts.label !== null) throw new OptionError('label', 'CIFAR-10 batches carry their labels; --label applies to CSV');
-    return finish(parseCifar10(bytes, { file: path, normalize: opts.normalize }), opts);
+    const bytes = readBytes(path, opts.maxMemory);
+    return finish(parseCifar10(bytes, { file: path, normalize: opts.normalize, limits: { ...opts.limits, maxMemory: opts.maxMemory } }), opts);
   }
-  const text = decodeText(bytes, path);
-  return parseText(text, path, format ?? (/\.(tsv)(\.gz)?$/i.test(path) ? 'csv' : sniffTextFormat(text)), opts);
+  return readTextFile(path, format, opts);
 }
 
-/** Parse data held in memory as text (e.g. read from stdin): CSV or LibSVM, sniffed when `format` is absent. */
+/**
+ * A text file (CSV or LibSVM), streamed: read CHUNK_BYTES at a time, decoded, pushed to the format's
+ * reader. Only the parsed data stay in memory, never the whole text (nor, for gzip, more than the
+ * decompressed bytes, which the budget bounds).
+ */
+function readTextFile(path: string, format: DataFormat | undefined, opts: ReadDatasetOptions): Dataset {
+  const limits = resolveLimits({ ...opts.limits, maxMemory: opts.maxMemory });
+  let fd: number | null = null;
+  try {
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      throw new SoftmaxError('IO_ERROR', `cannot read ${path}: ${why}`);
+    }
+    const head = Buffer.alloc(2);
+    const got = readChunk(fd, head, path);
+    let source: (buf: Buffer) => number;
+    let first: Uint8Array;
+    if (got === 2 && looksGzipped(head)) {
+      closeSync(fd);
+      fd = null;
+      const bytes = readBytes(path, limits.maxMemory);
+      let at = 0;
+      source = (buf) => {
+        const n = Math.min(buf.length, bytes.length - at);
+        buf.set(bytes.subarray(at, at + n));
+        at += n;
+        return n;
+      };
+      first = new Uint8Array(0);
+    } else {
+      const f = fd;
+      source = (buf) => readChunk(f, buf, path);
+      first = head.subarray(0, got);
+    }
+    return streamText(path, format, opts, limits, first, source);
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+function readChunk(fd: number, buf: Uint8Array, path: string): number {
+  try {
+    return readSync(fd, buf, 0, buf.length, null);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new SoftmaxError('IO_ERROR', `cannot read ${path}: ${err.code === 'EISDIR' ? 'it is a directory' : err.message}`);
+  }
+}
+
+interface TextSink {
+  push(chunk: string): void;
+  end(): Dataset;
+}
+
+/** Pull bytes from `source` (0 = end), decode UTF-8, sniff the format on the first 64 KB, parse as they come. */
+function streamText(path: string, format: DataFormat | undefined, opts: ReadDatasetOptions, limits: Limits, first: Uint8Array, source: (buf: Buffer) => number): Dataset {
+  const decoder = new TextDecoder('utf-8');
+  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  let sink: TextSink | null = null;
+  let head = first.length > 0 ? decoder.decode(first, { stream: true }) : '';
+  const pick = (sample: string) => (sink = textSink(path, format ?? (/\.(tsv)(\.gz)?$/i.test(path) ? 'csv' : sniffTextFormat(sample)), opts, limits, sample));
+  for (;;) {
+    const n = source(buf);
+    if (n === 0) break;
+    const text = decoder.decode(buf.subarray(0, n), { stream: true });
+    if (sink === null) {
+      head += text;
+      if (head.length < 65536) continue;
+      pick(head).push(head);
+      head = '';
+    } else (sink as TextSink).push(text);
+  }
+  const tail = decoder.decode();
+  if (sink === null) {
+    head += tail;
+    pick(head).push(head);
+  } else if (tail) (sink as TextSink).push(tail);
+  return (sink as unknown as TextSink).end();
+}
+
+/** Parse data held in memory as text: CSV or LibSVM, sniffed when `format` is absent. */
 export function readDatasetFromText(text: string, opts: ReadDatasetOptions & { file?: string } = {}): Dataset {
   const file = opts.file ?? '<stdin>';
   const format = checkFormat(opts.format) ?? sniffTextFormat(text);
   if (format === 'idx' || format === 'cifar') {
     throw new OptionError('format', `${format} is a binary format: read it from a file (readDataset), not from text`);
   }
-  return parseText(text, file, format, opts);
+  const sink = textSink(file, format, opts, resolveLimits({ ...opts.limits, maxMemory: opts.maxMemory }), text);
+  sink.push(text);
+  return sink.end();
 }
 
-function parseText(text: string, file: string, format: DataFormat, opts: ReadDatasetOptions): Dataset {
+/**
+ * Read CSV or LibSVM from a stream of chunks (process.stdin, a socket, a fetch body), parsing as they
+ * arrive. The input itself is limited to the memory budget: an endless stream is refused there.
+ */
+export async function readDatasetFromStream(stream: AsyncIterable<string | Uint8Array>, opts: ReadDatasetOptions & { file?: string } = {}): Promise<Dataset> {
+  const file = opts.file ?? '<stdin>';
+  const format = checkFormat(opts.format);
+  if (format === 'idx' || format === 'cifar') {
+    throw new OptionError('format', `${format} is a binary format: read it from a file (readDataset), not from a stream`);
+  }
+  const limits = resolveLimits({ ...opts.limits, maxMemory: opts.maxMemory });
+  const decoder = new TextDecoder('utf-8');
+  let sink: TextSink | null = null;
+  let head = '';
+  let total = 0;
+  for await (const c of stream) {
+    total += c.length;
+    if (total > limits.maxMemory) {
+      throw new LimitError('maxMemory', total, limits.maxMemory, `${file}: more than ${formatBytes(limits.maxMemory)} of input, the memory budget (an endless stream?): ${RAISE_MEMORY}, or read from a file`);
+    }
+    const text = typeof c === 'string' ? c : decoder.decode(c, { stream: true });
+    if (sink === null) {
+      head += text;
+      if (head.length < 65536) continue;
+      sink = textSink(file, format ?? sniffTextFormat(head), opts, limits, head);
+      sink.push(head);
+      head = '';
+    } else sink.push(text);
+  }
+  const tail = decoder.decode();
+  if (sink === null) {
+    head += tail;
+    sink = textSink(file, format ?? sniffTextFormat(head), opts, limits, head);
+    sink.push(head);
+  } else if (tail) sink.push(tail);
+  return sink.end();
+}
+
+function textSink(file: string, format: DataFormat, opts: ReadDatasetOptions, limits: Limits, sample: string): TextSink {
   if (format === 'libsvm') {
     if (opts.features !== undefined) throw new OptionError('features', 'LibSVM data have no column names; --features applies to CSV');
     if (typeof opts.label === 'string' || typeof opts.label === 'number') {
       throw new OptionError('label', 'the label of LibSVM data is always the first field of each line; --label applies to CSV');
     }
-    const ds = parseLibSvm(text, { file, nFeatures: opts.nFeatures });
-    if (opts.label === null) ds.y = [];
-    return ds;
+    const r = new LibSvmReader({ file, nFeatures: opts.nFeatures, limits });
+    return {
+      push: (t) => r.push(t),
+      end: () => {
+        const ds = r.end();
+        if (opts.label === null) ds.y = [];
+        return ds;
+      },
+    };
   }
   if (format !== 'csv') throw new OptionError('format', `${format} is a binary format`);
   if (opts.nFeatures !== undefined) throw new OptionError('nFeatures', 'applies to LibSVM data only');
-  const delimiter = opts.delimiter ?? (/\.tsv(\.gz)?$/i.test(file) ? '\t' : sniffDelimiter(text));
-  return parseCsv(text, { label: opts.label, features: opts.features, missing: opts.missing, file, delimiter });
+  // The delimiter is read off the header, which the first chunk (up to 64 KB) holds.
+  const delimiter = opts.delimiter ?? (/\.tsv(\.gz)?$/i.test(file) ? '\t' : sniffDelimiter(sample));
+  return new CsvReader({ label: opts.label, features: opts.features, missing: opts.missing, file, delimiter, limits });
 }
 
 /** Candidate label files for an MNIST-style images file: train-images-idx3-ubyte -> train-labels-idx1-ubyte. */
@@ -156,7 +306,7 @@ function readIdxDataset(path: string, opts: ReadDatasetOptions): Dataset {
   if (typeof opts.label === 'string' || typeof opts.label === 'number') {
     throw new OptionError('label', 'IDX labels come from a labels file (labelsPath / --labels); --label applies to CSV');
   }
-  const images = readBytes(path);
+  const images = readBytes(path, opts.maxMemory);
   let labels: Uint8Array | null = null;
   let labelsFile: string | undefined;
   if (opts.label !== null) {
@@ -171,9 +321,9 @@ function readIdxDataset(path: string, opts: ReadDatasetOptions): Dataset {
         );
       }
     }
-    labels = readBytes(labelsFile);
+    labels = readBytes(labelsFile, opts.maxMemory);
   }
-  return finish(mnistFromIdx(images, labels, { file: path, labelsFile, normalize: opts.normalize }), opts);
+  return finish(mnistFromIdx(images, labels, { file: path, labelsFile, normalize: opts.normalize, limits: { ...opts.limits, maxMemory: opts.maxMemory } }), opts);
 }
 
 /** Apply `features` (by name) and `label: null` to a data set read from a format without those options. */

@@ -1,44 +1,60 @@
 /**
- * Model files on disk. Saving writes a temporary file next to the target and renames it over the target,
- * so an interrupted save (crash, full disk, Ctrl-C) never leaves a half-written model: the old file or the
- * new one, nothing in between (rename is atomic within a file system).
+ * Model files on disk. Saving goes through writeFileSafe: a temporary file next to the target, every write
+ * checked, fsynced, its size verified, then renamed over the target, so an interrupted or failed save
+ * (crash, full disk, file-size limit) never leaves a half-written model: the old file or the new one.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { ModelFormatError, SoftmaxError } from '../src/errors.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
+import { readWholeText } from './read-file.js';
+import { writeFileSafe, type WriteData } from './safe-write.js';
 
-/** Write text to `path` atomically (temp file + fsync + rename). */
-export function writeFileAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | null = null;
-  try {
-    fd = openSync(tmp, 'wx', 0o644);
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== null) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw new SoftmaxError('IO_ERROR', `could not write ${path}: ${(e as Error).message}`);
-  }
+export { checkWritable, writeFileSafe, type WriteData } from './safe-write.js';
+
+/** Write text (or chunks) to `path` atomically; see writeFileSafe. Returns the bytes written. */
+export function writeFileAtomic(path: string, data: WriteData): number {
+  return writeFileSafe(path, data);
 }
 
-export function saveModel(model: SoftmaxRegression, path: string): void {
-  writeFileAtomic(path, JSON.stringify(model.toJSON(), null, 1) + '\n');
+/**
+ * The model file's text, JSON.stringify(model.toJSON(), null, 1) + newline, as chunks: the coefficient
+ * rows (K x d numbers, the bulk of a large model) one at a time, so saving never builds one giant string.
+ */
+export function* modelFileChunks(model: SoftmaxRegression): Generator<string> {
+  const json = model.toJSON() as unknown as Record<string, unknown>;
+  const coef = json.coef as number[][];
+  json.coef = [];
+  const text = JSON.stringify(json, null, 1);
+  // Only the top-level key sits at an indent of one space (keys inside strings are escaped, and nested
+  // keys are indented deeper), so this marks the one place the rows go.
+  const mark = '\n "coef": []';
+  const at = text.indexOf(mark);
+  if (at < 0 || coef.length === 0) {
+    json.coef = coef;
+    yield JSON.stringify(json, null, 1) + '\n';
+    return;
+  }
+  yield text.slice(0, at) + '\n "coef": [';
+  for (let k = 0; k < coef.length; k++) {
+    yield '\n  ' + JSON.stringify(coef[k], null, 1).replace(/\n/g, '\n  ') + (k < coef.length - 1 ? ',' : '');
+  }
+  yield '\n ]' + text.slice(at + mark.length) + '\n';
+}
+
+export function saveModel(model: SoftmaxRegression, path: string): number {
+  return writeFileSafe(path, modelFileChunks(model));
 }
 
 export function loadModel(path: string): SoftmaxRegression {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readWholeText(path, 'model file');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new SoftmaxError('IO_ERROR', `could not read model file ${path}: ${why}${code === 'ENOENT' ? ' (save one with: softmax train DATA -o FILE)' : ''}`);
+    if (e instanceof SoftmaxError && e.code === 'IO_ERROR') {
+      const prefix = `cannot read ${path}: `;
+      const why = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+      throw new SoftmaxError('IO_ERROR', `could not read model file ${path}: ${why}${why === 'no such file' ? ' (save one with: softmax train DATA -o FILE)' : ''}`);
+    }
+    throw e;
   }
   try {
     return SoftmaxRegression.fromJSON(text);

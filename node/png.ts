@@ -4,10 +4,7 @@
  */
 import { Resvg } from '@resvg/resvg-js';
 import { SoftmaxError } from '../src/errors.js';
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from './model-file.js';
+import { writeFileSafe } from './safe-write.js';
 
 export interface PngOptions {
   /** Output scale relative to the SVG's size (default 2: crisp on high-density screens). */
@@ -33,17 +30,10 @@ export function svgToPng(svg: string, opts: PngOptions = {}): Buffer {
 /** Write an SVG or PNG file atomically, chosen by the extension of `path` (.png, else SVG text). */
 export function writePlot(path: string, svg: string, opts: PngOptions = {}): void {
   if (/\.png$/i.test(path)) writeBytesAtomic(path, svgToPng(svg, opts));
-  else writeFileAtomic(path, svg);
+  else writeFileSafe(path, svg);
 }
 
-/** Bytes to `path` via a temporary file and a rename, so a failed write never leaves half an image. */
+/** Bytes to `path` via writeFileSafe (temporary file, checked writes, rename), so a failed write never leaves half an image. */
 export function writeBytesAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, bytes, { flag: 'wx' });
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new SoftmaxError('IO_ERROR', `could not write ${path}: ${(e as Error).message}`);
-  }
+  writeFileSafe(path, bytes);
 }

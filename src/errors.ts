@@ -18,8 +18,10 @@ export type ErrorCode =
   | 'MODEL_FORMAT'
   | 'PARSE_ERROR'
   | 'TOO_LARGE'
+  | 'DIVERGED'
   | 'UNKNOWN_DATASET'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  | 'ONNX_UNSUPPORTED';
 
 export class SoftmaxError extends Error {
   readonly code: ErrorCode;
@@ -92,5 +94,66 @@ export class ParseError extends SoftmaxError {
     this.line = where.line;
     this.column = where.column;
     this.offset = where.offset;
+  }
+}
+
+/** Longest item shown in a message list; longer names are cut with an ellipsis. */
+const MAX_ITEM_CHARS = 60;
+
+/**
+ * A list of names (columns, features, classes, options) for an error message: the first `max` (default
+ * 10), each cut to 60 characters, then how many there are in all, so one message stays one readable line
+ * even for data with thousands of columns. `quote` wraps each item: "'" (default), '"' or ''.
+ */
+export function listForMessage(items: readonly unknown[], opts: { max?: number; quote?: string } = {}): string {
+  const max = opts.max ?? 10;
+  const q = opts.quote ?? "'";
+  const shown = items.slice(0, max).map((v) => {
+    const s = String(v);
+    return q + (s.length > MAX_ITEM_CHARS ? `${s.slice(0, MAX_ITEM_CHARS)}…` : s) + q;
+  });
+  return items.length > max ? `${shown.join(', ')}, … (${items.length.toLocaleString('en-US')} in all)` : shown.join(', ');
+}
+
+/**
+ * A resource limit (memory budget, columns, classes, line length, ...) that input would exceed, raised
+ * before the allocation it protects. `limit` names the option that raises it (e.g. `maxMemory`, which the
+ * CLI spells --max-memory); `needed` and `allowed` are in the limit's unit (bytes for memory).
+ */
+export class LimitError extends SoftmaxError {
+  readonly limit: string;
+  readonly needed: number;
+  readonly allowed: number;
+  constructor(limit: string, needed: number, allowed: number, message: string) {
+    super('TOO_LARGE', message);
+    this.limit = limit;
+    this.needed = needed;
+    this.allowed = allowed;
+  }
+}
+
+/**
+ * A fit that ended with non-finite parameters or objective (it diverged or overflowed). Thrown instead of
+ * returning a model that cannot predict or be saved; the model keeps its previous state.
+ */
+export class FitError extends SoftmaxError {
+  readonly stopReason: string;
+  readonly iterations: number;
+  constructor(message: string, stopReason: string, iterations: number) {
+    super('DIVERGED', message);
+    this.stopReason = stopReason;
+    this.iterations = iterations;
+  }
+}
+
+/**
+ * An ONNX graph this library cannot read as one of its models, or a model it cannot write as ONNX.
+ * `node` names the unsupported node (op type and name) when one is to blame.
+ */
+export class OnnxError extends SoftmaxError {
+  readonly node?: string;
+  constructor(message: string, opts: { node?: string; code?: ErrorCode } = {}) {
+    super(opts.code ?? 'ONNX_UNSUPPORTED', message);
+    this.node = opts.node;
   }
 }

@@ -3,6 +3,7 @@
  * (file helpers live in `softmax-regression/node`).
  */
 export * from './errors.js';
+export { resolveLimits, setDefaultLimits, defaultLimits, estimateFitMemory, describeEstimate, checkFitMemory, formatBytes, parseByteSize, CORE_DEFAULT_MAX_MEMORY, type Limits, type FitShape, type MemoryEstimate } from './limits.js';
 export type { Matrix, FloatArray } from './matrix/matrix.js';
 export { DenseMatrix } from './matrix/dense.js';
 export { CSRMatrix } from './matrix/csr.js';
@@ -41,10 +42,11 @@ export type { Label } from './core/labels.js';
 export type { MatrixLike } from './model/input.js';
 export * from './metrics/index.js';
 export type { Dataset } from './data/dataset.js';
-export { parseCsv, csvColumns, csvTextColumns, sniffDelimiter, type CsvOptions } from './data/csv.js';
-export { parseLibSvm, type LibSvmOptions } from './data/libsvm.js';
+export { parseCsv, csvColumns, csvTextColumns, sniffDelimiter, CsvReader, type CsvOptions } from './data/csv.js';
+export { parseLibSvm, LibSvmReader, type LibSvmOptions } from './data/libsvm.js';
 export { parseIdx, encodeIdx, mnistFromIdx, type IdxArray, type IdxType, type MnistOptions } from './data/idx.js';
 export { parseCifar10, CIFAR_PIXELS, CIFAR_RECORD } from './data/cifar.js';
 export { looksGzipped } from './data/gzip.js';
 export { stratifiedSplit, stratifiedKFold, subsetDataset, type Split } from './data/split.js';
 export { makeRng, makeRngUint32, xoshiro128StarStar, randomInt, shuffleInPlace } from './core/random.js';
+export { toOnnx, fromOnnx, type ToOnnxOptions } from './onnx/index.js';

@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DenseMatrix, ModelFormatError, OptionError, DataError, SoftmaxRegression } from '../src/index.js';
 import { applyFeatureMap, featureMapNames, fitFeatureMap } from '../src/preprocess/features.js';
+import { toOnnx } from '../src/onnx/export.js';
+import { OnnxError } from '../src/errors.js';
 
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/${p}`, import.meta.url));
 // scikit-learn 1.2.1 (scripts/fixtures/feature-map-reference.py).
@@ -110,4 +112,9 @@ test('bad specs are refused with the option named', () => {
   assert.throws(() => new SoftmaxRegression({ featureMap: ['x3'] }).fit([[0, 1], [1, 0]], [0, 1]), (e: unknown) => e instanceof OptionError && /x3 does not exist/.test(e.message));
   assert.throws(() => new SoftmaxRegression({ featureMap: ['x1', 'x1'] }).fit([[0, 1], [1, 0]], [0, 1]), /twice/);
   assert.throws(() => new SoftmaxRegression({ featureMap: 'rbf5' }).fit([[0, 1, 2, 3], [1, 0, 2, 3]], [0, 1]), /at most 3 columns/);
+});
+
+test('ONNX export refuses a model with a feature map (the graph is linear in its inputs)', () => {
+  const m = new SoftmaxRegression({ featureMap: 'poly2' }).fit([[0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0]);
+  assert.throws(() => toOnnx(m), (e: unknown) => e instanceof OnnxError && /featureMap/.test(e.message));
 });

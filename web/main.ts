@@ -11,6 +11,7 @@
 // Narrow imports: the public index also exports the CSV reader, whose csv-parse needs Node's Buffer.
 import { softmaxInPlace } from '../src/kernels/softmax.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
+import { toOnnx } from '../src/onnx/export.js';
 import { SOLVERS, solverNames } from '../src/solvers/registry.js';
 import { OPTION_CHECKS } from '../src/model/options.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
@@ -1155,6 +1156,12 @@ $('step').addEventListener('click', () => send({ type: 'step', seq: command(Cmd.
 $('reset').addEventListener('click', () => send({ type: 'reset', seq: command(Cmd.Stop) }));
 $('export').addEventListener('click', requestExport);
 $('share').addEventListener('click', () => void share());
+// Export ONNX: the same model file, converted here (float32 LinearClassifier graph, see docs/serving.md).
+let wantOnnx = false;
+$('export-onnx').addEventListener('click', () => {
+  wantOnnx = true;
+  requestExport();
+});
 $('mode-note').textContent = control
   ? 'Train runs one uninterrupted fit in the worker; Pause and Step act between its iterations.'
   : 'This host does not send the cross-origin isolation headers (no SharedArrayBuffer), so training runs in short warm-restarted fits: the solver’s memory (L-BFGS pairs, Adam moments) restarts every ~30 ms and Step is one iteration of a restarted solver.';
@@ -1165,10 +1172,21 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     current = m;
     redraw();
   } else if (m.type === 'model') {
-    const blob = new Blob([JSON.stringify(m.json, null, 1) + '\n'], { type: 'application/json' });
+    const onnx = wantOnnx;
+    wantOnnx = false;
+    let blob: Blob;
+    try {
+      blob = onnx
+        ? new Blob([toOnnx(SoftmaxRegression.fromJSON(m.json))], { type: 'application/octet-stream' })
+        : new Blob([JSON.stringify(m.json, null, 1) + '\n'], { type: 'application/json' });
+    } catch (e) {
+      // E.g. ONNX export of a model with feature transforms (the graph holds a linear model only).
+      $('message').textContent = `error: ${(e as Error).message}`;
+      return;
+    }
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
-    a.download = 'softmax-model.json';
+    a.download = onnx ? 'softmax-model.onnx' : 'softmax-model.json';
     document.body.appendChild(a);
     a.click();
     a.remove();

@@ -88,7 +88,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): P
   });
   const ds = f.dataset ? builtin(f.dataset).train : await readData(data!, f, ctx.io);
   if (ds.y.length === 0) throw new UsageError('cv needs labelled data: the data has no label column (see --label)');
-  cv.fit(ds.X, ds.y, { featureNames: ds.featureNames ?? undefined });
+  cv.fit(ds.X, ds.y, { featureNames: ds.featureNames ?? undefined, maxMemory: f.maxMemory });
   if (f.output) saveModel(cv.model!, f.output);
   const rows = cvRows(cv);
   const elastic = cv.l1Ratios[0] !== null;

@@ -1,5 +1,6 @@
 /** `softmax eval`: classification report, confusion matrix and probability metrics of a saved model on labelled DATA. */
 import type { Command } from 'commander';
+import { listForMessage } from '../../src/errors.js';
 import { loadModel } from '../../node/model-file.js';
 import {
   brierScore,
@@ -36,7 +37,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: EvalFlags):
   const labels = [...classes, ...unseen];
   const report = classificationReport(s.yTrue, s.yPred, { labels });
   const cm = confusionMatrix(s.yTrue, s.yPred, { labels });
-  const proba = s.allKnown ? s.logProba.map((r) => r.map(Math.exp)) : null;
+  const proba = s.allKnown ? { rows: s.logProba.rows, cols: s.logProba.cols, data: s.logProba.data.map(Math.exp) } : null;
   const k = f.topK ?? Math.min(2, classes.length);
   const prob = proba
     ? {
@@ -54,7 +55,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: EvalFlags):
     ];
     if (prob) {
       rows.push(['log loss', num(prob.logLoss)], ['Brier score', num(prob.brier)], ['ECE (10 bins)', num(prob.ece)], [`top-${k} accuracy`, num(prob.topK.accuracy)]);
-    } else rows.push(['note', `labels not in the model's classes (${unseen.map(String).join(', ')}): probability metrics skipped`]);
+    } else rows.push(['note', `labels not in the model's classes (${listForMessage(unseen, { quote: '' })}): probability metrics skipped`]);
     return (
       table(rows) +
       '\nclassification report\n' +

@@ -17,6 +17,7 @@ import { emit, UsageError, type CommandContext, type CommandModule } from '../co
 import { builtin, selectFeatures } from '../data.js';
 import { parseNumberList, parsePositiveInteger, parsePositiveNumber } from '../options.js';
 import { checkOutput } from '../outputs.js';
+import { visible } from '../safe-output.js';
 import { didYouMean } from '../suggest.js';
 import { addSourceFlags, computePath, DEFAULT_PATH_GRID, parseImageShape, resolveModelAndData, type Resolved, type SourceFlags } from './report.js';
 
@@ -54,7 +55,7 @@ async function render(kind: Kind, ctx: CommandContext, data: string | undefined,
     let pre = f;
     if (!f.model && !f.features && f.dataset) {
       const first = builtin(f.dataset).train.featureNames!.slice(0, 2);
-      ctx.io.stderr.write(`note: using the first two features (${first.join(', ')}); choose others with --features A,B\n`);
+      ctx.io.stderr.write(visible(`note: using the first two features (${first.join(', ')}); choose others with --features A,B\n`));
       pre = { ...f, features: first };
     }
     const r = await resolveModelAndData(ctx, data, pre);

@@ -8,6 +8,7 @@
  * LIBLINEAR's form `predict TEST MODEL OUTPUT` is accepted: the second and third arguments are --model and -o.
  */
 import type { Command } from 'commander';
+import { listForMessage } from '../../src/errors.js';
 import { loadModel, writeFileAtomic } from '../../node/model-file.js';
 import { readBytes } from '../../node/io.js';
 import { csvTextColumns, sniffDelimiter } from '../../src/data/csv.js';
@@ -17,6 +18,7 @@ import { addGlobalFlags, UsageError, type CommandContext, type CommandModule, ty
 import { builtin, modelColumns, readData, readStdin, checkOneSource } from '../data.js';
 import { addDataFlags, parseNameList, type DataFlags } from '../options.js';
 import { checkOutput } from '../outputs.js';
+import { csvText } from '../safe-output.js';
 
 interface PredictFlags extends GlobalFlags, DataFlags {
   model?: string;
@@ -34,6 +36,11 @@ export function csvField(s: string): string {
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** A label or column name as a CSV field: formula-escaped text (see csvText), then quoted as needed. */
+export function csvLabelField(v: string | number): string {
+  return csvField(typeof v === 'number' ? String(v) : csvText(v));
+}
+
 /** Text of DATA, for reading the --keep columns next to the features (stdin is read once, by the caller). */
 function textOf(path: string, stdinText: string | null): string {
   return path === '-' ? stdinText! : new TextDecoder('utf-8').decode(readBytes(path));
@@ -46,7 +53,7 @@ function keepFromDataset(ds: Dataset, names: string[], dataset: string): Map<str
     if (nm === 'label') cols.set(nm, ds.y.map(String));
     else {
       const j = ds.featureNames?.indexOf(nm) ?? -1;
-      if (j < 0) throw new UsageError(`--keep: no column '${nm}' in the built-in data set '${dataset}' (columns: ${[...(ds.featureNames ?? []), 'label'].join(', ')})`);
+      if (j < 0) throw new UsageError(`--keep: no column '${nm}' in the built-in data set '${dataset}' (columns: ${listForMessage([...(ds.featureNames ?? []), 'label'], { quote: '' })})`);
       cols.set(nm, Array.from({ length: ds.X.rows }, (_, i) => String(ds.X.get(i, j))));
     }
   }
@@ -64,7 +71,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
   const keep = f.keep ?? [];
   const outNames = [PREDICTED, ...classes.map((c) => `p_${c}`)];
   const clash = keep.find((k) => outNames.includes(k));
-  if (clash) throw new UsageError(`--keep: column '${clash}' would clash with an output column (${outNames.join(', ')})`);
+  if (clash) throw new UsageError(`--keep: column '${clash}' would clash with an output column (${listForMessage(outNames, { quote: '' })})`);
   // With --keep the text is read here once, parsed for the features and scanned for the kept columns.
   const stdinText = data === '-' && keep.length > 0 ? await readStdin(ctx.io) : null;
   let ds: Dataset;
@@ -93,30 +100,32 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
   const keptCols = keep.map((k) => kept.get(k)!);
   const parts: string[] = [];
   if (format === 'csv') {
-    parts.push([...keep, ...outNames].map(csvField).join(',') + '\n');
+    parts.push([...keep, ...outNames].map(csvLabelField).join(',') + '\n');
     for (let i = 0; i < n; i++) {
-      const row = keptCols.map((c) => csvField(c[i]!));
-      row.push(csvField(String(labelOf(i))));
+      // Kept cells and labels are text from the data: formula-escaped (numbers pass unchanged).
+      const row = keptCols.map((c) => csvField(csvText(c[i]!)));
+      row.push(csvLabelField(labelOf(i)));
       for (let k = 0; k < K; k++) row.push(String(P[i * K + k]));
       parts.push(row.join(',') + '\n');
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const proba: Record<string, number> = {};
+      // No prototype: a class named __proto__ is then an ordinary key.
+      const proba: Record<string, number> = Object.create(null) as Record<string, number>;
       classes.forEach((c, k) => (proba[String(c)] = P[i * K + k]!));
-      const rec: Record<string, unknown> = {};
+      const rec: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       keep.forEach((k, t) => (rec[k] = keptCols[t]![i]));
       rec[PREDICTED] = labelOf(i);
       rec.proba = proba;
       parts.push(JSON.stringify(rec) + '\n');
     }
   }
-  const text = parts.join('');
-  if (f.output) {
-    writeFileAtomic(f.output, text);
+  if (f.output !== undefined) {
+    // The lines as chunks: no single giant string for large outputs.
+    writeFileAtomic(f.output, parts);
     const summary = { rows: n, classes, output: f.output, format };
     ctx.io.stdout.write(f.json ? JSON.stringify(summary) + '\n' : `wrote ${n} predictions (${format}) to ${f.output}\n`);
-  } else ctx.io.stdout.write(text);
+  } else for (let i = 0; i < parts.length; i += 4096) ctx.io.stdout.write(parts.slice(i, i + 4096).join(''));
 }
 
 /** LIBLINEAR's `predict TEST MODEL OUTPUT`: positional MODEL and OUTPUT, unless given as flags too. */

@@ -49,7 +49,7 @@ export async function resolveModelAndData(ctx: CommandContext, data: string | un
     train = { ...train, y: alignLabels(train.y, model.classes!, trainName) };
     if (test) test = { ...test, y: alignLabels(test.y, model.classes!, testName!) };
   } else {
-    model = fresh!.fit(train.X, train.y, { featureNames: train.featureNames ?? undefined });
+    model = fresh!.fit(train.X, train.y, { featureNames: train.featureNames ?? undefined, maxMemory: f.maxMemory });
   }
   return { model, train, test, trainName, testName, description, trained: !loaded };
 }

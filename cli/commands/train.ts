@@ -9,6 +9,7 @@ import { fitSummaryRows, labelList, optionSummary, table } from '../format.js';
 import { DEFAULT_OPTIONS } from '../../src/model/options.js';
 import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger, parseNumber, type DataFlags, type ModelFlags } from '../options.js';
 import { fitProgress } from '../progress.js';
+import { defaultLimits, describeEstimate, formatBytes } from '../../src/limits.js';
 import { checkOutput } from '../outputs.js';
 import { formatFromPath } from '../../node/io.js';
 
@@ -53,8 +54,14 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
     ? (info: { iteration: number; value: number; gradientNorm: number }) =>
         void ctx.io.stderr.write(`iter ${info.iteration}  objective ${info.value.toPrecision(12)}  max|g| ${info.gradientNorm.toExponential(3)}\n`)
     : null;
+  if (f.verbose) {
+    // The peak-memory estimate the fit checks against the budget (formula: docs/reliability.md).
+    const est = model.estimateMemory(train.X, train.y);
+    ctx.io.stderr.write(`memory: the fit needs ${describeEstimate(est)}; budget ${formatBytes(f.maxMemory ?? defaultLimits().maxMemory)} (--max-memory)\n`);
+  }
   try {
     model.fit(train.X, train.y, {
+      maxMemory: f.maxMemory,
       featureNames: train.featureNames ?? undefined,
       onIteration: progress || verbose ? (info, w) => (verbose?.(info), progress?.onIteration(info, w)) : undefined,
     });
@@ -121,7 +128,7 @@ const command: CommandModule = {
       .option('--seed <n>', `seed for --test-size (and for stochastic solvers) (default ${DEFAULT_SEED})`, parseInteger)
       .option('-o, --output <file>', 'save the fitted model to this JSON file (written atomically)')
       .option('--no-progress', 'never show a progress bar')
-      .option('--verbose', 'print one line per iteration on stderr');
+      .option('--verbose', 'print the estimated peak memory, then one line per iteration, on stderr');
     addModelFlags(cmd);
     addDataFlags(cmd);
     addGlobalFlags(cmd);

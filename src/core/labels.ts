@@ -2,7 +2,7 @@
  * Class labels: what y may hold, the sorted class list and the label -> index encoding. Shared by the
  * readers (data/), the metrics and the model, so it sits below all of them.
  */
-import { DataError } from '../errors.js';
+import { DataError, listForMessage } from '../errors.js';
 
 export type Label = string | number;
 
@@ -33,7 +33,7 @@ export function encodeLabels(y: ArrayLike<Label>, classes: readonly Label[]): In
   const out = new Int32Array(y.length);
   for (let i = 0; i < y.length; i++) {
     const k = index.get(y[i]!);
-    if (k === undefined) throw new DataError('INVALID_LABEL', `y[${i}] = ${JSON.stringify(y[i])} is not one of the model's classes ${JSON.stringify(classes)}`, { row: i });
+    if (k === undefined) throw new DataError('INVALID_LABEL', `y[${i}] = ${JSON.stringify(y[i])} is not one of the model's classes (${listForMessage(classes.map((c) => JSON.stringify(c)), { quote: '' })})`, { row: i });
     out[i] = k;
   }
   return out;

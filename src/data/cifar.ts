@@ -5,6 +5,7 @@
  * r0..r1023, g0..g1023, b0..b1023.
  */
 import { ParseError } from '../errors.js';
+import { checkMemory, resolveLimits, type Limits } from '../limits.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import type { Dataset } from './dataset.js';
 import { rejectGzip } from './gzip.js';
@@ -24,7 +25,7 @@ function cifarFeatureNames(): string[] {
   return names.slice();
 }
 
-export function parseCifar10(bytes: Uint8Array, opts: { file?: string; normalize?: boolean } = {}): Dataset {
+export function parseCifar10(bytes: Uint8Array, opts: { file?: string; normalize?: boolean; limits?: Partial<Limits> } = {}): Dataset {
   const file = opts.file;
   rejectGzip(bytes, file);
   if (bytes.length === 0) throw new ParseError('CIFAR-10: empty file (no records)', { file, offset: 0 });
@@ -46,6 +47,7 @@ export function parseCifar10(bytes: Uint8Array, opts: { file?: string; normalize
       });
     }
   }
+  checkMemory(8 * n * CIFAR_PIXELS + bytes.length, resolveLimits(opts.limits), `${file ?? 'CIFAR-10 data'} (${n} images x ${CIFAR_PIXELS} features as float64)`, 'read fewer batches at once');
   const divisor = opts.normalize ?? true ? U8_MAX : 1;
   const X = new Float64Array(n * CIFAR_PIXELS);
   const y = new Array<number>(n);

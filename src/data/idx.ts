@@ -10,7 +10,8 @@
  * The header's claimed size is checked against the bytes actually present BEFORE anything is allocated,
  * so a forged header (say 2^31 images of 28x28) is a ParseError, never an attempt to allocate terabytes.
  */
-import { DataError, OptionError, ParseError } from '../errors.js';
+import { DataError, LimitError, OptionError, ParseError } from '../errors.js';
+import { checkMemory, resolveLimits, type Limits } from '../limits.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import type { Dataset } from './dataset.js';
 import { rejectGzip } from './gzip.js';
@@ -151,6 +152,8 @@ export interface MnistOptions {
   labelsFile?: string;
   /** Divide u8 pixels by 255 so they lie in [0, 1] (default true). Other element types are kept as they are. */
   normalize?: boolean;
+  /** Memory budget and widest row (maxColumns), checked before X and the feature names are allocated. */
+  limits?: Partial<Limits>;
 }
 
 /**
@@ -165,6 +168,13 @@ export function mnistFromIdx(images: Uint8Array, labels: Uint8Array | null, opts
   }
   const n = img.dims[0]!;
   const d = img.dims.slice(1).reduce((a, b) => a * b, 1);
+  // A header may claim 0 images of 65536 x 32768 pixels: no bytes to contradict it, but 2^31 feature
+  // names and a row that wide. Refuse by the limits before allocating anything of size d.
+  const limits = resolveLimits(opts.limits);
+  if (d > limits.maxColumns) {
+    throw new LimitError('maxColumns', d, limits.maxColumns, `${opts.file ?? 'IDX images'}: ${img.dims.slice(1).join(' x ')} = ${d} features per image, more than the maxColumns limit (${limits.maxColumns}); raise it with the maxColumns option (CLI: --max-columns N) if the images really are this large`);
+  }
+  checkMemory(8 * n * d + 24 * d, limits, `${opts.file ?? 'IDX images'} (${n} images x ${d} features as float64)`);
   let y: number[] = [];
   if (labels !== null) {
     const lab = parseIdx(labels, { file: opts.labelsFile });

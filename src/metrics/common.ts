@@ -1,5 +1,5 @@
 /** Input checks shared by the metrics: labels, weights, and probability tables. */
-import { DataError } from '../errors.js';
+import { DataError, listForMessage } from '../errors.js';
 import type { Label } from '../core/labels.js';
 import { encodeLabels, uniqueSortedLabels } from '../core/labels.js';
 import { checkSampleWeight } from '../core/weights.js';
@@ -43,7 +43,7 @@ export function weightsOf(sampleWeight: ArrayLike<number> | undefined, n: number
 export function labelOrder(labels: readonly Label[] | undefined, ...ys: ArrayLike<Label>[]): Label[] {
   if (labels) {
     if (labels.length === 0) throw new DataError('EMPTY_DATA', 'labels is empty');
-    if (new Set(labels).size !== labels.length) throw new DataError('INVALID_LABEL', `labels has duplicates: ${JSON.stringify(labels)}`);
+    if (new Set(labels).size !== labels.length) throw new DataError('INVALID_LABEL', `labels has duplicates: ${listForMessage(labels.filter((l, i) => labels.indexOf(l) !== i).map((c) => JSON.stringify(c)), { quote: '' })}`);
     return [...labels];
   }
   const all: Label[] = [];
@@ -59,7 +59,7 @@ export function classIndex(yTrue: ArrayLike<Label>, classes: readonly Label[]): 
     // Same lookup as the model's; the message says why a metric cannot use the row.
     if (!(e instanceof DataError) || e.code !== 'INVALID_LABEL' || e.row === undefined) throw e;
     const i = e.row;
-    throw new DataError('INVALID_LABEL', `yTrue[${i}] = ${JSON.stringify(yTrue[i])} is not one of the classes ${JSON.stringify(classes)} (no probability column for it)`, { row: i });
+    throw new DataError('INVALID_LABEL', `yTrue[${i}] = ${JSON.stringify(yTrue[i])} is not one of the classes (${listForMessage(classes.map((c) => JSON.stringify(c)), { quote: '' })}; no probability column for it)`, { row: i });
   }
 }
 

@@ -121,13 +121,18 @@ const oneOf =
   };
 
 export function fmt(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'string') return `'${clipForMessage(v)}'`;
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
   try {
-    return JSON.stringify(v);
+    return clipForMessage(JSON.stringify(v));
   } catch {
-    return String(v);
+    return clipForMessage(String(v));
   }
+}
+
+/** A value shown in a message stays short: an option given as a 10,000-entry array is not echoed whole. */
+function clipForMessage(s: string, max = 80): string {
+  return s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s;
 }
 
 const PENALTIES: readonly PenaltyName[] = ['none', 'l2', 'l1', 'elasticnet', 'group-lasso'];

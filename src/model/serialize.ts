@@ -163,7 +163,8 @@ export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressio
     try {
       json = JSON.parse(input);
     } catch (e) {
-      fail('', `not valid JSON (truncated or corrupted?): ${(e as Error).message}`);
+      // JSON.parse quotes the text around the error, line breaks included: keep the message one line.
+      fail('', `not valid JSON (truncated or corrupted?): ${(e as Error).message.replace(/\r\n|\r|\n/g, '\\n')}`);
     }
   }
   const root = obj(json, '', ['format', 'version', 'classes', 'nFeatures', 'featureNames', 'coef', 'intercept', 'options', 'scaler', 'fit'], ['featureMap']);
@@ -186,6 +187,9 @@ export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressio
   let featureNames: string[] | null = null;
   if (root.featureNames !== null) featureNames = arr(root.featureNames, 'featureNames', d).map((x, i) => str(x, `featureNames[${i}]`));
   const coefRows = arr(root.coef, 'coef', K);
+  // Sizes are checked against the arrays present before anything of that size is allocated: a file
+  // claiming nFeatures 1e300 or 2^32 is a format error, not a RangeError from new Float64Array.
+  coefRows.forEach((row, k) => arr(row, `coef[${k}]`, d));
   const W = new Float64Array(K * d);
   coefRows.forEach((row, k) => numArray(row, `coef[${k}]`, d).forEach((v, j) => (W[k * d + j] = v)));
   const b = Float64Array.from(numArray(root.intercept, 'intercept', K));

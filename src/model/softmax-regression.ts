@@ -2,7 +2,8 @@
  * SoftmaxRegression: the estimator. It owns options, label encoding, weights, scaling and the gauge of
  * the intercepts; the math lives in SoftmaxObjective and the optimization in the solvers.
  */
-import { DataError, NotFittedError, OptionError } from '../errors.js';
+import { checkFitMemory, estimateFitMemory, resolveLimits, type FitShape, type MemoryEstimate } from '../limits.js';
+import { DataError, FitError, listForMessage, ModelFormatError, NotFittedError, OptionError, SoftmaxError } from '../errors.js';
 import { logSoftmaxInPlace } from '../kernels/softmax.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { ParamLayout } from '../objective/layout.js';
@@ -29,6 +30,12 @@ export interface FitOptions {
   featureNames?: string[];
   /** Called after every iteration; return 'stop' (or false) to stop the fit early. */
   onIteration?: IterationCallback;
+  /**
+   * Memory budget in bytes: a fit whose estimated peak (see estimateMemory) exceeds it is refused with a
+   * LimitError before anything large is allocated. Default: the library default (2 GiB in the core; half
+   * the machine's memory once softmax-regression/node is imported; see setDefaultLimits).
+   */
+  maxMemory?: number;
 }
 
 /** How a fit ended, plus what it was fitted on. The per-iteration history is in `history`. */
@@ -94,6 +101,7 @@ export class SoftmaxRegression {
       throw new DataError('TOO_FEW_CLASSES', `y has ${classes.length} distinct class${classes.length === 1 ? ` (${JSON.stringify(classes[0])})` : 'es'}: softmax regression needs at least 2`);
     }
     const K = classes.length;
+    checkFitMemory(this.fitShape(M, K, fitOptions), resolveLimits({ maxMemory: fitOptions.maxMemory }));
     const yIdx = encodeLabels(y, classes);
     const n = M.rows;
     if (fitOptions.featureNames && fitOptions.featureNames.length !== M.cols) {
@@ -122,6 +130,7 @@ export class SoftmaxRegression {
 
     const scaler = o.scale === 'none' ? null : fitScaler(o.scale, M);
     if (scaler) M = applyScaler(scaler, M);
+    checkMagnitudes(M, o.dtype, scaler !== null);
     // dtype 'float32': the fit's kernels see float32 X (and keep float32 in their own copy).
     // (astype allocates the float32 copy wasm-resident where it can, so the kernels read it in place.)
     if (o.dtype === 'float32' && M instanceof DenseMatrix) M = M.astype('float32');
@@ -157,6 +166,18 @@ export class SoftmaxRegression {
     }
 
     const w = result.w;
+    // A fit that overflowed (a step or penalty too large, e.g. sgd with C = 1e-300) must not become a model:
+    // NaN or Infinity parameters cannot predict, and a model file cannot hold them. The model keeps its
+    // previous state. (A solver that stopped on a non-finite trial but kept its last finite iterate, as gd
+    // with a too-large fixed step does, returns a usable model with advice instead.)
+    if (!allFiniteF64(w) || !Number.isFinite(result.value)) {
+      const advice = adviceFor(result, o, new Float64Array(0), null, M, yIdx, K, true);
+      throw new FitError(
+        `the fit diverged: ${o.solver} ended after ${result.iterations} iteration(s) with ${!allFiniteF64(w) ? 'non-finite coefficients' : `objective ${result.value}`} (${result.stopReason}${result.message ? `: ${result.message}` : ''})${advice.length ? `; ${advice.join('; ')}` : ''}`,
+        result.stopReason,
+        result.iterations,
+      );
+    }
     // Only the unpenalized softmax leaves W's direction free (an L1 or group penalty pins it); ovr has none.
     if (o.multiClass !== 'ovr') this.applyGauge(w, K, d, o.fitIntercept, o.penalty === 'none');
     this.classes = classes;
@@ -174,6 +195,30 @@ export class SoftmaxRegression {
       advice: adviceFor(result, o, this.W!, o.fitIntercept ? this.b! : null, M, yIdx, K),
     };
     return this;
+  }
+
+  /**
+   * Estimated peak memory (bytes, with its parts) of fitting X and y with these options: the figure fit()
+   * checks against the memory budget (formula in docs/reliability.md).
+   */
+  estimateMemory(X: MatrixLike, y: ArrayLike<Label>, fitOptions: FitOptions = {}): MemoryEstimate {
+    const M = toMatrix(X, 'X', false);
+    return estimateFitMemory(this.fitShape(M, uniqueSortedLabels(y).length, fitOptions));
+  }
+
+  private fitShape(M: Matrix, K: number, fitOptions: FitOptions): FitShape {
+    const o = this.options;
+    return {
+      n: M.rows,
+      d: M.cols,
+      K,
+      nnz: M.kind === 'csr' ? (M as unknown as { nnz: number }).nnz : undefined,
+      solver: o.solver,
+      elementBytes: o.dtype === 'float32' && M.kind !== 'csr' ? 4 : 8,
+      scaled: o.scale !== 'none',
+      weighted: fitOptions.sampleWeight !== undefined || o.classWeight !== null,
+      multiClass: o.multiClass,
+    };
   }
 
   /**
@@ -211,9 +256,10 @@ export class SoftmaxRegression {
     }
     const known = new Set(classes.map(String));
     for (const key of Object.keys(cw)) {
-      if (!known.has(key)) throw new OptionError('classWeight', `names class '${key}', which is not in y (classes: ${classes.map(String).join(', ')})`);
+      if (!known.has(key)) throw new OptionError('classWeight', `names class '${key}', which is not in y (classes: ${listForMessage(classes, { quote: '' })})`);
     }
-    classes.forEach((c, k) => (out[k] = cw[String(c)] ?? 1));
+    // Own properties only: a class named 'constructor' or 'toString' must not find Object.prototype's member.
+    classes.forEach((c, k) => (out[k] = Object.prototype.hasOwnProperty.call(cw, String(c)) ? cw[String(c)]! : 1));
     return out;
   }
 
@@ -300,11 +346,16 @@ export class SoftmaxRegression {
 
   /** log p computed as z - logsumexp(z): finite even where p underflows to 0. */
   predictLogProba(X: MatrixLike): number[][] {
+    return rowsOf(this.predictLogProbaFlat(X), this.nClasses);
+  }
+
+  /** log p as a flat n x K Float64Array (no per-row arrays: what large n x K evaluations use). */
+  predictLogProbaFlat(X: MatrixLike): Float64Array {
     const Z = this.decisionFunctionFlat(X);
     const K = this.nClasses;
     const logProba = this.options.multiClass === 'ovr' ? ovrLogProbaInPlace : logSoftmaxInPlace;
     for (let i = 0; i < Z.length; i += K) logProba(Z, i, K);
-    return rowsOf(Z, K);
+    return Z;
   }
 
   /** Class indices (argmax of the scores; ties go to the first class, as numpy's argmax). */
@@ -341,9 +392,23 @@ export class SoftmaxRegression {
     return hit / tot;
   }
 
+  /**
+   * The model file's content. Checked by the loader's own validation before it is returned, so a model that
+   * could not be loaded back (a non-finite number, which JSON writes as null) is never written: saving
+   * fails instead of reporting success.
+   */
   toJSON(): ModelJSON {
     this.checkFitted('toJSON');
-    return modelToJSON(this);
+    const json = modelToJSON(this);
+    try {
+      modelFromJSON(json, (opts) => new SoftmaxRegression(opts));
+    } catch (e) {
+      if (e instanceof ModelFormatError) {
+        throw new SoftmaxError('MODEL_FORMAT', `this model cannot be written as a loadable model file (at ${e.path || 'the top level'}: ${e.detail}); nothing was saved`);
+      }
+      throw e;
+    }
+    return json;
   }
 
   /** Load a model from its JSON form (an object, or a JSON string), validating everything. */
@@ -363,8 +428,14 @@ function sameLabels(a: Label[], b: Label[]): boolean {
 }
 
 /** Advice a user can act on when a fit did not converge or looks degenerate. */
-function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array, b: Float64Array | null, X: Matrix, y: Int32Array, K: number): string[] {
+function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array, b: Float64Array | null, X: Matrix, y: Int32Array, K: number, diverged = false): string[] {
   const out: string[] = [];
+  if (diverged) {
+    if (o.penalty !== 'none' && o.C < 1e-6) out.push(`C = ${o.C} makes the penalty (strength 1/C) overflow: raise C`);
+    if (SOLVERS[o.solver]?.minibatch || o.learningRate !== null) out.push(`lower learningRate (now ${o.learningRate ?? 'the default'}) or use solver 'lbfgs'`);
+    if (o.scale === 'none') out.push("standardize the features (scale: 'standard')");
+    return out;
+  }
   if (o.penalty === 'none' && separates(X, y, K, W, b)) {
     // A linear rule classifies every training row correctly, so scaling it up lowers the loss forever: the
     // unpenalized optimum is at infinity and the coefficients found depend only on where the solver stopped.
@@ -405,6 +476,45 @@ function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array,
     }
   }
   return out;
+}
+
+/** Largest |x| whose square, summed over a row of d such values, stays finite: sqrt(MAX_VALUE / d). */
+export function maxSafeMagnitude(d: number): number {
+  return Math.sqrt(Number.MAX_VALUE / Math.max(1, d));
+}
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Refuse, before a fit, values the solvers cannot work with: squared row norms (step sizes, Lipschitz
+ * constants, curvature) overflow float64 when |x| exceeds sqrt(MAX_VALUE / d), about 1.3e154 / sqrt(d),
+ * and dtype 'float32' turns anything beyond 3.4e38 into Infinity. Otherwise the fit would end in NaN.
+ */
+function checkMagnitudes(M: Matrix, dtype: string, scaled: boolean): void {
+  const data = M instanceof DenseMatrix ? M.data : (M as unknown as { data: ArrayLike<number> }).data;
+  const d = M.cols;
+  const limit = Math.min(maxSafeMagnitude(d), dtype === 'float32' ? FLOAT32_MAX : Infinity);
+  let worst = 0;
+  let at = -1;
+  for (let p = 0; p < data.length; p++) {
+    const a = Math.abs(data[p]!);
+    if (a > worst) {
+      worst = a;
+      at = p;
+    }
+  }
+  if (!(worst > limit)) return;
+  let where = '';
+  if (M instanceof DenseMatrix) where = ` (row ${Math.floor(at / d)}, column ${at % d})`;
+  const row = M instanceof DenseMatrix ? Math.floor(at / d) : undefined;
+  const column = M instanceof DenseMatrix ? at % d : undefined;
+  if (dtype === 'float32' && worst > FLOAT32_MAX) {
+    throw new DataError('NON_FINITE', `a feature value of ${worst.toExponential(3)}${scaled ? ' after scaling' : ''}${where} is beyond float32's range (3.4e38): use dtype 'float64'${scaled ? '' : " or scale: 'standard'"}`, { row, column });
+  }
+  throw new DataError(
+    'NON_FINITE',
+    `a feature value of ${worst.toExponential(3)}${scaled ? ' after scaling' : ''}${where} is too large: squared norms of rows of ${d} such values overflow float64 (limit ${limit.toExponential(2)}); ${scaled ? 'rescale the data' : "use scale: 'standard' (--scale standard) or rescale the data"}`,
+    { row, column },
+  );
 }
 
 /** Whether the linear model (W, b) classifies every row of X correctly (strictly: ties count as errors). */

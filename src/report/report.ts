@@ -3,7 +3,7 @@
  * (CSS, SVG plots, MathML), so the file opens offline and can be mailed or archived as is. Browser-safe:
  * it builds a string; writing the file is the caller's job.
  */
-import { DataError } from '../errors.js';
+import { DataError, listForMessage } from '../errors.js';
 import type { Label } from '../core/labels.js';
 import type { MatrixLike } from '../model/input.js';
 import type { SoftmaxRegression } from '../model/softmax-regression.js';
@@ -58,7 +58,7 @@ function scoresOf(model: SoftmaxRegression, d: ReportData) {
   const classes = model.classes!;
   const known = new Set<Label>(classes);
   const unknown = d.y.find((v) => !known.has(v));
-  if (unknown !== undefined) throw new DataError('INVALID_LABEL', `${d.name}: label ${JSON.stringify(unknown)} is not one of the model's classes (${classes.join(', ')})`);
+  if (unknown !== undefined) throw new DataError('INVALID_LABEL', `${d.name}: label ${JSON.stringify(unknown)} is not one of the model's classes (${listForMessage(classes.map((c) => JSON.stringify(c)), { quote: '' })})`);
   const P = model.predictProbaFlat(d.X);
   const K = classes.length;
   const proba = { rows: d.y.length, cols: K, data: P };

@@ -1,0 +1,361 @@
+/**
+ * The HTTP API of `softmax serve` (hono): the Open Inference Protocol v2 (KServe, Triton, Seldon), TF
+ * Serving's REST predict, text/csv bodies, and Prometheus metrics.
+ *
+ * Every bad request gets a 4xx with a JSON body {"error": "..."} saying what was wrong (the protocol's
+ * error form): a malformed body, a wrong shape or column count, a non-number, NaN/Infinity, an unknown
+ * model or output, a body over the size limit (413), too many rows (413). Bodies are JSON unless Content-Type is text/csv
+ * (curl -d sends form encoding by default; it is read as JSON all the same). A 500 would be a bug here, never a property of the input.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { SoftmaxError } from '../../src/errors.js';
+import { parseCsv } from '../../src/data/csv.js';
+import { DenseMatrix } from '../../src/matrix/dense.js';
+import type { Label } from '../../src/core/labels.js';
+import type { Metrics } from './metrics.js';
+import type { ModelRegistry, ServedModel } from './registry.js';
+
+export interface AppOptions {
+  /** Largest request body in bytes (default 16 MiB). */
+  maxBodyBytes?: number;
+  /** Most rows in one request (default 100,000). */
+  maxRows?: number;
+  /** Server version reported by GET /v2. */
+  version?: string;
+  /** Called once per finished request (access log). */
+  onRequest?: (line: AccessEntry) => void;
+}
+
+export interface AccessEntry {
+  time: Date;
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  model: string;
+  rows: number;
+  remote?: string;
+}
+
+/** A bad request: status and message for the JSON error body. */
+class HttpError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 413,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Vars = { Variables: { endpoint: string; model: string; rows: number } };
+const OUTPUTS = ['label', 'probabilities'] as const;
+type OutputName = (typeof OUTPUTS)[number];
+
+function fail(status: HttpError['status'], message: string): never {
+  throw new HttpError(status, message);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 20 ? v.slice(0, 20) + '…' : v)}`;
+  return typeof v === 'object' ? 'an object' : String(v);
+}
+
+function checkRows(n: number, maxRows: number): void {
+  if (n === 0) fail(400, 'no rows to predict');
+  if (n > maxRows) fail(413, `${n} rows in one request; the limit is ${maxRows} (--max-rows): split the request`);
+}
+
+/** A finite number, or a 400 naming where the bad value is. */
+function num(v: unknown, where: () => string): number {
+  if (typeof v !== 'number') fail(400, `${where()}: expected a number, got ${describe(v)}`);
+  if (!Number.isFinite(v)) fail(400, `${where()}: ${v} is not a finite number (NaN and Infinity cannot be predicted)`);
+  return v;
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') fail(400, 'empty request body: send a JSON document (or text/csv with a header)');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    fail(400, `malformed JSON: ${(e as Error).message}`);
+  }
+}
+
+function isCsv(c: Context): boolean {
+  const t = c.req.header('content-type');
+  return t !== undefined && /^\s*text\/csv\b/i.test(t);
+}
+
+/** CSV with a header: the model's feature names pick the columns by name (others are ignored), as in the CLI. */
+function csvMatrix(text: string, sm: ServedModel, maxRows: number): DenseMatrix {
+  if (text.trim() === '') fail(400, 'empty request body: text/csv needs a header line and at least one row');
+  const m = sm.model;
+  let ds;
+  try {
+    ds = parseCsv(text, { label: null, features: m.featureNames ?? undefined, file: 'request body' });
+  } catch (e) {
+    if (e instanceof SoftmaxError) fail(400, e.message.replace(/^option 'features': /, 'CSV header: '));
+    throw e;
+  }
+  if (ds.X.cols !== m.nFeatures) fail(400, `the CSV has ${ds.X.cols} feature columns; model '${sm.name}' expects ${m.nFeatures}${m.featureNames ? ` (${m.featureNames.join(', ')})` : ''}`);
+  checkRows(ds.X.rows, maxRows);
+  return ds.X as DenseMatrix;
+}
+
+/** OIP v2 input tensor -> [N, d] matrix. `data` may be flat (row-major) or nested rows. */
+function tensorMatrix(input: unknown, sm: ServedModel, maxRows: number): DenseMatrix {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) fail(400, `inputs[0]: expected a tensor object {name, shape, datatype, data}, got ${describe(input)}`);
+  const t = input as Record<string, unknown>;
+  const d = sm.model.nFeatures;
+  if (t.datatype !== 'FP32' && t.datatype !== 'FP64') fail(400, `inputs[0].datatype: ${describe(t.datatype)} is not supported; send FP32 or FP64`);
+  const shape = t.shape;
+  if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((x) => Number.isInteger(x) && x >= 0)) {
+    fail(400, `inputs[0].shape: expected [N, ${d}] (N rows of ${d} features), got ${JSON.stringify(shape) ?? 'nothing'}`);
+  }
+  const [n, cols] = shape as [number, number];
+  if (cols !== d) fail(400, `inputs[0].shape: [${n}, ${cols}] has ${cols} columns; model '${sm.name}' expects ${d}`);
+  checkRows(n, maxRows);
+  const data = t.data;
+  if (!Array.isArray(data)) fail(400, `inputs[0].data: expected an array of ${n * d} numbers, got ${describe(data)}`);
+  const X = new Float64Array(n * d);
+  if (data.length > 0 && Array.isArray(data[0])) {
+    if (data.length !== n) fail(400, `inputs[0].data: ${data.length} rows, but shape says ${n}`);
+    for (let i = 0; i < n; i++) {
+      const row = data[i];
+      if (!Array.isArray(row) || row.length !== d) fail(400, `inputs[0].data[${i}]: expected ${d} numbers, got ${Array.isArray(row) ? `${row.length}` : describe(row)}`);
+      for (let j = 0; j < d; j++) X[i * d + j] = num(row[j], () => `inputs[0].data[${i}][${j}]`);
+    }
+  } else {
+    if (data.length !== n * d) fail(400, `inputs[0].data: ${data.length} values, but shape [${n}, ${d}] needs ${n * d}`);
+    for (let i = 0; i < data.length; i++) X[i] = num(data[i], () => `inputs[0].data[${i}] (row ${Math.floor(i / d)}, column ${i % d})`);
+  }
+  return new DenseMatrix(n, d, X);
+}
+
+/** TF Serving instances: rows of numbers, or objects keyed by feature name (when the model has names). */
+function instancesMatrix(instances: unknown, sm: ServedModel, maxRows: number): DenseMatrix {
+  if (!Array.isArray(instances)) fail(400, `'instances': expected an array of rows, got ${describe(instances)}`);
+  const m = sm.model;
+  const d = m.nFeatures;
+  const n = instances.length;
+  checkRows(n, maxRows);
+  const X = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const row = instances[i];
+    if (Array.isArray(row)) {
+      if (row.length !== d) fail(400, `instances[${i}]: ${row.length} values; model '${sm.name}' expects ${d}`);
+      for (let j = 0; j < d; j++) X[i * d + j] = num(row[j], () => `instances[${i}][${j}]`);
+    } else if (typeof row === 'object' && row !== null) {
+      if (!m.featureNames) fail(400, `instances[${i}]: an object needs feature names, and model '${sm.name}' has none: send arrays of ${d} numbers`);
+      const r = row as Record<string, unknown>;
+      m.featureNames.forEach((f, j) => {
+        if (!Object.prototype.hasOwnProperty.call(r, f)) fail(400, `instances[${i}]: no feature '${f}' (model '${sm.name}' needs ${m.featureNames!.join(', ')})`);
+        X[i * d + j] = num(r[f], () => `instances[${i}].${f}`);
+      });
+    } else fail(400, `instances[${i}]: expected an array of ${d} numbers, got ${describe(row)}`);
+  }
+  return new DenseMatrix(n, d, X);
+}
+
+interface Prediction {
+  labels: Label[];
+  P: Float64Array;
+  K: number;
+}
+
+function predict(sm: ServedModel, X: DenseMatrix): Prediction {
+  const m = sm.model;
+  let P: Float64Array;
+  try {
+    P = m.predictProbaFlat(X);
+  } catch (e) {
+    // Finite input whose scores overflow (DataError NON_FINITE) and the like: the input's fault.
+    if (e instanceof SoftmaxError) fail(400, e.message);
+    throw e;
+  }
+  const K = m.nClasses;
+  const classes = m.classes!;
+  const n = X.rows;
+  const labels = new Array<Label>(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (P[i * K + k]! > P[i * K + best]!) best = k;
+    labels[i] = classes[best]!;
+  }
+  return { labels, P, K };
+}
+
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csvResponse(c: Context, sm: ServedModel, p: Prediction): Response {
+  const lines = [['label', ...sm.model.classes!.map((k) => `p_${k}`)].map((s) => csvField(String(s))).join(',')];
+  for (let i = 0; i < p.labels.length; i++) {
+    const row = [csvField(String(p.labels[i]))];
+    for (let k = 0; k < p.K; k++) row.push(String(p.P[i * p.K + k]));
+    lines.push(row.join(','));
+  }
+  return c.body(lines.join('\n') + '\n', 200, { 'content-type': 'text/csv; charset=utf-8' });
+}
+
+function wantsCsv(c: Context): boolean {
+  const a = c.req.header('accept');
+  return a !== undefined && a.includes('text/csv');
+}
+
+export function createApp(registry: ModelRegistry, metrics: Metrics, options: AppOptions = {}): Hono<Vars> {
+  const maxRows = options.maxRows ?? 100_000;
+  const maxBody = options.maxBodyBytes ?? 16 * 2 ** 20;
+  const app = new Hono<Vars>();
+
+  // Timing, metrics and the access log for every request (including errors and unknown paths).
+  app.use('*', async (c, next) => {
+    const t0 = performance.now();
+    c.set('endpoint', 'other');
+    c.set('model', '');
+    c.set('rows', 0);
+    await next();
+    const ms = performance.now() - t0;
+    const status = c.res.status;
+    metrics.observe(c.get('endpoint'), c.get('model'), status, ms / 1000, status < 400 ? c.get('rows') : 0);
+    if (options.onRequest) {
+      const remote = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+      options.onRequest({ time: new Date(), method: c.req.method, path: c.req.path, status, ms, model: c.get('model'), rows: c.get('rows'), remote });
+    }
+  });
+
+  const limit = bodyLimit({
+    maxSize: maxBody,
+    onError: (c) => c.json({ error: `request body over ${maxBody} bytes (--max-body-bytes): split the request` }, 413),
+  });
+
+  const model = (c: Context<Vars>, name: string): ServedModel => {
+    c.set('model', name);
+    const sm = registry.get(name);
+    if (!sm) {
+      c.set('model', '');
+      fail(404, `unknown model '${name}'; this server has ${registry.list().map((m) => `'${m.name}'`).join(', ')}`);
+    }
+    return sm;
+  };
+
+  // ---- Open Inference Protocol v2 ----------------------------------------------------------------
+  app.get('/v2/health/live', (c) => (c.set('endpoint', 'v2.health'), c.json({ live: true })));
+  app.get('/v2/health/ready', (c) => (c.set('endpoint', 'v2.health'), c.json({ ready: registry.list().length > 0 })));
+  app.get('/v2', (c) => (c.set('endpoint', 'v2.server'), c.json({ name: 'softmax-regression', version: options.version ?? '', extensions: [] })));
+
+  const metadata = (c: Context<Vars>) => {
+    c.set('endpoint', 'v2.metadata');
+    const sm = model(c, c.req.param('model')!);
+    const m = sm.model;
+    return c.json({
+      name: sm.name,
+      versions: ['1'],
+      platform: 'softmax-regression',
+      inputs: [{ name: 'float_input', datatype: 'FP64', shape: [-1, m.nFeatures] }],
+      outputs: [
+        { name: 'label', datatype: sm.labelDatatype, shape: [-1] },
+        { name: 'probabilities', datatype: 'FP64', shape: [-1, m.nClasses] },
+      ],
+      parameters: { classes: m.classes, feature_names: m.featureNames, multi_class: m.options.multiClass, file: sm.file },
+    });
+  };
+  app.get('/v2/models/:model', metadata);
+  app.get('/v2/models/:model/versions/:version', metadata);
+
+  const ready = (c: Context<Vars>) => {
+    c.set('endpoint', 'v2.ready');
+    const sm = model(c, c.req.param('model')!);
+    return c.json({ name: sm.name, ready: true });
+  };
+  app.get('/v2/models/:model/ready', ready);
+  app.get('/v2/models/:model/versions/:version/ready', ready);
+
+  const infer = async (c: Context<Vars>) => {
+    c.set('endpoint', 'v2.infer');
+    const sm = model(c, c.req.param('model')!);
+    let X: DenseMatrix;
+    let id: unknown;
+    let outputs: readonly OutputName[] = OUTPUTS;
+    const text = await c.req.text();
+    if (isCsv(c)) X = csvMatrix(text, sm, maxRows);
+    else {
+      const body = parseJson(text);
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) fail(400, `expected a JSON object {"inputs": [...]}, got ${describe(body)}`);
+      const b = body as Record<string, unknown>;
+      id = b.id;
+      if (!Array.isArray(b.inputs) || b.inputs.length === 0) fail(400, `'inputs': expected an array with one tensor [N, ${sm.model.nFeatures}], got ${describe(b.inputs)}`);
+      if (b.inputs.length !== 1) fail(400, `'inputs': ${b.inputs.length} tensors; this model takes one, [N, ${sm.model.nFeatures}]`);
+      if (b.outputs !== undefined) {
+        if (!Array.isArray(b.outputs)) fail(400, `'outputs': expected an array of {"name": ...}, got ${describe(b.outputs)}`);
+        outputs = b.outputs.map((o, i) => {
+          const name = (o as { name?: unknown } | null)?.name;
+          if (!OUTPUTS.includes(name as OutputName)) fail(400, `outputs[${i}].name: ${describe(name)} is not an output of this model (label, probabilities)`);
+          return name as OutputName;
+        });
+      }
+      X = tensorMatrix(b.inputs[0], sm, maxRows);
+    }
+    const p = predict(sm, X);
+    c.set('rows', X.rows);
+    if (wantsCsv(c)) return csvResponse(c, sm, p);
+    const out: unknown[] = [];
+    for (const o of outputs) {
+      if (o === 'label') out.push({ name: 'label', datatype: sm.labelDatatype, shape: [X.rows], data: p.labels });
+      else out.push({ name: 'probabilities', datatype: 'FP64', shape: [X.rows, p.K], data: Array.from(p.P) });
+    }
+    const res: Record<string, unknown> = { model_name: sm.name, model_version: '1' };
+    if (typeof id === 'string') res.id = id;
+    res.outputs = out;
+    return c.json(res);
+  };
+  app.post('/v2/models/:model/infer', limit, infer);
+  app.post('/v2/models/:model/versions/:version/infer', limit, infer);
+
+  // ---- TF Serving REST: POST /v1/models/NAME:predict, GET /v1/models/NAME -------------------------
+  app.post('/v1/models/:spec', limit, async (c) => {
+    c.set('endpoint', 'v1.predict');
+    const spec = c.req.param('spec');
+    const m = /^(.+):predict$/.exec(spec);
+    if (!m) fail(404, `unknown endpoint: POST /v1/models/${spec} (use /v1/models/NAME:predict)`);
+    const sm = model(c, m[1]!);
+    const text = await c.req.text();
+    let X: DenseMatrix;
+    if (isCsv(c)) X = csvMatrix(text, sm, maxRows);
+    else {
+      const body = parseJson(text);
+      if (typeof body !== 'object' || body === null || Array.isArray(body) || !('instances' in body)) fail(400, `expected a JSON object {"instances": [[...], ...]}, got ${describe(body)}${typeof body === 'object' && body !== null && !Array.isArray(body) ? ' without "instances"' : ''}`);
+      X = instancesMatrix((body as { instances: unknown }).instances, sm, maxRows);
+    }
+    const p = predict(sm, X);
+    c.set('rows', X.rows);
+    if (wantsCsv(c)) return csvResponse(c, sm, p);
+    const predictions = new Array<unknown>(X.rows);
+    for (let i = 0; i < X.rows; i++) predictions[i] = { label: p.labels[i], probabilities: Array.from(p.P.subarray(i * p.K, (i + 1) * p.K)) };
+    return c.json({ predictions });
+  });
+  app.get('/v1/models/:model', (c) => {
+    c.set('endpoint', 'v1.status');
+    model(c, c.req.param('model'));
+    return c.json({ model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] });
+  });
+
+  // ---- Prometheus ---------------------------------------------------------------------------------
+  app.get('/metrics', (c) => {
+    c.set('endpoint', 'metrics');
+    return c.body(metrics.render(registry.list()), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
+
+  app.notFound((c) => c.json({ error: `not found: ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((e, c) => {
+    if (e instanceof HttpError) return c.json({ error: e.message }, e.status);
+    // Not the input's fault: say so without the stack (it goes to the server's stderr).
+    console.error(`softmax serve: internal error on ${c.req.method} ${c.req.path}: ${(e as Error).stack ?? e}`);
+    return c.json({ error: `internal error: ${(e as Error).message}` }, 500);
+  });
+  return app;
+}
