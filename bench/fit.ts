@@ -54,8 +54,9 @@ export function fitBench(train: string, o: FitBenchOptions = {}): FitBenchResult
   let Xte = te?.X ?? null;
   if ((o.scale ?? 'standard') === 'standard' && X.kind === 'dense') {
     const sc = fitScaler('standard', X);
-    X = applyScaler(sc, X);
-    if (Xte) Xte = applyScaler(sc, Xte);
+    // applyScaler keeps the storage kind: dense in, dense out.
+    X = applyScaler(sc, X) as typeof X;
+    if (Xte) Xte = applyScaler(sc, Xte) as typeof Xte;
   }
   const threads = o.threads && o.threads > 1 ? enableThreads(o.threads) : 1;
   const times: number[] = [];

@@ -18,7 +18,7 @@ console.log('|---|---|---|---|---|---|');
 for (const name of files) {
   const ref = loadReference(name);
   const { X, y, sampleWeight } = referenceData(ref);
-  for (const solver of ['lbfgs', 'newton-cg']) {
+  for (const solver of ['lbfgs', 'newton-cg'] as const) {
     const m = new SoftmaxRegression({ C: ref.C, solver, tol: 1e-10, maxIter: 20000, classWeight: ref.class_weight ? 'balanced' : null });
     const t0 = performance.now();
     m.fit(X, y, { sampleWeight });

@@ -73,7 +73,7 @@ say(`Rounds: ${rounds} (sides alternate within each round). Ratios are ours / pe
 say();
 
 function numpyEnv(threads: number): NodeJS.ProcessEnv {
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   return env;

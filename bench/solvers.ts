@@ -20,6 +20,7 @@ import { encodeLabels, uniqueSortedLabels } from '../src/core/labels.js';
 import { applyScaler, fitScaler } from '../src/preprocess/scaler.js';
 import type { Matrix } from '../src/matrix/matrix.js';
 import { NEWTON_MAX_DIMENSION } from '../src/solvers/newton.js';
+import type { SolverName } from '../src/solvers/registry.js';
 
 export interface SolverBenchRow {
   dataset: string;
@@ -38,7 +39,7 @@ export interface SolverBenchRow {
 const TARGET = 1e-6;
 
 /** Solver settings used in the benchmark (mini-batch ones: the suite's documented settings). */
-const L2_SOLVERS: Array<[string, Record<string, unknown>]> = [
+const L2_SOLVERS: Array<[SolverName, Record<string, unknown>]> = [
   ['lbfgs', {}],
   ['newton-cg', {}],
   ['newton', {}],
@@ -50,7 +51,7 @@ const L2_SOLVERS: Array<[string, Record<string, unknown>]> = [
   ['sgd', { learningRate: 0.1, momentum: 0.9, schedule: 'step', dropEvery: 50, nIterNoChange: 100000 }],
   ['adam', { learningRate: 0.1, schedule: 'step', dropEvery: 50, nIterNoChange: 100000 }],
 ];
-const L1_SOLVERS: Array<[string, Record<string, unknown>]> = [
+const L1_SOLVERS: Array<[SolverName, Record<string, unknown>]> = [
   ['fista', {}],
   ['saga', {}],
   ['sgd', { learningRate: 0.1, schedule: 'step', dropEvery: 50, nIterNoChange: 100000 }],
@@ -81,7 +82,7 @@ function exactObjective(p: Prepared, penalty: 'l2' | 'l1', C: number) {
   return (w: Float64Array) => obj.value(w) + (nonSmooth ? nonSmooth.value(w) : 0);
 }
 
-function runOne(p: Prepared, penalty: 'l2' | 'l1', C: number, solver: string, extra: Record<string, unknown>, Fstar: number, budgetS: number): SolverBenchRow {
+function runOne(p: Prepared, penalty: 'l2' | 'l1', C: number, solver: SolverName, extra: Record<string, unknown>, Fstar: number, budgetS: number): SolverBenchRow {
   const F = exactObjective(p, penalty, C);
   let reached: { s: number; passes: number; it: number } | null = null;
   let lastGap = Infinity;
@@ -127,7 +128,7 @@ export function runSolversBench(opts: { datasets?: string[]; budget?: number; lo
   for (const name of datasets) {
     const p = prepare(name);
     const budget = (BUDGET_S[name] ?? 10) * (opts.budget ?? 1);
-    const tables: Array<['l2' | 'l1', number, Array<[string, Record<string, unknown>]>]> = [['l2', 1, L2_SOLVERS]];
+    const tables: Array<['l2' | 'l1', number, Array<[SolverName, Record<string, unknown>]>]> = [['l2', 1, L2_SOLVERS]];
     if (name !== 'mnist') tables.push(['l1', 0.1, L1_SOLVERS]);
     for (const [penalty, C, solvers] of tables) {
       // F*: a tight second-order (smooth) or FISTA (L1) solve.

@@ -1,8 +1,5 @@
 /** Metrics of a fitted model on a labelled data set, as the commands print and return them. */
-import type { Dataset } from '../src/data/dataset.js';
-import type { Label } from '../src/core/labels.js';
-import type { SoftmaxRegression } from '../src/model/softmax-regression.js';
-import { accuracy, logLoss, precisionRecallF1 } from '../src/metrics/index.js';
+import { type Dataset, type Label, type SoftmaxRegression, accuracy, logLoss, precisionRecallF1 } from '../src/index.js';
 import { alignLabels } from './data.js';
 import { num } from './format.js';
 

@@ -1,5 +1,6 @@
 /** Text rendering helpers shared by the commands. */
-import type { FitResult } from '../src/model/softmax-regression.js';
+import { basename, isAbsolute, relative } from 'node:path';
+import { type FitResult } from '../src/index.js';
 
 /** A number for humans: 4 significant digits for metrics, more for objectives. */
 export function num(v: number | null | undefined, digits = 4): string {
@@ -61,4 +62,15 @@ export function optionSummary(options: object, defaults: object): string {
 
 function fmtValue(v: unknown): string {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
+/**
+ * A file name for headings and reports: relative to the working directory when the file is inside it,
+ * else its base name (an absolute path says where the author's files live and nothing about the data).
+ * '-' and names that are not paths (a built-in data set) are kept.
+ */
+export function displayName(path: string): string {
+  if (path === '-' || path === 'stdin' || !isAbsolute(path)) return path;
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : basename(path);
 }

@@ -68,7 +68,7 @@ export function liblinearAnswer(argv: string[], known: ReadonlySet<string>): Lib
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const w = CLASS_WEIGHT.exec(a);
-    let t: Translation | null = null;
+    let t: Translation;
     if (known.has(a)) {
       out.push(a);
       continue;

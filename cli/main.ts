@@ -11,7 +11,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { OptionError, SoftmaxError } from '../src/errors.js';
+import { OptionError, SoftmaxError } from '../src/index.js';
 import { COMMAND_NAMES } from './commands/index.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, type CliIO, type CommandModule } from './context.js';
 import { liblinearAnswer } from './habits.js';
@@ -33,11 +33,18 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
-async function loadCommands(): Promise<CommandModule[]> {
-  return Promise.all(COMMAND_NAMES.map(async (name) => ((await import(`./commands/${name}.js`)) as { default: CommandModule }).default));
+/**
+ * The command modules to register: only the one being run when argv starts with a command name (so
+ * `softmax train` never loads the code of plot, report or the others, which keeps start-up short), every
+ * one otherwise (program help, `help CMD`, suggestions for a mistyped command, the CLI reference).
+ */
+export async function loadCommands(argv: readonly string[] = []): Promise<CommandModule[]> {
+  const names = argv[0] !== undefined && COMMAND_NAMES.includes(argv[0]) ? [argv[0]] : COMMAND_NAMES;
+  return Promise.all(names.map(async (name) => ((await import(`./commands/${name}.js`)) as { default: CommandModule }).default));
 }
 
-function buildProgram(io: CliIO, commands: CommandModule[]): Command {
+/** The whole command tree, ready to parse (also read by scripts/cli-reference.ts to write the CLI reference). */
+export function buildProgram(io: CliIO, commands: CommandModule[]): Command {
   const program = new Command('softmax');
   program
     .description('Softmax (multinomial logistic) regression: train, evaluate, predict, cross-validate and inspect models.')
@@ -105,7 +112,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
   const debug = argv.includes('--debug');
   let program: Command | null = null;
   try {
-    program = buildProgram(io, await loadCommands());
+    program = buildProgram(io, await loadCommands(argv));
     if (argv.length === 0) {
       io.stderr.write(program.helpInformation());
       return EXIT_USAGE;

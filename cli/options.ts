@@ -4,13 +4,12 @@
  *
  * Model options pass through to the library, which validates them (OptionError names the option). Flags
  * for options this build of the library does not have are refused with a clear message, so the CLI never
- * drifts from the library: the option table (OPTION_CHECKS) is read at run time.
+ * drifts from the library: the option table (DEFAULT_OPTIONS) is read at run time.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { OPTION_CHECKS } from '../src/model/options.js';
-import { SOLVERS } from '../src/solvers/registry.js';
-import { enableThreads } from '../node/threads.js';
-import { defaultLimits, formatBytes, parseByteSize } from '../src/limits.js';
+import { DEFAULT_OPTIONS, defaultLimits, formatBytes, parseByteSize } from '../src/index.js';
+import { DATA_FORMATS } from '../node/io.js';
+import { PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/index.js';
 import '../node/limits.js';
 import { UsageError } from './context.js';
 
@@ -50,8 +49,10 @@ export function parseNonNegativeInteger(value: string): number {
  * large passes over it; small problems stay on one thread). Same results up to summation order.
  * Returns the number of threads in use.
  */
-export function useThreads(flags: ModelFlags): number {
+export async function useThreads(flags: ModelFlags): Promise<number> {
   if (flags.threads === undefined || flags.threads === 1) return 1;
+  // The worker pool's code loads only when threads are asked for.
+  const { enableThreads } = await import('../node/threads.js');
   return enableThreads(flags.threads === 0 ? undefined : flags.threads);
 }
 
@@ -104,18 +105,36 @@ export interface ModelFlags {
   precondition?: boolean;
 }
 
+// Help texts name the solvers that read each flag, from the solver table, so they cannot go stale.
+const readers = (k: SolverOptionName) => solversReading(k).join(', ');
+const defaultRates = SOLVER_NAMES.filter((n) => SOLVERS[n].defaults.learningRate !== undefined)
+  .map((n) => `${n} ${SOLVERS[n].defaults.learningRate}`)
+  .join(', ');
+/** "'l2' (default), 'none', 'l1', ... ('l1', 'elasticnet': fista, saga, sgd)": penalties grouped by the solvers that take them. */
+function penaltyHelp(): string {
+  const groups = new Map<string, string[]>();
+  for (const p of PENALTIES) {
+    const by = solversFor(p);
+    if (by.length === SOLVER_NAMES.length) continue;
+    const key = by.join(', ');
+    groups.set(key, [...(groups.get(key) ?? []), `'${p}'`]);
+  }
+  const support = [...groups].map(([solvers, ps]) => `${ps.join(', ')}: ${solvers}`).join('; ');
+  return `regularization: ${PENALTIES.map((p) => `'${p}'`).join(', ')} (default 'l2'; ${support})`;
+}
+
 /**
  * Flags that map one-to-one onto a library option (camelCase of the flag). The CLI only parses the value's
  * type; ranges and which solver reads the option are the library's checks (OptionError names the option).
  */
 const PASSTHROUGH_FLAGS: Array<{ flag: string; key: keyof ModelFlags & string; help: string; parse?: (v: string) => unknown }> = [
-  { flag: '--learning-rate <x>', key: 'learningRate', help: 'step size: gd (default: line search) and the mini-batch solvers sgd/adam/adagrad/rmsprop', parse: parsePositiveNumber },
-  { flag: '--batch-size <n>', key: 'batchSize', help: 'rows per mini-batch (mini-batch solvers; default 32)', parse: parsePositiveInteger },
-  { flag: '--epochs <n>', key: 'epochs', help: 'epoch cap of the stochastic solvers (sgd, adam, adagrad, rmsprop, sag, saga; default: --max-iter)', parse: parsePositiveInteger },
-  { flag: '--momentum <beta>', key: 'momentum', help: 'heavy-ball momentum in [0, 1) (sgd)', parse: parseNumber },
-  { flag: '--nesterov', key: 'nesterov', help: 'Nesterov momentum (sgd with --momentum > 0)' },
-  { flag: '--schedule <name>', key: 'schedule', help: "learning-rate schedule of the mini-batch solvers: constant (default), invscaling, step" },
-  { flag: '--early-stopping', key: 'earlyStopping', help: 'hold out --validation-fraction of the rows and stop when their loss stalls (mini-batch solvers)' },
+  { flag: '--learning-rate <x>', key: 'learningRate', help: `step size on the mean objective (${readers('learningRate')}; defaults ${defaultRates}; gd without it: line search)`, parse: parsePositiveNumber },
+  { flag: '--batch-size <n>', key: 'batchSize', help: `rows per mini-batch (${readers('batchSize')}; default 32)`, parse: parsePositiveInteger },
+  { flag: '--epochs <n>', key: 'epochs', help: `epoch cap (${readers('epochs')}; default: --max-iter)`, parse: parsePositiveInteger },
+  { flag: '--momentum <beta>', key: 'momentum', help: `heavy-ball momentum in [0, 1) (${readers('momentum')})`, parse: parseNumber },
+  { flag: '--nesterov', key: 'nesterov', help: `Nesterov momentum (${readers('nesterov')}, with --momentum > 0)` },
+  { flag: '--schedule <name>', key: 'schedule', help: `learning-rate schedule (${readers('schedule')}): constant (default), invscaling, step` },
+  { flag: '--early-stopping', key: 'earlyStopping', help: `hold out --validation-fraction of the rows and stop when their loss stalls (${readers('earlyStopping')})` },
   { flag: '--validation-fraction <f>', key: 'validationFraction', help: 'held-out fraction for --early-stopping, in (0, 1) (default 0.1)', parse: parseNumber },
   { flag: '--dtype <type>', key: 'dtype', help: 'element type X is held in during the fit: float64 (default) or float32' },
   { flag: '--feature-map <spec>', key: 'featureMap', help: "nonlinear features stored in the model: poly2, poly3, rbf5, or terms like 'x1,x2,x1^2,x1*x2,sin(pi*x1),r'" },
@@ -128,10 +147,9 @@ export const CLI_DEFAULT_SCALE = 'standard';
  * Add the model flags. `withC` false for commands that take their own --C (cv takes a list).
  */
 export function addModelFlags(cmd: Command, { withC = true, withL1Ratio = true } = {}): Command {
-  const solvers = Object.keys(SOLVERS).join(', ');
   cmd
-    .option('--solver <name>', `optimizer (${solvers})`)
-    .option('--penalty <name>', "regularization: 'l2' (default), 'none', or what the solver supports ('l1', 'elasticnet')");
+    .option('--solver <name>', `optimizer: ${SOLVER_NAMES.join(', ')} (default lbfgs)`)
+    .option('--penalty <name>', penaltyHelp());
   if (withC) cmd.option('-c, --C <number>', 'inverse regularization strength, penalty (1/(2C))||W||^2 (default 1)', parsePositiveNumber);
   if (withL1Ratio) cmd.option('--l1-ratio <r>', 'elastic-net mixing in [0, 1] (penalty elasticnet)', parseNumber);
   cmd
@@ -146,7 +164,7 @@ export function addModelFlags(cmd: Command, { withC = true, withL1Ratio = true }
     else cmd.option(p.flag, p.help);
   }
   return cmd
-    .option('--no-precondition', 'run lbfgs/newton-cg/trust-region/gd in the raw coordinates (library option precondition: false)')
+    .option('--no-precondition', `run ${SOLVER_NAMES.filter((n) => SOLVERS[n].preconditioned).join('/')} in the raw coordinates (library option precondition: false)`)
     .option('--threads <n>', 'threads for large dense or sparse fits (0: one per core; default 1)', parseNonNegativeInteger)
     .option('--option <key=value>', 'any other library option (repeatable; value parsed as JSON when it parses)', collectKeyValue);
 }
@@ -158,8 +176,8 @@ const FLAG_FOR: Record<string, string> = {
 };
 
 function requireOption(name: string, flag: string): void {
-  if (!Object.prototype.hasOwnProperty.call(OPTION_CHECKS, name)) {
-    throw new UsageError(`${flag}: this version of the library has no option '${name}' (options: ${Object.keys(OPTION_CHECKS).join(', ')})`);
+  if (!Object.prototype.hasOwnProperty.call(DEFAULT_OPTIONS, name)) {
+    throw new UsageError(`${flag}: this version of the library has no option '${name}' (options: ${Object.keys(DEFAULT_OPTIONS).join(', ')})`);
   }
 }
 
@@ -212,7 +230,7 @@ export function modelOptionsFrom(flags: ModelFlags): Record<string, unknown> {
     o.precondition = false;
   }
   // --seed also seeds the CLI's own splits, so it is passed on only where the library has a use for it.
-  if (flags.seed !== undefined && Object.prototype.hasOwnProperty.call(OPTION_CHECKS, 'randomState')) o.randomState = flags.seed;
+  if (flags.seed !== undefined && Object.prototype.hasOwnProperty.call(DEFAULT_OPTIONS, 'randomState')) o.randomState = flags.seed;
   for (const [key, value] of flags.option ?? []) {
     requireOption(key, `--option ${key}`);
     o[key] = parseValue(value);
@@ -264,7 +282,7 @@ export function addDataFlags(cmd: Command, { label = true } = {}): Command {
     .option('--features <names>', 'comma-separated feature columns to use (CSV; default: all but the label)', parseNameList)
     .option('--missing <policy>', "empty cells: 'error' (default) or 'mean' (impute the column mean)")
     .option('--delimiter <char>', "CSV field delimiter: one character, or tab, semicolon, comma, pipe, space (default: detected from the header among ',', ';' and tab; tab for .tsv)", parseDelimiter)
-    .option('--data-format <format>', 'csv | libsvm | idx | cifar (default: from the file extension)')
+    .option('--data-format <format>', `${DATA_FORMATS.join(' | ')} (default: from the file extension)`)
     .option('--labels <file>', 'labels file for IDX images (…-labels-idx1-ubyte)')
     .option('--n-features <n>', 'number of features for LibSVM data (default: the largest index seen)', parsePositiveInteger)
     .option('--max-memory <size>', `memory budget for reading and fitting, e.g. 512M, 8G (default: half the machine's memory, ${formatBytes(defaultLimits().maxMemory)} here); larger work is refused with an error`, parseMaxMemory)

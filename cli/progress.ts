@@ -3,8 +3,9 @@
  * --json), and only once the fit has run for SHOW_AFTER_MS, so short fits print nothing extra. Drawn on
  * stderr so stdout stays clean.
  */
-import cliProgress from 'cli-progress';
-import type { IterationCallback, IterationInfo } from '../src/solvers/solver.js';
+import { createRequire } from 'node:module';
+import type cliProgressTypes from 'cli-progress';
+import { type IterationCallback, type IterationInfo } from '../src/index.js';
 import type { CliIO } from './context.js';
 
 /** Fits shorter than this never show a bar (a flash of a bar is noise). */
@@ -17,12 +18,14 @@ export interface FitProgress {
 
 export function fitProgress(io: CliIO, maxIter: number, enabled: boolean): FitProgress | null {
   if (!enabled || !io.stdout.isTTY || !io.stderr.isTTY) return null;
-  let bar: cliProgress.SingleBar | null = null;
+  let bar: cliProgressTypes.SingleBar | null = null;
   const payload = (info: IterationInfo) => ({ objective: info.value.toPrecision(8), grad: info.gradientNorm.toExponential(2) });
   return {
     onIteration(info) {
       if (!bar) {
         if (info.elapsedMs < SHOW_AFTER_MS) return;
+        // Loaded when a bar is first drawn (a terminal and a fit over a second), not at every start-up.
+        const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressTypes;
         bar = new cliProgress.SingleBar(
           {
             stream: io.stderr as NodeJS.WritableStream,

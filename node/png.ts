@@ -2,8 +2,9 @@
  * SVG -> PNG with resvg (a Rust SVG renderer, no browser and no canvas). Text uses the system's fonts;
  * the plots ask for `sans-serif`, which resvg resolves to DejaVu/Liberation on Debian.
  */
-import { Resvg } from '@resvg/resvg-js';
-import { SoftmaxError } from '../src/errors.js';
+import { createRequire } from 'node:module';
+import { MissingDependencyError, SoftmaxError } from '../src/errors.js';
+import { isMissingPackage } from '../src/optional.js';
 import { writeFileSafe } from './safe-write.js';
 
 export interface PngOptions {
@@ -12,7 +13,26 @@ export interface PngOptions {
   background?: string;
 }
 
+type ResvgModule = typeof import('@resvg/resvg-js');
+let resvg: ResvgModule | null = null;
+
+/**
+ * @resvg/resvg-js is an optional peer dependency (a native module of a few MB), loaded on the first PNG:
+ * synchronously, with require (it is CommonJS), so svgToPng stays synchronous.
+ */
+function loadResvg(): ResvgModule {
+  if (resvg) return resvg;
+  try {
+    resvg = createRequire(import.meta.url)('@resvg/resvg-js') as ResvgModule;
+    return resvg;
+  } catch (e) {
+    if (isMissingPackage(e, '@resvg/resvg-js')) throw new MissingDependencyError('PNG output', ['@resvg/resvg-js']);
+    throw e;
+  }
+}
+
 export function svgToPng(svg: string, opts: PngOptions = {}): Buffer {
+  const { Resvg } = loadResvg();
   const scale = opts.scale ?? 2;
   if (!(scale > 0 && scale <= 16)) throw new SoftmaxError('INVALID_OPTION', `png scale must be in (0, 16], got ${scale}`);
   try {

@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'DIVERGED'
   | 'UNKNOWN_DATASET'
   | 'IO_ERROR'
-  | 'ONNX_UNSUPPORTED';
+  | 'ONNX_UNSUPPORTED'
+  | 'MISSING_DEPENDENCY';
 
 export class SoftmaxError extends Error {
   readonly code: ErrorCode;
@@ -155,5 +156,22 @@ export class OnnxError extends SoftmaxError {
   constructor(message: string, opts: { node?: string; code?: ErrorCode } = {}) {
     super(opts.code ?? 'ONNX_UNSUPPORTED', message);
     this.node = opts.node;
+  }
+}
+
+/**
+ * An optional package (plotting, PNG rendering) that a feature needs is not installed. The core (fit,
+ * predict, metrics, data) never needs one; `install` is the command that adds what is missing.
+ */
+export class MissingDependencyError extends SoftmaxError {
+  /** The npm packages the feature needs. */
+  readonly packages: string[];
+  /** e.g. `npm install vega vega-lite`. */
+  readonly install: string;
+  constructor(feature: string, packages: string[]) {
+    const install = `npm install ${packages.join(' ')}`;
+    super('MISSING_DEPENDENCY', `${feature} need${/s$/.test(feature) ? '' : 's'} the optional package${packages.length > 1 ? 's' : ''} ${packages.join(' and ')}, which ${packages.length > 1 ? 'are' : 'is'} not installed; install ${packages.length > 1 ? 'them' : 'it'} with: ${install}`);
+    this.packages = packages;
+    this.install = install;
   }
 }

@@ -1,46 +1,30 @@
 /**
- * softmax-regression: the public API. Browser-safe: nothing here imports `node:*` or the DOM
- * (file helpers live in `softmax-regression/node`).
+ * softmax-regression: the public API. The model, cross-validation, the data readers, metrics and errors;
+ * the building blocks under them (objective, solvers, kernels, gradient check) are the
+ * `softmax-regression/solvers` entry (src/solvers/index.ts). Browser-safe: nothing here imports `node:*` or
+ * the DOM (file helpers and threads are `softmax-regression/node`, plots `softmax-regression/plots`).
  */
 export * from './errors.js';
-export { resolveLimits, setDefaultLimits, defaultLimits, estimateFitMemory, describeEstimate, checkFitMemory, formatBytes, parseByteSize, CORE_DEFAULT_MAX_MEMORY, type Limits, type FitShape, type MemoryEstimate } from './limits.js';
-export type { Matrix, FloatArray } from './matrix/matrix.js';
-export { DenseMatrix } from './matrix/dense.js';
-export { CSRMatrix } from './matrix/csr.js';
-export { logSumExp, softmaxInPlace, logSoftmaxInPlace, softmaxCrossEntropyInPlace } from './kernels/softmax.js';
-export type { Objective, HessianOperator, NonSmoothTerm } from './objective/objective.js';
-export { ParamLayout } from './objective/layout.js';
-export { SoftmaxObjective, chooseLossKernel, type SoftmaxObjectiveOptions } from './objective/softmax-objective.js';
-export { MatrixLossKernel, type LossKernel } from './backends/loss-kernel.js';
-export { WasmDenseKernel, type Dtype } from './backends/dense-wasm.js';
-export { wasmAvailable, compileWasmKernelsAsync, setWasmDisabled } from './kernels/wasm.js';
-export { setDenseKernelProvider, type DenseKernelProvider } from './backends/provider.js';
-export { checkGradient, type GradientCheckResult, type GradientCheckOptions } from './objective/check-gradient.js';
-export type { Solver, SolveOptions, SolveResult, StopReason, IterationInfo, IterationCallback } from './solvers/solver.js';
-export { lbfgs, type LbfgsOptions } from './solvers/lbfgs.js';
-export { newtonCg, type NewtonCgOptions } from './solvers/newton-cg.js';
-export { strongWolfe } from './solvers/line-search.js';
-export { SOLVERS, solverNames, type PenaltyName, type SolverEntry } from './solvers/registry.js';
-export type { FiniteSumObjective } from './objective/objective.js';
-export { LinearFiniteSum, softmaxRowLoss, logisticRowLoss, type RowLoss } from './objective/finite-sum.js';
-export { l1Term, groupLassoTerm, splitPenalty, compositeGradientNorm } from './objective/penalty.js';
-export { gd, type GdOptions } from './solvers/gd.js';
-export { sgd, adam, adagrad, rmsprop, type StochasticOptions } from './solvers/stochastic.js';
-export { sgdRule, momentumRule, adamRule, adagradRule, rmspropRule, makeSchedule, type UpdateRule, type UpdateState, type Schedule, type ScheduleName } from './solvers/update-rules.js';
-export { newton, NEWTON_MAX_DIMENSION } from './solvers/newton.js';
-export { trustRegion, type TrustRegionOptions } from './solvers/trust-region.js';
-export { sag, saga, sagStepSize, type SagOptions } from './solvers/sag.js';
-export { fista, type ProximalOptions } from './solvers/proximal.js';
-export { regularizationPath, defaultCs, type PathPoint, type PathResult } from './model/path.js';
-export { SoftmaxRegressionCV, stratifiedFolds, type SoftmaxRegressionCVOptions, type CVScoring } from './model/cv.js';
-export { fitScaler, applyScaler, type ScalerState, type ScaleKind } from './preprocess/scaler.js';
-export { fitFeatureMap, applyFeatureMap, featureMapNames, checkFeatureMapSpec, splitTerms, type FeatureMapSpec, type FeatureMapState } from './preprocess/features.js';
+
+// The model.
 export { SoftmaxRegression, type FitOptions, type FitResult } from './model/softmax-regression.js';
-export { DEFAULT_OPTIONS, resolveOptions, type SoftmaxRegressionOptions, type ClassWeight } from './model/options.js';
+export { DEFAULT_OPTIONS, type SoftmaxRegressionOptions, type ClassWeight, type Backend } from './model/options.js';
 export { MODEL_FORMAT, MODEL_VERSION, type ModelJSON, type FitSummaryJSON } from './model/serialize.js';
 export type { Label } from './core/labels.js';
 export type { MatrixLike } from './model/input.js';
-export * from './metrics/index.js';
+export type { SolverName, PenaltyName } from './solvers/registry.js';
+export type { IterationInfo, IterationCallback, StopReason } from './solvers/solver.js';
+export { resolveLimits, setDefaultLimits, defaultLimits, estimateFitMemory, describeEstimate, checkFitMemory, formatBytes, parseByteSize, CORE_DEFAULT_MAX_MEMORY, type Limits, type FitShape, type MemoryEstimate } from './limits.js';
+export { toOnnx, fromOnnx, type ToOnnxOptions } from './onnx/index.js';
+
+// Choosing C: cross-validation and regularization paths.
+export { SoftmaxRegressionCV, type SoftmaxRegressionCVOptions, type CVScoring } from './model/cv.js';
+export { regularizationPath, defaultCs, type PathPoint, type PathResult } from './model/path.js';
+
+// Data: matrices, readers (text/bytes in; files are softmax-regression/node), splits, scaling.
+export type { Matrix, FloatArray } from './matrix/matrix.js';
+export { DenseMatrix } from './matrix/dense.js';
+export { CSRMatrix } from './matrix/csr.js';
 export type { Dataset } from './data/dataset.js';
 export { parseCsv, csvColumns, csvTextColumns, sniffDelimiter, CsvReader, type CsvOptions } from './data/csv.js';
 export { parseLibSvm, LibSvmReader, type LibSvmOptions } from './data/libsvm.js';
@@ -48,5 +32,11 @@ export { parseIdx, encodeIdx, mnistFromIdx, type IdxArray, type IdxType, type Mn
 export { parseCifar10, CIFAR_PIXELS, CIFAR_RECORD } from './data/cifar.js';
 export { looksGzipped } from './data/gzip.js';
 export { stratifiedSplit, stratifiedKFold, subsetDataset, type Split } from './data/split.js';
-export { makeRng, makeRngUint32, xoshiro128StarStar, randomInt, shuffleInPlace } from './core/random.js';
-export { toOnnx, fromOnnx, type ToOnnxOptions } from './onnx/index.js';
+export { fitScaler, applyScaler, type ScalerState, type ScaleKind } from './preprocess/scaler.js';
+export { fitFeatureMap, applyFeatureMap, featureMapNames, checkFeatureMapSpec, splitTerms, type FeatureMapSpec, type FeatureMapState } from './preprocess/features.js';
+
+// Types that appear in the signatures above (so the API reference can document them).
+export type { CVFitStats } from './model/cv.js';
+
+// Metrics.
+export * from './metrics/index.js';

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-web';
 import { NotFittedError, OnnxError, SoftmaxError, SoftmaxRegression } from '../src/index.js';
-import { decodeModel, encodeModel, fromOnnx, toOnnx, toOnnxModel, DataType, type OnnxModel, type OnnxNode, type OnnxTensor } from '../src/onnx/index.js';
+import { decodeModel, encodeModel, fromOnnx, toOnnx, toOnnxModel, DataType, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from '../src/onnx/index.js';
 import type { DenseMatrix } from '../src/matrix/dense.js';
 import { loadBuiltinDataset } from '../node/datasets.js';
 import { FIXTURES } from './helpers.js';
@@ -28,7 +28,8 @@ before(() => {
 async function runOrt(bytes: Uint8Array, X: ArrayLike<number>, n: number, d: number, dtype: 'float32' | 'float64', input = 'float_input', fetches?: string[]) {
   const s = await ort.InferenceSession.create(bytes);
   const data = dtype === 'float32' ? Float32Array.from(X) : Float64Array.from(X);
-  const out = await s.run({ [input]: new ort.Tensor(dtype, data, [n, d]) }, fetches);
+  const feeds = { [input]: new ort.Tensor(dtype, data, [n, d]) };
+  const out = await (fetches ? s.run(feeds, fetches) : s.run(feeds));
   await s.release();
   return out;
 }
@@ -282,7 +283,7 @@ describe('fromOnnx reads the graphs skl2onnx writes for LogisticRegression (rebu
     // Raw scores (post_transform NONE) are not probabilities.
     const raw = skl2onnxGraph(c, 'float32', false);
     const lc = raw.graph.nodes[0]!;
-    lc.attributes = lc.attributes.map((a) => (a.name === 'post_transform' ? { ...a, value: 'NONE' } : a));
+    lc.attributes = lc.attributes.map((a) => (a.name === 'post_transform' ? ({ ...a, value: 'NONE' } as OnnxAttribute) : a));
     assert.throws(() => fromOnnx(encodeModel(raw)), (e: unknown) => e instanceof OnnxError && /post_transform 'NONE'/.test(e.message));
   });
 
@@ -321,7 +322,7 @@ describe('protobuf encoder/decoder', () => {
 
 describe('softmax export / softmax import', () => {
   it('export --format onnx (both dtypes) runs in ONNX Runtime; import reads it back; bad input exits 1 or 2', async () => {
-    const { run, tempDir } = await import('./cli-helpers.js');
+    const { run, tempDir } = await import('./cli/helpers.js');
     const { dir, cleanup } = tempDir();
     try {
       const modelPath = join(dir, 'm.json');

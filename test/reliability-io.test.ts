@@ -26,7 +26,7 @@ import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { checkWritable, removeStaleTemps, writeFileSafe } from '../node/safe-write.js';
 import { loadModel, modelFileChunks, saveModel } from '../node/model-file.js';
 import { readBytes } from '../node/io.js';
-import { ROOT, tempDir } from './cli-helpers.js';
+import { ROOT, tempDir } from './cli/helpers.js';
 
 const SAFE_WRITE = join(ROOT, 'node', 'safe-write.ts');
 const isRoot = process.getuid?.() === 0;

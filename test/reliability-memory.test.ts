@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CSRMatrix, LimitError, SoftmaxRegression, encodeIdx, estimateFitMemory, mnistFromIdx, parseByteSize } from '../src/index.js';
 import { readDataset, readDatasetFromStream } from '../node/io.js';
-import { assertOneLineError, run, tempDir } from './cli-helpers.js';
+import { assertOneLineError, run, tempDir } from './cli/helpers.js';
 
 function isLimit(e: unknown, limit = 'maxMemory'): boolean {
   assert.ok(e instanceof LimitError, `expected LimitError, got ${e}`);

@@ -9,7 +9,7 @@ import { parseCsv } from '../src/data/csv.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { encodeLabels } from '../src/core/labels.js';
 import { logLoss, confusionMatrix } from '../src/metrics/index.js';
-import { assertOneLineError, run, tempDir } from './cli-helpers.js';
+import { assertOneLineError, run, tempDir } from './cli/helpers.js';
 
 /** The message of what `fn` throws (it must throw a SoftmaxError). */
 function messageOf(fn: () => unknown): string {

@@ -10,7 +10,7 @@ import { DataError, FitError, SoftmaxError, SoftmaxRegression } from '../src/ind
 import { fitScaler } from '../src/preprocess/scaler.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import { CSRMatrix } from '../src/matrix/csr.js';
-import { run, tempDir } from './cli-helpers.js';
+import { run, tempDir } from './cli/helpers.js';
 
 const y = [0, 1, 0, 1, 0, 1, 2, 2, 2, 0];
 /** Small, well-scaled features; the tests multiply them by huge factors. */

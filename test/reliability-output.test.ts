@@ -13,7 +13,7 @@ import { calibrationSvg, confusionSvg, decisionRegionsSvg, pathSvg, trainingCurv
 import { calibrationBins, confusionMatrix } from '../src/metrics/index.js';
 import { regularizationPath } from '../src/model/path.js';
 import { csvText, visible } from '../cli/safe-output.js';
-import { assertOneLineError, run, tempDir } from './cli-helpers.js';
+import { assertOneLineError, run, tempDir } from './cli/helpers.js';
 
 /** A small, well separated 2-feature data set with the given class labels (3 rows each). */
 function dataWith(labels: string[]): { X: number[][]; y: string[] } {
@@ -150,7 +150,7 @@ function startTags(doc: string): Array<{ name: string; attrs: string[] }> {
     for (;;) {
       while (/\s|\//.test(doc[i] ?? '')) i++;
       if (i >= doc.length || doc[i] === '>') break;
-      const a = /^[^\s=>\/]+/.exec(doc.slice(i, i + 256));
+      const a = /^[^\s=>/]+/.exec(doc.slice(i, i + 256));
       if (!a) {
         i++;
         continue;

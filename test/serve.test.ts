@@ -16,7 +16,7 @@ import { startServer, type RunningServer } from '../node/serve/server.js';
 import { SoftmaxRegression, toOnnx } from '../src/index.js';
 import { loadBuiltinDataset } from '../node/datasets.js';
 import type { DenseMatrix } from '../src/matrix/dense.js';
-import { ROOT } from './cli-helpers.js';
+import { ROOT } from './cli/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'softmax-serve-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -12,8 +12,7 @@
 import { softmaxInPlace } from '../src/kernels/softmax.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { toOnnx } from '../src/onnx/export.js';
-import { SOLVERS, solverNames } from '../src/solvers/registry.js';
-import { OPTION_CHECKS } from '../src/model/options.js';
+import { SOLVERS, solverNames, solversReading } from '../src/solvers/registry.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import { applyFeatureMap, type FeatureMapState } from '../src/preprocess/features.js';
 import { classColor, hexToRgb } from '../src/plots/theme.js';
@@ -764,10 +763,13 @@ function setFeatures(ids: string[]): void {
 }
 
 /**
- * The mini-batch solvers (sgd, adam, adagrad, rmsprop: `minibatch` in the library's solver table) read
- * learningRate and batchSize; the library rejects them for every other solver, so the fields are greyed out there.
+ * The solvers whose table entry reads both learningRate and batchSize (the mini-batch ones); the library
+ * rejects them for every other solver, so the fields are greyed out there.
  */
-const takesStepAndBatch = (solver: string) => SOLVERS[solver]!.minibatch === true && 'learningRate' in OPTION_CHECKS && 'batchSize' in OPTION_CHECKS;
+const takesStepAndBatch = (solver: string) => {
+  const reads = SOLVERS[solver]?.reads ?? [];
+  return reads.includes('learningRate') && reads.includes('batchSize');
+};
 
 function fillSolvers(): void {
   const sel = $<HTMLSelectElement>('solver');
@@ -786,7 +788,7 @@ function fillPenalties(): void {
   const mb = takesStepAndBatch(solver);
   $<HTMLInputElement>('lr').disabled = !mb;
   $<HTMLInputElement>('bs').disabled = !mb;
-  $('opt-note').textContent = mb ? 'One iteration is one epoch (a pass over the points in mini-batches).' : 'Learning rate and batch size apply to the mini-batch solvers (sgd, adam, adagrad, rmsprop).';
+  $('opt-note').textContent = mb ? 'One iteration is one epoch (a pass over the points in mini-batches).' : `Learning rate and batch size apply to the mini-batch solvers (${solversReading('batchSize').join(', ')}).`;
 }
 
 function options(): Record<string, unknown> {

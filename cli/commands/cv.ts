@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { SoftmaxRegressionCV, type CVScoring } from '../../src/model/cv.js';
+import { SoftmaxRegressionCV, type CVScoring } from '../../src/index.js';
 import { saveModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, readData, checkOneSource } from '../data.js';
@@ -73,7 +73,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): P
   if (f.folds < 2) throw new UsageError(`--folds must be at least 2, got ${f.folds}`);
   checkOutput(f.output);
   const options = modelOptionsFrom(f);
-  useThreads(f);
+  await useThreads(f);
   const seed = f.seed ?? 0;
   const scoring = f.scoring as CVScoring;
   // The library validates every option (and the C / l1-ratio lists) before any data is read.

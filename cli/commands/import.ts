@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { saveModel } from '../../node/model-file.js';
-import { OnnxError, SoftmaxError } from '../../src/errors.js';
-import { fromOnnx } from '../../src/onnx/import.js';
+import { OnnxError, SoftmaxError, fromOnnx } from '../../src/index.js';
 import { addGlobalFlags, emit, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 
 interface ImportFlags extends GlobalFlags {

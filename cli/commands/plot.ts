@@ -3,16 +3,8 @@
  * Model and data come as for `softmax report`: --model FILE or a model trained here, DATA or --dataset.
  */
 import type { Command } from 'commander';
-import type { Dataset } from '../../src/data/dataset.js';
-import { calibrationBins, confusionMatrix } from '../../src/metrics/index.js';
-import { calibrationSvg } from '../../src/plots/calibration.js';
-import { confusionSvg } from '../../src/plots/confusion.js';
-import { trainingCurvesSvg } from '../../src/plots/curves.js';
-import { pathSvg } from '../../src/plots/path.js';
-import { decisionRegionsSvg } from '../../src/plots/regions.js';
-import { weightsSvg } from '../../src/plots/weights.js';
+import { type Dataset, calibrationBins, confusionMatrix } from '../../src/index.js';
 import { loadModel } from '../../node/model-file.js';
-import { writePlot } from '../../node/png.js';
 import { emit, UsageError, type CommandContext, type CommandModule } from '../context.js';
 import { builtin, selectFeatures } from '../data.js';
 import { parseNumberList, parsePositiveInteger, parsePositiveNumber } from '../options.js';
@@ -37,11 +29,14 @@ interface PlotFlags extends SourceFlags {
 
 /** Which split a data-dependent plot uses: the test split when there is one (honest numbers), else train. */
 function evalSet(r: Resolved, on: string | undefined): { ds: Dataset; name: string } {
-  if (on === 'train' || !r.test) return { ds: r.train, name: r.trainName };
-  return { ds: r.test, name: r.testName! };
+  if (on === 'train' && !r.train) throw new UsageError('--on train: there are no training rows here (with --model, a file given alone is evaluation data)');
+  if ((on === 'train' || !r.test) && r.train) return { ds: r.train, name: r.trainName! };
+  return { ds: r.test!, name: r.testName! };
 }
 
 async function render(kind: Kind, ctx: CommandContext, data: string | undefined, f: PlotFlags): Promise<{ svg: string; note: string }> {
+  // Plotting (vega, vega-lite: optional packages) loads only here, never for the other commands.
+  const { calibrationSvg, coefficientsSvg, confusionSvg, trainingCurvesSvg, pathSvg, decisionRegionsSvg, looksLikeImage, weightsSvg } = await import('../../src/plots/index.js');
   if (f.on !== undefined && f.on !== 'train' && f.on !== 'test') throw new UsageError(`--on: expected 'train' or 'test', got '${f.on}'`);
   if (kind === 'curves') {
     // A saved model carries its fit history: no data needed then.
@@ -51,6 +46,24 @@ async function render(kind: Kind, ctx: CommandContext, data: string | undefined,
     return { svg: await trainingCurvesSvg(fr.history, { title: f.title }), note: `${fr.history.length} iterations` };
   }
   if (kind === 'regions') {
+    if (f.model && f.features) {
+      // A saved model of d > 2 features: the plane of the two chosen, the others at their means.
+      const saved = loadModel(f.model);
+      if (saved.nFeatures !== 2) {
+        if (f.features.length !== 2) throw new UsageError(`--features: name two features for the plane, got ${f.features.length}`);
+        const names = saved.featureNames;
+        if (!names) throw new UsageError('--features: the model has no feature names (LibSVM data); regions need a model with named features');
+        const idx = f.features.map((nm) => {
+          const j = names.indexOf(nm);
+          if (j < 0) throw new UsageError(`--features: the model has no feature '${nm}'${didYouMean(nm, names)}`);
+          return j;
+        }) as [number, number];
+        const r = await resolveModelAndData(ctx, data, { ...f, features: undefined });
+        const { ds, name } = f.on === 'test' || !r.train ? evalSet(r, 'test') : { ds: r.train, name: r.trainName! };
+        const svg = await decisionRegionsSvg(r.model, ds.X, ds.y, { grid: f.grid, title: f.title, features: idx });
+        return { svg, note: `${name}; the other ${saved.nFeatures - 2} features at their means` };
+      }
+    }
     // Regions need 2-D data: pick two features (default: the first two) before any model is fitted.
     let pre = f;
     if (!f.model && !f.features && f.dataset) {
@@ -59,23 +72,28 @@ async function render(kind: Kind, ctx: CommandContext, data: string | undefined,
       pre = { ...f, features: first };
     }
     const r = await resolveModelAndData(ctx, data, pre);
-    let train = r.train;
+    let train = r.train ?? r.test!;
     if (train.X.cols !== 2) {
-      if (r.model.nFeatures !== 2 && !f.features) throw new UsageError(`decision regions need 2 features, the data has ${train.X.cols}: choose two with --features A,B`);
+      if (r.model.nFeatures !== 2 && !f.features) throw new UsageError(`decision regions need 2 features, the data has ${train.X.cols}: choose two with --features A,B (with --model, the others are held at their means)`);
       if (train.featureNames && pre.features) train = selectFeatures(train, pre.features);
     }
-    const { ds, name } = f.on === 'test' && r.test ? { ds: r.test, name: r.testName! } : { ds: train, name: r.trainName };
+    const { ds, name } = (f.on === 'test' && r.test) || !r.train ? { ds: r.test!, name: r.testName! } : { ds: train, name: r.trainName! };
     return { svg: await decisionRegionsSvg(r.model, ds.X, ds.y, { grid: f.grid, title: f.title }), note: name };
   }
   if (kind === 'path') {
     const r = await resolveModelAndData(ctx, data, f);
+    if (!r.train) throw new UsageError('a coefficient path refits the model along C on training data: give DATA with --test FILE or --test-size F, or --dataset (with --model, a file given alone is evaluation data)');
     const p = computePath(r.model, r.train, f.Cs ?? DEFAULT_PATH_GRID);
     return { svg: await pathSvg(p, { classes: r.model.classes!, featureNames: r.model.featureNames ?? undefined, title: f.title }), note: `${p.points.length} values of C on ${r.trainName}` };
   }
   if (kind === 'weights') {
     // Weights need only a model: a saved one, or one trained on the data given.
     const model = f.model && !data && !f.dataset ? loadModel(f.model) : (await resolveModelAndData(ctx, data, f)).model;
-    return { svg: await weightsSvg(model.coef!, model.classes!, { shape: f.imageShape, title: f.title }), note: `${model.nClasses} tiles` };
+    // Image tiles for pixels (or when --image-shape says so); a feature x class heat map for everything else.
+    const shape = f.imageShape ?? looksLikeImage(model.nFeatures, model.featureNames);
+    if (shape) return { svg: await weightsSvg(model.coef!, model.classes!, { shape, title: f.title }), note: `${model.nClasses} tiles` };
+    const svg = await coefficientsSvg(model.coef!, model.classes!, { featureNames: model.featureNames, scaled: model.scaler?.kind ?? null, title: f.title });
+    return { svg, note: `${model.nFeatures} features x ${model.nClasses} classes` };
   }
   const r = await resolveModelAndData(ctx, data, f);
   const { ds, name } = evalSet(r, f.on);
@@ -94,6 +112,7 @@ async function run(ctx: CommandContext, kind: string, data: string | undefined, 
   checkOutput(f.output);
   const { svg, note } = await render(kind as Kind, ctx, data, f);
   if (f.output) {
+    const { writePlot } = await import('../../node/png.js');
     writePlot(f.output, svg, { scale: f.pngScale });
     emit(ctx, f, { kind, output: f.output, note }, () => `wrote ${f.output} (${kind}: ${note})\n`);
   } else if (f.json) {
@@ -115,7 +134,7 @@ const command: CommandModule = {
       .option('--on <set>', "data for confusion/calibration/regions: 'test' (default when there is a test set) or 'train'")
       .option('--grid <n>', 'regions: cells per axis (default 60)', parsePositiveInteger)
       .option('--bins <n>', 'calibration: number of confidence bins (default 10)', parsePositiveInteger)
-      .option('--image-shape <WxH>', 'weights: image shape (default: square)', parseImageShape)
+      .option('--image-shape <WxH>', 'weights: draw image tiles of this shape (default: tiles only when the features look like pixels, else a feature x class heat map)', parseImageShape)
       .option('--Cs <list>', `path: C values (default ${DEFAULT_PATH_GRID.join(',')})`, parseNumberList)
       .option('--png-scale <x>', 'PNG pixels per SVG pixel (default 2)', parsePositiveNumber)
       .option('--title <text>', 'plot title');

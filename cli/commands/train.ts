@@ -1,15 +1,13 @@
 /** `softmax train`: fit a model on a file or a built-in data set, report the fit and its metrics, save it. */
 import type { Command } from 'commander';
-import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
+import { SoftmaxRegression, DEFAULT_OPTIONS, defaultLimits, describeEstimate, formatBytes } from '../../src/index.js';
 import { saveModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { readTrainTest } from '../data.js';
 import { metricsLine, metricsOf, score, type SetMetrics } from '../evaluate.js';
 import { fitSummaryRows, labelList, optionSummary, table } from '../format.js';
-import { DEFAULT_OPTIONS } from '../../src/model/options.js';
 import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger, parseNumber, type DataFlags, type ModelFlags } from '../options.js';
 import { fitProgress } from '../progress.js';
-import { defaultLimits, describeEstimate, formatBytes } from '../../src/limits.js';
 import { checkOutput } from '../outputs.js';
 import { formatFromPath } from '../../node/io.js';
 
@@ -41,7 +39,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
   const seed = f.seed ?? DEFAULT_SEED;
   const options = modelOptionsFrom(f);
   checkOutput(f.output);
-  const threads = useThreads(f);
+  const threads = await useThreads(f);
   // Validate options before reading anything: a typo in --solver should not wait for a big file to parse.
   const model = new SoftmaxRegression(options);
   const { train, test, source: name, testFrom } = await readTrainTest(data, f, ctx.io, 'missing training data: give a DATA file (or - for stdin) or --dataset NAME');

@@ -74,3 +74,8 @@ export function assignStratifiedFolds(groups: readonly (readonly number[])[], n:
   }
   return fold;
 }
+
+/** Stratified k-fold on encoded labels with a given generator: the fold index of each row. */
+export function stratifiedFolds(yIdx: Int32Array, k: number, rng: () => number): Int32Array {
+  return assignStratifiedFolds(groupByClass(yIdx), yIdx.length, k, rng);
+}

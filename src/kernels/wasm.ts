@@ -56,7 +56,6 @@ const WASM_PAGE = 65536;
 export const SHARED_MAX_PAGES = 65536;
 
 const modules: Record<WasmVariant, WasmModuleT | null | undefined> = { plain: undefined, shared: undefined };
-let disabled = false;
 
 function decodeBase64(s: string): Uint8Array {
   if (typeof atob === 'function') {
@@ -90,7 +89,6 @@ function bytesOf(variant: WasmVariant): Uint8Array {
 
 /** The compiled module, or null where WebAssembly SIMD (or, for 'shared', shared memory) is unavailable. */
 export function wasmModule(variant: WasmVariant = 'plain'): WasmModuleT | null {
-  if (disabled) return null;
   const cached = modules[variant];
   if (cached !== undefined) return cached;
   let mod: WasmModuleT | null = null;
@@ -101,7 +99,7 @@ export function wasmModule(variant: WasmVariant = 'plain'): WasmModuleT | null {
       else if (WA.validate(bytes)) mod = new WA.Module(bytes);
     }
   } catch {
-    mod = null; // e.g. a browser main thread that allows only small synchronous compiles
+    // e.g. a browser main thread that allows only small synchronous compiles
     modules[variant] = undefined;
     return null;
   }
@@ -126,11 +124,6 @@ export async function compileWasmKernelsAsync(variant: WasmVariant = 'plain'): P
 /** Whether the WebAssembly SIMD kernels can be used here. */
 export function wasmAvailable(): boolean {
   return wasmModule('plain') !== null;
-}
-
-/** Turn the WebAssembly kernels off (or back on) for this process: for tests and comparisons. */
-export function setWasmDisabled(off: boolean): void {
-  disabled = off;
 }
 
 /**

@@ -17,7 +17,6 @@ import { DataError, NotFittedError, OptionError } from '../errors.js';
 import type { CSRMatrix } from '../matrix/csr.js';
 import type { DenseMatrix } from '../matrix/dense.js';
 import { stratifiedKFold } from '../data/split.js';
-import { assignStratifiedFolds, groupByClass } from '../core/stratify.js';
 import { encodeLabels, uniqueSortedLabels, type Label } from '../core/labels.js';
 import { toMatrix, type MatrixLike } from './input.js';
 import { resolveOptions, type SoftmaxRegressionOptions } from './options.js';
@@ -43,11 +42,6 @@ export interface CVFitStats {
   iterations: number;
   converged: boolean;
   elapsedMs: number;
-}
-
-/** Stratified k-fold on encoded labels with a given generator: fold index per row (see assignStratifiedFolds). */
-export function stratifiedFolds(yIdx: Int32Array, k: number, rng: () => number): Int32Array {
-  return assignStratifiedFolds(groupByClass(yIdx), yIdx.length, k, rng);
 }
 
 export class SoftmaxRegressionCV {

@@ -1,35 +1,18 @@
 /**
- * From model options to one solver call: the smooth objective plus its non-smooth term, and the solver's
- * own options (tolerance scaled to the summed objective, learning rate, update rule, schedule, seeded
- * randomness, early-stopping split). softmax-regression.ts and ovr.ts both come through here, so every
+ * From model options to one solver call: the smooth objective plus its non-smooth term, the context every
+ * solver may use (tolerance scaled to the summed objective, the seeded stream, the early-stopping split),
+ * and the solver's own options, which its registry entry maps from the model's (src/solvers/registry.ts). softmax-regression.ts and ovr.ts both come through here, so every
  * solver sees the same problem whichever multi-class strategy is used.
  */
 import type { Matrix } from '../matrix/matrix.js';
 import { LinearFiniteSum, softmaxRowLoss } from '../objective/finite-sum.js';
 import type { FiniteSumObjective, NonSmoothTerm } from '../objective/objective.js';
 import { splitPenalty } from '../objective/penalty.js';
-import { SOLVERS } from '../solvers/registry.js';
+import { SOLVERS, type SolveContext } from '../solvers/registry.js';
 import type { IterationCallback, IterationInfo, SolveResult } from '../solvers/solver.js';
 import { standardizedFor } from '../objective/standardized.js';
-import { adagradRule, adamRule, makeSchedule, momentumRule, rmspropRule, sgdRule, type UpdateRule } from '../solvers/update-rules.js';
 import type { SoftmaxRegressionOptions } from './options.js';
 import { groupByClass, stratifiedHoldout } from '../core/stratify.js';
-
-/** Default learning rates (mean-objective scale): scikit-learn's SGD eta0, Keras' Adam / RMSProp. */
-export const DEFAULT_LEARNING_RATE: Record<string, number> = { sgd: 0.01, adam: 0.001, adagrad: 0.01, rmsprop: 0.001 };
-
-function updateRule(o: SoftmaxRegressionOptions): UpdateRule {
-  switch (o.solver) {
-    case 'adam':
-      return adamRule();
-    case 'adagrad':
-      return adagradRule();
-    case 'rmsprop':
-      return rmspropRule();
-    default:
-      return o.momentum > 0 ? momentumRule(o.momentum, o.nesterov) : sgdRule;
-  }
-}
 
 /** Run the configured solver on one (smooth objective, non-smooth term) problem. */
 export function runSolver(
@@ -40,7 +23,7 @@ export function runSolver(
   rng: () => number,
   onIteration?: IterationCallback,
 ): SolveResult {
-  const entry = SOLVERS[o.solver]!;
+  const entry = SOLVERS[o.solver];
   let train: FiniteSumObjective = objective;
   let validation: FiniteSumObjective | null = null;
   if (entry.minibatch && o.earlyStopping) {
@@ -52,6 +35,7 @@ export function runSolver(
     }
   }
   const gtol = o.tol * train.sumWeights;
+  const context: SolveContext = { gtol, tol: o.tol, sumWeights: train.sumWeights, rng, nonSmooth, validation, onIteration };
   // A user-set fixed step (gd's learningRate) is defined in the original coordinates: keep them then.
   const fixedStep = !entry.stochastic && o.learningRate != null;
   if (entry.preconditioned && o.precondition && !nonSmooth && !fixedStep) {
@@ -62,33 +46,16 @@ export function runSolver(
     const pre = standardizedFor(lin, lin.layout, lin.X, lin.sampleWeight, lin.l2, alpha);
     const userCb = onIteration;
     const wBuf = new Float64Array(w0.length);
-    const r = entry.solver.solve(pre, pre.fromOriginal(w0), {
-      gtol,
-      maxIter: o.maxIter,
-      onIteration: userCb ? (info: IterationInfo, u: Float64Array) => userCb(info, pre.toOriginal(u, wBuf)) : undefined,
-    });
+    const cb: IterationCallback | undefined = userCb ? (info: IterationInfo, u: Float64Array) => userCb(info, pre.toOriginal(u, wBuf)) : undefined;
+    const r = entry.solver.solve(pre, pre.fromOriginal(w0), entry.configure(o, { ...context, onIteration: cb }));
     return { ...r, w: pre.toOriginal(r.w) };
   }
-  return entry.solver.solve(train, w0, {
-    gtol,
-    maxIter: entry.stochastic ? o.epochs ?? o.maxIter : o.maxIter,
-    onIteration,
-    nonSmooth,
-    rng,
-    scale: train.sumWeights,
-    learningRate: o.learningRate ?? (entry.minibatch ? DEFAULT_LEARNING_RATE[o.solver] : null),
-    rule: entry.minibatch ? updateRule(o) : undefined,
-    schedule: makeSchedule(o.schedule, { powerT: o.powerT, dropFactor: o.dropFactor, dropEvery: o.dropEvery }),
-    batchSize: o.batchSize,
-    nIterNoChange: o.nIterNoChange,
-    plateauTol: o.tol,
-    validation,
-  });
+  return entry.solver.solve(train, w0, entry.configure(o, context));
 }
 
 /** The multinomial problem for a model's options. */
 export function multinomialProblem(M: Matrix, yIdx: Int32Array, K: number, sampleWeight: Float64Array | null, o: SoftmaxRegressionOptions) {
   const { l2, nonSmooth } = splitPenalty(o.penalty, o.C, o.l1Ratio ?? 0, K, M.cols);
-  const objective = new LinearFiniteSum(M, yIdx, softmaxRowLoss(K), { l2, fitIntercept: o.fitIntercept, sampleWeight });
+  const objective = new LinearFiniteSum(M, yIdx, softmaxRowLoss(K), { l2, fitIntercept: o.fitIntercept, sampleWeight, kernel: o.backend });
   return { objective, nonSmooth };
 }

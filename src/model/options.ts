@@ -3,19 +3,27 @@
  * option, bad value, incompatible pair) and throws an OptionError that names the option.
  */
 import { OptionError } from '../errors.js';
-import { SOLVERS, solverNames, type PenaltyName } from '../solvers/registry.js';
+import { describeSolvers, PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type PenaltyName, type SolverKnobs, type SolverName, type SolverOptionName } from '../solvers/registry.js';
 import type { ScaleKind } from '../preprocess/scaler.js';
 import { checkFeatureMapSpec, type FeatureMapSpec } from '../preprocess/features.js';
 
 export type ClassWeight = null | 'balanced' | Record<string, number>;
 
-export interface SoftmaxRegressionOptions {
+/**
+ * Which loops walk X during a fit: 'auto' (WebAssembly SIMD for dense X where available and worth it, worker
+ * threads when softmax-regression/node's enableThreads() registered them, else TypeScript), 'wasm' (WebAssembly
+ * whenever available, also for small X), 'js' (plain TypeScript: the reference, and what runs where
+ * WebAssembly is unavailable). Chosen per fit: two models in one process can use different backends.
+ */
+export type Backend = 'auto' | 'wasm' | 'js';
+
+export interface SoftmaxRegressionOptions extends SolverKnobs {
   /** Inverse regularization strength: the penalty is (1/(2C))||W||^2 (scikit-learn's C). Default 1. */
   C: number;
   /** Default 'l2'. */
   penalty: PenaltyName;
   /** Default 'lbfgs'. */
-  solver: string;
+  solver: SolverName;
   /** Stop when max|grad F| <= tol * sum_i s_i (the mean objective's gradient below tol). Default 1e-4. */
   tol: number;
   /** Iteration cap (default 1000). */
@@ -42,6 +50,8 @@ export interface SoftmaxRegressionOptions {
   featureMap: FeatureMapSpec | null;
   /** Element type X is held in during fit: 'float32' halves memory and doubles SIMD width (default 'float64'). */
   dtype: 'float64' | 'float32';
+  /** The loops that walk X during the fit (see Backend). Default 'auto'. */
+  backend: Backend;
   /** Elastic-net mixing r in (1/C)(r ||W||_1 + (1-r)/2 ||W||^2); required with penalty 'elasticnet', only there. */
   l1Ratio: number | null;
   /** 'multinomial' (one softmax, default) or 'ovr' (K binary logistic regressions, scikit-learn's normalization). */
@@ -59,7 +69,7 @@ export interface SoftmaxRegressionOptions {
   /** Nesterov momentum (sgd with momentum > 0). Default false. */
   nesterov: boolean;
   /** Learning-rate schedule for mini-batch solvers: 'constant' (default), 'invscaling', 'step'. */
-  schedule: 'constant' | 'invscaling' | 'step';
+  schedule: SolverKnobs['schedule'];
   /** invscaling exponent: lr / (1 + epoch)^powerT. Default 0.5. */
   powerT: number;
   /** step schedule: lr x dropFactor every dropEvery epochs. Defaults 0.5, 10. */
@@ -86,6 +96,7 @@ export const DEFAULT_OPTIONS: SoftmaxRegressionOptions = {
   scale: 'none',
   featureMap: null,
   dtype: 'float64',
+  backend: 'auto',
   l1Ratio: null,
   multiClass: 'multinomial',
   randomState: 0,
@@ -135,13 +146,11 @@ function clipForMessage(s: string, max = 80): string {
   return s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s;
 }
 
-const PENALTIES: readonly PenaltyName[] = ['none', 'l2', 'l1', 'elasticnet', 'group-lasso'];
-
 /** Per-option checks. Extend this table (and DEFAULT_OPTIONS) to add an option. */
 export const OPTION_CHECKS: Record<string, Check> = {
   C: positiveFinite,
   penalty: oneOf(PENALTIES),
-  solver: (v, name) => oneOf(solverNames())(v, name),
+  solver: oneOf(SOLVER_NAMES),
   tol: positiveFinite,
   maxIter: positiveInt,
   fitIntercept: bool,
@@ -158,6 +167,7 @@ export const OPTION_CHECKS: Record<string, Check> = {
   scale: oneOf(['none', 'standard', 'minmax']),
   featureMap: checkFeatureMapSpec,
   dtype: oneOf(['float64', 'float32']),
+  backend: oneOf(['auto', 'wasm', 'js']),
   l1Ratio: (v, name) => {
     if (v === null) return;
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new OptionError(name, `must be a number in [0, 1] (or null), got ${fmt(v)}`);
@@ -186,12 +196,8 @@ export const OPTION_CHECKS: Record<string, Check> = {
   nIterNoChange: positiveInt,
 };
 
-/** Options that only mini-batch solvers (sgd, adam, adagrad, rmsprop) read, with the solvers that read them. */
-const MINIBATCH_ONLY: Array<[keyof SoftmaxRegressionOptions, (o: SoftmaxRegressionOptions) => boolean]> = [
-  ['batchSize', (o) => o.batchSize !== DEFAULT_OPTIONS.batchSize],
-  ['schedule', (o) => o.schedule !== DEFAULT_OPTIONS.schedule],
-  ['earlyStopping', (o) => o.earlyStopping],
-];
+/** The knobs a solver may or may not read (the registry's `reads` says which): every one but maxIter. */
+const SOLVER_KNOBS: readonly SolverOptionName[] = ['epochs', 'learningRate', 'batchSize', 'momentum', 'nesterov', 'schedule', 'powerT', 'dropFactor', 'dropEvery', 'earlyStopping', 'validationFraction', 'nIterNoChange'];
 
 function incompatible(option: string, message: string): never {
   throw new OptionError(option, message, 'INCOMPATIBLE_OPTIONS');
@@ -200,7 +206,7 @@ function incompatible(option: string, message: string): never {
 /** Checks that involve more than one option. */
 const CROSS_CHECKS: Array<(o: SoftmaxRegressionOptions) => void> = [
   (o) => {
-    if (!SOLVERS[o.solver]?.penalties.includes(o.penalty)) return; // the solver/penalty check names 'penalty'
+    if (!SOLVERS[o.solver].penalties.includes(o.penalty)) return; // the solver/penalty check names 'penalty'
     if (o.penalty === 'elasticnet' && o.l1Ratio === null) incompatible('l1Ratio', `penalty 'elasticnet' needs l1Ratio (a number in [0, 1])`);
     if (o.penalty !== 'elasticnet' && o.l1Ratio !== null) incompatible('l1Ratio', `is only used with penalty 'elasticnet' (penalty is '${o.penalty}')`);
   },
@@ -210,31 +216,20 @@ const CROSS_CHECKS: Array<(o: SoftmaxRegressionOptions) => void> = [
     }
   },
   (o) => {
+    // A knob set away from its default for a solver that does not read it would be silently ignored.
     const e = SOLVERS[o.solver];
-    if (!e) return;
-    const mb = e.minibatch === true;
-    for (const [name, set] of MINIBATCH_ONLY) {
-      if (set(o) && !mb) incompatible(name, `is only used by the mini-batch solvers (sgd, adam, adagrad, rmsprop), not '${o.solver}'`);
+    for (const name of SOLVER_KNOBS) {
+      if (o[name] !== DEFAULT_OPTIONS[name] && !e.reads.includes(name)) incompatible(name, `is only used by ${describeSolvers(solversReading(name))}, not '${o.solver}'`);
     }
-    if (o.learningRate !== null && !mb && o.solver !== 'gd') incompatible('learningRate', `is only used by gd and the mini-batch solvers, not '${o.solver}'`);
-    if (o.epochs !== null && !e.stochastic) incompatible('epochs', `is only used by the stochastic solvers (sgd, adam, adagrad, rmsprop, sag, saga); '${o.solver}' counts iterations with maxIter`);
-    if (o.momentum !== 0 && o.solver !== 'sgd') incompatible('momentum', `is only used by solver 'sgd' (adam, adagrad and rmsprop have their own moment estimates), not '${o.solver}'`);
-    if (o.nesterov && (o.solver !== 'sgd' || o.momentum === 0)) incompatible('nesterov', `needs solver 'sgd' with momentum > 0`);
+    if (o.nesterov && o.momentum === 0) incompatible('nesterov', `needs solver 'sgd' with momentum > 0`);
   },
   (o) => {
-    const entry = SOLVERS[o.solver]!;
+    const entry = SOLVERS[o.solver];
     if (!entry.penalties.includes(o.penalty)) {
-      throw new OptionError(
-        'penalty',
-        `solver '${o.solver}' does not support penalty '${o.penalty}' (it supports ${entry.penalties.map((p) => `'${p}'`).join(', ')}); solvers for '${o.penalty}': ${
-          Object.entries(SOLVERS)
-            .filter(([, e]) => e.penalties.includes(o.penalty))
-            .map(([n]) => `'${n}'`)
-            .join(', ') || 'none'
-        }`,
-        'INCOMPATIBLE_OPTIONS',
-      );
+      const others = solversFor(o.penalty).map((n) => `'${n}'`).join(', ') || 'none';
+      incompatible('penalty', `solver '${o.solver}' does not support penalty '${o.penalty}' (it supports ${entry.penalties.map((p) => `'${p}'`).join(', ')}); solvers for '${o.penalty}': ${others}`);
     }
+    if (!entry.multiClass.includes(o.multiClass)) incompatible('multiClass', `solver '${o.solver}' does not support multiClass '${o.multiClass}'`);
   },
 ];
 

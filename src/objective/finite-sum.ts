@@ -97,6 +97,8 @@ export interface LinearFiniteSumOptions {
   l2: number;
   fitIntercept: boolean;
   sampleWeight?: Float64Array | null;
+  /** The loops behind the full-batch softmax passes (SoftmaxObjectiveOptions.kernel); default 'auto'. */
+  kernel?: 'auto' | 'wasm' | 'js';
 }
 
 export class LinearFiniteSum implements FiniteSumObjective {

@@ -96,3 +96,8 @@ export interface FiniteSumObjective extends Objective {
   /** Count rows a solver read directly (through sparseRows) in dataPasses. */
   countRows?(rows: number): void;
 }
+
+/** Whether an objective offers per-sample access (what sag, saga and the mini-batch solvers need). */
+export function isFiniteSum(o: Objective): o is FiniteSumObjective {
+  return typeof (o as FiniteSumObjective).rowResidual === 'function' && typeof (o as FiniteSumObjective).addRowGradient === 'function';
+}

@@ -11,6 +11,7 @@
  *
  * with lambda = 1/C in the summed-loss convention (scikit-learn's: sum_i nll_i + (1/C)||W||_1).
  */
+import { OptionError } from '../errors.js';
 import type { NonSmoothTerm } from './objective.js';
 
 /** lambda ||w[0:nPenalized)||_1. */
@@ -114,7 +115,7 @@ export function splitPenalty(penalty: string, C: number, l1Ratio: number, K: num
     case 'group-lasso':
       return { l2: 0, nonSmooth: groupLassoTerm(lambda, K, d) };
     default:
-      throw new TypeError(`unknown penalty '${penalty}'`);
+      throw new OptionError('penalty', `unknown penalty '${penalty}'`);
   }
 }
 

@@ -22,8 +22,8 @@ export function calibrationSpec(table: readonly CalibrationBin[], opts: Calibrat
   const x = { field: 'lower', type: 'quantitative', scale: { domain: [0, 1], nice: false }, title: 'confidence (max probability)' };
   const unit = { domain: [0, 1], nice: false };
   // One legend for the three layers: each layer sets its colour through a constant datum on a shared scale.
-  const LEGEND = ['fraction correct per bin', '(mean confidence, fraction correct) of the bin', 'perfect calibration'];
-  const legend = (i: number) => ({ datum: LEGEND[i], type: 'nominal', title: null, scale: { domain: LEGEND, range: ['#4c78a8', '#e45756', '#555'] }, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 400 } });
+  const LEGEND = ['fraction correct per bin', 'mean confidence of the bin', 'perfect calibration'];
+  const legend = (i: number) => ({ datum: LEGEND[i], type: 'nominal', title: null, scale: { domain: LEGEND, range: ['#4c78a8', '#e45756', '#555'] }, legend: { orient: 'bottom', direction: 'vertical' } });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: opts.title ?? 'Reliability diagram', subtitle: opts.subtitle ?? `${Number(n.toPrecision(6))} rows in ${table.length} bins; expected calibration error ${(100 * ece).toFixed(2)}%` },

@@ -17,7 +17,7 @@ export interface CurvesOptions {
   height?: number;
 }
 
-interface Row {
+export interface HistoryRow {
   iteration: number;
   [series: string]: number;
 }
@@ -26,13 +26,13 @@ interface Row {
 const ACCURACY_KEY = /accuracy|score/i;
 
 /** History as rows, whatever form it came in. */
-export function historyRows(h: HistoryInput): Row[] {
-  if (Array.isArray(h)) return (h as IterationInfo[]).map((e) => ({ ...(e as unknown as Row) }));
+export function historyRows(h: HistoryInput): HistoryRow[] {
+  if (Array.isArray(h)) return (h as IterationInfo[]).map((e) => ({ ...(e as unknown as HistoryRow) }));
   const cols = h as Exclude<HistoryInput, readonly IterationInfo[]>;
   const n = cols.iteration.length;
   const keys = Object.keys(cols).filter((k) => Array.isArray(cols[k]));
   for (const k of keys) if (cols[k]!.length !== n) throw new DataError('SHAPE_MISMATCH', `history.${k} has ${cols[k]!.length} entries, history.iteration has ${n}`);
-  return Array.from({ length: n }, (_, i) => Object.fromEntries(keys.map((k) => [k, cols[k]![i]!])) as Row);
+  return Array.from({ length: n }, (_, i) => Object.fromEntries(keys.map((k) => [k, cols[k]![i]!])) as HistoryRow);
 }
 
 export function trainingCurvesSpec(history: HistoryInput, opts: CurvesOptions = {}): TopLevelSpec {

@@ -21,13 +21,18 @@ export function hexToRgb(hex: string): [number, number, number] {
 /** A system font every renderer has (resvg maps it to DejaVu/Liberation on Debian; browsers to their default). */
 export const FONT = 'sans-serif';
 
-/** Vega config applied to every spec: white background (PNG export), readable sizes, no chart border. */
+/**
+ * Vega config applied to every spec: white background (PNG export), no text under 11 px, legends never
+ * cut (labelLimit 0: no limit; Vega's default cuts at 160 px with an ellipsis), no chart border.
+ */
 export const VEGA_CONFIG = {
   background: 'white',
   font: FONT,
   padding: 8,
   view: { stroke: '#ccc' },
   title: { fontSize: 15, anchor: 'start', subtitleFontSize: 12, subtitleColor: '#555' },
-  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#eee' },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
+  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#eee', labelLimit: 240 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0, titleLimit: 0 },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  text: { fontSize: 11 },
 } as const;

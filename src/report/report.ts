@@ -13,7 +13,8 @@ import { confusionSvg } from '../plots/confusion.js';
 import { fmtNum, trainingCurvesSvg } from '../plots/curves.js';
 import { pathSvg, type PathInput, type PathPointsInput } from '../plots/path.js';
 import { decisionRegionsSvg } from '../plots/regions.js';
-import { imageShape, weightsSvg } from '../plots/weights.js';
+import { weightsSvg } from '../plots/weights.js';
+import { coefficientsSvg, looksLikeImage } from '../plots/coefficients.js';
 import { mathSection } from './math.js';
 
 export interface ReportData {
@@ -26,16 +27,22 @@ export interface ReportData {
 
 export interface ReportInput {
   model: SoftmaxRegression;
-  train: ReportData;
-  /** Held-out data: metrics, confusion matrix and calibration are shown for it when given. */
+  /** The training rows; null for a saved model evaluated on other data (then `test` is required). */
+  train: ReportData | null;
+  /** Held-out or evaluation data: metrics, confusion matrix and calibration are shown for it when given. */
   test?: ReportData | null;
   title?: string;
   /** What the data are (origin, licence). */
   description?: string;
-  /** Image shape of the features for the weight tiles; default: square images when d is a square. */
+  /**
+   * Image shape of the features for the weight tiles; default: square tiles when the features look like
+   * pixels (looksLikeImage), else a feature x class coefficient heat map; null: always the heat map.
+   */
   imageShape?: [number, number] | null;
   /** A regularization path to plot: regularizationPath's result, or any {C, coef}. */
   path?: PathInput | PathPointsInput | null;
+  /** Where the path comes from, when that needs saying (e.g. refitted on other data than the model's). */
+  pathNote?: string;
   /** Footer line, e.g. the command that made the report and the package version. */
   generator?: string;
   /** Timestamp printed in the header (default now); tests pass a fixed one. */
@@ -97,9 +104,10 @@ export async function buildReport(input: ReportInput): Promise<string> {
   const fr = model.fitResult;
   const fitJson = model.toJSON().fit;
   const evalSet = input.test ?? input.train;
-  const train = scoresOf(model, input.train);
+  if (!evalSet) throw new DataError('EMPTY_DATA', 'report: give training data, test data, or both');
+  const train = input.train ? scoresOf(model, input.train) : null;
   const test = input.test ? scoresOf(model, input.test) : null;
-  const ev = test ?? train;
+  const ev = (test ?? train)!;
   const d = model.nFeatures;
 
   const plots: Array<{ id: string; title: string; svg: string; note: string }> = [];
@@ -113,23 +121,37 @@ export async function buildReport(input: ReportInput): Promise<string> {
     });
   }
   if (d === 2) {
+    const pts = input.train ?? evalSet;
     plots.push({
       id: 'regions',
       title: 'Decision regions',
-      svg: await decisionRegionsSvg(model, input.train.X, input.train.y, { subtitle: `${input.train.name}: shade = predicted class, intensity = its probability` }),
-      note: 'Each cell of the plane is coloured by the predicted class, more opaque where that class is more probable; points are the training rows.',
+      svg: await decisionRegionsSvg(model, pts.X, pts.y, { subtitle: `${pts.name}: shade = predicted class, intensity = its probability` }),
+      note: `Each cell of the plane is coloured by the predicted class, more opaque where that class is more probable; points are the ${input.train ? 'training' : 'evaluation'} rows.`,
     });
   }
   const cm = confusionMatrix(evalSet.y, ev.yPred, { labels: classes });
   plots.push({ id: 'confusion', title: `Confusion matrix (${evalSet.name})`, svg: await confusionSvg(cm, { subtitle: `${evalSet.name}: ${evalSet.y.length} rows, accuracy ${(100 * ev.s.accuracy).toFixed(2)}%` }), note: 'Rows: true class; columns: predicted class. Colour: row-normalized rate (recall on the diagonal).' });
   const bins = calibrationBins(evalSet.y, ev.proba, classes);
   plots.push({ id: 'calibration', title: `Reliability diagram (${evalSet.name})`, svg: await calibrationSvg(bins), note: 'Fraction correct against confidence (the top probability), in 10 bins. Bars below the diagonal: over-confident.' });
-  const shape = input.imageShape === undefined ? imageShape(d) : input.imageShape;
+  const shape = input.imageShape === undefined ? looksLikeImage(d, model.featureNames) : input.imageShape;
+  const scaledNote = model.scaler ? ` (on the ${model.scaler.kind}-scaled features the model was fitted on)` : '';
   if (shape && shape[0] * shape[1] === d) {
-    plots.push({ id: 'weights', title: 'Learned weights', svg: await weightsSvg(model.coef, classes, { shape }), note: `Each class's coefficient row w_k as a ${shape[0]}x${shape[1]} image${model.scaler ? ' (in the scaled feature space the model was fitted in)' : ''}.` });
+    plots.push({ id: 'weights', title: 'Learned weights', svg: await weightsSvg(model.coef, classes, { shape }), note: `Each class's coefficient row w_k as a ${shape[0]}x${shape[1]} image${scaledNote}.` });
+  } else {
+    plots.push({
+      id: 'weights',
+      title: 'Coefficients',
+      svg: await coefficientsSvg(model.coef, classes, { featureNames: model.featureNames, scaled: model.scaler?.kind ?? null }),
+      note: `One row per feature, one column per class: w_kj${scaledNote}. Red pushes a row towards the class, blue away from it; with standardized features the sizes are comparable across features.`,
+    });
   }
   if (input.path) {
-    plots.push({ id: 'path', title: 'Coefficient paths', svg: await pathSvg(input.path, { classes, featureNames: model.featureNames ?? undefined }), note: 'Every coefficient along a warm-started regularization path; small C (strong penalty) pulls all of them to 0.' });
+    plots.push({
+      id: 'path',
+      title: 'Coefficient paths',
+      svg: await pathSvg(input.path, { classes, featureNames: model.featureNames ?? undefined }),
+      note: `Every coefficient along a warm-started regularization path; small C (strong penalty) pulls all of them to 0.${input.pathNote ? ` Path ${input.pathNote}.` : ''}`,
+    });
   }
 
   const fitRows: Array<[string, string]> = [
@@ -148,7 +170,7 @@ export async function buildReport(input: ReportInput): Promise<string> {
   }
   const advice = summary?.advice ?? [];
 
-  const metricRows = [train.s, ...(test ? [test.s] : [])];
+  const metricRows = [...(train ? [train.s] : []), ...(test ? [test.s] : [])];
   const rep = classificationReport(evalSet.y, ev.yPred, { labels: classes });
   const date = input.date ?? new Date();
   const title = input.title ?? 'Softmax regression report';
@@ -157,7 +179,7 @@ export async function buildReport(input: ReportInput): Promise<string> {
 <title>${esc(title)}</title><style>${CSS}</style></head>
 <body><main>
 <header><h1>${esc(title)}</h1>
-<p class="sub">${esc(input.train.name)}${input.test ? ` · evaluated on ${esc(input.test.name)}` : ''} · ${esc(date.toISOString().slice(0, 19).replace('T', ' '))} UTC</p>
+<p class="sub">${input.train ? `trained on ${esc(input.train.name)}${input.test ? ` · evaluated on ${esc(input.test.name)}` : ''}` : `a saved model evaluated on ${esc(input.test!.name)}`} · ${esc(date.toISOString().slice(0, 19).replace('T', ' '))} UTC</p>
 ${input.description ? `<p class="note">${esc(input.description)}</p>` : ''}
 <nav><a href="#fit">Fit</a><a href="#metrics">Metrics</a><a href="#math">Math</a>${plots.map((p) => `<a href="#${p.id}">${esc(p.title.replace(/ \(.*\)$/, ''))}</a>`).join('')}</nav></header>
 

@@ -12,8 +12,9 @@
  * course starts from and as a check of the other solvers.
  */
 import type { Objective } from '../objective/objective.js';
-import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
-import { dot, maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
+import { dot, maxAbs } from '../kernels/vector.js';
+import { SolveRun } from './run.js';
+import type { SolveOptions, SolveResult, Solver, StopReason } from './solver.js';
 
 export interface GdOptions extends SolveOptions {
   /** Fixed step on the mean objective; omit (or null) for Armijo backtracking. */
@@ -30,7 +31,8 @@ const MIN_STEP_RATIO = 1e-20;
 export const gd: Solver<GdOptions> = {
   name: 'gd',
   solve(objective: Objective, w0: Float64Array, options: GdOptions): SolveResult {
-    const t0 = now();
+    const run = new SolveRun(objective, options);
+    const obj = run.objective;
     const n = objective.dimension;
     const fixed = options.learningRate ?? null;
     const S = options.scale ?? 1;
@@ -38,28 +40,23 @@ export const gd: Solver<GdOptions> = {
     let wT = new Float64Array(n);
     let g = new Float64Array(n);
     let gT = new Float64Array(n);
-    let f = objective.valueAndGradient(w, g);
-    let fevals = 1;
+    let f = obj.valueAndGradient(w, g);
     let gnorm = maxAbs(g);
     // First Armijo trial: unit step in the infinity norm.
     let t = fixed !== null ? fixed / S : 1 / Math.max(gnorm, 1e-300);
-    const history: IterationInfo[] = [];
-    let iter = 0;
-    let reason: StopReason | null = null;
     let detail = '';
-    reason = initialStop(f, gnorm, options.gtol);
+    let reason: StopReason | null = run.start(f, gnorm);
     while (reason === null) {
-      if (iter >= options.maxIter) {
+      if (run.iterations >= options.maxIter) {
         reason = 'max-iterations';
         break;
       }
-      iter++;
+      run.iterations++;
       const gg = dot(g, g);
       let fT: number;
       if (fixed !== null) {
         for (let i = 0; i < n; i++) wT[i] = w[i]! - t * g[i]!;
-        fT = objective.valueAndGradient(wT, gT);
-        fevals++;
+        fT = obj.valueAndGradient(wT, gT);
         if (!Number.isFinite(fT)) {
           reason = 'non-finite';
           detail = `the fixed learning rate ${fixed} is too large: the objective overflowed; lower learningRate or omit it for a line search`;
@@ -70,8 +67,7 @@ export const gd: Solver<GdOptions> = {
         const tFirst = t;
         for (;;) {
           for (let i = 0; i < n; i++) wT[i] = w[i]! - t * g[i]!;
-          fT = objective.valueAndGradient(wT, gT);
-          fevals++;
+          fT = obj.valueAndGradient(wT, gT);
           if (Number.isFinite(fT) && fT <= f - ARMIJO_C1 * t * gg) break;
           t *= 0.5;
           if (t < MIN_STEP_RATIO * tFirst) break;
@@ -87,14 +83,14 @@ export const gd: Solver<GdOptions> = {
       [g, gT] = [gT, g];
       f = fT;
       gnorm = maxAbs(g);
-      const info: IterationInfo = { iteration: iter, value: f, gradientNorm: gnorm, step: t, evaluations: fevals, dataPasses: objective.dataPasses, elapsedMs: now() - t0 };
-      reason = endIteration(info, w, fPrev, options, history);
       // A fixed step that makes F grow without bound: stop and say so (the advice names learningRate).
-      if (reason !== 'non-finite' && reason !== 'gradient-tolerance' && fixed !== null && f > fPrev && iter > 10 && f > 2 * Math.abs(fPrev) + 1) {
-        reason = 'non-finite';
+      const diverging = (): StopReason | null => {
+        if (!(fixed !== null && f > fPrev && run.iterations > 10 && f > 2 * Math.abs(fPrev) + 1)) return null;
         detail = `the objective is growing (F = ${f.toPrecision(6)}): learning rate ${fixed} is too large`;
-      }
+        return 'non-finite';
+      };
+      reason = run.endIteration({ value: f, gradientNorm: gnorm, step: t }, w, fPrev, { stop: diverging });
     }
-    return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: 0 }, objective.dataPasses, history, now() - t0);
+    return run.result({ w, value: f, gradientNorm: gnorm, reason, detail });
   },
 };

@@ -7,18 +7,10 @@
  * sufficient-decrease test. The first step is scaled to length 1 in the infinity norm.
  */
 import type { Objective } from '../objective/objective.js';
+import { dot, maxAbs } from '../kernels/vector.js';
 import { searchAlong } from './line-search.js';
-import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
-import {
-  dot,
-  maxAbs,
-  now,
-  type IterationInfo,
-  type SolveOptions,
-  type SolveResult,
-  type Solver,
-  type StopReason,
-} from './solver.js';
+import { SolveRun } from './run.js';
+import type { SolveOptions, SolveResult, Solver, StopReason } from './solver.js';
 
 export interface LbfgsOptions extends SolveOptions {
   /** Number of correction pairs kept (default 10; SciPy's default is 10 too). */
@@ -28,7 +20,8 @@ export interface LbfgsOptions extends SolveOptions {
 export const lbfgs: Solver<LbfgsOptions> = {
   name: 'lbfgs',
   solve(objective: Objective, w0: Float64Array, options: LbfgsOptions): SolveResult {
-    const t0 = now();
+    const run = new SolveRun(objective, options);
+    const obj = run.objective;
     const n = objective.dimension;
     const m = options.memory ?? 10;
     // Correction pairs, oldest first, with rho = 1/(s.y), s.y and y.y kept (H0's scale: s.y/y.y of the newest).
@@ -51,23 +44,17 @@ export const lbfgs: Solver<LbfgsOptions> = {
     let wT = new Float64Array(n);
     let gT = new Float64Array(n);
     const d = new Float64Array(n);
-    let fevals = 0;
-    let f = objective.valueAndGradient(w, g);
-    fevals++;
+    let f = obj.valueAndGradient(w, g);
     let gnorm = maxAbs(g);
-    const history: IterationInfo[] = [];
-    let iter = 0;
-    let reason: StopReason | null = null;
     let detail = '';
-
-    reason = initialStop(f, gnorm, options.gtol);
+    let reason: StopReason | null = run.start(f, gnorm);
 
     while (reason === null) {
-      if (iter >= options.maxIter) {
+      if (run.iterations >= options.maxIter) {
         reason = 'max-iterations';
         break;
       }
-      iter++;
+      run.iterations++;
       // Two-loop recursion: d = -H g. Each sweep over d applies one pair's update and takes the dot
       // product the next pair needs (the same operations in the same order as separate loops, so the same
       // rounding, in half the passes over the n-vectors).
@@ -121,13 +108,12 @@ export const lbfgs: Solver<LbfgsOptions> = {
         df0 = dot(g, d);
       }
       const alpha1 = S.length === 0 ? Math.min(1, 1 / Math.max(maxAbs(d), 1e-300)) : 1;
-      const ls = searchAlong(objective, w, f, d, df0, alpha1, wT, gT);
-      fevals += ls.evaluations;
+      const ls = searchAlong(obj, w, f, d, df0, alpha1, wT, gT);
       if (!ls.ok) {
         // A stale curvature model can make a poor direction; retry once from steepest descent before giving up.
         if (S.length > 0) {
           reset();
-          iter--;
+          run.iterations--;
           continue;
         }
         reason = 'line-search-failed';
@@ -167,17 +153,8 @@ export const lbfgs: Solver<LbfgsOptions> = {
       [g, gT] = [gT, g];
       f = ls.f;
       gnorm = maxAbs(g);
-      const info: IterationInfo = {
-        iteration: iter,
-        value: f,
-        gradientNorm: gnorm,
-        step: ls.alpha,
-        evaluations: fevals,
-        dataPasses: objective.dataPasses,
-        elapsedMs: now() - t0,
-      };
-      reason = endIteration(info, w, fPrev, options, history);
+      reason = run.endIteration({ value: f, gradientNorm: gnorm, step: ls.alpha }, w, fPrev);
     }
-    return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: 0 }, objective.dataPasses, history, now() - t0);
+    return run.result({ w, value: f, gradientNorm: gnorm, reason, detail });
   },
 };

@@ -117,7 +117,7 @@ export function strongWolfe(phi: LineFunction, f0: number, df0: number, alpha1: 
 }
 
 /** What a solver needs of the objective for a line search. */
-interface Differentiable {
+export interface Differentiable {
   valueAndGradient(w: Float64Array, g: Float64Array): number;
 }
 

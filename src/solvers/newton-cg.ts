@@ -7,19 +7,12 @@
  * far, or to -g). The softmax Hessian is only positive semi-definite (adding a constant to all intercepts
  * is a null direction); g is orthogonal to that null space, so CG never leaves it.
  */
+import { OptionError } from '../errors.js';
 import type { Objective } from '../objective/objective.js';
 import { searchAlong } from './line-search.js';
-import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
-import {
-  dot,
-  maxAbs,
-  now,
-  type IterationInfo,
-  type SolveOptions,
-  type SolveResult,
-  type Solver,
-  type StopReason,
-} from './solver.js';
+import { dot, maxAbs } from '../kernels/vector.js';
+import { SolveRun } from './run.js';
+import type { SolveOptions, SolveResult, Solver, StopReason } from './solver.js';
 
 export interface NewtonCgOptions extends SolveOptions {
   /** Cap on CG iterations per Newton step (default: 200, as SciPy's maxiter * 20 heuristic). */
@@ -29,8 +22,9 @@ export interface NewtonCgOptions extends SolveOptions {
 export const newtonCg: Solver<NewtonCgOptions> = {
   name: 'newton-cg',
   solve(objective: Objective, w0: Float64Array, options: NewtonCgOptions): SolveResult {
-    if (!objective.hessianAt) throw new TypeError('newton-cg needs an objective with hessianAt()');
-    const t0 = now();
+    if (!objective.hessianAt) throw new OptionError('solver', `'newton-cg' needs an objective with hessianAt()`, 'INCOMPATIBLE_OPTIONS');
+    const run = new SolveRun(objective, options);
+    const obj = run.objective;
     const n = objective.dimension;
     const maxCg = options.maxCgIter ?? 200;
     let w = Float64Array.from(w0);
@@ -41,24 +35,19 @@ export const newtonCg: Solver<NewtonCgOptions> = {
     const r = new Float64Array(n);
     const q = new Float64Array(n);
     const Hq = new Float64Array(n);
-    let fevals = 1;
-    let hvp = 0;
-    let f = objective.valueAndGradient(w, g);
+    let f = obj.valueAndGradient(w, g);
     let gnorm = maxAbs(g);
-    const history: IterationInfo[] = [];
-    let iter = 0;
-    let reason: StopReason | null = null;
     let detail = '';
-    reason = initialStop(f, gnorm, options.gtol);
+    let reason: StopReason | null = run.start(f, gnorm);
 
     while (reason === null) {
-      if (iter >= options.maxIter) {
+      if (run.iterations >= options.maxIter) {
         reason = 'max-iterations';
         break;
       }
-      iter++;
+      run.iterations++;
       // CG on H p = -g, from p = 0.
-      const H = objective.hessianAt(w);
+      const H = obj.hessianAt!(w);
       const g2 = dot(g, g);
       const eta = Math.min(0.5, Math.sqrt(Math.sqrt(g2)));
       const tolCg = eta * Math.sqrt(g2);
@@ -72,7 +61,6 @@ export const newtonCg: Solver<NewtonCgOptions> = {
       for (; cgIter < maxCg; cgIter++) {
         if (Math.sqrt(rr) <= tolCg) break;
         H.apply(q, Hq);
-        hvp++;
         const curv = dot(q, Hq);
         if (!(curv > 0) || !Number.isFinite(curv)) {
           // Non-positive curvature: use what we have (or steepest descent on the first iteration).
@@ -94,8 +82,7 @@ export const newtonCg: Solver<NewtonCgOptions> = {
         for (let i = 0; i < n; i++) p[i] = -g[i]!;
         df0 = -g2;
       }
-      const ls = searchAlong(objective, w, f, p, df0, 1, wT, gT);
-      fevals += ls.evaluations;
+      const ls = searchAlong(obj, w, f, p, df0, 1, wT, gT);
       if (!ls.ok) {
         reason = 'line-search-failed';
         detail = ls.reason ?? '';
@@ -106,18 +93,8 @@ export const newtonCg: Solver<NewtonCgOptions> = {
       [g, gT] = [gT, g];
       f = ls.f;
       gnorm = maxAbs(g);
-      const info: IterationInfo = {
-        iteration: iter,
-        value: f,
-        gradientNorm: gnorm,
-        step: ls.alpha,
-        evaluations: fevals,
-        dataPasses: objective.dataPasses,
-        elapsedMs: now() - t0,
-        cgIterations: cgIter,
-      };
-      reason = endIteration(info, w, fPrev, options, history);
+      reason = run.endIteration({ value: f, gradientNorm: gnorm, step: ls.alpha, cgIterations: cgIter }, w, fPrev);
     }
-    return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter, `, ${hvp} Hessian-vector products`), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: hvp }, objective.dataPasses, history, now() - t0);
+    return run.result({ w, value: f, gradientNorm: gnorm, reason, detail, note: `, ${obj.hessianVectorProducts} Hessian-vector products` });
   },
 };

@@ -12,8 +12,9 @@
 import { OptionError } from '../errors.js';
 import type { FiniteSumObjective, Objective } from '../objective/objective.js';
 import { searchAlong } from './line-search.js';
-import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
-import { dot, maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
+import { dot, maxAbs } from '../kernels/vector.js';
+import { SolveRun } from './run.js';
+import type { SolveOptions, SolveResult, Solver, StopReason } from './solver.js';
 
 /** 2500 parameters: a 50 MB Hessian and ~5 Gflop per factorization (seconds in JavaScript). */
 export const NEWTON_MAX_DIMENSION = 2500;
@@ -53,15 +54,16 @@ export function choleskySolve(L: Float64Array, n: number, b: Float64Array): void
   }
 }
 
-function buildHessian(objective: Objective, w: Float64Array, H: Float64Array): number {
+/** The dense Hessian at w: the objective's own dense form, else (counted) from `counted`'s products. */
+function buildHessian(objective: Objective, counted: Objective, w: Float64Array, H: Float64Array): void {
   const n = objective.dimension;
   const fs = objective as FiniteSumObjective;
   if (typeof fs.denseHessian === 'function') {
     fs.denseHessian(w, H);
-    return 0;
+    return;
   }
   // Column by column from Hessian-vector products (n passes): only for objectives without a dense form.
-  const op = objective.hessianAt!(w);
+  const op = counted.hessianAt!(w);
   const e = new Float64Array(n);
   const col = new Float64Array(n);
   for (let j = 0; j < n; j++) {
@@ -70,7 +72,6 @@ function buildHessian(objective: Objective, w: Float64Array, H: Float64Array): n
     op.apply(e, col);
     for (let i = 0; i < n; i++) H[i * n + j] = col[i]!;
   }
-  return n;
 }
 
 export const newton: Solver = {
@@ -84,30 +85,26 @@ export const newton: Solver = {
         'TOO_LARGE',
       );
     }
-    if (!(objective as FiniteSumObjective).denseHessian && !objective.hessianAt) throw new TypeError('newton needs an objective with a Hessian');
-    const t0 = now();
+    if (!(objective as FiniteSumObjective).denseHessian && !objective.hessianAt) throw new OptionError('solver', `'newton' needs an objective with a Hessian (denseHessian or hessianAt)`, 'INCOMPATIBLE_OPTIONS');
+    const run = new SolveRun(objective, options);
+    const obj = run.objective;
     let w = Float64Array.from(w0);
     let g = new Float64Array(n);
     let wT = new Float64Array(n);
     let gT = new Float64Array(n);
     const H = new Float64Array(n * n);
     const p = new Float64Array(n);
-    let fevals = 1;
-    let hvp = 0;
-    let f = objective.valueAndGradient(w, g);
+    let f = obj.valueAndGradient(w, g);
     let gnorm = maxAbs(g);
-    const history: IterationInfo[] = [];
-    let iter = 0;
-    let reason: StopReason | null = null;
     let detail = '';
-    reason = initialStop(f, gnorm, options.gtol);
+    let reason: StopReason | null = run.start(f, gnorm);
     while (reason === null) {
-      if (iter >= options.maxIter) {
+      if (run.iterations >= options.maxIter) {
         reason = 'max-iterations';
         break;
       }
-      iter++;
-      hvp += buildHessian(objective, w, H);
+      run.iterations++;
+      buildHessian(objective, obj, w, H);
       let dmax = 0;
       for (let i = 0; i < n; i++) dmax = Math.max(dmax, H[i * n + i]!);
       let mu = MIN_DAMPING * Math.max(dmax, 1e-300);
@@ -135,8 +132,7 @@ export const newton: Solver = {
         for (let i = 0; i < n; i++) p[i] = -g[i]!;
         df0 = -dot(g, g);
       }
-      const ls = searchAlong(objective, w, f, p, df0, 1, wT, gT);
-      fevals += ls.evaluations;
+      const ls = searchAlong(obj, w, f, p, df0, 1, wT, gT);
       if (!ls.ok) {
         reason = 'line-search-failed';
         detail = ls.reason ?? '';
@@ -147,9 +143,8 @@ export const newton: Solver = {
       [g, gT] = [gT, g];
       f = ls.f;
       gnorm = maxAbs(g);
-      const info: IterationInfo = { iteration: iter, value: f, gradientNorm: gnorm, step: ls.alpha, evaluations: fevals, dataPasses: objective.dataPasses, elapsedMs: now() - t0, damping: mu };
-      reason = endIteration(info, w, fPrev, options, history);
+      reason = run.endIteration({ value: f, gradientNorm: gnorm, step: ls.alpha, damping: mu }, w, fPrev);
     }
-    return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: hvp }, objective.dataPasses, history, now() - t0);
+    return run.result({ w, value: f, gradientNorm: gnorm, reason, detail });
   },
 };

@@ -14,8 +14,9 @@
  */
 import type { NonSmoothTerm, Objective } from '../objective/objective.js';
 import { compositeGradientNorm } from '../objective/penalty.js';
-import { endIteration, gradDetail, makeResult } from './result.js';
-import { maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
+import { maxAbs } from '../kernels/vector.js';
+import { SolveRun } from './run.js';
+import type { SolveOptions, SolveResult, Solver, StopReason } from './solver.js';
 
 export interface ProximalOptions extends SolveOptions {
   /** The non-smooth term R; omitted means R = 0. */
@@ -28,7 +29,8 @@ const L_SHRINK = 0.9;
 export const fista: Solver<ProximalOptions> = {
   name: 'fista',
   solve(objective: Objective, w0: Float64Array, options: ProximalOptions): SolveResult {
-    const t0 = now();
+    const run = new SolveRun(objective, options);
+    const obj = run.objective;
     const n = objective.dimension;
     const R = options.nonSmooth ?? null;
     const Rv = (w: Float64Array) => (R ? R.value(w) : 0);
@@ -39,36 +41,25 @@ export const fista: Solver<ProximalOptions> = {
     const gy = new Float64Array(n);
     const scratch = new Float64Array(n);
     const gx = new Float64Array(n);
-    let fevals = 0;
-    let geval = 0;
     // Start: F and the optimality measure at w0.
-    let fx = objective.valueAndGradient(x, gx);
-    fevals++;
-    geval++;
+    let fx = obj.valueAndGradient(x, gx);
     let Fx = fx + Rv(x);
     let gnorm = compositeGradientNorm(R, x, gx, scratch);
     let L = Math.max(maxAbs(gx), 1e-12); // first step moves the largest coordinate by about 1
     let t = 1;
-    const history: IterationInfo[] = [];
-    let iter = 0;
-    let reason: StopReason | null = null;
-    let detail = '';
-    if (!Number.isFinite(Fx) || !Number.isFinite(gnorm)) reason = 'non-finite';
-    else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
+    let reason: StopReason | null = run.start(Fx, gnorm);
     let fy = fx;
     gy.set(gx);
     let gyFresh = true; // gy = grad f(y)
     let gxFresh = true; // gx = grad f(x)
     while (reason === null) {
-      if (iter >= options.maxIter) {
+      if (run.iterations >= options.maxIter) {
         reason = 'max-iterations';
         break;
       }
-      iter++;
+      run.iterations++;
       if (!gyFresh) {
-        fy = objective.valueAndGradient(y, gy);
-        fevals++;
-        geval++;
+        fy = obj.valueAndGradient(y, gy);
         gyFresh = true;
       }
       L *= L_SHRINK;
@@ -84,8 +75,7 @@ export const fista: Solver<ProximalOptions> = {
           lin += gy[i]! * dlt;
           diff2 += dlt * dlt;
         }
-        fNew = objective.value(xNew);
-        fevals++;
+        fNew = obj.value(xNew);
         // Relative slack keeps rounding in f from forcing L up forever near the optimum.
         if (Number.isFinite(fNew) && fNew <= fy + lin + 0.5 * L * diff2 + 1e-12 * Math.abs(fy)) break;
         L *= 2;
@@ -104,7 +94,7 @@ export const fista: Solver<ProximalOptions> = {
           fy = fx;
           gy.set(gx);
         } else gyFresh = false;
-        iter--;
+        run.iterations--;
         continue;
       }
       // Gradient-mapping estimate of optimality at y (no extra pass).
@@ -125,9 +115,7 @@ export const fista: Solver<ProximalOptions> = {
       gyFresh = false;
       if (beta === 0 || gm <= options.gtol) {
         // Exact optimality check at x (its gradient is also the next step's when y = x).
-        fx = objective.valueAndGradient(x, gx);
-        fevals++;
-        geval++;
+        fx = obj.valueAndGradient(x, gx);
         gxFresh = true;
         gnorm = compositeGradientNorm(R, x, gx, scratch);
         if (beta === 0) {
@@ -136,9 +124,8 @@ export const fista: Solver<ProximalOptions> = {
           gyFresh = true;
         }
       } else gnorm = gm;
-      const info: IterationInfo = { iteration: iter, value: Fx, gradientNorm: gnorm, step: 1 / L, evaluations: fevals, dataPasses: objective.dataPasses, elapsedMs: now() - t0 };
-      reason = endIteration(info, x, FPrev, options, history, { gradientFresh: gxFresh });
+      reason = run.endIteration({ value: Fx, gradientNorm: gnorm, step: 1 / L }, x, FPrev, { gradientFresh: gxFresh });
     }
-    return makeResult(x, Fx, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: geval, hessianVectorProducts: 0 }, objective.dataPasses, history, now() - t0);
+    return run.result({ w: x, value: Fx, gradientNorm: gnorm, reason });
   },
 };

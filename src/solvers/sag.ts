@@ -22,12 +22,12 @@
  * Dense X: each step updates all K (d+1) parameters. Sparse X (CSR): just-in-time updates (sag-lazy.ts)
  * touch only the row's features, K (nnz_i + 1) per step, with the same steps in exact arithmetic.
  */
-import type { FiniteSumObjective, NonSmoothTerm, Objective } from '../objective/objective.js';
+import { OptionError } from '../errors.js';
+import { isFiniteSum, type FiniteSumObjective, type NonSmoothTerm, type Objective } from '../objective/objective.js';
 import { compositeGradientNorm } from '../objective/penalty.js';
-import { gradDetail, makeResult } from './result.js';
-import { isFiniteSum } from './stochastic.js';
+import { SolveRun } from './run.js';
 import { LazySag, lazyRows, type LazySagParams } from './sag-lazy.js';
-import { callbackStops, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
+import type { SolveOptions, SolveResult, Solver, StopReason } from './solver.js';
 
 export interface SagOptions extends SolveOptions {
   rng: () => number;
@@ -59,11 +59,12 @@ function makeSag(saga: boolean): Solver<SagOptions> {
   return {
     name,
     solve(objective: Objective, w0: Float64Array, options: SagOptions): SolveResult {
-      if (!isFiniteSum(objective)) throw new TypeError(`${name} needs a finite-sum objective (per-sample access)`);
-      const t0 = now();
+      if (!isFiniteSum(objective)) throw new OptionError('solver', `'${name}' needs a finite-sum objective (per-sample access)`, 'INCOMPATIBLE_OPTIONS');
+      const run = new SolveRun(objective, options);
+      const obj = run.objective;
       const P = objective;
       const R = saga ? options.nonSmooth ?? null : null;
-      if (!saga && options.nonSmooth) throw new TypeError('sag does not support a non-smooth penalty; use saga');
+      if (!saga && options.nonSmooth) throw new OptionError('penalty', `solver 'sag' does not support a non-smooth penalty; use 'saga'`, 'INCOMPATIBLE_OPTIONS');
       const n = P.nSamples;
       const dim = P.dimension;
       const K = P.nOutputs;
@@ -71,7 +72,6 @@ function makeSag(saga: boolean): Solver<SagOptions> {
       const S = P.sumWeights;
       const alpha = P.l2 / S;
       const gamma = sagStepSize(P, saga) * (options.stepSizeScale ?? 1);
-      const keepHistory = options.history !== false;
       const w = Float64Array.from(w0);
       const mem = new Float64Array(n * K);
       const lossMem = new Float64Array(n);
@@ -98,11 +98,7 @@ function makeSag(saga: boolean): Solver<SagOptions> {
           P.addRowGradient(i, mem.subarray(i * K, i * K + K), 1, sumG);
         }
       }
-      const history: IterationInfo[] = [];
-      let epoch = 0;
-      let fevals = 0;
       let reason: StopReason | null = null;
-      let detail = '';
       let F = NaN;
       let gnorm = Infinity;
       let lastExactEpoch = -1;
@@ -119,36 +115,24 @@ function makeSag(saga: boolean): Solver<SagOptions> {
         for (let i = 0; i < n; i++) lossSum += lossMem[i]!;
         let Fest = lossSum + penaltyValue(w);
         let exact = false;
-        if (estNorm <= options.gtol && lastExactEpoch !== epoch) {
-          F = objective.valueAndGradient(w, gFull);
-          fevals++;
-          lastExactEpoch = epoch;
+        if (estNorm <= options.gtol && lastExactEpoch !== run.iterations) {
+          F = obj.valueAndGradient(w, gFull);
+          lastExactEpoch = run.iterations;
           gnorm = compositeGradientNorm(R, w, gFull, scratch);
           if (R) F += R.value(w);
           Fest = F;
           exact = true;
         } else gnorm = estNorm;
-        if (epoch > 0) {
-          const info: IterationInfo = { iteration: epoch, value: Fest, gradientNorm: gnorm, step: gamma, evaluations: fevals, dataPasses: objective.dataPasses, elapsedMs: now() - t0 };
-          if (keepHistory) history.push(info);
-          if (!Number.isFinite(Fest) || !Number.isFinite(gnorm)) {
-            reason = 'non-finite';
-            break;
-          }
-          if (callbackStops(options.onIteration, info, w)) {
-            reason = 'callback';
-            break;
-          }
-        }
-        if (exact && gnorm <= options.gtol) {
-          reason = 'gradient-tolerance';
-          break;
-        }
-        if (epoch >= options.maxIter) {
+        // Convergence is decided on an exact gradient only; the estimate just says when to compute one.
+        if (run.iterations > 0) reason = run.endIteration({ value: Fest, gradientNorm: gnorm, step: gamma }, w, NaN, { gradientFresh: exact });
+        // At the start the memory is one full pass at w0, so the estimate is exact: the usual start test.
+        else reason = run.start(Fest, gnorm);
+        if (reason !== null) break;
+        if (run.iterations >= options.maxIter) {
           reason = 'max-iterations';
           break;
         }
-        epoch++;
+        run.iterations++;
         if (lazy) {
           lazy.epoch(options.rng, mem, lossMem);
           lazy.writeParams(w);
@@ -181,13 +165,12 @@ function makeSag(saga: boolean): Solver<SagOptions> {
           }
         }
       }
-      if (!Number.isFinite(F) || lastExactEpoch !== epoch) {
-        F = objective.valueAndGradient(w, gFull);
-        fevals++;
+      if (!Number.isFinite(F) || lastExactEpoch !== run.iterations) {
+        F = obj.valueAndGradient(w, gFull);
         gnorm = compositeGradientNorm(R, w, gFull, scratch);
         if (R) F += R.value(w);
       }
-      return makeResult(w, F, gnorm, reason, detail || gradDetail(gnorm, options.gtol, epoch, ` (epochs), step ${gamma.toExponential(3)}`), { iterations: epoch, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: 0 }, objective.dataPasses, history, now() - t0);
+      return run.result({ w, value: F, gradientNorm: gnorm, reason, note: ` (epochs), step ${gamma.toExponential(3)}` });
     },
   };
 }

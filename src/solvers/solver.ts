@@ -80,21 +80,6 @@ export interface Solver<O extends SolveOptions = SolveOptions> {
   solve(objective: Objective, w0: Float64Array, options: O): SolveResult;
 }
 
-export function maxAbs(v: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) {
-    const a = Math.abs(v[i]!);
-    if (a > m || a !== a) m = a; // NaN propagates
-  }
-  return m;
-}
-
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
 export const now: () => number =
   typeof performance !== 'undefined' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now();
 

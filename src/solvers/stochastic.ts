@@ -20,19 +20,25 @@
  * A constant learning rate leaves noise of order lr in the solution: use a decaying schedule (or sag/saga)
  * to get close to the exact optimum.
  */
-import type { FiniteSumObjective, NonSmoothTerm, Objective } from '../objective/objective.js';
+import { OptionError } from '../errors.js';
+import { isFiniteSum, type NonSmoothTerm, type Objective } from '../objective/objective.js';
 import { compositeGradientNorm } from '../objective/penalty.js';
 import { shuffleInPlace } from '../core/random.js';
-import { gradDetail, makeResult } from './result.js';
-import { callbackStops, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
-import { makeSchedule, type Schedule, type UpdateRule } from './update-rules.js';
+import { axpy, scale } from '../kernels/vector.js';
+import { SolveRun } from './run.js';
+import type { SolveOptions, SolveResult, Solver, StopReason } from './solver.js';
+import { adagradRule, adamRule, makeSchedule, rmspropRule, sgdRule, type Schedule, type UpdateRule } from './update-rules.js';
 
 export interface StochasticOptions extends SolveOptions {
   /** Uniform [0, 1) generator; the only source of randomness (seed it for repeatable runs). */
   rng: () => number;
-  rule: UpdateRule;
   /** Initial learning rate on the mean objective. */
   learningRate: number;
+  /** The update rule (update-rules.ts); default: the solver's own, e.g. adamRule() for adam. */
+  rule?: UpdateRule;
+  /** sgd's heavy-ball momentum beta in [0, 1) and Nesterov's variant (the default rule of sgd reads them). */
+  momentum?: number;
+  nesterov?: boolean;
   schedule?: Schedule;
   /** Rows per update (default 32, Keras' default). */
   batchSize?: number;
@@ -47,16 +53,17 @@ export interface StochasticOptions extends SolveOptions {
   nonSmooth?: NonSmoothTerm | null;
 }
 
-export function isFiniteSum(o: Objective): o is FiniteSumObjective {
-  return typeof (o as FiniteSumObjective).rowResidual === 'function' && typeof (o as FiniteSumObjective).addRowGradient === 'function';
-}
-
-function makeStochastic(name: string): Solver<StochasticOptions> {
+/**
+ * The mini-batch loop around an update rule. Each exported solver is this loop composed with its rule
+ * (optax's alias.py): the loop knows nothing of momentum or moments, the rule nothing of batches.
+ */
+export function minibatchSolver(name: string, defaultRule: (o: StochasticOptions) => UpdateRule): Solver<StochasticOptions> {
   return {
     name,
     solve(objective: Objective, w0: Float64Array, options: StochasticOptions): SolveResult {
-      if (!isFiniteSum(objective)) throw new TypeError(`${name} needs a finite-sum objective (per-sample access)`);
-      const t0 = now();
+      if (!isFiniteSum(objective)) throw new OptionError('solver', `'${name}' needs a finite-sum objective (per-sample access)`, 'INCOMPATIBLE_OPTIONS');
+      const run = new SolveRun(objective, options);
+      const obj = run.objective;
       const P = objective;
       const n = P.nSamples;
       const dim = P.dimension;
@@ -69,10 +76,10 @@ function makeStochastic(name: string): Solver<StochasticOptions> {
       const plateauTol = options.plateauTol ?? 0;
       const R = options.nonSmooth ?? null;
       const val = options.validation ?? null;
-      const valScale = val && 'sumWeights' in val ? (val as FiniteSumObjective).sumWeights : 1;
+      const valScale = val && 'sumWeights' in val ? (val as { sumWeights: number }).sumWeights : 1;
       const esTol = options.earlyStoppingTol ?? 1e-4;
-      const keepHistory = options.history !== false;
-      const state = options.rule.init(dim);
+      const rule = options.rule ?? defaultRule(options);
+      let ruleState: unknown = rule.init(dim);
       const w = Float64Array.from(w0);
       const G = new Float64Array(dim);
       const gFull = new Float64Array(dim);
@@ -80,28 +87,28 @@ function makeStochastic(name: string): Solver<StochasticOptions> {
       const z = new Float64Array(K);
       const order = new Int32Array(n);
       for (let i = 0; i < n; i++) order[i] = i;
-      const history: IterationInfo[] = [];
-      let fevals = 0;
       let updates = 0;
-      let F = objective.valueAndGradient(w, gFull);
-      fevals++;
-      let gnorm = compositeGradientNorm(R, w, gFull, scratch);
-      if (R) F += R.value(w);
+      /** F (with R) and the composite gradient norm at w, from one exact pass. */
+      const exact = (): [number, number] => {
+        let f = obj.valueAndGradient(w, gFull);
+        const gn = compositeGradientNorm(R, w, gFull, scratch);
+        if (R) f += R.value(w);
+        return [f, gn];
+      };
+      let [F, gnorm] = exact();
       let bestF = F;
       let bestVal = val ? val.value(w) : Infinity;
       const bestW = val ? Float64Array.from(w) : null;
       let noImprove = 0;
-      let epoch = 0;
       let lr = options.learningRate;
-      let reason: StopReason | null = null;
       let detail = '';
-      if (!Number.isFinite(F)) reason = 'non-finite';
-      else if (gnorm <= options.gtol) reason = 'gradient-tolerance';
+      let reason: StopReason | null = run.start(F, gnorm);
       while (reason === null) {
-        if (epoch >= options.maxIter) {
+        if (run.iterations >= options.maxIter) {
           reason = 'max-iterations';
           break;
         }
+        const epoch = run.iterations;
         // A seeded shuffle of the visiting order, continuing from the previous epoch's order.
         shuffleInPlace(order, options.rng);
         for (let start = 0; start < n; start += B) {
@@ -114,67 +121,54 @@ function makeStochastic(name: string): Solver<StochasticOptions> {
             P.rowResidual(i, z);
             P.addRowGradient(i, z, 1, G);
           }
-          const c = n / (S * (end - start));
-          for (let j = 0; j < dim; j++) G[j]! *= c;
-          if (P.l2 !== 0) for (let j = 0; j < nc; j++) G[j]! += (P.l2 / S) * w[j]!;
+          scale(n / (S * (end - start)), G);
+          if (P.l2 !== 0) axpy(P.l2 / S, w.subarray(0, nc), G.subarray(0, nc));
           updates++;
-          state.apply(G, lr, updates);
-          for (let j = 0; j < dim; j++) w[j]! -= G[j]!;
+          // The rule turns G into the step, in place.
+          ruleState = rule.update(G, ruleState, { learningRate: lr }).state;
+          axpy(-1, G, w);
           if (R) R.prox(w, lr / S, w);
         }
-        epoch++;
-        F = objective.valueAndGradient(w, gFull);
-        fevals++;
-        gnorm = compositeGradientNorm(R, w, gFull, scratch);
-        if (R) F += R.value(w);
-        const info: IterationInfo = { iteration: epoch, value: F, gradientNorm: gnorm, step: lr, evaluations: fevals, dataPasses: objective.dataPasses, elapsedMs: now() - t0 };
-        let vloss: number | undefined;
-        if (val) {
-          vloss = val.value(w);
-          info.validationLoss = vloss / valScale;
-        }
-        if (keepHistory) history.push(info);
-        if (!Number.isFinite(F) || !Number.isFinite(gnorm)) {
-          reason = 'non-finite';
-          detail = `learning rate ${options.learningRate} is too large for this problem: lower learningRate (or standardize the features)`;
-          break;
-        }
-        if (gnorm <= options.gtol) {
-          reason = 'gradient-tolerance';
-          break;
-        }
-        if (val) {
-          if (vloss! < bestVal - esTol * valScale) {
-            bestVal = vloss!;
-            bestW!.set(w);
-            noImprove = 0;
-          } else if (++noImprove >= patience) {
-            reason = 'early-stopping';
-            detail = `validation loss did not improve for ${patience} epochs; kept the best weights (validation loss ${(bestVal / valScale).toPrecision(6)})`;
-            w.set(bestW!);
-            F = objective.valueAndGradient(w, gFull);
-            fevals++;
-            gnorm = compositeGradientNorm(R, w, gFull, scratch);
-            if (R) F += R.value(w);
-            break;
+        run.iterations++;
+        const fPrev = F;
+        [F, gnorm] = exact();
+        const fields: { value: number; gradientNorm: number; step: number; validationLoss?: number } = { value: F, gradientNorm: gnorm, step: lr };
+        const vloss = val ? val.value(w) : NaN;
+        if (val) fields.validationLoss = vloss / valScale;
+        // After the shared tests: early stopping on the validation loss, else scikit-learn's plateau rule.
+        const ownStop = (): StopReason | null => {
+          if (val) {
+            if (vloss < bestVal - esTol * valScale) {
+              bestVal = vloss;
+              bestW!.set(w);
+              noImprove = 0;
+            } else if (++noImprove >= patience) {
+              detail = `validation loss did not improve for ${patience} epochs; kept the best weights (validation loss ${(bestVal / valScale).toPrecision(6)})`;
+              return 'early-stopping';
+            }
+          } else if (plateauTol > 0) {
+            if (F < bestF - plateauTol * S) noImprove = 0;
+            else if (++noImprove >= patience) {
+              detail = `the objective improved by less than tol x S for ${patience} epochs (max|g| = ${gnorm.toExponential(3)})`;
+              return 'function-tolerance';
+            }
           }
-        } else if (plateauTol > 0) {
-          if (F < bestF - plateauTol * S) noImprove = 0;
-          else if (++noImprove >= patience) {
-            reason = 'function-tolerance';
-            detail = `the objective improved by less than tol x S for ${patience} epochs (max|g| = ${gnorm.toExponential(3)})`;
-            break;
-          }
+          bestF = Math.min(bestF, F);
+          return null;
+        };
+        reason = run.endIteration(fields, w, fPrev, { stop: ownStop });
+        if (reason === 'non-finite') detail = `learning rate ${options.learningRate} is too large for this problem: lower learningRate (or standardize the features)`;
+        if (reason === 'early-stopping') {
+          w.set(bestW!);
+          [F, gnorm] = exact();
         }
-        bestF = Math.min(bestF, F);
-        if (callbackStops(options.onIteration, info, w)) reason = 'callback';
       }
-      return makeResult(w, F, gnorm, reason, detail || gradDetail(gnorm, options.gtol, epoch, ` (epochs), ${updates} updates`), { iterations: epoch, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: 0 }, objective.dataPasses, history, now() - t0);
+      return run.result({ w, value: F, gradientNorm: gnorm, reason, detail, note: ` (epochs), ${updates} updates` });
     },
   };
 }
 
-export const sgd = makeStochastic('sgd');
-export const adam = makeStochastic('adam');
-export const adagrad = makeStochastic('adagrad');
-export const rmsprop = makeStochastic('rmsprop');
+export const sgd = minibatchSolver('sgd', (o) => sgdRule(o.momentum ?? 0, o.nesterov ?? false));
+export const adam = minibatchSolver('adam', () => adamRule());
+export const adagrad = minibatchSolver('adagrad', () => adagradRule());
+export const rmsprop = minibatchSolver('rmsprop', () => rmspropRule());

@@ -11,9 +11,11 @@
  * with LIBLINEAR's interpolated factor alpha = max(sigma1, -gs / (2 (f(w+s) - f - gs))).
  * The newton-cg solver is the line-search variant of the same idea; both need only H v.
  */
+import { OptionError } from '../errors.js';
 import type { Objective } from '../objective/objective.js';
-import { endIteration, gradDetail, initialStop, makeResult } from './result.js';
-import { dot, maxAbs, now, type IterationInfo, type SolveOptions, type SolveResult, type Solver, type StopReason } from './solver.js';
+import { dot, maxAbs } from '../kernels/vector.js';
+import { SolveRun } from './run.js';
+import type { SolveOptions, SolveResult, Solver, StopReason } from './solver.js';
 
 export interface TrustRegionOptions extends SolveOptions {
   /** CG iteration cap per Newton step (default 250, as scipy's trust-ncg-ish cap). */
@@ -32,8 +34,9 @@ const CG_XI = 0.1;
 export const trustRegion: Solver<TrustRegionOptions> = {
   name: 'trust-region',
   solve(objective: Objective, w0: Float64Array, options: TrustRegionOptions): SolveResult {
-    if (!objective.hessianAt) throw new TypeError('trust-region needs an objective with hessianAt()');
-    const t0 = now();
+    if (!objective.hessianAt) throw new OptionError('solver', `'trust-region' needs an objective with hessianAt()`, 'INCOMPATIBLE_OPTIONS');
+    const run = new SolveRun(objective, options);
+    const obj = run.objective;
     const n = objective.dimension;
     const maxCg = options.maxCgIter ?? 250;
     let w = Float64Array.from(w0);
@@ -44,23 +47,18 @@ export const trustRegion: Solver<TrustRegionOptions> = {
     const r = new Float64Array(n);
     const d = new Float64Array(n);
     const Hd = new Float64Array(n);
-    let fevals = 1;
-    let hvp = 0;
-    let f = objective.valueAndGradient(w, g);
+    let f = obj.valueAndGradient(w, g);
     let gnorm = maxAbs(g);
     let delta = Math.sqrt(dot(g, g));
-    const history: IterationInfo[] = [];
-    let iter = 0;
-    let reason: StopReason | null = null;
     let detail = '';
-    reason = initialStop(f, gnorm, options.gtol);
-    let H = reason === null ? objective.hessianAt(w) : null;
+    let reason: StopReason | null = run.start(f, gnorm);
+    let H = reason === null ? obj.hessianAt!(w) : null;
     while (reason === null) {
-      if (iter >= options.maxIter) {
+      if (run.iterations >= options.maxIter) {
         reason = 'max-iterations';
         break;
       }
-      iter++;
+      run.iterations++;
       // Steihaug CG on H s = -g inside ||s|| <= delta.
       s.fill(0);
       for (let i = 0; i < n; i++) r[i] = d[i] = -g[i]!;
@@ -69,7 +67,6 @@ export const trustRegion: Solver<TrustRegionOptions> = {
       let cgIter = 0;
       for (; cgIter < maxCg && Math.sqrt(rr) > cgTol; cgIter++) {
         H!.apply(d, Hd);
-        hvp++;
         const dHd = dot(d, Hd);
         const alpha = rr / dHd;
         let hitBoundary = !(dHd > 0);
@@ -102,14 +99,13 @@ export const trustRegion: Solver<TrustRegionOptions> = {
         for (let i = 0; i < n; i++) d[i] = r[i]! + beta * d[i]!;
       }
       for (let i = 0; i < n; i++) wT[i] = w[i]! + s[i]!;
-      const fNew = objective.valueAndGradient(wT, gT);
-      fevals++;
+      const fNew = obj.valueAndGradient(wT, gT);
       const gs = dot(g, s);
       // r = -g - H s, so s.Hs = -gs - s.r and the model decrease is -(gs + s.Hs/2) = -(gs - s.r)/2.
       const prered = -0.5 * (gs - dot(s, r));
       const actred = f - fNew;
       const snorm = Math.sqrt(dot(s, s));
-      if (iter === 1) delta = Math.min(delta, snorm);
+      if (run.iterations === 1) delta = Math.min(delta, snorm);
       const curv = fNew - f - gs;
       const alpha = curv <= 0 ? SIGMA3 : Math.max(SIGMA1, -0.5 * (gs / curv));
       if (!Number.isFinite(fNew) || actred < ETA0 * prered) delta = Math.min(Math.max(alpha, SIGMA1) * snorm, SIGMA2 * delta);
@@ -124,8 +120,7 @@ export const trustRegion: Solver<TrustRegionOptions> = {
         f = fNew;
         gnorm = maxAbs(g);
       }
-      const info: IterationInfo = { iteration: iter, value: f, gradientNorm: gnorm, step: snorm, evaluations: fevals, dataPasses: objective.dataPasses, elapsedMs: now() - t0, cgIterations: cgIter, trustRadius: delta };
-      reason = endIteration(info, w, fPrev, options, history, { decreased: accepted });
+      reason = run.endIteration({ value: f, gradientNorm: gnorm, step: snorm, cgIterations: cgIter, trustRadius: delta }, w, fPrev, { decreased: accepted });
       if (reason === null || reason === 'callback') {
         // A rejected step whose reductions are rounding noise, or a collapsed radius: no further progress.
         if (!accepted && Math.abs(actred) <= 1e-14 * Math.abs(f) && Math.abs(prered) <= 1e-14 * Math.abs(f)) {
@@ -133,8 +128,8 @@ export const trustRegion: Solver<TrustRegionOptions> = {
           detail = `predicted and actual reductions below rounding (max|g| = ${gnorm.toExponential(3)})`;
         } else if (delta <= 1e-300) reason = 'step-tolerance';
       }
-      if (reason === null && accepted) H = objective.hessianAt(w);
+      if (reason === null && accepted) H = obj.hessianAt!(w);
     }
-    return makeResult(w, f, gnorm, reason, detail || gradDetail(gnorm, options.gtol, iter, `, ${hvp} Hessian-vector products`), { iterations: iter, functionEvaluations: fevals, gradientEvaluations: fevals, hessianVectorProducts: hvp }, objective.dataPasses, history, now() - t0);
+    return run.result({ w, value: f, gradientNorm: gnorm, reason, detail, note: `, ${obj.hessianVectorProducts} Hessian-vector products` });
   },
 };
