@@ -12,7 +12,7 @@
  *   npm run bench -- [--only kernels,fits,sparse,predict,epoch,memory,scaling,solvers,serve] [--fits digits,mnist-std,mnist-raw,synth]
  *                    [--solver-datasets iris,wine,digits,mnist]
  *                    [--rounds 3] [--quick] [--out FILE]
- *                    [--serve-seconds 10] [--soak] [--soak-seconds 60]   (serve: only when named in --only)
+ *                    [--serve-seconds 5] [--soak] [--soak-seconds 60]   (serve: only when named in --only)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
@@ -401,7 +401,8 @@ if (only.has('serve')) {
   say();
   const lines = await runServeBench({
     root: ROOT,
-    seconds: Number(opt('serve-seconds') ?? (quick ? 5 : 10)),
+    seconds: Number(opt('serve-seconds') ?? (quick ? 3 : 5)),
+    rounds,
     soak: args.includes('--soak'),
     soakSeconds: Number(opt('soak-seconds') ?? 60),
     log: (m) => console.error(m),

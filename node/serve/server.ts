@@ -3,12 +3,11 @@
  * gracefully. The CLI (cli/commands/serve.ts) adds the flags and the signals (SIGTERM/SIGINT, SIGHUP).
  */
 import { createWriteStream, watch, type FSWatcher } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, resolve } from 'node:path';
-import { createAdaptorServer } from '@hono/node-server';
 import { SoftmaxError } from '../../src/errors.js';
-import { createApp, type AccessEntry } from './app.js';
+import { createHandlers, type AccessEntry } from './app.js';
 import { Metrics } from './metrics.js';
 import { ModelRegistry, type ModelSpec } from './registry.js';
 
@@ -67,14 +66,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     });
     onAccess = (l) => void stream.write(l + '\n');
   }
-  const app = createApp(registry, metrics, {
+  const { listener } = createHandlers(registry, metrics, {
     maxRows: o.maxRows,
     maxBodyBytes: o.maxBodyBytes,
     version: o.version,
     onRequest: onAccess ? (e) => onAccess!(formatAccess(e)) : undefined,
   });
   const host = o.host ?? '127.0.0.1';
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const server = createServer(listener);
   await new Promise<void>((res, rej) => {
     const onError = (e: NodeJS.ErrnoException) => {
       const why = e.code === 'EADDRINUSE' ? 'is in use (another server is listening there; pick another --port)' : e.code === 'EACCES' ? 'needs privileges (ports below 1024)' : e.code === 'EADDRNOTAVAIL' ? 'is not an address of this machine' : e.message;
