@@ -14,7 +14,7 @@ import { OnnxError } from '../../src/errors.js';
 
 const fixture = (p: string) => fileURLToPath(new URL(`../fixtures/${p}`, import.meta.url));
 // scikit-learn 1.2.1 (scripts/fixtures/feature-map-reference.py).
-const REF = JSON.parse(readFileSync(fixture('reference/iris_poly2_standard_C1.json'), 'utf8'));
+const REF = JSON.parse(readFileSync(fixture('feature-map/iris_poly2_standard_C1.json'), 'utf8'));
 
 function iris(): { X: number[][]; y: number[]; names: string[] } {
   const lines = readFileSync(fixture('data/iris.csv'), 'utf8').trim().split('\n');
