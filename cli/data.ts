@@ -119,8 +119,9 @@ export function describe(ds: Dataset, fallback: string): string {
  * How to read data for a fitted model: its feature names pick and order the CSV columns (an id or label
  * column in the file is then ignored); without names (LibSVM), its width pads the rows.
  */
-export function modelColumns(model: { featureNames: string[] | null; nFeatures: number }): ReadOptions {
-  return model.featureNames ? { features: model.featureNames } : { nFeatures: model.nFeatures };
+export function modelColumns(model: { inputFeatureNames: string[] | null; nInputFeatures: number }): ReadOptions {
+  // A model with a feature map reads its inputs (featureNames then names the transformed columns).
+  return model.inputFeatureNames ? { features: model.inputFeatureNames } : { nFeatures: model.nInputFeatures };
 }
 
 /** Refuse DATA together with --dataset, and neither (with the command's own hint). */

@@ -100,6 +100,7 @@ export interface ModelFlags {
   earlyStopping?: boolean;
   validationFraction?: number;
   dtype?: string;
+  featureMap?: string;
   /** false with --no-precondition (commander defaults it to true). */
   precondition?: boolean;
 }
@@ -136,6 +137,7 @@ const PASSTHROUGH_FLAGS: Array<{ flag: string; key: keyof ModelFlags & string; h
   { flag: '--early-stopping', key: 'earlyStopping', help: `hold out --validation-fraction of the rows and stop when their loss stalls (${readers('earlyStopping')})` },
   { flag: '--validation-fraction <f>', key: 'validationFraction', help: 'held-out fraction for --early-stopping, in (0, 1) (default 0.1)', parse: parseNumber },
   { flag: '--dtype <type>', key: 'dtype', help: 'element type X is held in during the fit: float64 (default) or float32' },
+  { flag: '--feature-map <spec>', key: 'featureMap', help: "nonlinear features stored in the model: poly2, poly3, rbf5, or terms like 'x1,x2,x1^2,x1*x2,sin(pi*x1),r'" },
 ];
 
 /** Default scaling on the command line: standardize, since raw features of very different scales slow every solver. */

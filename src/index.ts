@@ -33,6 +33,7 @@ export { parseCifar10, CIFAR_PIXELS, CIFAR_RECORD } from './data/cifar.js';
 export { looksGzipped } from './data/gzip.js';
 export { stratifiedSplit, stratifiedKFold, subsetDataset, type Split } from './data/split.js';
 export { fitScaler, applyScaler, type ScalerState, type ScaleKind } from './preprocess/scaler.js';
+export { fitFeatureMap, applyFeatureMap, featureMapNames, checkFeatureMapSpec, splitTerms, type FeatureMapSpec, type FeatureMapState } from './preprocess/features.js';
 
 // Types that appear in the signatures above (so the API reference can document them).
 export type { CVFitStats } from './model/cv.js';

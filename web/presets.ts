@@ -25,14 +25,14 @@ function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
 
-export function blobs(): Point[] {
-  const r = rng(1);
+export function blobs(seed = 1): Point[] {
+  const r = rng(seed);
   const centres = [[-0.5, -0.4], [0.5, -0.35], [0, 0.55]];
   return centres.flatMap(([cx, cy], c) => Array.from({ length: 40 }, () => ({ x: cx! + 0.17 * gauss(r), y: cy! + 0.17 * gauss(r), c })));
 }
 
-export function moons(): Point[] {
-  const r = rng(2);
+export function moons(seed = 2): Point[] {
+  const r = rng(seed);
   const out: Point[] = [];
   for (let i = 0; i < 60; i++) {
     const t = Math.PI * r();
@@ -42,8 +42,21 @@ export function moons(): Point[] {
   return out;
 }
 
-export function spirals(): Point[] {
-  const r = rng(3);
+/** Two rings around the origin: no straight line separates them, x1^2 + x2^2 does. */
+export function circles(seed = 4): Point[] {
+  const r = rng(seed);
+  const out: Point[] = [];
+  for (let i = 0; i < 120; i++) {
+    const c = i % 2;
+    const a = 2 * Math.PI * r();
+    const rad = (c === 0 ? 0.3 : 0.75) + 0.07 * gauss(r);
+    out.push({ x: rad * Math.cos(a), y: rad * Math.sin(a), c });
+  }
+  return out;
+}
+
+export function spirals(seed = 3): Point[] {
+  const r = rng(seed);
   const out: Point[] = [];
   for (let c = 0; c < 3; c++) {
     for (let i = 0; i < 50; i++) {
@@ -62,6 +75,15 @@ function parseCsv(text: string): { header: string[]; rows: number[][] } {
 
 /** Iris projected to petal length and width (the two most telling features), rescaled into the plane. */
 export function iris(): Point[] {
+  return irisAll().filter((_, i) => i % 4 !== 3);
+}
+
+/** Every 4th iris row (38 of 150), held out for testing. */
+export function irisTest(): Point[] {
+  return irisAll().filter((_, i) => i % 4 === 3);
+}
+
+function irisAll(): Point[] {
   const { rows } = parseCsv(irisCsv);
   const xs = rows.map((r) => r[2]!);
   const ys = rows.map((r) => r[3]!);
@@ -85,4 +107,16 @@ export function digits(nTrain = 600, nTest = 200): DigitsData {
   return { X: a.X, y: a.y, Xtest: b.X, ytest: b.y };
 }
 
-export const PRESETS = { blobs, moons, spirals, iris } as const;
+export const PRESETS = { blobs, moons, circles, spirals, iris } as const;
+
+/**
+ * Held-out points for a preset: a fresh sample from the same generator (another seed), or iris's held-out rows.
+ * They are drawn hollow, never trained on, and give the held-out loss and accuracy.
+ */
+export const PRESET_TESTS: Record<keyof typeof PRESETS, () => Point[]> = {
+  blobs: () => blobs(101).filter((_, i) => i % 2 === 0),
+  moons: () => moons(102).filter((_, i) => i % 2 === 0),
+  circles: () => circles(104).filter((_, i) => i % 2 === 0),
+  spirals: () => spirals(103).filter((_, i) => i % 2 === 0),
+  iris: irisTest,
+};

@@ -1,5 +1,6 @@
 /** Messages between the page and the training worker. */
 import type { ModelJSON } from '../src/model/serialize.js';
+import type { FeatureMapState } from '../src/preprocess/features.js';
 
 export interface HistoryEntry {
   iteration: number;
@@ -37,6 +38,13 @@ export const cmdOf = (word: number): Cmd => (word % CMD_SPAN) as Cmd;
 export const seqOf = (word: number): number => Math.floor(word / CMD_SPAN);
 export const cmdWord = (seq: number, c: Cmd): number => seq * CMD_SPAN + c;
 
+/** Mean cross-entropy on the training and the held-out rows at one iteration (iteration 0: the starting weights). */
+export interface CurvePoint {
+  iteration: number;
+  train: number;
+  test: number | null;
+}
+
 export type ToWorker =
   | { type: 'init'; control: SharedArrayBuffer }
   | { type: 'data'; X: number[][]; y: number[]; Xtest?: number[][]; ytest?: number[] }
@@ -59,6 +67,11 @@ export interface StateMessage {
   coef: number[][] | null;
   intercept: number[] | null;
   history: HistoryEntry[];
+  /** Loss curve from iteration 0 (train and held-out mean cross-entropy). */
+  curve: CurvePoint[];
+  /** The fitted feature map (option featureMap) and the names of the model's columns. */
+  featureMap: FeatureMapState | null;
+  featureNames: string[] | null;
   trainAccuracy: number | null;
   testAccuracy: number | null;
 }

@@ -15,9 +15,11 @@
  */
 import { fittedMultiClassFor, SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { uniqueSortedLabels } from '../src/core/labels.js';
+import { DenseMatrix } from '../src/matrix/dense.js';
+import { applyFeatureMap, featureMapNames, fitFeatureMap, type FeatureMapState } from '../src/preprocess/features.js';
 import type { IterationInfo } from '../src/solvers/solver.js';
 import { Cmd, CTL_CMD, CTL_EXPORT, CTL_SPEED, cmdOf, cmdWord, seqOf } from './protocol.js';
-import type { FromWorker, HistoryEntry, StateMessage, ToWorker, TrainState } from './protocol.js';
+import type { CurvePoint, FromWorker, HistoryEntry, StateMessage, ToWorker, TrainState } from './protocol.js';
 
 /** Wall time per chunk while running (and between progress posts of one fit): short enough that Pause and redraws feel immediate. */
 const CHUNK_MS = 30;
@@ -31,6 +33,7 @@ let ytest: number[] | null = null;
 let options: Record<string, unknown> = {};
 let model: SoftmaxRegression | null = null;
 let history: HistoryEntry[] = [];
+let curve: CurvePoint[] = [];
 let iteration = 0;
 let state: TrainState = 'idle';
 let message = 'place points or pick a preset, then Train';
@@ -62,6 +65,9 @@ function snapshot(): StateMessage {
     coef: rows ? rows.coef : null,
     intercept: rows ? rows.intercept : null,
     history,
+    curve,
+    featureMap: model ? model.featureMap : null,
+    featureNames: model ? model.featureNames : null,
     trainAccuracy: model && X.length ? model.score(X, y) : null,
     testAccuracy: model && Xtest && ytest ? model.score(Xtest, ytest) : null,
   };
@@ -71,9 +77,69 @@ function reset(msg = 'reset: weights back to 0'): void {
   stopTimer();
   model = null;
   history = [];
+  curve = [];
   iteration = 0;
   state = 'idle';
   message = msg;
+}
+
+// ---- the loss curve ------------------------------------------------------------------------------------
+/** The rows as the model sees them (after the feature map), for the per-iteration losses. */
+interface Mapped {
+  map: FeatureMapState | null;
+  d: number;
+  X: Float64Array;
+  y: Int32Array;
+  Xt: Float64Array | null;
+  yt: Int32Array | null;
+}
+
+function mapRows(classes: number[]): Mapped {
+  const spec = options.featureMap as string[] | null | undefined;
+  const raw = DenseMatrix.fromArrays(X);
+  const map = spec ? fitFeatureMap(spec, raw) : null;
+  const A = map ? applyFeatureMap(map, raw) : raw;
+  const enc = (ys: number[]) => Int32Array.from(ys, (c) => classes.indexOf(c));
+  let Xt: Float64Array | null = null;
+  if (Xtest && Xtest.length) {
+    const T = DenseMatrix.fromArrays(Xtest);
+    Xt = (map ? applyFeatureMap(map, T) : T).data as Float64Array;
+  }
+  return { map, d: A.cols, X: A.data as Float64Array, y: enc(y), Xt, yt: Xt && ytest ? enc(ytest) : null };
+}
+
+/** Mean cross-entropy -log p_y over rows (w: W[k*d+j] then the K intercepts; missing intercepts are 0). */
+function meanLoss(w: ArrayLike<number>, K: number, d: number, A: Float64Array, ys: Int32Array): number {
+  const n = ys.length;
+  const z = new Float64Array(K);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    let mx = -Infinity;
+    for (let k = 0; k < K; k++) {
+      let s = w.length >= K * d + K ? w[K * d + k]! : 0;
+      for (let j = 0; j < d; j++) s += w[k * d + j]! * A[i * d + j]!;
+      z[k] = s;
+      if (s > mx) mx = s;
+    }
+    let e = 0;
+    for (let k = 0; k < K; k++) e += Math.exp(z[k]! - mx);
+    sum += mx + Math.log(e) - z[ys[i]!]!;
+  }
+  return sum / Math.max(1, n);
+}
+
+function curvePoint(it: number, w: ArrayLike<number>, K: number, m: Mapped): CurvePoint {
+  return { iteration: it, train: meanLoss(w, K, m.d, m.X, m.y), test: m.Xt && m.yt ? meanLoss(w, K, m.d, m.Xt, m.yt) : null };
+}
+
+/** Same classes, inputs and features: a fit may continue from `model`'s weights. */
+function compatible(m: SoftmaxRegression | null, classes: number[]): m is SoftmaxRegression {
+  const spec = (options.featureMap as string[] | null | undefined) ?? null;
+  const terms = m?.featureMap ? m.featureMap.terms : null;
+  return (
+    !!m?.coef && !!m.intercept && X.length > 0 && m.nInputFeatures === X[0]!.length && sameSet(m.classes as number[], classes) &&
+    JSON.stringify(terms) === JSON.stringify(spec)
+  );
 }
 
 function stopTimer(): void {
@@ -90,14 +156,21 @@ function chunk(maxIter: number, budgetMs: number): void {
     return;
   }
   const m = new SoftmaxRegression({ ...libOptions(), warmStart: true, maxIter });
-  if (model && model.nFeatures === X[0]!.length && sameSet(model.classes as number[], classes)) {
+  const sorted = uniqueSortedLabels(y) as number[];
+  const rows = mapRows(sorted);
+  if (compatible(model, sorted)) {
     // Hand the previous weights over; fit() warm-starts from them (same classes, same features).
     m.classes = model.classes;
     m.setParams(new Float64Array(model.coef!.flat()), new Float64Array(model.intercept!));
-  }
+  } else if (iteration === 0) curve = [curvePoint(0, new Float64Array(sorted.length * (rows.d + 1)), sorted.length, rows)];
   const t0 = performance.now();
   const start = iteration;
-  m.fit(X, y, { onIteration: () => (performance.now() - t0 > budgetMs ? 'stop' : undefined) });
+  m.fit(X, y, {
+    onIteration: (info, w) => {
+      curve.push(curvePoint(start + info.iteration, w, sorted.length, rows));
+      return performance.now() - t0 > budgetMs ? 'stop' : undefined;
+    },
+  });
   const r = m.fitResult!;
   for (const h of r.history) history.push({ iteration: start + h.iteration, value: h.value, gradientNorm: h.gradientNorm });
   iteration = start + r.iterations;
@@ -148,13 +221,15 @@ let pendingRestart = false;
 const libOptions = () => Object.fromEntries(Object.entries(options).filter(([k]) => k !== 'speed'));
 
 /** A model holding the weights a fit has reached so far (w: W[k*d+j] then the K intercepts). */
-function liveModel(w: Float64Array, classes: number[], info: IterationInfo, total: number, entries: HistoryEntry[]): SoftmaxRegression {
-  const d = X[0]!.length;
+function liveModel(w: Float64Array, classes: number[], info: IterationInfo, total: number, entries: HistoryEntry[], map: FeatureMapState | null): SoftmaxRegression {
+  const d = map ? map.terms.length : X[0]!.length;
   const m = new SoftmaxRegression(libOptions());
   // Rows of w: one for the binomial model (two classes, multiClass 'auto' or 'ovr'), K otherwise.
   const K = fittedMultiClassFor(m.options.multiClass, classes.length) === 'binomial' ? 1 : classes.length;
   m.classes = classes;
   m.setParams(w.slice(0, K * d), w.length >= K * d + K ? w.slice(K * d, K * d + K) : new Float64Array(K));
+  m.featureMap = map;
+  m.featureNames = map ? featureMapNames(map) : null;
   m.fitResult = {
     solver: m.options.solver,
     converged: false,
@@ -195,8 +270,10 @@ function oneFit(start: 'run' | 'step' | 'restart', seq: number): void {
 
   const offset = iteration;
   const before = history.slice();
+  const rows = mapRows(classes);
   // Same classes and features: continue from the weights reached so far (a new fit after a change).
-  const prev = model?.coef && model.intercept && model.nFeatures === X[0]!.length && sameSet(model.classes as number[], classes) ? model : null;
+  const prev = compatible(model, classes) ? model : null;
+  if (!prev && offset === 0) curve = [curvePoint(0, new Float64Array(classes.length * (rows.d + 1)), classes.length, rows)];
   const m = new SoftmaxRegression({ ...libOptions(), maxIter: MAX_TOTAL_ITER - offset, ...(prev ? { warmStart: true } : {}) });
   if (prev) {
     m.classes = prev.classes;
@@ -210,20 +287,21 @@ function oneFit(start: 'run' | 'step' | 'restart', seq: number): void {
   message = start === 'restart' ? 'data or options changed: training continues from the current weights' : 'training';
 
   const progress = (w: Float64Array, info: IterationInfo) => {
-    model = liveModel(w, classes, info, iteration, history);
+    model = liveModel(w, classes, info, iteration, history, rows.map);
     post(snapshot());
     lastPost = performance.now();
   };
   const onIteration = (info: IterationInfo, w: Float64Array): 'stop' | undefined => {
     iteration = offset + info.iteration;
     history.push({ iteration, value: info.value, gradientNorm: info.gradientNorm });
+    curve.push(curvePoint(iteration, w, classes.length, rows));
     let posted = false;
     let waited = false;
     for (;;) {
       const e = Atomics.exchange(ctl, CTL_EXPORT, 0);
       if (e > 0) {
         exportedSeq = Math.max(exportedSeq, e);
-        post({ type: 'model', json: liveModel(w, classes, info, iteration, history).toJSON() });
+        post({ type: 'model', json: liveModel(w, classes, info, iteration, history, rows.map).toJSON() });
       }
       const v = Atomics.load(ctl, CTL_CMD);
       handledSeq = Math.max(handledSeq, seqOf(v));
@@ -342,12 +420,20 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
         Xtest = msg.Xtest ?? null;
         ytest = msg.ytest ?? null;
         // Same classes and features: keep the weights (the regions stay; training continues from them).
-        if (model && (X.length === 0 || model.nFeatures !== X[0]!.length || !sameSet(model.classes as number[], [...new Set(y)]))) reset('data changed: weights reset');
+        if (model && !compatible(model, [...new Set(y)])) reset('data changed: weights reset');
         maybeRestart();
         break;
       case 'options': {
         const before = JSON.stringify(libOptions());
+        const featuresBefore = JSON.stringify(options.featureMap ?? null);
         options = msg.options;
+        if (model && JSON.stringify(options.featureMap ?? null) !== featuresBefore) {
+          // Other features are another model: start again from W = 0 (a running fit restarts from there).
+          const running = state === 'running';
+          reset('features changed: weights reset to 0');
+          if (running && (pendingRestart || !control)) state = 'running';
+          if (running && !control) timer = setTimeout(loop, 0);
+        }
         delayMs = typeof options.speed === 'number' ? options.speed : 0;
         // The library validates options; an invalid combination is reported, not thrown at the page.
         new SoftmaxRegression(libOptions());

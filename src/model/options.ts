@@ -5,6 +5,7 @@
 import { OptionError } from '../errors.js';
 import { describeSolvers, PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type PenaltyName, type SolverKnobs, type SolverName, type SolverOptionName } from '../solvers/registry.js';
 import type { ScaleKind } from '../preprocess/scaler.js';
+import { checkFeatureMapSpec, type FeatureMapSpec } from '../preprocess/features.js';
 
 export type ClassWeight = null | 'balanced' | Record<string, number>;
 
@@ -48,6 +49,11 @@ export interface SoftmaxRegressionOptions extends SolverKnobs {
   verbose: boolean;
   /** Feature scaling fitted in fit() and stored in the model (default 'none'). */
   scale: ScaleKind;
+  /**
+   * Nonlinear features computed before scaling (preprocess/features.ts): a preset ('poly2', 'poly3', 'rbf5')
+   * or terms ('x1^2', 'x1*x2', 'sin(pi*x1)', 'r', 'rbf(0 0; 4)'); fitted in fit(), stored in the model. Default null.
+   */
+  featureMap: FeatureMapSpec | null;
   /** Element type X is held in during fit: 'float32' halves memory and doubles SIMD width (default 'float64'). */
   dtype: 'float64' | 'float32';
   /** The loops that walk X during the fit (see Backend). Default 'auto'. */
@@ -100,6 +106,7 @@ export const DEFAULT_OPTIONS: SoftmaxRegressionOptions = {
   precondition: true,
   verbose: false,
   scale: 'none',
+  featureMap: null,
   dtype: 'float64',
   backend: 'auto',
   l1Ratio: null,
@@ -176,6 +183,7 @@ export const OPTION_CHECKS: Record<string, Check> = {
   precondition: bool,
   verbose: bool,
   scale: oneOf(['none', 'standard', 'minmax']),
+  featureMap: checkFeatureMapSpec,
   dtype: oneOf(['float64', 'float32']),
   backend: oneOf(['auto', 'wasm', 'js']),
   l1Ratio: (v, name) => {

@@ -6,6 +6,7 @@
  */
 import { ModelFormatError, SoftmaxError } from '../errors.js';
 import type { ScalerState } from '../preprocess/scaler.js';
+import { validateFeatureMapState, type FeatureMapState } from '../preprocess/features.js';
 import type { Label } from '../core/labels.js';
 import type { SoftmaxRegressionOptions } from './options.js';
 import type { FitResult, FittedState, SoftmaxRegression } from './softmax-regression.js';
@@ -56,6 +57,8 @@ export interface ModelJSON {
   /** The model's options; C = Infinity is written as the string "Infinity" (JSON has no infinity). */
   options: Omit<SoftmaxRegressionOptions, 'C'> & { C: number | 'Infinity' };
   scaler: ScalerState | null;
+  /** Present only for models fitted with option featureMap: applied to X before the scaler. */
+  featureMap?: FeatureMapState;
   fit: FitSummaryJSON | null;
 }
 
@@ -75,6 +78,7 @@ export function modelToJSON(m: SoftmaxRegression): ModelJSON {
       classWeight: m.options.classWeight && typeof m.options.classWeight === 'object' ? { ...m.options.classWeight } : m.options.classWeight,
     },
     scaler: st.scaler,
+    ...(st.featureMap ? { featureMap: st.featureMap } : {}),
     fit: st.fitResult ? summarize(st.fitResult) : null,
   };
 }
@@ -182,7 +186,7 @@ export function modelFromJSON(input: unknown, make: (state: FittedState, o: Part
       fail('', `not valid JSON (truncated or corrupted?): ${(e as Error).message.replace(/\r\n|\r|\n/g, '\\n')}`);
     }
   }
-  const root = obj(json, '', ['format', 'version', 'classes', 'nFeatures', 'featureNames', 'coef', 'intercept', 'options', 'scaler', 'fit']);
+  const root = obj(json, '', ['format', 'version', 'classes', 'nFeatures', 'featureNames', 'coef', 'intercept', 'options', 'scaler', 'fit'], ['featureMap']);
   if (root.format !== MODEL_FORMAT) fail('format', `expected '${MODEL_FORMAT}', got ${describe(root.format)}`);
   const version = int(root.version, 'version', 1);
   if (!(MODEL_VERSIONS_READ as readonly number[]).includes(version)) fail('version', `unsupported model file version ${version} (this library reads versions ${MODEL_VERSIONS_READ.join(' and ')})`);
@@ -221,6 +225,23 @@ export function modelFromJSON(input: unknown, make: (state: FittedState, o: Part
     scaler = { kind, offset: numArray(s.offset, 'scaler.offset', d), scale };
   }
 
+  let featureMap: FeatureMapState | null = null;
+  if (root.featureMap !== undefined) {
+    const f = obj(root.featureMap, 'featureMap', ['inputs', 'inputNames', 'terms']);
+    const inputs = int(f.inputs, 'featureMap.inputs', 1);
+    featureMap = {
+      inputs,
+      inputNames: f.inputNames === null ? null : arr(f.inputNames, 'featureMap.inputNames', inputs).map((x, i) => str(x, `featureMap.inputNames[${i}]`)),
+      terms: arr(f.terms, 'featureMap.terms', d).map((x, i) => str(x, `featureMap.terms[${i}]`)),
+    };
+    try {
+      validateFeatureMapState(featureMap);
+    } catch (e) {
+      if (e instanceof SoftmaxError) fail('featureMap.terms', e.message);
+      throw e;
+    }
+  }
+
   let fit: FitResult | null = null;
   if (root.fit !== null) {
     const f = obj(root.fit, 'fit', [
@@ -251,7 +272,7 @@ export function modelFromJSON(input: unknown, make: (state: FittedState, o: Part
     };
   }
 
-  const state: FittedState = { classes: [...classes], multiClass: kind, coef, intercept, featureNames, scaler, fitResult: fit };
+  const state: FittedState = { classes: [...classes], multiClass: kind, coef, intercept, featureNames, scaler, featureMap, fitResult: fit };
   try {
     return make(state, optsRaw as Partial<SoftmaxRegressionOptions>);
   } catch (e) {

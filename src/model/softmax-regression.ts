@@ -10,6 +10,7 @@ import { ParamLayout } from '../objective/layout.js';
 import { makeRng } from '../core/random.js';
 import { SOLVERS } from '../solvers/registry.js';
 import { applyScaler, fitScaler, type ScalerState } from '../preprocess/scaler.js';
+import { applyFeatureMap, featureMapNames, fitFeatureMap, type FeatureMapState } from '../preprocess/features.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import { predictProbabilities, predictScores } from '../backends/predict.js';
 import { allFiniteF64 } from '../kernels/dense-js.js';
@@ -69,6 +70,8 @@ export interface FittedState {
   intercept: number[];
   featureNames: string[] | null;
   scaler: ScalerState | null;
+  /** Fitted feature map applied before the scaler (absent or null: none); coef columns are its outputs. */
+  featureMap?: FeatureMapState | null;
   fitResult: FitResult | null;
 }
 
@@ -95,6 +98,11 @@ export class SoftmaxRegression {
   nFeatures = 0;
   /** Fitted feature scaling (option `scale`), applied by every predict method. */
   scaler: ScalerState | null = null;
+  /**
+   * Fitted feature map (option `featureMap`), applied before the scaler by every predict method. With a map,
+   * `nFeatures`, `featureNames` and `coef` describe the transformed features; the inputs are `nInputFeatures`.
+   */
+  featureMap: FeatureMapState | null = null;
   fitResult: FitResult | null = null;
   private kind: FittedMultiClass | null = null;
   // Flat copies the predict kernels read, refreshed from coef/intercept at every call (O(R d)).
@@ -123,6 +131,7 @@ export class SoftmaxRegression {
       intercept: [...this.intercept!],
       featureNames: this.featureNames ? [...this.featureNames] : null,
       scaler: this.scaler ? { kind: this.scaler.kind, offset: [...this.scaler.offset], scale: [...this.scaler.scale] } : null,
+      featureMap: this.featureMap ? { inputs: this.featureMap.inputs, inputNames: this.featureMap.inputNames ? [...this.featureMap.inputNames] : null, terms: [...this.featureMap.terms] } : null,
       fitResult: this.fitResult,
     };
   }
@@ -152,6 +161,7 @@ export class SoftmaxRegression {
     this.featureNames = st.featureNames ? [...st.featureNames] : null;
     if (st.scaler && (st.scaler.offset.length !== d || st.scaler.scale.length !== d)) throw new DataError('SHAPE_MISMATCH', `state.scaler must have ${d} offsets and scales`);
     this.scaler = st.scaler;
+    this.featureMap = st.featureMap ?? null;
     this.fitResult = st.fitResult;
   }
 
@@ -161,6 +171,16 @@ export class SoftmaxRegression {
 
   get nClasses(): number {
     return this.classes?.length ?? 0;
+  }
+
+  /** Columns X must have for predict: the feature map's inputs, or nFeatures without a map. */
+  get nInputFeatures(): number {
+    return this.featureMap?.inputs ?? this.nFeatures;
+  }
+
+  /** Names of the columns X must have for predict (null when the training data had none). */
+  get inputFeatureNames(): string[] | null {
+    return this.featureMap ? this.featureMap.inputNames : this.featureNames;
   }
 
   fit(X: MatrixLike, y: ArrayLike<Label>, fitOptions: FitOptions = {}): this {
@@ -176,10 +196,18 @@ export class SoftmaxRegression {
     checkFitMemory(this.fitShape(M, K, fitOptions), resolveLimits({ maxMemory: fitOptions.maxMemory }));
     const yIdx = encodeLabels(y, classes);
     const n = M.rows;
-    const d = M.cols;
-    if (fitOptions.featureNames && fitOptions.featureNames.length !== d) {
-      throw new DataError('SHAPE_MISMATCH', `featureNames has ${fitOptions.featureNames.length} names but X has ${d} columns`);
+    if (fitOptions.featureNames && fitOptions.featureNames.length !== M.cols) {
+      throw new DataError('SHAPE_MISMATCH', `featureNames has ${fitOptions.featureNames.length} names but X has ${M.cols} columns`);
     }
+    let featureNames = fitOptions.featureNames ? [...fitOptions.featureNames] : null;
+    // The feature map comes first: the scaler and the model see the transformed columns.
+    const featureMap = o.featureMap === null ? null : fitFeatureMap(o.featureMap, M, featureNames);
+    if (featureMap) {
+      M = applyFeatureMap(featureMap, M);
+      assertFinite(M, 'X after featureMap');
+      featureNames = featureMapNames(featureMap);
+    }
+    const d = M.cols;
 
     // s_i = sample weight x class weight (scikit-learn's convention).
     let s: Float64Array | null = fitOptions.sampleWeight ? checkSampleWeight(fitOptions.sampleWeight, n) : null;
@@ -262,8 +290,9 @@ export class SoftmaxRegression {
       multiClass: kind,
       coef: rowsOf(W, d),
       intercept: Array.from(b),
-      featureNames: fitOptions.featureNames ?? null,
+      featureNames,
       scaler,
+      featureMap,
       fitResult: {
         ...rest,
         solver: o.solver,
@@ -403,6 +432,11 @@ export class SoftmaxRegression {
     if (this.scaler && this.scaler.offset.length !== this.nFeatures) throw new DataError('SHAPE_MISMATCH', `${method}: the model's scaler has ${this.scaler.offset.length} features, its coefficients ${this.nFeatures}`);
     const input = toMatrix(X, 'X', false);
     let M = input;
+    if (this.featureMap) {
+      // A map can turn a non-finite input finite (an rbf of Infinity is 0): check the input itself.
+      assertFinite(input);
+      M = applyFeatureMap(this.featureMap, input, `${method}: X`);
+    }
     if (M.cols !== this.nFeatures) {
       throw new DataError('FEATURE_MISMATCH', `${method}: X has ${M.cols} features but the model was fitted with ${this.nFeatures}`);
     }
