@@ -108,19 +108,24 @@ function mapRows(classes: number[]): Mapped {
   return { map, d: A.cols, X: A.data as Float64Array, y: enc(y), Xt, yt: Xt && ytest ? enc(ytest) : null };
 }
 
-/** Mean cross-entropy -log p_y over rows (w: W[k*d+j] then the K intercepts; missing intercepts are 0). */
+/**
+ * Mean cross-entropy -log p_y over rows (w: W[r*d+j] then the R intercepts; missing intercepts are 0). Two
+ * classes with one row of weights is the binomial model: its scores are (0, w.x + b), whose softmax is the sigmoid.
+ */
 function meanLoss(w: ArrayLike<number>, K: number, d: number, A: Float64Array, ys: Int32Array): number {
   const n = ys.length;
+  const R = K === 2 && w.length < 2 * d ? 1 : K;
   const z = new Float64Array(K);
   let sum = 0;
   for (let i = 0; i < n; i++) {
     let mx = -Infinity;
-    for (let k = 0; k < K; k++) {
-      let s = w.length >= K * d + K ? w[K * d + k]! : 0;
-      for (let j = 0; j < d; j++) s += w[k * d + j]! * A[i * d + j]!;
-      z[k] = s;
-      if (s > mx) mx = s;
+    for (let r = 0; r < R; r++) {
+      let s = w.length >= R * d + R ? w[R * d + r]! : 0;
+      for (let j = 0; j < d; j++) s += w[r * d + j]! * A[i * d + j]!;
+      z[R === 1 ? 1 : r] = s;
     }
+    if (R === 1) z[0] = 0;
+    for (let k = 0; k < K; k++) if (z[k]! > mx) mx = z[k]!;
     let e = 0;
     for (let k = 0; k < K; k++) e += Math.exp(z[k]! - mx);
     sum += mx + Math.log(e) - z[ys[i]!]!;

@@ -464,7 +464,8 @@ export class SoftmaxRegression {
     const { W, b } = this.params(method);
     const K = this.nRows;
     // n x K scores: checked against the budget first (a typed error, not a failed allocation).
-    checkMemory(8 * M.rows * K, resolveLimits(), `${method}() on ${M.rows} rows x ${K} classes`, 'predict in batches of rows');
+    // Probabilities are n x nClasses even where the scores are n x 1 (binomial).
+    checkMemory(8 * M.rows * this.nClasses, resolveLimits(), `${method}() on ${M.rows} rows x ${this.nClasses} classes`, 'predict in batches of rows');
     const Z = new Float64Array(M.rows * K);
     if (softmax) predictProbabilities(M, W, K, b, Z);
     else predictScores(M, W, K, b, Z);
