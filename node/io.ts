@@ -10,7 +10,7 @@ import { OptionError, ParseError, SoftmaxError } from '../src/errors.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { CsvReader, sniffDelimiter } from '../src/data/csv.js';
 import { LibSvmReader } from '../src/data/libsvm.js';
-import { checkMemory, formatBytes, RAISE_MEMORY, resolveLimits, type Limits } from '../src/limits.js';
+import { checkMemory, formatBytes, RAISE_MEMORY, resolveLimits, type Limits } from '../src/core/limits.js';
 import { LimitError } from '../src/errors.js';
 import { mnistFromIdx } from '../src/data/idx.js';
 import { parseCifar10 } from '../src/data/cifar.js';
@@ -157,6 +157,7 @@ function readTextFile(path: string, format: DataFormat | undefined, opts: ReadDa
     const got = readChunk(fd, head, path);
     let source: (buf: Buffer) => number;
     let first: Uint8Array;
+    let budget = limits;
     if (got === 2 && looksGzipped(head)) {
       closeSync(fd);
       fd = null;
@@ -169,12 +170,14 @@ function readTextFile(path: string, format: DataFormat | undefined, opts: ReadDa
         return n;
       };
       first = new Uint8Array(0);
+      // The decompressed bytes stay in memory while they are parsed: the data get what is left of the budget.
+      budget = { ...limits, maxMemory: Math.max(1, limits.maxMemory - bytes.length) };
     } else {
       const f = fd;
       source = (buf) => readChunk(f, buf, path);
       first = head.subarray(0, got);
     }
-    return streamText(path, format, opts, limits, first, source);
+    return streamText(path, format, opts, budget, first, source);
   } finally {
     if (fd !== null) closeSync(fd);
   }

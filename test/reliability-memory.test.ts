@@ -53,6 +53,19 @@ describe('fit memory budget', () => {
     const m = new SoftmaxRegression().fit([[0, 1], [1, 0], [0, 0.9], [1, 0.1]], [0, 1, 0, 1], { maxMemory: 1024 ** 2 });
     assert.ok(m.coef);
   });
+  it('predictions check their n x K scores against the budget', async () => {
+    const { setDefaultLimits, defaultLimits } = await import('../src/index.js');
+    const m = new SoftmaxRegression().fit([[0, 1], [1, 0], [0, 0.9], [1, 0.1]], [0, 1, 0, 1]);
+    const X = Array.from({ length: 5000 }, (_, i) => [i % 2, (i % 3) / 2]);
+    const before = defaultLimits().maxMemory;
+    setDefaultLimits({ maxMemory: 64 * 1024 });
+    try {
+      assert.throws(() => m.predictProba(X), (e: unknown) => isLimit(e) && /5000 rows x 2 classes/.test((e as Error).message));
+    } finally {
+      setDefaultLimits({ maxMemory: before });
+    }
+    assert.equal(m.predict(X).length, 5000);
+  });
   it('sizes parse', () => {
     assert.equal(parseByteSize('512M'), 512 * 1024 ** 2);
     assert.equal(parseByteSize('1.5GiB'), 1.5 * 1024 ** 3);

@@ -83,7 +83,8 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    fail(400, `malformed JSON: ${(e as Error).message}`);
+    // JSON.parse quotes the text around the error, line breaks included: keep the message one line.
+    fail(400, `malformed JSON: ${(e as Error).message.replace(/\r\n|\r|\n/g, '\\n')}`);
   }
 }
 

@@ -2,7 +2,7 @@
  * SoftmaxRegression: the estimator. It owns options, label encoding, weights, scaling and the gauge of
  * the intercepts; the math lives in SoftmaxObjective and the optimization in the solvers.
  */
-import { checkFitMemory, estimateFitMemory, resolveLimits, type FitShape, type MemoryEstimate } from '../limits.js';
+import { checkFitMemory, checkMemory, estimateFitMemory, resolveLimits, type FitShape, type MemoryEstimate } from '../core/limits.js';
 import { DataError, FitError, listForMessage, ModelFormatError, NotFittedError, OptionError, SoftmaxError } from '../errors.js';
 import { logSoftmaxInPlace } from '../kernels/softmax.js';
 import type { Matrix } from '../matrix/matrix.js';
@@ -429,6 +429,8 @@ export class SoftmaxRegression {
     const { M, input } = this.prepare(X, method);
     const { W, b } = this.params(method);
     const K = this.nRows;
+    // n x K scores: checked against the budget first (a typed error, not a failed allocation).
+    checkMemory(8 * M.rows * K, resolveLimits(), `${method}() on ${M.rows} rows x ${K} classes`, 'predict in batches of rows');
     const Z = new Float64Array(M.rows * K);
     if (softmax) predictProbabilities(M, W, K, b, Z);
     else predictScores(M, W, K, b, Z);

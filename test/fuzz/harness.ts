@@ -1,6 +1,6 @@
 /**
  * The fuzzing suite (issue 16): hostile inputs for every reader (CSV, LibSVM, IDX, CIFAR-10), the
- * model-file loader and the CLI commands, each case classified as
+ * model-file loader, the CLI commands and the request parser of `softmax serve`, each case classified as
  *
  *   error        a typed SoftmaxError (CLI: exit 1 or 2 with one line on stderr, no "unexpected")
  *   result       a parse, a model or a command that succeeded, with finite numbers only
@@ -11,9 +11,9 @@
  *
  * and the suite requires zero of the last four. Every case is a pure function of (target, seed, index):
  * `npm run fuzz -- --target csv --seed 7 --from 1234 --cases 1` replays one. `npm test` runs a few hundred
- * cases (test/fuzz.test.ts); `npm run fuzz -- --cases 100000` many more (scripts/fuzz.ts).
+ * cases (test/fuzz/fuzz.test.ts); `npm run fuzz -- --cases 100000` many more (scripts/fuzz.ts).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -25,11 +25,15 @@ import type { Dataset } from '../../src/data/dataset.js';
 import { SoftmaxError } from '../../src/errors.js';
 import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
 import { main } from '../../cli/main.js';
+import { saveModel } from '../../node/model-file.js';
+import { createApp } from '../../node/serve/app.js';
+import { Metrics } from '../../node/serve/metrics.js';
+import { ModelRegistry } from '../../node/serve/registry.js';
 
 export const OUTCOMES = ['error', 'result', 'crash', 'hang', 'non-finite', 'over-budget'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 export const BAD: readonly Outcome[] = ['crash', 'hang', 'non-finite', 'over-budget'];
-export const TARGETS = ['csv', 'libsvm', 'idx', 'cifar', 'model', 'cli'] as const;
+export const TARGETS = ['csv', 'libsvm', 'idx', 'cifar', 'model', 'cli', 'serve'] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** Memory budget every case runs under (readers' and fits' maxMemory). */
@@ -293,22 +297,117 @@ async function cliCase(r: Rng, index: number): Promise<void> {
     ['train', '-', '--max-iter', '10', '--no-progress', ...budget],
   ];
   const argv = pick(r, argvs);
+  const inputs = [readFileSync(csv, 'utf8'), readFileSync(svm, 'utf8'), readFileSync(model, 'utf8')];
   let stdout = '';
   let stderr = '';
   const stdin = argv[1] === '-' ? csvCase(r) : '';
+  inputs.push(stdin);
   const code = await main(argv, {
     stdout: { write: (s: string) => ((stdout += s), true), isTTY: false },
     stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
     stdin: Readable.from([Buffer.from(stdin)]),
   });
   if (code === 0) {
-    if (/\bNaN\b|\bInfinity\b/.test(stdout)) throw new NonFinite(`${argv[0]} printed a non-finite number`);
+    // A printed NaN or Infinity is a non-finite number, unless the input itself holds that word as text
+    // (a label, a feature name, a message in a model file), which the command may echo.
+    const echoed = (w: string) => inputs.some((t) => new RegExp(`(^|[^\\w.+-])${w}([^\\w.]|$)`).test(t));
+    const bad = /(^|[\s=(,:])(-?(?:NaN|Infinity))(?=[\s,)]|$)/m.exec(stdout);
+    if (bad && !echoed(bad[2]!.replace(/^-/, ''))) {
+      const at = stdout.indexOf(bad[0]);
+      throw new NonFinite(`${argv.join(' ')} printed a non-finite number: ${JSON.stringify(stdout.slice(Math.max(0, at - 60), at + 40))}`);
+    }
     return;
   }
   const lines = stderr.split('\n').filter((l) => l.trim() !== '');
   if (code !== 1 && code !== 2) throw new Error(`exit code ${code}`);
   if (lines.length !== 1 || /\(unexpected \w*;/.test(stderr)) throw new Error(`${argv[0]}: not a one-line typed error: ${stderr.slice(0, 300)}`);
   throw new SoftmaxError('PARSE_ERROR', lines[0]!);
+}
+
+let serveApp: ReturnType<typeof createApp> | null = null;
+/** The `softmax serve` app in-process (hono's app.request: no socket), serving a numeric and a text model. */
+function app(): ReturnType<typeof createApp> {
+  if (serveApp) return serveApp;
+  const dir = workDir();
+  const X = [[0, 1, 2], [1, 0, 2], [0.5, 0.5, 1], [2, 1, 0], [1, 2, 0.5], [0, 0, 1]];
+  saveModel(new SoftmaxRegression({ maxIter: 50 }).fit(X, [0, 1, 2, 0, 1, 2], { featureNames: ['a', 'b', 'c'] }), join(dir, 'num.json'));
+  saveModel(new SoftmaxRegression({ maxIter: 50, scale: 'standard' }).fit(X, ['x', 'y', 'x', 'y', 'x', 'y']), join(dir, 'txt.json'));
+  const registry = new ModelRegistry([
+    { name: 'num', file: join(dir, 'num.json') },
+    { name: 'txt', file: join(dir, 'txt.json') },
+  ]);
+  serveApp = createApp(registry, new Metrics(), { maxBodyBytes: 64 * 1024, maxRows: 1000 });
+  return serveApp;
+}
+
+/** A request: a valid body of one of the three protocols, then mutated; random content types and paths. */
+function serveRequest(r: Rng): { path: string; init: RequestInit } {
+  const rows = Array.from({ length: int(r, 0, 4) }, () => Array.from({ length: r() < 0.9 ? 3 : int(r, 0, 5) }, () => Number(randomNumberText(r))));
+  const kind = int(r, 0, 2);
+  const model = pick(r, ['num', 'txt', 'num', 'nope', '__proto__']);
+  let path: string;
+  let body: string;
+  let type = 'application/json';
+  if (kind === 0) {
+    path = pick(r, [`/v2/models/${model}/infer`, `/v2/models/${model}/versions/1/infer`]);
+    const flat = r() < 0.5;
+    body = JSON.stringify({
+      id: r() < 0.3 ? 'req-1' : undefined,
+      inputs: [{ name: 'float_input', shape: [rows.length, 3], datatype: pick(r, ['FP64', 'FP32', 'INT64']), data: flat ? rows.flat() : rows }],
+      outputs: r() < 0.3 ? [{ name: pick(r, ['label', 'probabilities', 'other']) }] : undefined,
+    });
+  } else if (kind === 1) {
+    path = `/v1/models/${model}:predict`;
+    body = JSON.stringify({ instances: rows });
+  } else {
+    path = pick(r, [`/v1/models/${model}:predict`, `/v2/models/${model}/infer`]);
+    type = 'text/csv';
+    body = ['a,b,c', ...rows.map((row) => row.join(','))].join('\n') + '\n';
+  }
+  if (r() < 0.7) body = mutateText(r, body, 3);
+  if (r() < 0.1) type = pick(r, ['text/plain', 'application/x-www-form-urlencoded', 'text/csv; charset=utf-8', '']);
+  const headers: Record<string, string> = { 'content-type': type };
+  if (r() < 0.2) headers.accept = 'text/csv';
+  return { path, init: { method: 'POST', headers, body } };
+}
+
+/** Every number in a JSON value, for the finiteness check (JSON itself cannot hold NaN: look for null too). */
+function jsonNumbersFinite(v: unknown, path = ''): string | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : `${path} = ${v}`;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] === null && /probabilities/.test(path)) return `${path}[${i}] = null`;
+      const bad = jsonNumbersFinite(v[i], `${path}[${i}]`);
+      if (bad) return bad;
+    }
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const bad = jsonNumbersFinite(x, `${path}.${k}`);
+      if (bad) return bad;
+    }
+  }
+  return null;
+}
+
+async function serveCase(r: Rng): Promise<void> {
+  const { path, init } = serveRequest(r);
+  const res = await app().request(path, init);
+  const text = await res.text();
+  if (res.status >= 500) throw new Error(`${path}: HTTP ${res.status}: ${text.slice(0, 200)}`);
+  if (res.status >= 400) {
+    let err: unknown;
+    try {
+      err = (JSON.parse(text) as { error?: unknown }).error;
+    } catch {
+      throw new Error(`${path}: HTTP ${res.status} without a JSON error body: ${text.slice(0, 200)}`);
+    }
+    if (typeof err !== 'string' || err.length === 0 || err.includes('\n')) throw new Error(`${path}: HTTP ${res.status} error is not a one-line message: ${JSON.stringify(err)}`);
+    throw new SoftmaxError('PARSE_ERROR', err);
+  }
+  if ((res.headers.get('content-type') ?? '').includes('json')) {
+    const bad = jsonNumbersFinite(JSON.parse(text));
+    if (bad) throw new NonFinite(`${path}: ${bad}`);
+  } else if (/\b(NaN|Infinity)\b/.test(text.split('\n').slice(1).join('\n').replace(/"[^"]*"/g, ''))) throw new NonFinite(`${path}: non-finite CSV output`);
 }
 
 /** Run case `index` of `target` with `seed`. */
@@ -362,6 +461,8 @@ export function runCase(target: Target, seed: number, index: number): Promise<Ca
     }
     case 'cli':
       return classify(() => cliCase(r, index));
+    case 'serve':
+      return classify(() => serveCase(r));
   }
 }
 

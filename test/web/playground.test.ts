@@ -158,7 +158,7 @@ test('playground: click points of three classes, train, regions and accuracy mat
   for (let i = 0; i < 21; i++) for (let j = 0; j < 21; j++) grid.push([-1 + i / 10, -1 + j / 10]);
   const browserPred = await page.evaluate((G) => (window as unknown as { playground: { predict(X: number[][]): number[] } }).playground.predict(G), [...X, ...grid]);
   assert.deepEqual(browserPred, model.predict([...X, ...grid]));
-  // Export ONNX: the same model as an ONNX file, read back in Node (test/onnx.test.ts runs such files in ONNX Runtime).
+  // Export ONNX: the same model as an ONNX file, read back in Node (test/onnx/onnx.test.ts runs such files in ONNX Runtime).
   const [onnxDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-onnx')]);
   assert.equal(onnxDownload.suggestedFilename(), 'softmax-model.onnx');
   const fromFile = fromOnnx(readFileSync((await onnxDownload.path())!));

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BAD, emptyCounts, runCase, TARGETS, type Target } from './fuzz/harness.js';
+import { BAD, emptyCounts, runCase, TARGETS, type Target } from './harness.js';
 
 const SEED = 20261202;
-const CASES: Record<Target, number> = { csv: 400, libsvm: 300, idx: 400, cifar: 200, model: 400, cli: 60 };
+const CASES: Record<Target, number> = { csv: 400, libsvm: 300, idx: 400, cifar: 200, model: 400, cli: 60, serve: 300 };
 
 for (const target of TARGETS) {
   test(`fuzz ${target}: ${CASES[target]} cases, no crash, hang, non-finite output or budget overrun`, { timeout: 120_000 }, async () => {
