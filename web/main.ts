@@ -38,7 +38,8 @@ const send = (m: ToWorker) => worker.postMessage(m);
  * browsers give only to cross-origin isolated pages (COOP same-origin + COEP require-corp; `npm run playground`,
  * the preview server and the e2e test send them). Without it the worker falls back to warm-restarted chunks.
  */
-const control = self.crossOriginIsolated && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(CTL_SLOTS * Int32Array.BYTES_PER_ELEMENT)) : null;
+const control =
+  self.crossOriginIsolated && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(CTL_SLOTS * Int32Array.BYTES_PER_ELEMENT)) : null;
 if (control) send({ type: 'init', control: control.buffer as SharedArrayBuffer });
 /** Sequence number of the page's commands (this thread is the only writer). */
 let seq = 0;
@@ -284,7 +285,7 @@ function hoveredPoint(): Point | null {
   let bd = PICK_RADIUS;
   for (const p of points) {
     const d = Math.hypot(toPx(p.x) - hover.px, toPy(p.y) - hover.py);
-    if (d <= bd) (bd = d), (best = p);
+    if (d <= bd) ((bd = d), (best = p));
   }
   return best;
 }
@@ -323,7 +324,8 @@ function drawHover(): void {
       x = [fromPx(hover.px), fromPy(hover.py)];
       what = `cursor at (${fmt(x[0]!, 3)}, ${fmt(x[1]!, 3)}): no label, so no loss; hover a point for those`;
     } else {
-      el.innerHTML = '<p class="note">Hover the plane or a point to see z = Wx + b, p = softmax(z), the loss −log p<sub>y</sub> and the gradient contribution (p − y)xᵀ.</p>';
+      el.innerHTML =
+        '<p class="note">Hover the plane or a point to see z = Wx + b, p = softmax(z), the loss −log p<sub>y</sub> and the gradient contribution (p − y)xᵀ.</p>';
       return;
     }
   }
@@ -342,7 +344,10 @@ function drawHover(): void {
   const rows = classes
     .map((c, k) => {
       const r = p[k]! - yk[k]!;
-      const g = d === 2 ? `<td>${known ? fmt(r * x[0]!) : '–'}</td><td>${known ? fmt(r * x[1]!) : '–'}</td><td>${known ? fmt(r) : '–'}</td>` : `<td>${known ? fmt(Math.abs(r) * Math.hypot(...x)) : '–'}</td><td>${known ? fmt(r) : '–'}</td>`;
+      const g =
+        d === 2
+          ? `<td>${known ? fmt(r * x[0]!) : '–'}</td><td>${known ? fmt(r * x[1]!) : '–'}</td><td>${known ? fmt(r) : '–'}</td>`
+          : `<td>${known ? fmt(Math.abs(r) * Math.hypot(...x)) : '–'}</td><td>${known ? fmt(r) : '–'}</td>`;
       return `<tr><th><span class="swatch" style="background:${classColor(c)}"></span>${c}</th><td>${fmt(z[k]!)}</td><td>${fmt(p[k]!)}</td><td>${known ? yk[k] : '–'}</td>${g}</tr>`;
     })
     .join('');
@@ -417,7 +422,9 @@ const takesStepAndBatch = (solver: string) => {
 
 function fillSolvers(): void {
   const sel = $<HTMLSelectElement>('solver');
-  sel.innerHTML = solverNames().map((n) => `<option value="${n}" title="${SOLVERS[n]!.summary.replace(/"/g, '&quot;')}">${n}</option>`).join('');
+  sel.innerHTML = solverNames()
+    .map((n) => `<option value="${n}" title="${SOLVERS[n]!.summary.replace(/"/g, '&quot;')}">${n}</option>`)
+    .join('');
   sel.value = 'lbfgs';
   fillPenalties();
 }
@@ -432,12 +439,19 @@ function fillPenalties(): void {
   const mb = takesStepAndBatch(solver);
   $<HTMLInputElement>('lr').disabled = !mb;
   $<HTMLInputElement>('bs').disabled = !mb;
-  $('opt-note').textContent = mb ? 'One iteration is one epoch (a pass over the points in mini-batches).' : `Learning rate and batch size apply to the mini-batch solvers (${solversReading('batchSize').join(', ')}).`;
+  $('opt-note').textContent = mb
+    ? 'One iteration is one epoch (a pass over the points in mini-batches).'
+    : `Learning rate and batch size apply to the mini-batch solvers (${solversReading('batchSize').join(', ')}).`;
 }
 
 function options(): Record<string, unknown> {
   const solver = $<HTMLSelectElement>('solver').value;
-  const o: Record<string, unknown> = { solver, penalty: $<HTMLSelectElement>('penalty').value, C: 10 ** Number($<HTMLInputElement>('logC').value), scale: 'none' };
+  const o: Record<string, unknown> = {
+    solver,
+    penalty: $<HTMLSelectElement>('penalty').value,
+    C: 10 ** Number($<HTMLInputElement>('logC').value),
+    scale: 'none',
+  };
   if (takesStepAndBatch(solver)) {
     o.learningRate = Number($<HTMLInputElement>('lr').value);
     o.batchSize = Math.max(1, Math.round(Number($<HTMLInputElement>('bs').value)));
@@ -495,7 +509,7 @@ plane.addEventListener('contextmenu', (ev) => {
   let bd = Infinity;
   points.forEach((p, i) => {
     const d = Math.hypot(toPx(p.x) - px, toPy(p.y) - py);
-    if (d < bd) (bd = d), (bi = i);
+    if (d < bd) ((bd = d), (bi = i));
   });
   points.splice(bi, 1);
   sendData();

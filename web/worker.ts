@@ -329,7 +329,8 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
         Xtest = msg.Xtest ?? null;
         ytest = msg.ytest ?? null;
         // Same classes and features: keep the weights (the regions stay; training continues from them).
-        if (model && (X.length === 0 || model.nFeatures !== X[0]!.length || !sameSet(model.classes as number[], [...new Set(y)]))) reset('data changed: weights reset');
+        if (model && (X.length === 0 || model.nFeatures !== X[0]!.length || !sameSet(model.classes as number[], [...new Set(y)])))
+          reset('data changed: weights reset');
         maybeRestart();
         break;
       case 'options': {

@@ -73,7 +73,7 @@ export class SoftmaxRegressionCV {
     this.Cs = resolveCs(Cs).sort((a, b) => a - b);
     const elastic = rest.penalty === 'elasticnet';
     if (l1Ratios !== undefined && !elastic) throw new OptionError('l1Ratios', `is only used with penalty 'elasticnet'`, 'INCOMPATIBLE_OPTIONS');
-    const ratios = elastic ? l1Ratios ?? [0.5] : [null];
+    const ratios = elastic ? (l1Ratios ?? [0.5]) : [null];
     if (!Array.isArray(ratios) || ratios.length === 0) throw new OptionError('l1Ratios', 'must be a non-empty array of numbers in [0, 1]');
     ratios.forEach((r, i) => {
       if (r !== null && (typeof r !== 'number' || !(r >= 0 && r <= 1))) throw new OptionError('l1Ratios', `entry ${i} must be in [0, 1], got ${String(r)}`);
@@ -82,7 +82,8 @@ export class SoftmaxRegressionCV {
     this.cv = cv ?? 5;
     if (!Number.isInteger(this.cv) || this.cv < 2) throw new OptionError('cv', `must be an integer >= 2, got ${String(cv)}`);
     this.scoring = scoring ?? 'accuracy';
-    if (this.scoring !== 'accuracy' && this.scoring !== 'log-loss') throw new OptionError('scoring', `must be 'accuracy' or 'log-loss', got ${String(scoring)}`);
+    if (this.scoring !== 'accuracy' && this.scoring !== 'log-loss')
+      throw new OptionError('scoring', `must be 'accuracy' or 'log-loss', got ${String(scoring)}`);
     this.refit = refit ?? true;
     if (typeof this.refit !== 'boolean') throw new OptionError('refit', `must be true or false, got ${String(refit)}`);
     // Validate the model options now (with a representative C and l1Ratio), so bad pairs fail here.
@@ -120,7 +121,9 @@ export class SoftmaxRegressionCV {
       for (const p of parts) {
         const row: number[] = [];
         const st: CVFitStats[] = [];
-        const path = regularizationPath(p.Xtr, p.ytr, { ...base, l1Ratio: this.l1Ratios[r]!, Cs: this.Cs }, { sampleWeight: p.sw }, (m) => row.push(this.foldScore(m, p.Xte, p.yte)));
+        const path = regularizationPath(p.Xtr, p.ytr, { ...base, l1Ratio: this.l1Ratios[r]!, Cs: this.Cs }, { sampleWeight: p.sw }, (m) =>
+          row.push(this.foldScore(m, p.Xte, p.yte)),
+        );
         for (const pt of path.points) st.push({ iterations: pt.iterations, converged: pt.converged, elapsedMs: pt.elapsedMs });
         perFold.push(row);
         stats.push(st);

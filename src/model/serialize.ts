@@ -56,7 +56,10 @@ export function modelToJSON(m: SoftmaxRegression): ModelJSON {
     featureNames: m.featureNames ? [...m.featureNames] : null,
     coef: m.coef!.map((r) => [...r]),
     intercept: [...m.intercept!],
-    options: { ...m.options, classWeight: m.options.classWeight && typeof m.options.classWeight === 'object' ? { ...m.options.classWeight } : m.options.classWeight },
+    options: {
+      ...m.options,
+      classWeight: m.options.classWeight && typeof m.options.classWeight === 'object' ? { ...m.options.classWeight } : m.options.classWeight,
+    },
     scaler: m.scaler ? { kind: m.scaler.kind, offset: [...m.scaler.offset], scale: [...m.scaler.scale] } : null,
     fit: m.fitResult ? summarize(m.fitResult) : null,
   };
@@ -212,8 +215,21 @@ export function modelFromJSON(input: unknown, make: (o: Partial<SoftmaxRegressio
   let fit: FitResult | null = null;
   if (root.fit !== null) {
     const f = obj(root.fit, 'fit', [
-      'solver', 'converged', 'stopReason', 'message', 'iterations', 'value', 'gradientNorm', 'functionEvaluations',
-      'gradientEvaluations', 'hessianVectorProducts', 'elapsedMs', 'nSamples', 'sumWeights', 'advice', 'history',
+      'solver',
+      'converged',
+      'stopReason',
+      'message',
+      'iterations',
+      'value',
+      'gradientNorm',
+      'functionEvaluations',
+      'gradientEvaluations',
+      'hessianVectorProducts',
+      'elapsedMs',
+      'nSamples',
+      'sumWeights',
+      'advice',
+      'history',
     ]);
     const h = obj(f.history, 'fit.history', ['iteration', 'value', 'gradientNorm']);
     const it = numArray(h.iteration, 'fit.history.iteration');
