@@ -18,7 +18,7 @@ import {
 import { readDataset, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from '../node/datasets.js';
 import { didYouMean } from './suggest.js';
-import { RAISE_MEMORY } from '../src/limits.js';
+import { RAISE_MEMORY } from '../src/core/limits.js';
 import { UsageError, type CliIO } from './context.js';
 import type { DataFlags } from './options.js';
 

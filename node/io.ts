@@ -10,7 +10,7 @@ import { OptionError, ParseError, SoftmaxError } from '../src/errors.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { CsvReader, sniffDelimiter } from '../src/data/csv.js';
 import { LibSvmReader } from '../src/data/libsvm.js';
-import { checkMemory, formatBytes, RAISE_MEMORY, resolveLimits, type Limits } from '../src/limits.js';
+import { checkMemory, formatBytes, RAISE_MEMORY, resolveLimits, type Limits } from '../src/core/limits.js';
 import { LimitError } from '../src/errors.js';
 import { mnistFromIdx } from '../src/data/idx.js';
 import { parseCifar10 } from '../src/data/cifar.js';

@@ -4,7 +4,7 @@
  * 2 GiB. Callers override it per call (maxMemory options) or globally with setDefaultLimits.
  */
 import { totalmem } from 'node:os';
-import { setDefaultLimits } from '../src/limits.js';
+import { setDefaultLimits } from '../src/core/limits.js';
 
 /** Half the physical memory: room for the OS and other processes, and a clear error instead of swapping. */
 export function nodeDefaultMaxMemory(): number {

@@ -27,7 +27,7 @@ export {
   type Limits,
   type FitShape,
   type MemoryEstimate,
-} from './limits.js';
+} from './core/limits.js';
 export { toOnnx, fromOnnx, type ToOnnxOptions } from './onnx/index.js';
 
 // Choosing C: cross-validation and regularization paths.

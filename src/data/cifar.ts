@@ -5,7 +5,7 @@
  * r0..r1023, g0..g1023, b0..b1023.
  */
 import { ParseError } from '../errors.js';
-import { checkMemory, resolveLimits, type Limits } from '../limits.js';
+import { checkMemory, resolveLimits, type Limits } from '../core/limits.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import type { Dataset } from './dataset.js';
 import { rejectGzip } from './gzip.js';

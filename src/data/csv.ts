@@ -19,7 +19,7 @@ import { allocFloatArray } from '../kernels/resident.js';
 import { LimitError, OptionError, ParseError } from '../errors.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import type { Label } from '../core/labels.js';
-import { checkMemory, MAX_JS_ARRAY_LENGTH, resolveLimits, type Limits } from '../limits.js';
+import { checkMemory, MAX_JS_ARRAY_LENGTH, resolveLimits, type Limits } from '../core/limits.js';
 import type { Dataset } from './dataset.js';
 import { looksGzipped } from './gzip.js';
 

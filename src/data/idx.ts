@@ -11,7 +11,7 @@
  * so a forged header (say 2^31 images of 28x28) is a ParseError, never an attempt to allocate terabytes.
  */
 import { DataError, LimitError, OptionError, ParseError } from '../errors.js';
-import { checkMemory, resolveLimits, type Limits } from '../limits.js';
+import { checkMemory, resolveLimits, type Limits } from '../core/limits.js';
 import { DenseMatrix } from '../matrix/dense.js';
 import type { Dataset } from './dataset.js';
 import { rejectGzip } from './gzip.js';

@@ -14,7 +14,7 @@
  * index) costs nothing here: it is the fit that allocates K x width parameters, and it checks its budget.
  */
 import { LimitError, OptionError, ParseError } from '../errors.js';
-import { checkMemory, MAX_JS_ARRAY_LENGTH, resolveLimits, type Limits } from '../limits.js';
+import { checkMemory, MAX_JS_ARRAY_LENGTH, resolveLimits, type Limits } from '../core/limits.js';
 import { CSRMatrix } from '../matrix/csr.js';
 import type { Dataset } from './dataset.js';
 import { looksGzipped } from './gzip.js';

@@ -2,7 +2,7 @@
  * SoftmaxRegression: the estimator. It owns options, label encoding, weights, scaling and the gauge of
  * the intercepts; the math lives in SoftmaxObjective and the optimization in the solvers.
  */
-import { checkFitMemory, estimateFitMemory, resolveLimits, type FitShape, type MemoryEstimate } from '../limits.js';
+import { checkFitMemory, estimateFitMemory, resolveLimits, type FitShape, type MemoryEstimate } from '../core/limits.js';
 import { DataError, FitError, listForMessage, ModelFormatError, NotFittedError, OptionError, SoftmaxError } from '../errors.js';
 import { logSoftmaxInPlace } from '../kernels/softmax.js';
 import type { Matrix } from '../matrix/matrix.js';

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertOneLineError, IRIS, parsePredictCsv, run, tempDir } from './helpers.js';
+import { COMMAND_NAMES } from '../../cli/commands/index.js';
 
 const irisText = readFileSync(IRIS, 'utf8');
 const irisLines = irisText.trim().split('\n');
@@ -146,8 +147,8 @@ test('did you mean: unknown commands, options (on every command), values, kinds,
     [['train', '--dataset', 'irs'], /unknown data set 'irs'.*\(Did you mean iris\?\)/],
     [['plot', 'weigths', '--dataset', 'iris'], /unknown plot kind 'weigths'.*\(Did you mean weights\?\)/],
   ];
-  for (const cmd of ['train', 'predict', 'eval', 'cv', 'inspect', 'plot', 'report'])
-    cases.push([[cmd, '--jsno'], /unknown option '--jsno' \(Did you mean --json\?\)/]);
+  // Every command, including ones added later: each takes --json.
+  for (const cmd of COMMAND_NAMES) cases.push([[cmd, '--jsno'], /unknown option '--jsno' \(Did you mean --json\?\)/]);
   for (const [argv, re] of cases) {
     const r = await run(argv);
     assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stderr}`);

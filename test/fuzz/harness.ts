@@ -11,7 +11,7 @@
  *
  * and the suite requires zero of the last four. Every case is a pure function of (target, seed, index):
  * `npm run fuzz -- --target csv --seed 7 --from 1234 --cases 1` replays one. `npm test` runs a few hundred
- * cases (test/fuzz.test.ts); `npm run fuzz -- --cases 100000` many more (scripts/fuzz.ts).
+ * cases (test/fuzz/fuzz.test.ts); `npm run fuzz -- --cases 100000` many more (scripts/fuzz.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -198,7 +198,7 @@ test('playground: click points of three classes, train, regions and accuracy mat
     [...X, ...grid],
   );
   assert.deepEqual(browserPred, model.predict([...X, ...grid]));
-  // Export ONNX: the same model as an ONNX file, read back in Node (test/onnx.test.ts runs such files in ONNX Runtime).
+  // Export ONNX: the same model as an ONNX file, read back in Node (test/onnx/onnx.test.ts runs such files in ONNX Runtime).
   const [onnxDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-onnx')]);
   assert.equal(onnxDownload.suggestedFilename(), 'softmax-model.onnx');
   const fromFile = fromOnnx(readFileSync((await onnxDownload.path())!));

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BAD, emptyCounts, runCase, TARGETS, type Target } from './fuzz/harness.js';
+import { BAD, emptyCounts, runCase, TARGETS, type Target } from './harness.js';
 
 const SEED = 20261202;
 const CASES: Record<Target, number> = { csv: 400, libsvm: 300, idx: 400, cifar: 200, model: 400, cli: 60 };

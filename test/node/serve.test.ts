@@ -11,12 +11,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { saveModel, writeFileAtomic } from '../node/model-file.js';
-import { startServer, type RunningServer } from '../node/serve/server.js';
-import { SoftmaxRegression, toOnnx } from '../src/index.js';
-import { loadBuiltinDataset } from '../node/datasets.js';
-import type { DenseMatrix } from '../src/matrix/dense.js';
-import { ROOT } from './cli/helpers.js';
+import { saveModel, writeFileAtomic } from '../../node/model-file.js';
+import { startServer, type RunningServer } from '../../node/serve/server.js';
+import { SoftmaxRegression, toOnnx } from '../../src/index.js';
+import { loadBuiltinDataset } from '../../node/datasets.js';
+import type { DenseMatrix } from '../../src/matrix/dense.js';
+import { ROOT } from '../cli/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'softmax-serve-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

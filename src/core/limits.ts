@@ -8,7 +8,7 @@
  * (softmax-regression/node) sets the memory budget from os.totalmem() when it is imported, and the CLI
  * from --max-memory.
  */
-import { LimitError, OptionError } from './errors.js';
+import { LimitError, OptionError } from '../errors.js';
 
 export interface Limits {
   /** Bytes a fit (data + parameters + solver state) or a reader's output may use. */

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-web';
-import { NotFittedError, OnnxError, SoftmaxError, SoftmaxRegression } from '../src/index.js';
+import { NotFittedError, OnnxError, SoftmaxError, SoftmaxRegression } from '../../src/index.js';
 import {
   decodeModel,
   encodeModel,
@@ -27,10 +27,10 @@ import {
   type OnnxModel,
   type OnnxNode,
   type OnnxTensor,
-} from '../src/onnx/index.js';
-import type { DenseMatrix } from '../src/matrix/dense.js';
-import { loadBuiltinDataset } from '../node/datasets.js';
-import { FIXTURES } from './helpers.js';
+} from '../../src/onnx/index.js';
+import type { DenseMatrix } from '../../src/matrix/dense.js';
+import { loadBuiltinDataset } from '../../node/datasets.js';
+import { FIXTURES } from '../helpers.js';
 
 before(() => {
   ort.env.wasm.numThreads = 1;
@@ -394,12 +394,12 @@ describe('protobuf encoder/decoder', () => {
 
 describe('softmax export / softmax import', () => {
   it('export --format onnx (both dtypes) runs in ONNX Runtime; import reads it back; bad input exits 1 or 2', async () => {
-    const { run, tempDir } = await import('./cli/helpers.js');
+    const { run, tempDir } = await import('../cli/helpers.js');
     const { dir, cleanup } = tempDir();
     try {
       const modelPath = join(dir, 'm.json');
       assert.equal((await run(['train', '--dataset', 'wine', '--scale', 'standard', '-o', modelPath])).code, 0);
-      const model = (await import('../node/model-file.js')).loadModel(modelPath);
+      const model = (await import('../../node/model-file.js')).loadModel(modelPath);
       const ds = loadBuiltinDataset('wine');
       const X = ds.test.X as DenseMatrix;
       for (const dtype of ['float32', 'float64'] as const) {
@@ -413,7 +413,7 @@ describe('softmax export / softmax import', () => {
         const ri = await run(['import', onnxPath, '-o', back, '--json']);
         assert.equal(ri.code, 0, ri.stderr);
         assert.equal(JSON.parse(ri.stdout).nFeatures, 13);
-        const m2 = (await import('../node/model-file.js')).loadModel(back);
+        const m2 = (await import('../../node/model-file.js')).loadModel(back);
         assert.deepEqual(m2.predict(X), model.predict(X));
       }
       const bad = await run(['import', modelPath, '-o', join(dir, 'x.json')]);
