@@ -59,10 +59,7 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     languageOptions: { globals: Object.fromEntries([...builtin].map((g) => [g, 'readonly'])) },
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ regex: '^node:', message: 'src/ is the browser-safe core: Node-specific code belongs in node/.' }] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^node:', message: 'src/ is the browser-safe core: Node-specific code belongs in node/.' }] }],
       'import-x/no-nodejs-modules': ['error'],
       'no-restricted-globals': [
         'error',

@@ -58,7 +58,14 @@ export function timeObjective(obj: SoftmaxObjective, reps: number): number[] {
   return out;
 }
 
-export function kernelObjective(X: DenseMatrix, y: Int32Array, K: number, kernel: 'js' | 'wasm', dtype: 'float64' | 'float32', lossKernel?: LossKernel): SoftmaxObjective {
+export function kernelObjective(
+  X: DenseMatrix,
+  y: Int32Array,
+  K: number,
+  kernel: 'js' | 'wasm',
+  dtype: 'float64' | 'float32',
+  lossKernel?: LossKernel,
+): SoftmaxObjective {
   return new SoftmaxObjective(X, y, K, { l2: 1, fitIntercept: true, kernel, dtype, lossKernel });
 }
 

@@ -15,10 +15,12 @@ const get = (k: string) => {
 };
 // '--random NxDxK' builds X straight into a Float64Array, so no parser's garbage inflates the baseline.
 const shape = get('random')?.split('x').map(Number);
-const tr = shape ? (() => {
-  const p = randomProblem(shape[0]!, shape[1]!, shape[2]!, 0, (get('x-dtype') ?? 'float64') as 'float64');
-  return { X: p.X, y: Array.from(p.y) };
-})() : readDataset(a[0]!);
+const tr = shape
+  ? (() => {
+      const p = randomProblem(shape[0]!, shape[1]!, shape[2]!, 0, (get('x-dtype') ?? 'float64') as 'float64');
+      return { X: p.X, y: Array.from(p.y) };
+    })()
+  : readDataset(a[0]!);
 const X = tr.X;
 const xBytes = X.kind === 'dense' ? X.data.byteLength : X.nnz * 12 + (X.rows + 1) * 4;
 const threads = Number(get('threads') ?? 1);
@@ -32,7 +34,12 @@ if (threads > 1) {
 (globalThis as { gc?: () => void }).gc?.();
 const before = process.memoryUsage().rss;
 let peak = before;
-const m = new SoftmaxRegression({ C: Number(get('C') ?? 0.1), scale: (get('scale') ?? 'none') as 'none', maxIter: Number(get('max-iter') ?? 30), dtype: (get('dtype') ?? 'float64') as 'float64' } as never);
+const m = new SoftmaxRegression({
+  C: Number(get('C') ?? 0.1),
+  scale: (get('scale') ?? 'none') as 'none',
+  maxIter: Number(get('max-iter') ?? 30),
+  dtype: (get('dtype') ?? 'float64') as 'float64',
+} as never);
 m.fit(X, tr.y, {
   onIteration: () => {
     peak = Math.max(peak, process.memoryUsage().rss);

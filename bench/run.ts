@@ -33,7 +33,7 @@ const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathna
 const SHARED = process.env.SHARED_DATA_DIR ?? join(ROOT, '..', 'shared', 'data');
 const PEERS = process.env.PEER_BENCH_DIR ?? join(ROOT, '..', 'shared', 'bench');
 const SYNTH = process.env.SYNTH_DIR ?? join(ROOT, 'synth');
-const PY = "/usr/bin/python3";
+const PY = '/usr/bin/python3';
 /** Our stopping tolerance in the fit comparison: tight enough to reach scikit-learn's objective. */
 const OUR_TOL = 1e-7;
 
@@ -50,7 +50,8 @@ const say = (s = '') => {
   console.log(s);
   out.push(s);
 };
-const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : Number(x.toPrecision(digits)).toString());
+const fmt = (x: number | null | undefined, digits = 3) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '—' : Number(x.toPrecision(digits)).toString();
 
 // ----------------------------------------------------------------------------- machine and peers
 function python(code: string): string | null {
@@ -63,7 +64,9 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { ve
 
 say(`# softmax-regression benchmark — ${new Date().toISOString().slice(0, 10)}`);
 say();
-say(`Machine: ${cpus()[0]?.model ?? '?'} x ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; softmax-regression ${pkg.version}; WebAssembly SIMD ${wasmAvailable() ? 'yes' : 'no'}.`);
+say(
+  `Machine: ${cpus()[0]?.model ?? '?'} x ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; softmax-regression ${pkg.version}; WebAssembly SIMD ${wasmAvailable() ? 'yes' : 'no'}.`,
+);
 say(
   havePeers
     ? `Peers: scikit-learn ${pyVersions!.split(' ')[0]}, NumPy ${pyVersions!.split(' ')[1]} (${PY}; OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for NumPy timings, OPENBLAS_NUM_THREADS=2).`
@@ -85,7 +88,13 @@ function ratioCell(pairs: number[]): string {
 
 // ----------------------------------------------------------------------------- kernels
 if (only.has('kernels')) {
-  const shapes: Array<[number, number, number]> = quick ? [[8000, 784, 10]] : [[8000, 784, 10], [60000, 784, 10], [200000, 100, 10]];
+  const shapes: Array<[number, number, number]> = quick
+    ? [[8000, 784, 10]]
+    : [
+        [8000, 784, 10],
+        [60000, 784, 10],
+        [200000, 100, 10],
+      ];
   say('## One loss+gradient evaluation (dense), milliseconds');
   say();
   say('| n x d x K | dtype | NumPy 2 thr | ours 1 thr | ours 2 thr | ratio 2 thr (ours/NumPy) | ours f64 / ours f32 (2 thr) |');
@@ -123,7 +132,9 @@ if (only.has('kernels')) {
     for (const dt of ['float64', 'float32'] as const) {
       const R = rows[dt]!;
       const f64over32 = dt === 'float32' ? `${fmt(median(rows.float64!.two) / median(R.two), 2)}x` : '';
-      say(`| ${n} x ${d} x ${K} | ${dt} | ${R.np.length ? fmt(median(R.np)) : 'missing'} | ${fmt(median(R.one))} | ${fmt(median(R.two))} | ${ratioCell(R.pair)} | ${f64over32} |`);
+      say(
+        `| ${n} x ${d} x ${K} | ${dt} | ${R.np.length ? fmt(median(R.np)) : 'missing'} | ${fmt(median(R.one))} | ${fmt(median(R.two))} | ${ratioCell(R.pair)} | ${f64over32} |`,
+      );
     }
   }
   await disableThreads();
@@ -152,9 +163,33 @@ function synthPath(): string | null {
 
 if (only.has('fits')) {
   const cases: FitCase[] = [
-    { id: 'digits', repeats: 5, name: 'digits, standardized, C=1', train: join(SHARED, 'digits_train.csv'), test: join(SHARED, 'digits_test.csv'), C: 1, scale: 'standard' },
-    { id: 'mnist-std', repeats: 1, name: 'MNIST subset, standardized, C=1', train: join(SHARED, 'mnist10k_train.csv.gz'), test: join(SHARED, 'mnist10k_test.csv.gz'), C: 1, scale: 'standard' },
-    { id: 'mnist-raw', repeats: 1, name: 'MNIST subset, raw [0,1], C=0.1', train: join(SHARED, 'mnist10k_train.csv.gz'), test: join(SHARED, 'mnist10k_test.csv.gz'), C: 0.1, scale: 'none' },
+    {
+      id: 'digits',
+      repeats: 5,
+      name: 'digits, standardized, C=1',
+      train: join(SHARED, 'digits_train.csv'),
+      test: join(SHARED, 'digits_test.csv'),
+      C: 1,
+      scale: 'standard',
+    },
+    {
+      id: 'mnist-std',
+      repeats: 1,
+      name: 'MNIST subset, standardized, C=1',
+      train: join(SHARED, 'mnist10k_train.csv.gz'),
+      test: join(SHARED, 'mnist10k_test.csv.gz'),
+      C: 1,
+      scale: 'standard',
+    },
+    {
+      id: 'mnist-raw',
+      repeats: 1,
+      name: 'MNIST subset, raw [0,1], C=0.1',
+      train: join(SHARED, 'mnist10k_train.csv.gz'),
+      test: join(SHARED, 'mnist10k_test.csv.gz'),
+      C: 0.1,
+      scale: 'none',
+    },
   ];
   if (!quick && (!opt('fits') || opt('fits')!.includes('synth'))) {
     const s = synthPath();
@@ -166,8 +201,12 @@ if (only.has('fits')) {
   const solvers = ['lbfgs', 'newton-cg'];
   say('## Whole fits vs scikit-learn lbfgs (multinomial, L2), seconds');
   say();
-  say(`Ours: 2 threads, float64, tol ${OUR_TOL} (max |gradient of the mean loss|); scikit-learn: tol 1e-4 (its lbfgs stops on its own function-decrease test).`);
-  say('"to target" = wall time from the start of our fit until its objective is within 1e-6 relative of the one scikit-learn reached (the whole fit up to that point).');
+  say(
+    `Ours: 2 threads, float64, tol ${OUR_TOL} (max |gradient of the mean loss|); scikit-learn: tol 1e-4 (its lbfgs stops on its own function-decrease test).`,
+  );
+  say(
+    '"to target" = wall time from the start of our fit until its objective is within 1e-6 relative of the one scikit-learn reached (the whole fit up to that point).',
+  );
   say();
   say('| data | sklearn s (iters) | solver | ours s (iters) | ratio | objective ours vs sklearn (rel) | to target s | ratio to target |');
   say('|---|---|---|---|---|---|---|---|');
@@ -183,7 +222,11 @@ if (only.has('fits')) {
       let target: number | undefined;
       if (havePeers) {
         const a = [join(PEERS, 'sklearn_fit.py'), '--train', c.train, '--C', String(c.C), '--scale', c.scale, '--repeats', String(c.repeats)];
-        const j = JSON.parse(execFileSync(PY, a, { encoding: 'utf8' }).trim().split('\n').pop()!) as { fit_s_median: number; n_iter: number; objective: number };
+        const j = JSON.parse(execFileSync(PY, a, { encoding: 'utf8' }).trim().split('\n').pop()!) as {
+          fit_s_median: number;
+          n_iter: number;
+          objective: number;
+        };
         sk.push({ t: j.fit_s_median, it: j.n_iter, obj: j.objective });
         target = j.objective;
       }
@@ -218,7 +261,9 @@ if (only.has('sparse')) {
   if (!existsSync(train)) {
     say(`(skipped: ${train} is missing; generate it with \`SYNTH_DIR=${SYNTH} ${PY} ${join(PEERS, 'gen_synth_sparse.py')}\`)`);
   } else {
-    say(`Synthetic sparse set (${train}), C=1, no scaling. Ours: float64, tol ${OUR_TOL}; lbfgs and newton-cg on 2 threads, saga on one (its steps are sequential). "to target" = our wall time until the objective is within 1e-6 relative of the peer's.`);
+    say(
+      `Synthetic sparse set (${train}), C=1, no scaling. Ours: float64, tol ${OUR_TOL}; lbfgs and newton-cg on 2 threads, saga on one (its steps are sequential). "to target" = our wall time until the objective is within 1e-6 relative of the peer's.`,
+    );
     say();
     say('| peer solver | peer s (iters) | peer objective | ours: solver | ours s (iters) | ratio | to target s | ratio to target |');
     say('|---|---|---|---|---|---|---|---|');
@@ -232,7 +277,11 @@ if (only.has('sparse')) {
         let target: number | undefined;
         if (havePeers) {
           const a = [join(PEERS, 'sklearn_fit.py'), '--train', train, '--libsvm', '--solver', peer, '--C', '1', '--repeats', '1'];
-          const j = JSON.parse(execFileSync(PY, a, { encoding: 'utf8' }).trim().split('\n').pop()!) as { fit_s_median: number; n_iter: number; objective: number };
+          const j = JSON.parse(execFileSync(PY, a, { encoding: 'utf8' }).trim().split('\n').pop()!) as {
+            fit_s_median: number;
+            n_iter: number;
+            objective: number;
+          };
           sk.push({ t: j.fit_s_median, it: j.n_iter, obj: j.objective });
           target = j.objective;
         }
@@ -310,7 +359,9 @@ print(${n}/statistics.median(ts))`;
     }
     say('## Prediction throughput (predictProba, MNIST subset 8,000 x 784, 10 classes), rows per second');
     say();
-    say('Ours: `predictProbaFlat` (scores and softmax, flat n x K output; `predictProba` adds only the number[][] conversion). NumPy: the same float64 product and softmax on an 8,000 x 784 array.');
+    say(
+      'Ours: `predictProbaFlat` (scores and softmax, flat n x K output; `predictProba` adds only the number[][] conversion). NumPy: the same float64 product and softmax on an 8,000 x 784 array.',
+    );
     say();
     say('| NumPy X W^T + softmax (2 thr) | ours 1 thr | ours 2 thr | NumPy rate / ours 1 thr | NumPy rate / ours 2 thr |');
     say('|---|---|---|---|---|');
@@ -338,7 +389,9 @@ if (only.has('epoch')) {
     }
     say(`| ours (adam) | TF.js ${tfv} cpu | TF.js wasm | ours / cpu | ours / wasm |`);
     say('|---|---|---|---|---|');
-    say(`| ${fmt(median(ours))} | ${cpu.length ? fmt(median(cpu)) : 'missing'} | ${wasm.length ? fmt(median(wasm)) : 'missing'} | ${cpu.length ? `${fmt(median(ours) / median(cpu), 2)}x` : '—'} | ${wasm.length ? `${fmt(median(ours) / median(wasm), 2)}x` : '—'} |`);
+    say(
+      `| ${fmt(median(ours))} | ${cpu.length ? fmt(median(cpu)) : 'missing'} | ${wasm.length ? fmt(median(wasm)) : 'missing'} | ${cpu.length ? `${fmt(median(ours) / median(cpu), 2)}x` : '—'} | ${wasm.length ? `${fmt(median(ours) / median(wasm), 2)}x` : '—'} |`,
+    );
     say();
   }
 }
@@ -352,15 +405,42 @@ if (only.has('memory')) {
   say('| X | X dtype | fit dtype | bytes of X | RSS before fit | peak RSS in fit | growth | limit 1.5 X + 100 MB | peak / limit |');
   say('|---|---|---|---|---|---|---|---|---|');
   const shape = quick ? '8000x784x10' : '60000x784x10';
-  for (const [xdt, dt] of [['float64', 'float64'], ['float64', 'float32'], ['float32', 'float32']] as const) {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench', 'memory.ts'), '--random', shape, '--x-dtype', xdt, '--threads', '2', '--dtype', dt, '--C', '1', '--max-iter', '10'], { encoding: 'utf8', cwd: ROOT });
+  for (const [xdt, dt] of [
+    ['float64', 'float64'],
+    ['float64', 'float32'],
+    ['float32', 'float32'],
+  ] as const) {
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        join(ROOT, 'bench', 'memory.ts'),
+        '--random',
+        shape,
+        '--x-dtype',
+        xdt,
+        '--threads',
+        '2',
+        '--dtype',
+        dt,
+        '--C',
+        '1',
+        '--max-iter',
+        '10',
+      ],
+      { encoding: 'utf8', cwd: ROOT },
+    );
     if (r.status !== 0) {
       say(`| ${shape} | ${xdt} | ${dt} | failed: ${r.stderr.split('\n')[0]} | | | | | |`);
       continue;
     }
     const j = JSON.parse(r.stdout.trim()) as { x_bytes: number; rss_before_fit: number; peak_rss_during_fit: number; limit: number };
     const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
-    say(`| ${shape} | ${xdt} | ${dt} | ${mb(j.x_bytes)} | ${mb(j.rss_before_fit)} | ${mb(j.peak_rss_during_fit)} | ${mb(j.peak_rss_during_fit - j.rss_before_fit)} | ${mb(j.limit)} | ${fmt(j.peak_rss_during_fit / j.limit, 3)} |`);
+    say(
+      `| ${shape} | ${xdt} | ${dt} | ${mb(j.x_bytes)} | ${mb(j.rss_before_fit)} | ${mb(j.peak_rss_during_fit)} | ${mb(j.peak_rss_during_fit - j.rss_before_fit)} | ${mb(j.limit)} | ${fmt(j.peak_rss_during_fit / j.limit, 3)} |`,
+    );
   }
   say();
 }

@@ -100,7 +100,8 @@ export async function runServeBench(o: ServeBenchOptions): Promise<string[]> {
     const irisDs = loadBuiltinDataset('iris');
     const irisFile = join(dir, 'iris.json');
     saveModel(new SoftmaxRegression().fit(irisDs.train.X, irisDs.train.y), irisFile);
-    const body = (M: DenseMatrix, n: number) => JSON.stringify({ inputs: [{ name: 'float_input', shape: [n, M.cols], datatype: 'FP64', data: Array.from(M.data.subarray(0, n * M.cols)) }] });
+    const body = (M: DenseMatrix, n: number) =>
+      JSON.stringify({ inputs: [{ name: 'float_input', shape: [n, M.cols], datatype: 'FP64', data: Array.from(M.data.subarray(0, n * M.cols)) }] });
     const X = ds.test.X as DenseMatrix;
     const one = body(X, 1);
     const hundred = body(X, 100);
@@ -112,7 +113,10 @@ export async function runServeBench(o: ServeBenchOptions): Promise<string[]> {
     const cli = useDist ? [built] : ['--import', 'tsx', join(o.root, 'cli', 'main.ts')];
     const echo = await startProcess(['-e', ECHO], o.root);
     children.push(echo.child);
-    const srv = await startProcess([...cli, 'serve', '--json', '--model', `digits=${file}`, '--model', `iris=${irisFile}`, '--port', '0', '--watch', '--max-rows', '1000'], o.root);
+    const srv = await startProcess(
+      [...cli, 'serve', '--json', '--model', `digits=${file}`, '--model', `iris=${irisFile}`, '--port', '0', '--watch', '--max-rows', '1000'],
+      o.root,
+    );
     children.push(srv.child);
     const infer = `${srv.url}/v2/models/digits/infer`;
     const irisInfer = `${srv.url}/v2/models/iris/infer`;
@@ -151,7 +155,9 @@ export async function runServeBench(o: ServeBenchOptions): Promise<string[]> {
     const ratioOf = (c: number, ceiling: number) => med(runs[c]!.map((x, i) => x.reqs / runs[ceiling]![i]!.reqs));
 
     const f = (x: number, dg = 3) => Number(x.toPrecision(dg)).toString();
-    out.push(`${connections} connections, ${o.seconds} s per case and round, ${o.rounds} round${o.rounds === 1 ? '' : 's'} (cases alternate; medians, requests summed), loopback 127.0.0.1, Open Inference Protocol v2 infer (FP64 JSON); models: digits (64 features, 10 classes), iris (4 features, 3 classes); server: ${useDist ? 'dist/ (npm run build)' : 'sources through tsx (run npm run build first for the built CLI)'}.`);
+    out.push(
+      `${connections} connections, ${o.seconds} s per case and round, ${o.rounds} round${o.rounds === 1 ? '' : 's'} (cases alternate; medians, requests summed), loopback 127.0.0.1, Open Inference Protocol v2 infer (FP64 JSON); models: digits (64 features, 10 classes), iris (4 features, 3 classes); server: ${useDist ? 'dist/ (npm run build)' : 'sources through tsx (run npm run build first for the built CLI)'}.`,
+    );
     out.push('');
     out.push('| case | req/s | p50 ms | p99 ms | errors | non-2xx | requests (all rounds) |');
     out.push('|---|---|---|---|---|---|---|');

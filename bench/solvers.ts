@@ -82,14 +82,32 @@ function exactObjective(p: Prepared, penalty: 'l2' | 'l1', C: number) {
   return (w: Float64Array) => obj.value(w) + (nonSmooth ? nonSmooth.value(w) : 0);
 }
 
-function runOne(p: Prepared, penalty: 'l2' | 'l1', C: number, solver: SolverName, extra: Record<string, unknown>, Fstar: number, budgetS: number): SolverBenchRow {
+function runOne(
+  p: Prepared,
+  penalty: 'l2' | 'l1',
+  C: number,
+  solver: SolverName,
+  extra: Record<string, unknown>,
+  Fstar: number,
+  budgetS: number,
+): SolverBenchRow {
   const F = exactObjective(p, penalty, C);
   let reached: { s: number; passes: number; it: number } | null = null;
   let lastGap = Infinity;
   let evalMs = 0;
-  const dim = (uniqueSortedLabels(p.ytr).length) * (p.Xtr.cols + 1);
+  const dim = uniqueSortedLabels(p.ytr).length * (p.Xtr.cols + 1);
   if (solver === 'newton' && dim > NEWTON_MAX_DIMENSION) {
-    return { dataset: p.name, penalty, solver, seconds: null, passes: null, iterations: null, finalGap: NaN, testAccuracy: NaN, note: `refused: ${dim} parameters > ${NEWTON_MAX_DIMENSION}` };
+    return {
+      dataset: p.name,
+      penalty,
+      solver,
+      seconds: null,
+      passes: null,
+      iterations: null,
+      finalGap: NaN,
+      testAccuracy: NaN,
+      note: `refused: ${dim} parameters > ${NEWTON_MAX_DIMENSION}`,
+    };
   }
   const m = new SoftmaxRegression({ solver, C, penalty, tol: 1e-12, maxIter: 10_000_000, ...extra });
   m.fit(p.Xtr as never, p.ytr, {
@@ -132,12 +150,17 @@ export function runSolversBench(opts: { datasets?: string[]; budget?: number; lo
     if (name !== 'mnist') tables.push(['l1', 0.1, L1_SOLVERS]);
     for (const [penalty, C, solvers] of tables) {
       // F*: a tight second-order (smooth) or FISTA (L1) solve.
-      const ref = new SoftmaxRegression({ solver: penalty === 'l2' ? 'trust-region' : 'fista', C, penalty, tol: 1e-11, maxIter: 100000 }).fit(p.Xtr as never, p.ytr);
+      const ref = new SoftmaxRegression({ solver: penalty === 'l2' ? 'trust-region' : 'fista', C, penalty, tol: 1e-11, maxIter: 100000 }).fit(
+        p.Xtr as never,
+        p.ytr,
+      );
       const Fstar = ref.fitResult!.value;
       log(`${name} ${penalty} C=${C}: F* = ${Fstar}`);
       for (const [solver, extra] of solvers) {
         const row = runOne(p, penalty, C, solver, extra, Fstar, budget);
-        log(`  ${solver}: ${row.seconds === null ? row.note : `${row.seconds.toFixed(3)} s, ${row.passes?.toFixed(1)} passes`}, test acc ${row.testAccuracy.toFixed(4)}`);
+        log(
+          `  ${solver}: ${row.seconds === null ? row.note : `${row.seconds.toFixed(3)} s, ${row.passes?.toFixed(1)} passes`}, test acc ${row.testAccuracy.toFixed(4)}`,
+        );
         rows.push(row);
       }
     }
@@ -161,6 +184,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const i = args.indexOf(flag);
     return i >= 0 ? args[i + 1] : undefined;
   };
-  const rows = runSolversBench({ datasets: get('--datasets')?.split(','), budget: get('--budget') ? Number(get('--budget')) : 1, log: (s) => console.error(s) });
+  const rows = runSolversBench({
+    datasets: get('--datasets')?.split(','),
+    budget: get('--budget') ? Number(get('--budget')) : 1,
+    log: (s) => console.error(s),
+  });
   console.log(formatSolversTable(rows));
 }

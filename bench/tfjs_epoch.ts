@@ -8,7 +8,12 @@ import { dirname, join } from 'node:path';
 import { readDataset } from '../node/io.js';
 import { median } from './kernels.js';
 
-export async function tfjsEpochs(train: string, backend: 'cpu' | 'wasm', epochs = 3, batchSize = 128): Promise<{ version: string; median_s: number; epoch_s: number[] } | { missing: string }> {
+export async function tfjsEpochs(
+  train: string,
+  backend: 'cpu' | 'wasm',
+  epochs = 3,
+  batchSize = 128,
+): Promise<{ version: string; median_s: number; epoch_s: number[] } | { missing: string }> {
   let tf: typeof import('@tensorflow/tfjs');
   try {
     tf = await import('@tensorflow/tfjs');

@@ -2,7 +2,19 @@
  * Getting data for a command: a file, '-' (stdin), or a built-in data set. Reading is the data layer's job
  * (node/io.ts, node/datasets.ts); this maps the flags onto it and checks the combination makes sense.
  */
-import { type Dataset, stratifiedSplit, subsetDataset, DenseMatrix, DataError, listForMessage, OptionError, type Label, LimitError, defaultLimits, formatBytes } from '../src/index.js';
+import {
+  type Dataset,
+  stratifiedSplit,
+  subsetDataset,
+  DenseMatrix,
+  DataError,
+  listForMessage,
+  OptionError,
+  type Label,
+  LimitError,
+  defaultLimits,
+  formatBytes,
+} from '../src/index.js';
 import { readDataset, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from '../node/datasets.js';
 import { didYouMean } from './suggest.js';
@@ -31,7 +43,12 @@ export async function readStdin(io: CliIO, maxMemory = defaultLimits().maxMemory
   for await (const c of io.stdin) {
     total += c.length;
     if (total > maxMemory) {
-      throw new LimitError('maxMemory', total, maxMemory, `<stdin>: more than ${formatBytes(maxMemory)} of input, the memory budget (an endless stream?): ${RAISE_MEMORY}, or read from a file`);
+      throw new LimitError(
+        'maxMemory',
+        total,
+        maxMemory,
+        `<stdin>: more than ${formatBytes(maxMemory)} of input, the memory budget (an endless stream?): ${RAISE_MEMORY}, or read from a file`,
+      );
     }
     chunks.push(typeof c === 'string' ? c : decoder.decode(c, { stream: true }));
   }
@@ -79,7 +96,10 @@ export interface BuiltinSplit {
 
 export function builtin(name: string): BuiltinSplit {
   if (!isBuiltinDataset(name)) {
-    throw new DataError('UNKNOWN_DATASET', `unknown data set '${name}'; the built-in data sets are ${BUILTIN_DATASETS.join(', ')}${didYouMean(name, BUILTIN_DATASETS)}`);
+    throw new DataError(
+      'UNKNOWN_DATASET',
+      `unknown data set '${name}'; the built-in data sets are ${BUILTIN_DATASETS.join(', ')}${didYouMean(name, BUILTIN_DATASETS)}`,
+    );
   }
   return loadBuiltinDataset(name);
 }
@@ -102,7 +122,11 @@ export function alignLabels(y: Label[], classes: readonly Label[], source = 'the
   if (classes.length > 0 && foreign.length > 0) {
     const rows = out.filter((v) => typeof v !== classType).length;
     const kind = (t: string) => (t === 'number' ? 'numbers' : 'text');
-    const show = (vs: readonly Label[]) => vs.slice(0, 4).map((v) => JSON.stringify(v)).join(', ') + (vs.length > 4 ? ', …' : '');
+    const show = (vs: readonly Label[]) =>
+      vs
+        .slice(0, 4)
+        .map((v) => JSON.stringify(v))
+        .join(', ') + (vs.length > 4 ? ', …' : '');
     throw new DataError(
       'INVALID_LABEL',
       `the labels in ${source} do not match the model's classes: the model's classes are ${kind(classType)} (${show(classes)}) but ${rows} of ${y.length} rows have ${kind(typeof foreign[0])} labels (${show(foreign)}); is --label the column the model was trained on?`,
@@ -169,7 +193,8 @@ export interface TrainTest {
 export async function readTrainTest(data: string | undefined, f: TrainTestFlags, io: CliIO, missing: string, features?: string[]): Promise<TrainTest> {
   checkOneSource(data, f.dataset, missing);
   if (f.test && f.testSize !== undefined) throw new UsageError('give --test FILE or --test-size F, not both');
-  if (f.dataset && (f.test || f.testSize !== undefined)) throw new UsageError(`--dataset ${f.dataset} comes with a fixed train/test split: --test and --test-size do not apply`);
+  if (f.dataset && (f.test || f.testSize !== undefined))
+    throw new UsageError(`--dataset ${f.dataset} comes with a fixed train/test split: --test and --test-size do not apply`);
   if (f.dataset) {
     const b = builtin(f.dataset);
     const pick = (ds: Dataset) => (features ? selectFeatures(ds, features) : ds);

@@ -23,15 +23,37 @@ export function table(rows: Array<[string, string]>): string {
 /** A header and rows as left-aligned columns two spaces apart (trailing blanks trimmed). */
 export function columns(header: string[], rows: string[][]): string {
   const widths = header.map((c, j) => Math.max(c.length, ...rows.map((r) => (r[j] ?? '').length)));
-  const line = (r: string[]) => r.map((v, j) => v.padEnd(widths[j]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((v, j) => v.padEnd(widths[j]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
 /** The fit summary lines (solver, how it stopped, objective, time, advice). */
-export function fitSummaryRows(fr: Pick<FitResult, 'solver' | 'converged' | 'stopReason' | 'message' | 'iterations' | 'value' | 'gradientNorm' | 'elapsedMs' | 'functionEvaluations' | 'gradientEvaluations' | 'advice'>): Array<[string, string]> {
+export function fitSummaryRows(
+  fr: Pick<
+    FitResult,
+    | 'solver'
+    | 'converged'
+    | 'stopReason'
+    | 'message'
+    | 'iterations'
+    | 'value'
+    | 'gradientNorm'
+    | 'elapsedMs'
+    | 'functionEvaluations'
+    | 'gradientEvaluations'
+    | 'advice'
+  >,
+): Array<[string, string]> {
   const rows: Array<[string, string]> = [
     ['solver', fr.solver],
-    ['stopped', `${fr.converged ? 'converged' : 'NOT converged'} (${fr.stopReason}) after ${fr.iterations} iterations, ${fr.gradientEvaluations} gradient evaluations`],
+    [
+      'stopped',
+      `${fr.converged ? 'converged' : 'NOT converged'} (${fr.stopReason}) after ${fr.iterations} iterations, ${fr.gradientEvaluations} gradient evaluations`,
+    ],
     ['message', fr.message],
     ['objective', `${fr.value.toPrecision(10)}  (max|gradient| ${fr.gradientNorm.toExponential(2)})`],
     ['fit time', ms(fr.elapsedMs)],

@@ -99,8 +99,21 @@ function unknownOptionMessage(message: string, argv: string[], program: Command,
   const flag = /unknown option '([^']*)'/.exec(message)?.[1];
   if (!flag) return message;
   const all = [...flags];
-  const asLong = !flag.startsWith('--') && flag.length > 2 ? didYouMean(`-${flag}`, all.filter((f) => f.startsWith('--'))) : '';
-  return message + (asLong || didYouMean(flag, all.filter((f) => f.startsWith('--') === flag.startsWith('--'))));
+  const asLong =
+    !flag.startsWith('--') && flag.length > 2
+      ? didYouMean(
+          `-${flag}`,
+          all.filter((f) => f.startsWith('--')),
+        )
+      : '';
+  return (
+    message +
+    (asLong ||
+      didYouMean(
+        flag,
+        all.filter((f) => f.startsWith('--') === flag.startsWith('--')),
+      ))
+  );
 }
 
 /** One line, with control characters and terminal escapes from file names, labels or columns made visible. */
@@ -119,7 +132,12 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     }
     // `softmax help trian`: commander would print the general help and succeed; say what was meant.
     if (argv[0] === 'help' && argv[1] !== undefined && !argv[1].startsWith('-') && !program.commands.some((c) => c.name() === argv[1])) {
-      throw new UsageError(`unknown command '${argv[1]}'${didYouMean(argv[1], program.commands.map((c) => c.name()))}`);
+      throw new UsageError(
+        `unknown command '${argv[1]}'${didYouMean(
+          argv[1],
+          program.commands.map((c) => c.name()),
+        )}`,
+      );
     }
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;
@@ -135,7 +153,10 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       // commander reports a missing required option before an unknown one (`eval -M m.json`): the unknown
       // one, with its suggestion, is the more useful message.
       if (e.code === 'commander.missingMandatoryOptionValue') {
-        const flags = flagsOf(program!.commands.find((c) => c.name() === cmd), program!);
+        const flags = flagsOf(
+          program!.commands.find((c) => c.name() === cmd),
+          program!,
+        );
         const unknown = argv.find((a) => /^-[^\d-]|^--./.test(a) && !flags.has(a.split('=')[0]!));
         if (unknown) msg = unknownOptionMessage(`error: unknown option '${unknown.split('=')[0]}'`, argv, program!, cmd);
       }
@@ -148,7 +169,11 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     let msg = oneLine(err?.message ?? String(e));
     // An option value the library does not know ("must be one of 'a', 'b', got 'x'"): suggest the closest.
     const choice = e instanceof OptionError ? /must be one of (.*), got '([^']*)'$/.exec(msg) : null;
-    if (choice) msg += didYouMean(choice[2]!, [...choice[1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]!));
+    if (choice)
+      msg += didYouMean(
+        choice[2]!,
+        [...choice[1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]!),
+      );
     // Not one of ours (a bug or an unexpected system error): name it and say how to get details.
     const unexpected = !(e instanceof SoftmaxError) && !usage && !debug ? ` (unexpected ${err?.name ?? 'error'}; run with --debug for the stack trace)` : '';
     io.stderr.write(`${where}: error: ${msg}${usage ? hint : unexpected}\n`);

@@ -128,13 +128,22 @@ function penaltyHelp(): string {
  * type; ranges and which solver reads the option are the library's checks (OptionError names the option).
  */
 const PASSTHROUGH_FLAGS: Array<{ flag: string; key: keyof ModelFlags & string; help: string; parse?: (v: string) => unknown }> = [
-  { flag: '--learning-rate <x>', key: 'learningRate', help: `step size on the mean objective (${readers('learningRate')}; defaults ${defaultRates}; gd without it: line search)`, parse: parsePositiveNumber },
+  {
+    flag: '--learning-rate <x>',
+    key: 'learningRate',
+    help: `step size on the mean objective (${readers('learningRate')}; defaults ${defaultRates}; gd without it: line search)`,
+    parse: parsePositiveNumber,
+  },
   { flag: '--batch-size <n>', key: 'batchSize', help: `rows per mini-batch (${readers('batchSize')}; default 32)`, parse: parsePositiveInteger },
   { flag: '--epochs <n>', key: 'epochs', help: `epoch cap (${readers('epochs')}; default: --max-iter)`, parse: parsePositiveInteger },
   { flag: '--momentum <beta>', key: 'momentum', help: `heavy-ball momentum in [0, 1) (${readers('momentum')})`, parse: parseNumber },
   { flag: '--nesterov', key: 'nesterov', help: `Nesterov momentum (${readers('nesterov')}, with --momentum > 0)` },
   { flag: '--schedule <name>', key: 'schedule', help: `learning-rate schedule (${readers('schedule')}): constant (default), invscaling, step` },
-  { flag: '--early-stopping', key: 'earlyStopping', help: `hold out --validation-fraction of the rows and stop when their loss stalls (${readers('earlyStopping')})` },
+  {
+    flag: '--early-stopping',
+    key: 'earlyStopping',
+    help: `hold out --validation-fraction of the rows and stop when their loss stalls (${readers('earlyStopping')})`,
+  },
   { flag: '--validation-fraction <f>', key: 'validationFraction', help: 'held-out fraction for --early-stopping, in (0, 1) (default 0.1)', parse: parseNumber },
   { flag: '--dtype <type>', key: 'dtype', help: 'element type X is held in during the fit: float64 (default) or float32' },
   { flag: '--feature-map <spec>', key: 'featureMap', help: "nonlinear features stored in the model: poly2, poly3, rbf5, or terms like 'x1,x2,x1^2,x1*x2,sin(pi*x1),r'" },
@@ -147,9 +156,7 @@ export const CLI_DEFAULT_SCALE = 'standard';
  * Add the model flags. `withC` false for commands that take their own --C (cv takes a list).
  */
 export function addModelFlags(cmd: Command, { withC = true, withL1Ratio = true } = {}): Command {
-  cmd
-    .option('--solver <name>', `optimizer: ${SOLVER_NAMES.join(', ')} (default lbfgs)`)
-    .option('--penalty <name>', penaltyHelp());
+  cmd.option('--solver <name>', `optimizer: ${SOLVER_NAMES.join(', ')} (default lbfgs)`).option('--penalty <name>', penaltyHelp());
   if (withC) cmd.option('-c, --C <number>', 'inverse regularization strength, penalty (1/(2C))||W||^2 (default 1)', parsePositiveNumber);
   if (withL1Ratio) cmd.option('--l1-ratio <r>', 'elastic-net mixing in [0, 1] (penalty elasticnet)', parseNumber);
   cmd
@@ -164,7 +171,10 @@ export function addModelFlags(cmd: Command, { withC = true, withL1Ratio = true }
     else cmd.option(p.flag, p.help);
   }
   return cmd
-    .option('--no-precondition', `run ${SOLVER_NAMES.filter((n) => SOLVERS[n].preconditioned).join('/')} in the raw coordinates (library option precondition: false)`)
+    .option(
+      '--no-precondition',
+      `run ${SOLVER_NAMES.filter((n) => SOLVERS[n].preconditioned).join('/')} in the raw coordinates (library option precondition: false)`,
+    )
     .option('--threads <n>', 'threads for large dense or sparse fits (0: one per core; default 1)', parseNonNegativeInteger)
     .option('--option <key=value>', 'any other library option (repeatable; value parsed as JSON when it parses)', collectKeyValue);
 }
@@ -281,11 +291,19 @@ export function addDataFlags(cmd: Command, { label = true } = {}): Command {
   return cmd
     .option('--features <names>', 'comma-separated feature columns to use (CSV; default: all but the label)', parseNameList)
     .option('--missing <policy>', "empty cells: 'error' (default) or 'mean' (impute the column mean)")
-    .option('--delimiter <char>', "CSV field delimiter: one character, or tab, semicolon, comma, pipe, space (default: detected from the header among ',', ';' and tab; tab for .tsv)", parseDelimiter)
+    .option(
+      '--delimiter <char>',
+      "CSV field delimiter: one character, or tab, semicolon, comma, pipe, space (default: detected from the header among ',', ';' and tab; tab for .tsv)",
+      parseDelimiter,
+    )
     .option('--data-format <format>', `${DATA_FORMATS.join(' | ')} (default: from the file extension)`)
     .option('--labels <file>', 'labels file for IDX images (…-labels-idx1-ubyte)')
     .option('--n-features <n>', 'number of features for LibSVM data (default: the largest index seen)', parsePositiveInteger)
-    .option('--max-memory <size>', `memory budget for reading and fitting, e.g. 512M, 8G (default: half the machine's memory, ${formatBytes(defaultLimits().maxMemory)} here); larger work is refused with an error`, parseMaxMemory)
+    .option(
+      '--max-memory <size>',
+      `memory budget for reading and fitting, e.g. 512M, 8G (default: half the machine's memory, ${formatBytes(defaultLimits().maxMemory)} here); larger work is refused with an error`,
+      parseMaxMemory,
+    )
     .option('--max-columns <n>', 'widest CSV header or IDX image accepted (default 1000000)', parsePositiveInteger)
     .option('--max-line-length <n>', 'longest CSV record or LibSVM line accepted, in characters (default 67108864)', parsePositiveInteger);
 }

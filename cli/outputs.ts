@@ -35,7 +35,8 @@ export function checkOutput(path: string | undefined, flag = '-o'): void {
   try {
     checkWritable(path);
   } catch (e) {
-    if (e instanceof SoftmaxError) throw new SoftmaxError('IO_ERROR', `cannot write ${flag} ${path}: ${e.message.replace(/^could not write "(?:[^"\\]|\\.)*": /, '')}`);
+    if (e instanceof SoftmaxError)
+      throw new SoftmaxError('IO_ERROR', `cannot write ${flag} ${path}: ${e.message.replace(/^could not write "(?:[^"\\]|\\.)*": /, '')}`);
     throw e;
   }
 }

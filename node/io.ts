@@ -150,7 +150,8 @@ function readTextFile(path: string, format: DataFormat | undefined, opts: ReadDa
       fd = openSync(path, 'r');
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      const why =
+        err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
       throw new SoftmaxError('IO_ERROR', `cannot read ${path}: ${why}`);
     }
     const head = Buffer.alloc(2);
@@ -198,7 +199,14 @@ interface TextSink {
 }
 
 /** Pull bytes from `source` (0 = end), decode UTF-8, sniff the format on the first 64 KB, parse as they come. */
-function streamText(path: string, format: DataFormat | undefined, opts: ReadDatasetOptions, limits: Limits, first: Uint8Array, source: (buf: Buffer) => number): Dataset {
+function streamText(
+  path: string,
+  format: DataFormat | undefined,
+  opts: ReadDatasetOptions,
+  limits: Limits,
+  first: Uint8Array,
+  source: (buf: Buffer) => number,
+): Dataset {
   const decoder = new TextDecoder('utf-8');
   const buf = Buffer.allocUnsafe(CHUNK_BYTES);
   let sink: TextSink | null = null;
@@ -253,7 +261,12 @@ export async function readDatasetFromStream(stream: AsyncIterable<string | Uint8
   for await (const c of stream) {
     total += c.length;
     if (total > limits.maxMemory) {
-      throw new LimitError('maxMemory', total, limits.maxMemory, `${file}: more than ${formatBytes(limits.maxMemory)} of input, the memory budget (an endless stream?): ${RAISE_MEMORY}, or read from a file`);
+      throw new LimitError(
+        'maxMemory',
+        total,
+        limits.maxMemory,
+        `${file}: more than ${formatBytes(limits.maxMemory)} of input, the memory budget (an endless stream?): ${RAISE_MEMORY}, or read from a file`,
+      );
     }
     const text = typeof c === 'string' ? c : decoder.decode(c, { stream: true });
     if (sink === null) {
@@ -326,7 +339,10 @@ function readIdxDataset(path: string, opts: ReadDatasetOptions): Dataset {
     }
     labels = readBytes(labelsFile, opts.maxMemory);
   }
-  return finish(mnistFromIdx(images, labels, { file: path, labelsFile, normalize: opts.normalize, limits: { ...opts.limits, maxMemory: opts.maxMemory } }), opts);
+  return finish(
+    mnistFromIdx(images, labels, { file: path, labelsFile, normalize: opts.normalize, limits: { ...opts.limits, maxMemory: opts.maxMemory } }),
+    opts,
+  );
 }
 
 /** Apply `features` (by name) and `label: null` to a data set read from a format without those options. */

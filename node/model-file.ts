@@ -52,7 +52,10 @@ export function loadModel(path: string): SoftmaxRegression {
     if (e instanceof SoftmaxError && e.code === 'IO_ERROR') {
       const prefix = `cannot read ${path}: `;
       const why = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-      throw new SoftmaxError('IO_ERROR', `could not read model file ${path}: ${why}${why === 'no such file' ? ' (save one with: softmax train DATA -o FILE)' : ''}`);
+      throw new SoftmaxError(
+        'IO_ERROR',
+        `could not read model file ${path}: ${why}${why === 'no such file' ? ' (save one with: softmax train DATA -o FILE)' : ''}`,
+      );
     }
     throw e;
   }

@@ -31,7 +31,8 @@ export function readWholeFile(path: string, what = 'the file'): Buffer {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ERR_FS_FILE_TOO_LARGE' || e instanceof RangeError) throw tooLarge(path, what);
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    const why =
+      err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
     throw new SoftmaxError('IO_ERROR', `cannot read ${path}: ${why}`);
   }
 }
@@ -43,7 +44,10 @@ export function readWholeText(path: string, what = 'the file'): string {
     return bytes.toString('utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG' || e instanceof RangeError) {
-      throw new SoftmaxError('TOO_LARGE', `${path}: ${what} (${bytes.length} bytes) is too large to hold as one string (about 2^29 characters, 512 MiB of text); use a smaller file or split it`);
+      throw new SoftmaxError(
+        'TOO_LARGE',
+        `${path}: ${what} (${bytes.length} bytes) is too large to hold as one string (about 2^29 characters, 512 MiB of text); use a smaller file or split it`,
+      );
     }
     throw e;
   }

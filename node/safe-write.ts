@@ -177,7 +177,7 @@ function writeData(fd: number, data: WriteData): number {
       if (chunk.length >= BLOCK) {
         flush();
         // One big string: encode it in slices (never split a surrogate pair across two slices).
-        for (let i = 0; i < chunk.length; ) {
+        for (let i = 0; i < chunk.length;) {
           let j = Math.min(chunk.length, i + BLOCK);
           if (j < chunk.length && /[\uD800-\uDBFF]/.test(chunk[j - 1]!)) j--;
           const buf = Buffer.from(chunk.slice(i, j), 'utf8');

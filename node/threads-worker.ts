@@ -23,7 +23,11 @@ for (;;) {
   let r = 0;
   if (op === OP.EXIT) break;
   if (op === OP.ATTACH) {
-    const msg = receiveMessageOnPort(port)!.message as { layout: WasmDenseLayout | WasmCsrLayout; workers: number; memory: ConstructorParameters<typeof WasmDenseWorkspaceView>[3] };
+    const msg = receiveMessageOnPort(port)!.message as {
+      layout: WasmDenseLayout | WasmCsrLayout;
+      workers: number;
+      memory: ConstructorParameters<typeof WasmDenseWorkspaceView>[3];
+    };
     if ('kind' in msg.layout && msg.layout.kind === 'csr') {
       csr = new WasmCsrView(msg.layout, 'shared', msg.memory);
       view = null;

@@ -321,7 +321,14 @@ class ThreadedPredictor {
 
   fits(X: DenseMatrix, K: number, p: Pool): boolean {
     const v = this.view;
-    return p === this.pool && v.K === K && v.n === X.rows && v.d === X.cols && v.pX === X.data.byteOffset && (v.dtype === 'float32') === X.data instanceof Float32Array;
+    return (
+      p === this.pool &&
+      v.K === K &&
+      v.n === X.rows &&
+      v.d === X.cols &&
+      v.pX === X.data.byteOffset &&
+      (v.dtype === 'float32') === X.data instanceof Float32Array
+    );
   }
 
   run(W: Float64Array, b: Float64Array | null, out: Float64Array, softmax: boolean): void {
@@ -348,7 +355,16 @@ class ThreadedPredictor {
 /** One predictor per arena (the region it claimed is reused by later predictions on the same X). */
 const predictors = new WeakMap<WasmArena, ThreadedPredictor>();
 
-function threadedScores(p: Pool, threads: number, X: DenseMatrix, W: Float64Array, K: number, b: Float64Array | null, out: Float64Array, softmax: boolean): boolean {
+function threadedScores(
+  p: Pool,
+  threads: number,
+  X: DenseMatrix,
+  W: Float64Array,
+  K: number,
+  b: Float64Array | null,
+  out: Float64Array,
+  softmax: boolean,
+): boolean {
   const arena = arenaOf(X.data);
   if (!arena || X.rows * X.cols * K < THREADS_MIN_WORK || X.rows < 8 * threads) return false;
   let pr = predictors.get(arena);
@@ -374,7 +390,9 @@ export function enableThreads(threads = availableParallelism()): number {
   if (threads < 2 || !threadsAvailable()) return 1;
   const p = new Pool(threads - 1);
   pool = p;
-  setDenseKernelProvider((X, y, K, sw, dtype) => (X.rows * X.cols * K >= THREADS_MIN_WORK && X.rows >= 8 * threads ? new ThreadedDenseKernel(X, y, K, sw, dtype, p) : null));
+  setDenseKernelProvider((X, y, K, sw, dtype) =>
+    X.rows * X.cols * K >= THREADS_MIN_WORK && X.rows >= 8 * threads ? new ThreadedDenseKernel(X, y, K, sw, dtype, p) : null,
+  );
   setDenseScoresProvider((X, W, K, b, out, softmax) => threadedScores(p, threads, X, W, K, b, out, softmax));
   setCsrKernelProvider((X, y, K, sw) => (X.nnz * K >= THREADS_MIN_WORK && X.rows >= 8 * threads ? new ThreadedCsrKernel(X, y, K, sw, p) : null));
   return threads;
@@ -395,7 +413,14 @@ export function disableThreads(): Promise<void> {
 }
 
 /** A threaded kernel for one problem, outside the provider (benchmarks, tests). */
-export function threadedKernel(X: DenseMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, dtype: Dtype, threads = availableParallelism()): ThreadedDenseKernel {
+export function threadedKernel(
+  X: DenseMatrix,
+  y: Int32Array,
+  K: number,
+  sampleWeight: Float64Array | null,
+  dtype: Dtype,
+  threads = availableParallelism(),
+): ThreadedDenseKernel {
   if (!pool || pool.workers.length !== threads - 1) {
     void disableThreadsSync();
     pool = new Pool(threads - 1);
@@ -404,7 +429,13 @@ export function threadedKernel(X: DenseMatrix, y: Int32Array, K: number, sampleW
 }
 
 /** A threaded CSR kernel for one problem, outside the provider (benchmarks, tests). */
-export function threadedCsrKernel(X: CSRMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, threads = availableParallelism()): ThreadedCsrKernel {
+export function threadedCsrKernel(
+  X: CSRMatrix,
+  y: Int32Array,
+  K: number,
+  sampleWeight: Float64Array | null,
+  threads = availableParallelism(),
+): ThreadedCsrKernel {
   if (!pool || pool.workers.length !== threads - 1) {
     void disableThreadsSync();
     pool = new Pool(threads - 1);

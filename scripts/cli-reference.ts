@@ -11,7 +11,10 @@ import { buildProgram, loadCommands } from '../cli/main.js';
 const sink = { write: () => true };
 
 function cell(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+  return s
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 }
 
 function argumentsOf(cmd: Command): readonly Argument[] {
@@ -91,7 +94,12 @@ export async function cliReferenceMarkdown(): Promise<string> {
     '',
     ...section(program, 2),
   ];
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

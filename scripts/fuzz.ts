@@ -47,7 +47,8 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown argument ${k} (see the comment at the top of scripts/fuzz.ts)`);
   }
   for (const t of a.targets) if (!(TARGETS as readonly string[]).includes(t)) throw new Error(`unknown target ${t}; targets: ${TARGETS.join(', ')}`);
-  if (!(Number.isInteger(a.cases) && a.cases >= 0) || !Number.isInteger(a.seed) || !(Number.isInteger(a.from) && a.from >= 0)) throw new Error('--cases, --seed and --from take integers');
+  if (!(Number.isInteger(a.cases) && a.cases >= 0) || !Number.isInteger(a.seed) || !(Number.isInteger(a.from) && a.from >= 0))
+    throw new Error('--cases, --seed and --from take integers');
   return a;
 }
 
@@ -76,10 +77,14 @@ function runTarget(a: Args, t: Target): Promise<TargetReport> {
   return new Promise((resolve) => {
     const start = (from: number): void => {
       if (from >= end) return resolve({ counts, bad, ms: Date.now() - t0 });
-      const child = spawn(process.execPath, ['--import', 'tsx', script, '--worker', '--target', t, '--seed', String(a.seed), '--from', String(from), '--cases', String(end - from)], {
-        cwd: join(dirname(script), '..'),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', script, '--worker', '--target', t, '--seed', String(a.seed), '--from', String(from), '--cases', String(end - from)],
+        {
+          cwd: join(dirname(script), '..'),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let next = from;
       let buf = '';
       let stderr = '';
@@ -110,7 +115,11 @@ function runTarget(a: Args, t: Target): Promise<TargetReport> {
         // The case in flight killed the runtime or stopped answering.
         const outcome: Outcome = hung ? 'hang' : 'crash';
         counts[outcome]++;
-        bad.push({ index: next, outcome, detail: hung ? `no answer for ${a.hangMs} ms` : `worker died (exit ${code}, signal ${signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}` });
+        bad.push({
+          index: next,
+          outcome,
+          detail: hung ? `no answer for ${a.hangMs} ms` : `worker died (exit ${code}, signal ${signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+        });
         start(next + 1);
       });
     };
@@ -145,7 +154,8 @@ async function mainFuzz(): Promise<number> {
     report[t] = r;
     badTotal += r.bad.length;
     process.stdout.write(`${t.padEnd(8)} ${OUTCOMES.map((o) => String(r.counts[o]).padStart(11)).join(' ')}  ${(r.ms / 1000).toFixed(1)}\n`);
-    for (const b of r.bad.slice(0, 20)) process.stdout.write(`  ${b.outcome} case ${b.index} (--target ${t} --seed ${a.seed} --from ${b.index} --cases 1): ${b.detail}\n`);
+    for (const b of r.bad.slice(0, 20))
+      process.stdout.write(`  ${b.outcome} case ${b.index} (--target ${t} --seed ${a.seed} --from ${b.index} --cases 1): ${b.detail}\n`);
   }
   if (a.json) writeFileSync(a.json, JSON.stringify({ seed: a.seed, from: a.from, cases: a.cases, report }, null, 1) + '\n');
   process.stdout.write(badTotal === 0 ? 'no crash, hang, non-finite output or budget overrun\n' : `${badTotal} bad case(s)\n`);

@@ -170,7 +170,10 @@ export class MissingDependencyError extends SoftmaxError {
   readonly install: string;
   constructor(feature: string, packages: string[]) {
     const install = `npm install ${packages.join(' ')}`;
-    super('MISSING_DEPENDENCY', `${feature} need${/s$/.test(feature) ? '' : 's'} the optional package${packages.length > 1 ? 's' : ''} ${packages.join(' and ')}, which ${packages.length > 1 ? 'are' : 'is'} not installed; install ${packages.length > 1 ? 'them' : 'it'} with: ${install}`);
+    super(
+      'MISSING_DEPENDENCY',
+      `${feature} need${/s$/.test(feature) ? '' : 's'} the optional package${packages.length > 1 ? 's' : ''} ${packages.join(' and ')}, which ${packages.length > 1 ? 'are' : 'is'} not installed; install ${packages.length > 1 ? 'them' : 'it'} with: ${install}`,
+    );
     this.packages = packages;
     this.install = install;
   }

@@ -14,7 +14,20 @@ export type { Label } from './core/labels.js';
 export type { MatrixLike } from './model/input.js';
 export type { SolverName, PenaltyName } from './solvers/registry.js';
 export type { IterationInfo, IterationCallback, StopReason } from './solvers/solver.js';
-export { resolveLimits, setDefaultLimits, defaultLimits, estimateFitMemory, describeEstimate, checkFitMemory, formatBytes, parseByteSize, CORE_DEFAULT_MAX_MEMORY, type Limits, type FitShape, type MemoryEstimate } from './core/limits.js';
+export {
+  resolveLimits,
+  setDefaultLimits,
+  defaultLimits,
+  estimateFitMemory,
+  describeEstimate,
+  checkFitMemory,
+  formatBytes,
+  parseByteSize,
+  CORE_DEFAULT_MAX_MEMORY,
+  type Limits,
+  type FitShape,
+  type MemoryEstimate,
+} from './core/limits.js';
 export { toOnnx, fromOnnx, type ToOnnxOptions } from './onnx/index.js';
 
 // Choosing C: cross-validation and regularization paths.

@@ -7,7 +7,9 @@ export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures'
 
 /** A numeric CSV fixture with a header and the label in the last column (plain split: fixtures have no quoting). */
 export function loadFixtureCsv(name: string): { X: number[][]; y: string[]; header: string[] } {
-  const lines = readFileSync(join(FIXTURES, 'data', `${name}.csv`), 'utf8').trim().split(/\r?\n/);
+  const lines = readFileSync(join(FIXTURES, 'data', `${name}.csv`), 'utf8')
+    .trim()
+    .split(/\r?\n/);
   const header = lines[0]!.split(',');
   const X: number[][] = [];
   const y: string[] = [];

@@ -44,41 +44,45 @@ function runScript(dir: string, body: string, fsize?: number): { code: number | 
 
 const tempsIn = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.tmp'));
 
-test('a save that hits the file-size limit fails, keeps the previous file and its mode, and leaves no temp file', { skip: !hasPrlimit && 'prlimit is not installed' }, () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const target = join(dir, 'prev.json');
-    writeFileSync(target, 'previous good model\n');
-    chmodSync(target, 0o600);
-    // 5,000 bytes against a 2,000-byte limit: the first write is short (2,000), the next one fails with EFBIG.
-    const r = runScript(
-      dir,
-      `try { writeFileSafe(${JSON.stringify(target)}, 'x'.repeat(5000)); console.log('saved'); } catch (e) { console.log(e.code + ': ' + e.message); process.exitCode = 1; }`,
-      2000,
-    );
-    assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /^IO_ERROR: could not write .*prev\.json.*file too large.*the previous file is unchanged/);
-    assert.equal(readFileSync(target, 'utf8'), 'previous good model\n');
-    assert.equal(statSync(target).mode & 0o777, 0o600);
-    assert.deepEqual(tempsIn(dir), []);
-    // Streamed chunks are checked the same way.
-    const s = runScript(
-      dir,
-      `try { writeFileSafe(${JSON.stringify(target)}, (function* () { for (let i = 0; i < 100; i++) yield 'y'.repeat(100); })()); } catch (e) { console.log(e.code); process.exitCode = 1; }`,
-      2000,
-    );
-    assert.equal(s.code, 1, s.stdout + s.stderr);
-    assert.equal(s.stdout.trim(), 'IO_ERROR');
-    assert.equal(readFileSync(target, 'utf8'), 'previous good model\n');
-    assert.deepEqual(tempsIn(dir), []);
-    // Under the limit the same call succeeds.
-    const ok = runScript(dir, `writeFileSafe(${JSON.stringify(target)}, 'z'.repeat(1500));`, 2000);
-    assert.equal(ok.code, 0, ok.stderr);
-    assert.equal(readFileSync(target, 'utf8'), 'z'.repeat(1500));
-  } finally {
-    cleanup();
-  }
-});
+test(
+  'a save that hits the file-size limit fails, keeps the previous file and its mode, and leaves no temp file',
+  { skip: !hasPrlimit && 'prlimit is not installed' },
+  () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const target = join(dir, 'prev.json');
+      writeFileSync(target, 'previous good model\n');
+      chmodSync(target, 0o600);
+      // 5,000 bytes against a 2,000-byte limit: the first write is short (2,000), the next one fails with EFBIG.
+      const r = runScript(
+        dir,
+        `try { writeFileSafe(${JSON.stringify(target)}, 'x'.repeat(5000)); console.log('saved'); } catch (e) { console.log(e.code + ': ' + e.message); process.exitCode = 1; }`,
+        2000,
+      );
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /^IO_ERROR: could not write .*prev\.json.*file too large.*the previous file is unchanged/);
+      assert.equal(readFileSync(target, 'utf8'), 'previous good model\n');
+      assert.equal(statSync(target).mode & 0o777, 0o600);
+      assert.deepEqual(tempsIn(dir), []);
+      // Streamed chunks are checked the same way.
+      const s = runScript(
+        dir,
+        `try { writeFileSafe(${JSON.stringify(target)}, (function* () { for (let i = 0; i < 100; i++) yield 'y'.repeat(100); })()); } catch (e) { console.log(e.code); process.exitCode = 1; }`,
+        2000,
+      );
+      assert.equal(s.code, 1, s.stdout + s.stderr);
+      assert.equal(s.stdout.trim(), 'IO_ERROR');
+      assert.equal(readFileSync(target, 'utf8'), 'previous good model\n');
+      assert.deepEqual(tempsIn(dir), []);
+      // Under the limit the same call succeeds.
+      const ok = runScript(dir, `writeFileSafe(${JSON.stringify(target)}, 'z'.repeat(1500));`, 2000);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal(readFileSync(target, 'utf8'), 'z'.repeat(1500));
+    } finally {
+      cleanup();
+    }
+  },
+);
 
 /** Mount a tmpfs of `size` bytes on a new directory; null when this machine does not allow it (not root, no mount). */
 function mountTmpfs(dir: string, size: number): string | null {
@@ -201,7 +205,11 @@ test('special targets are written directly: a FIFO stays a FIFO, a character dev
     const done = new Promise<void>((res) => reader.on('close', () => res()));
     assert.equal(checkWritable(fifo), 'special');
     // The writer blocks in open() until cat opens the FIFO: do it in a child so this event loop keeps running.
-    const w = spawn(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(SAFE_WRITE)}).then((m) => m.writeFileSafe(${JSON.stringify(fifo)}, ['one ', 'two\\n']))`], { cwd: ROOT, stdio: 'ignore' });
+    const w = spawn(
+      process.execPath,
+      ['--import', 'tsx', '-e', `import(${JSON.stringify(SAFE_WRITE)}).then((m) => m.writeFileSafe(${JSON.stringify(fifo)}, ['one ', 'two\\n']))`],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
     const wExit = new Promise<number | null>((res) => w.on('exit', (c) => res(c)));
     assert.equal(await wExit, 0);
     await done;
@@ -234,7 +242,10 @@ test('checkWritable: empty path, missing directory, a directory, a file as direc
   const { dir, cleanup } = tempDir();
   try {
     const bad = (p: string, re: RegExp) =>
-      assert.throws(() => checkWritable(p), (e: unknown) => e instanceof SoftmaxError && e.code === 'IO_ERROR' && re.test(e.message) && !e.message.includes('\n'));
+      assert.throws(
+        () => checkWritable(p),
+        (e: unknown) => e instanceof SoftmaxError && e.code === 'IO_ERROR' && re.test(e.message) && !e.message.includes('\n'),
+      );
     bad('', /path is empty/);
     bad('   ', /path is empty/);
     bad(join(dir, 'no', 'such', 'm.json'), /directory ".*no\/such" does not exist/);
@@ -269,7 +280,14 @@ test('checkWritable: a read-only file system is refused up front (root included)
 test('the streamed model file is byte-identical to JSON.stringify(toJSON(), null, 1) and loads', () => {
   const { dir, cleanup } = tempDir();
   try {
-    const X = [[0, 1, 2], [1, 0, 2], [2, 2, 0], [0, 0, 1], [1, 2, 1], [2, 1, 0]];
+    const X = [
+      [0, 1, 2],
+      [1, 0, 2],
+      [2, 2, 0],
+      [0, 0, 1],
+      [1, 2, 1],
+      [2, 1, 0],
+    ];
     const y = ['a', 'b', 'c', 'a', 'b', 'c'];
     const m = new SoftmaxRegression({ C: 10 }).fit(X, y, { featureNames: ['"coef": [] x', 'q\n "coef": []', 'z'] });
     const expected = JSON.stringify(m.toJSON(), null, 1) + '\n';
@@ -293,7 +311,9 @@ test('files of 2 GiB and more: a typed TOO_LARGE error naming the limit (data an
     ftruncateSync(fd, 2 ** 31);
     closeSync(fd);
     const tooLarge = (e: unknown) =>
-      e instanceof SoftmaxError && e.code === 'TOO_LARGE' && /2147483648 bytes\) is too large to read whole: the limit is 2 GiB.*use a smaller file or split it/.test(e.message);
+      e instanceof SoftmaxError &&
+      e.code === 'TOO_LARGE' &&
+      /2147483648 bytes\) is too large to read whole: the limit is 2 GiB.*use a smaller file or split it/.test(e.message);
     assert.throws(() => readBytes(big), tooLarge);
     assert.throws(() => loadModel(big), tooLarge);
     assert.ok(existsSync(big));

@@ -21,7 +21,9 @@ function isLimit(e: unknown, limit = 'maxMemory'): boolean {
 
 describe('fit memory budget', () => {
   it('the estimate follows the documented formula (lbfgs, dense float64, no scaling)', () => {
-    const n = 1000, d = 20, K = 5;
+    const n = 1000,
+      d = 20,
+      K = 5;
     const e = estimateFitMemory({ n, d, K, solver: 'lbfgs', elementBytes: 8, scaled: false, weighted: false, multiClass: 'multinomial' });
     const p = K * (d + 1);
     // Written out from docs/reliability.md, independently of the implementation's grouping.
@@ -41,16 +43,31 @@ describe('fit memory budget', () => {
     for (let k = 0; k < K; k++) for (let r = 0; r < 2; r++) (X.push([k % 7, r]), y.push(k));
     const m = new SoftmaxRegression();
     const t0 = Date.now();
-    assert.throws(() => m.fit(X, y, { maxMemory: 256 * 1024 ** 2 }), (e: unknown) => isLimit(e) && /20000 x 10000 probability matrix/.test((e as Error).message) && /--max-memory/.test((e as Error).message));
+    assert.throws(
+      () => m.fit(X, y, { maxMemory: 256 * 1024 ** 2 }),
+      (e: unknown) => isLimit(e) && /20000 x 10000 probability matrix/.test((e as Error).message) && /--max-memory/.test((e as Error).message),
+    );
     assert.ok(Date.now() - t0 < 5000, 'refused up front');
     assert.equal(m.coef, null);
   });
   it('a LibSVM-like width of 2^31 - 1 is refused by the budget (the parameters), not allocated', () => {
     const X = new CSRMatrix(2, 2147483647, new Int32Array([0, 2, 3]), new Int32Array([0, 2147483646, 1]), new Float64Array([1, 1, 1]), false);
-    assert.throws(() => new SoftmaxRegression().fit(X, [0, 1]), (e: unknown) => isLimit(e) && /number the features densely/.test((e as Error).message));
+    assert.throws(
+      () => new SoftmaxRegression().fit(X, [0, 1]),
+      (e: unknown) => isLimit(e) && /number the features densely/.test((e as Error).message),
+    );
   });
   it('a fit within the budget runs', () => {
-    const m = new SoftmaxRegression().fit([[0, 1], [1, 0], [0, 0.9], [1, 0.1]], [0, 1, 0, 1], { maxMemory: 1024 ** 2 });
+    const m = new SoftmaxRegression().fit(
+      [
+        [0, 1],
+        [1, 0],
+        [0, 0.9],
+        [1, 0.1],
+      ],
+      [0, 1, 0, 1],
+      { maxMemory: 1024 ** 2 },
+    );
     assert.ok(m.coef);
   });
   it('predictions check their n x K scores against the budget', async () => {
@@ -151,9 +168,12 @@ describe('readers refuse beyond the budget before allocating (item 4)', () => {
     try {
       const f = join(dir, 'bomb.csv.gz');
       // 64 MiB of one repeated line compresses to ~64 KiB.
-      writeFileSync(f, gzipSync(Buffer.from('a,b,label\n' + '1,2,0\n'.repeat(64 * 1024 * 1024 / 6))));
+      writeFileSync(f, gzipSync(Buffer.from('a,b,label\n' + '1,2,0\n'.repeat((64 * 1024 * 1024) / 6))));
       const t0 = process.memoryUsage().rss;
-      assert.throws(() => readDataset(f, { maxMemory: 1024 * 1024 }), (e: unknown) => isLimit(e) && /gzip bomb/.test((e as Error).message));
+      assert.throws(
+        () => readDataset(f, { maxMemory: 1024 * 1024 }),
+        (e: unknown) => isLimit(e) && /gzip bomb/.test((e as Error).message),
+      );
       assert.ok(process.memoryUsage().rss - t0 < 48 * 1024 * 1024, 'decompression stopped early');
     } finally {
       cleanup();
@@ -162,17 +182,26 @@ describe('readers refuse beyond the budget before allocating (item 4)', () => {
   it('IDX header 0 x 65536 x 32768: refused by the column limit (no 2^31 feature names)', () => {
     const images = encodeIdx([0, 65536, 32768], 'u8', new Uint8Array(0));
     const labels = encodeIdx([0], 'u8', new Uint8Array(0));
-    assert.throws(() => mnistFromIdx(images, labels), (e: unknown) => isLimit(e, 'maxColumns'));
+    assert.throws(
+      () => mnistFromIdx(images, labels),
+      (e: unknown) => isLimit(e, 'maxColumns'),
+    );
     // Within the column limit, the budget decides: 100 images of 100 x 100 as float64 = 8 MB.
     const img = encodeIdx([100, 100, 100], 'u8', new Uint8Array(100 * 100 * 100));
-    assert.throws(() => mnistFromIdx(img, encodeIdx([100], 'u8', new Uint8Array(100)), { limits: { maxMemory: 4 * 1024 * 1024 } }), (e: unknown) => isLimit(e));
+    assert.throws(
+      () => mnistFromIdx(img, encodeIdx([100], 'u8', new Uint8Array(100)), { limits: { maxMemory: 4 * 1024 * 1024 } }),
+      (e: unknown) => isLimit(e),
+    );
   });
   it('a binary file larger than the budget is not read', () => {
     const { dir, cleanup } = tempDir();
     try {
       const f = join(dir, 'data_batch_1.bin');
       writeFileSync(f, Buffer.alloc(3073 * 100));
-      assert.throws(() => readDataset(f, { maxMemory: 100 * 1024 }), (e: unknown) => isLimit(e));
+      assert.throws(
+        () => readDataset(f, { maxMemory: 100 * 1024 }),
+        (e: unknown) => isLimit(e),
+      );
       assert.equal(readDataset(f).X.rows, 100);
     } finally {
       cleanup();

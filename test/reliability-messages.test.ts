@@ -43,20 +43,38 @@ const wideHeader = Array.from({ length: 4000 }, (_, i) => `feature_with_a_long_n
 const wideCsv = `${wideHeader.join(',')},label\n${wideHeader.map(() => '1').join(',')},a\n${wideHeader.map(() => '2').join(',')},b\n`;
 
 test('CSV: an unknown --label or --features column among 4,000 is named with ten columns and the count', () => {
-  assertCapped(messageOf(() => parseCsv(wideCsv, { label: 'nosuch' })), 4001);
-  assertCapped(messageOf(() => parseCsv(wideCsv, { features: ['nosuch'] })), 4001);
+  assertCapped(
+    messageOf(() => parseCsv(wideCsv, { label: 'nosuch' })),
+    4001,
+  );
+  assertCapped(
+    messageOf(() => parseCsv(wideCsv, { features: ['nosuch'] })),
+    4001,
+  );
 });
 
 test('labels and classes: unknown class weights, unknown labels, duplicate labels among thousands', () => {
   const K = 3000;
   const y = Array.from({ length: K }, (_, k) => `class_${k}`);
   const X = y.map((_, i) => [i % 7, i % 3]);
-  assertCapped(messageOf(() => new SoftmaxRegression({ classWeight: { nosuch: 2 }, maxIter: 1 }).fit(X, y)), K);
-  assertCapped(messageOf(() => encodeLabels(['nosuch'], y)), K);
+  assertCapped(
+    messageOf(() => new SoftmaxRegression({ classWeight: { nosuch: 2 }, maxIter: 1 }).fit(X, y)),
+    K,
+  );
+  assertCapped(
+    messageOf(() => encodeLabels(['nosuch'], y)),
+    K,
+  );
   const P = { rows: 1, cols: K, data: new Float64Array(K).fill(1 / K) };
-  assertCapped(messageOf(() => logLoss(['nosuch'], P, y)), K);
+  assertCapped(
+    messageOf(() => logLoss(['nosuch'], P, y)),
+    K,
+  );
   const dup = [...y, ...y];
-  assertCapped(messageOf(() => confusionMatrix(['class_0'], ['class_0'], { labels: dup })), K);
+  assertCapped(
+    messageOf(() => confusionMatrix(['class_0'], ['class_0'], { labels: dup })),
+    K,
+  );
 });
 
 test('option values are not echoed whole: a 10,000-entry --class-weight array is cut', () => {

@@ -85,7 +85,10 @@ describe('scaler statistics of huge features (item 1)', () => {
   it('a model holding a non-finite number refuses to produce its JSON (saving fails, nothing written)', () => {
     const m = new SoftmaxRegression().fit(base, y);
     m.scaler = { kind: 'standard', offset: [0, 0], scale: [Infinity, 1] };
-    assert.throws(() => m.toJSON(), (e: unknown) => e instanceof SoftmaxError && e.code === 'MODEL_FORMAT' && /scaler\.scale\[0\]/.test(e.message) && /nothing was saved/.test(e.message));
+    assert.throws(
+      () => m.toJSON(),
+      (e: unknown) => e instanceof SoftmaxError && e.code === 'MODEL_FORMAT' && /scaler\.scale\[0\]/.test(e.message) && /nothing was saved/.test(e.message),
+    );
   });
   it('CLI: train on 1e300 features with --scale standard saves a model that loads', async () => {
     const { dir, cleanup } = tempDir();
@@ -117,11 +120,17 @@ describe('non-finite fits are refused (item 2)', () => {
   });
   it('float32 data beyond float32 range: typed error up front', () => {
     const X = base.map((r, i) => [i === 2 ? 1e300 : r[0]!, r[1]!]);
-    assert.throws(() => new SoftmaxRegression({ dtype: 'float32' }).fit(X, y), (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && /float32/.test(e.message) && e.row === 2);
+    assert.throws(
+      () => new SoftmaxRegression({ dtype: 'float32' }).fit(X, y),
+      (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && /float32/.test(e.message) && e.row === 2,
+    );
   });
   it('sgd with C = 1e-300 ends with FitError, and the model stays unfitted', () => {
     const m = new SoftmaxRegression({ solver: 'sgd', C: 1e-300 });
-    assert.throws(() => m.fit(base, y), (e: unknown) => e instanceof FitError && e.code === 'DIVERGED' && /raise C/.test(e.message));
+    assert.throws(
+      () => m.fit(base, y),
+      (e: unknown) => e instanceof FitError && e.code === 'DIVERGED' && /raise C/.test(e.message),
+    );
     assert.equal(m.coef, null);
   });
   it('no solver returns non-finite parameters for tiny C (a fit, or FitError)', () => {

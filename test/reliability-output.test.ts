@@ -74,13 +74,29 @@ test('predict CSV: formula-like labels and column names are quoted for spreadshe
     // Numeric labels, negative ones included, stay numeric.
     const num = dataWith(['a', 'b']);
     const numData = join(dir, 'n.csv');
-    writeFileSync(numData, csvOf(['a', 'b', 'label'], num.X, num.y.map((v) => (v === 'a' ? '-1' : '1'))));
+    writeFileSync(
+      numData,
+      csvOf(
+        ['a', 'b', 'label'],
+        num.X,
+        num.y.map((v) => (v === 'a' ? '-1' : '1')),
+      ),
+    );
     const m2 = join(dir, 'm2.json');
     assert.equal((await run(['train', numData, '-o', m2, '--no-progress'])).code, 0);
     const p2 = await run(['predict', '-m', m2, numData]);
     assert.equal(p2.code, 0, p2.stderr);
     assert.equal(p2.stdout.split('\n')[0], 'predicted,p_-1,p_1');
-    assert.deepEqual(new Set(p2.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[0])), new Set(['-1', '1']));
+    assert.deepEqual(
+      new Set(
+        p2.stdout
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(',')[0]),
+      ),
+      new Set(['-1', '1']),
+    );
   } finally {
     cleanup();
   }
@@ -124,7 +140,13 @@ test('train, eval, inspect and error messages print control characters in labels
   }
 });
 
-const INJECT = ['<script>alert(1)</script>', '" onmouseover="alert(2)', "' onload='alert(3)", '</title><script>alert(4)</script>', '<img src=x onerror=alert(5)>'];
+const INJECT = [
+  '<script>alert(1)</script>',
+  '" onmouseover="alert(2)',
+  "' onload='alert(3)",
+  '</title><script>alert(4)</script>',
+  '<img src=x onerror=alert(5)>',
+];
 
 /**
  * The start tags of an HTML/SVG document with their attribute names, read as a browser would: quoted
@@ -239,7 +261,10 @@ test('classWeight with classes named like Object.prototype members (constructor,
   // Weights only on some classes: the others get 1, not Object.prototype's members.
   const partial = new SoftmaxRegression({ C: 1, classWeight: { toString: 3 } }).fit(X, y);
   assert.ok(partial.fitResult!.converged && Number.isFinite(partial.fitResult!.value));
-  const explicit = new SoftmaxRegression({ C: 1, classWeight: { toString: 3, constructor: 1, valueOf: 1, hasOwnProperty: 1, ...JSON.parse('{"__proto__": 1}') } }).fit(X, y);
+  const explicit = new SoftmaxRegression({
+    C: 1,
+    classWeight: { toString: 3, constructor: 1, valueOf: 1, hasOwnProperty: 1, ...JSON.parse('{"__proto__": 1}') },
+  }).fit(X, y);
   assert.deepEqual(partial.coef, explicit.coef);
   // A weight naming an unknown class is still an error, also for prototype names.
   const two = dataWith(['a', 'b']);

@@ -88,7 +88,8 @@ const send = (m: ToWorker) => worker.postMessage(m);
  * browsers give only to cross-origin isolated pages (COOP same-origin + COEP require-corp; `npm run playground`,
  * the preview server and the e2e test send them). Without it the worker falls back to warm-restarted chunks.
  */
-const control = self.crossOriginIsolated && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(CTL_SLOTS * Int32Array.BYTES_PER_ELEMENT)) : null;
+const control =
+  self.crossOriginIsolated && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(CTL_SLOTS * Int32Array.BYTES_PER_ELEMENT)) : null;
 if (control) send({ type: 'init', control: control.buffer as SharedArrayBuffer });
 /** Sequence number of the page's commands (this thread is the only writer). */
 let seq = 0;
@@ -495,7 +496,7 @@ function hoveredPoint(radius = PICK_RADIUS): Point | null {
   let bd = radius;
   for (const p of [...points, ...testPoints]) {
     const d = Math.hypot(toPx(p.x) - hover.px, toPy(p.y) - hover.py);
-    if (d <= bd) (bd = d), (best = p);
+    if (d <= bd) ((bd = d), (best = p));
   }
   return best;
 }
@@ -773,7 +774,9 @@ const takesStepAndBatch = (solver: string) => {
 
 function fillSolvers(): void {
   const sel = $<HTMLSelectElement>('solver');
-  sel.innerHTML = solverNames().map((n) => `<option value="${n}" title="${SOLVERS[n]!.summary.replace(/"/g, '&quot;')}">${n}</option>`).join('');
+  sel.innerHTML = solverNames()
+    .map((n) => `<option value="${n}" title="${SOLVERS[n]!.summary.replace(/"/g, '&quot;')}">${n}</option>`)
+    .join('');
   sel.value = 'lbfgs';
   fillPenalties();
 }
@@ -788,12 +791,19 @@ function fillPenalties(): void {
   const mb = takesStepAndBatch(solver);
   $<HTMLInputElement>('lr').disabled = !mb;
   $<HTMLInputElement>('bs').disabled = !mb;
-  $('opt-note').textContent = mb ? 'One iteration is one epoch (a pass over the points in mini-batches).' : `Learning rate and batch size apply to the mini-batch solvers (${solversReading('batchSize').join(', ')}).`;
+  $('opt-note').textContent = mb
+    ? 'One iteration is one epoch (a pass over the points in mini-batches).'
+    : `Learning rate and batch size apply to the mini-batch solvers (${solversReading('batchSize').join(', ')}).`;
 }
 
 function options(): Record<string, unknown> {
   const solver = $<HTMLSelectElement>('solver').value;
-  const o: Record<string, unknown> = { solver, penalty: $<HTMLSelectElement>('penalty').value, C: 10 ** Number($<HTMLInputElement>('logC').value), scale: 'none' };
+  const o: Record<string, unknown> = {
+    solver,
+    penalty: $<HTMLSelectElement>('penalty').value,
+    C: 10 ** Number($<HTMLInputElement>('logC').value),
+    scale: 'none',
+  };
   if (takesStepAndBatch(solver)) {
     o.learningRate = Number($<HTMLInputElement>('lr').value);
     o.batchSize = Math.max(1, Math.round(Number($<HTMLInputElement>('bs').value)));

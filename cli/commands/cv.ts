@@ -11,7 +11,18 @@ import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModu
 import { builtin, readData, checkOneSource } from '../data.js';
 import { columns, ms, num } from '../format.js';
 import { checkOutput } from '../outputs.js';
-import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger, parseNumber, parseNumberList, parsePositiveInteger, type DataFlags, type ModelFlags } from '../options.js';
+import {
+  addDataFlags,
+  addModelFlags,
+  modelOptionsFrom,
+  useThreads,
+  parseInteger,
+  parseNumber,
+  parseNumberList,
+  parsePositiveInteger,
+  type DataFlags,
+  type ModelFlags,
+} from '../options.js';
 
 interface CvFlags extends GlobalFlags, DataFlags, Omit<ModelFlags, 'C' | 'l1Ratio'> {
   dataset?: string;
@@ -93,7 +104,19 @@ async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): P
   const rows = cvRows(cv);
   const elastic = cv.l1Ratios[0] !== null;
   const source = f.dataset ? `built-in '${f.dataset}' train split` : data === '-' ? 'stdin' : data!;
-  const result = { data: source, rows: ds.y.length, folds: f.folds, seed, scoring, options, results: rows, bestC: cv.C, ...(elastic ? { bestL1Ratio: cv.l1Ratio } : {}), bestScore: cv.bestScore, output: f.output ?? null };
+  const result = {
+    data: source,
+    rows: ds.y.length,
+    folds: f.folds,
+    seed,
+    scoring,
+    options,
+    results: rows,
+    bestC: cv.C,
+    ...(elastic ? { bestL1Ratio: cv.l1Ratio } : {}),
+    bestScore: cv.bestScore,
+    output: f.output ?? null,
+  };
   emit(ctx, f, result, () => {
     const head = `${f.folds}-fold stratified cross-validation on ${source} (${ds.y.length} rows, seed ${seed}), scoring ${scoring} (${scoring === 'accuracy' ? 'higher' : 'lower'} is better)\n\n`;
     const cols = ['C', ...(elastic ? ['l1 ratio'] : []), `mean ${scoring}`, 'std', 'folds', 'iterations', 'fit time'];
@@ -127,7 +150,10 @@ const command: CommandModule = {
     addModelFlags(cmd, { withC: false, withL1Ratio: false });
     addDataFlags(cmd);
     addGlobalFlags(cmd);
-    cmd.addHelpText('after', '\nExamples:\n  softmax cv data.csv --folds 5 --C 0.01,0.1,1,10\n  softmax cv data.csv --solver saga --penalty elasticnet --C 0.1,1 --l1-ratio 0.2,0.8 -o best.json');
+    cmd.addHelpText(
+      'after',
+      '\nExamples:\n  softmax cv data.csv --folds 5 --C 0.01,0.1,1,10\n  softmax cv data.csv --solver saga --penalty elasticnet --C 0.1,1 --l1-ratio 0.2,0.8 -o best.json',
+    );
     cmd.action((data: string | undefined, flags: Omit<CvFlags, 'cs' | 'l1Ratios'> & { C?: number[]; l1Ratio?: number[] }) => {
       // Here --C and --l1-ratio are lists (the library's Cs and l1Ratios), never single model options.
       const { C, l1Ratio, ...rest } = flags;

@@ -2,7 +2,15 @@
 import type { Command } from 'commander';
 import { listForMessage } from '../../src/errors.js';
 import { loadModel } from '../../node/model-file.js';
-import { brierScore, classificationReport, confusionMatrix, expectedCalibrationError, formatClassificationReport, formatConfusionMatrix, topKAccuracy } from '../../src/index.js';
+import {
+  brierScore,
+  classificationReport,
+  confusionMatrix,
+  expectedCalibrationError,
+  formatClassificationReport,
+  formatConfusionMatrix,
+  topKAccuracy,
+} from '../../src/index.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, modelColumns, readData, checkOneSource } from '../data.js';
 import { metricsOf, score } from '../evaluate.js';
@@ -39,14 +47,28 @@ async function run(ctx: CommandContext, data: string | undefined, f: EvalFlags):
         topK: { k, accuracy: topKAccuracy(s.yTrue, proba, classes, k) },
       }
     : null;
-  const result = { data: f.dataset ? `built-in '${f.dataset}' test split` : data === '-' ? 'stdin' : data, model: f.model, rows: ds.y.length, accuracy: m.accuracy, report, confusionMatrix: cm, probabilistic: prob, unseenLabels: unseen };
+  const result = {
+    data: f.dataset ? `built-in '${f.dataset}' test split` : data === '-' ? 'stdin' : data,
+    model: f.model,
+    rows: ds.y.length,
+    accuracy: m.accuracy,
+    report,
+    confusionMatrix: cm,
+    probabilistic: prob,
+    unseenLabels: unseen,
+  };
   emit(ctx, f, result, () => {
     const rows: Array<[string, string]> = [
       ['data', `${result.data} (${ds.y.length} rows)`],
       ['accuracy', num(m.accuracy)],
     ];
     if (prob) {
-      rows.push(['log loss', num(prob.logLoss)], ['Brier score', num(prob.brier)], ['ECE (10 bins)', num(prob.ece)], [`top-${k} accuracy`, num(prob.topK.accuracy)]);
+      rows.push(
+        ['log loss', num(prob.logLoss)],
+        ['Brier score', num(prob.brier)],
+        ['ECE (10 bins)', num(prob.ece)],
+        [`top-${k} accuracy`, num(prob.topK.accuracy)],
+      );
     } else rows.push(['note', `labels not in the model's classes (${listForMessage(unseen, { quote: '' })}): probability metrics skipped`]);
     return (
       table(rows) +

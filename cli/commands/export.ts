@@ -24,8 +24,22 @@ async function run(ctx: CommandContext, f: ExportFlags): Promise<void> {
   const model = loadModel(f.model);
   const bytes = toOnnx(model, { dtype: f.dtype, producerVersion: packageVersion() });
   writeFileAtomic(f.output, bytes);
-  const result = { model: f.model, output: f.output, format: f.format, dtype: f.dtype, bytes: bytes.length, classes: model.classes, nFeatures: model.nFeatures };
-  emit(ctx, f, result, () => `wrote ${f.output} (ONNX, ${f.dtype}, ${bytes.length} bytes): input float_input [N, ${model.nFeatures}], outputs label [N] and probabilities [N, ${model.nClasses}]\n`);
+  const result = {
+    model: f.model,
+    output: f.output,
+    format: f.format,
+    dtype: f.dtype,
+    bytes: bytes.length,
+    classes: model.classes,
+    nFeatures: model.nFeatures,
+  };
+  emit(
+    ctx,
+    f,
+    result,
+    () =>
+      `wrote ${f.output} (ONNX, ${f.dtype}, ${bytes.length} bytes): input float_input [N, ${model.nFeatures}], outputs label [N] and probabilities [N, ${model.nClasses}]\n`,
+  );
 }
 
 const command: CommandModule = {
@@ -35,10 +49,17 @@ const command: CommandModule = {
       .description('export a saved model to ONNX (runs in ONNX Runtime, Triton, ...)')
       .requiredOption('-m, --model <file>', 'model file saved by softmax train -o')
       .option('--format <format>', 'output format: onnx', 'onnx')
-      .option('--dtype <dtype>', 'float32 (one ai.onnx.ml LinearClassifier node, as scikit-learn\'s converter) or float64 (MatMul/Add/Softmax on doubles)', 'float32')
+      .option(
+        '--dtype <dtype>',
+        "float32 (one ai.onnx.ml LinearClassifier node, as scikit-learn's converter) or float64 (MatMul/Add/Softmax on doubles)",
+        'float32',
+      )
       .requiredOption('-o, --output <file>', 'the .onnx file to write (atomically)');
     addGlobalFlags(cmd);
-    cmd.addHelpText('after', '\nExamples:\n  softmax export --model iris.json --format onnx -o iris.onnx\n  softmax export --model iris.json --format onnx --dtype float64 -o iris64.onnx');
+    cmd.addHelpText(
+      'after',
+      '\nExamples:\n  softmax export --model iris.json --format onnx -o iris.onnx\n  softmax export --model iris.json --format onnx --dtype float64 -o iris64.onnx',
+    );
     cmd.action((flags: ExportFlags) => run(ctx, flags));
   },
 };

@@ -36,7 +36,8 @@ function evalSet(r: Resolved, on: string | undefined): { ds: Dataset; name: stri
 
 async function render(kind: Kind, ctx: CommandContext, data: string | undefined, f: PlotFlags): Promise<{ svg: string; note: string }> {
   // Plotting (vega, vega-lite: optional packages) loads only here, never for the other commands.
-  const { calibrationSvg, coefficientsSvg, confusionSvg, trainingCurvesSvg, pathSvg, decisionRegionsSvg, looksLikeImage, weightsSvg } = await import('../../src/plots/index.js');
+  const { calibrationSvg, coefficientsSvg, confusionSvg, trainingCurvesSvg, pathSvg, decisionRegionsSvg, looksLikeImage, weightsSvg } =
+    await import('../../src/plots/index.js');
   if (f.on !== undefined && f.on !== 'train' && f.on !== 'test') throw new UsageError(`--on: expected 'train' or 'test', got '${f.on}'`);
   if (kind === 'curves') {
     // A saved model carries its fit history: no data needed then.
@@ -74,7 +75,10 @@ async function render(kind: Kind, ctx: CommandContext, data: string | undefined,
     const r = await resolveModelAndData(ctx, data, pre);
     let train = r.train ?? r.test!;
     if (train.X.cols !== 2) {
-      if (r.model.nFeatures !== 2 && !f.features) throw new UsageError(`decision regions need 2 features, the data has ${train.X.cols}: choose two with --features A,B (with --model, the others are held at their means)`);
+      if (r.model.nFeatures !== 2 && !f.features)
+        throw new UsageError(
+          `decision regions need 2 features, the data has ${train.X.cols}: choose two with --features A,B (with --model, the others are held at their means)`,
+        );
       if (train.featureNames && pre.features) train = selectFeatures(train, pre.features);
     }
     const { ds, name } = (f.on === 'test' && r.test) || !r.train ? { ds: r.test!, name: r.testName! } : { ds: train, name: r.trainName! };
@@ -82,9 +86,15 @@ async function render(kind: Kind, ctx: CommandContext, data: string | undefined,
   }
   if (kind === 'path') {
     const r = await resolveModelAndData(ctx, data, f);
-    if (!r.train) throw new UsageError('a coefficient path refits the model along C on training data: give DATA with --test FILE or --test-size F, or --dataset (with --model, a file given alone is evaluation data)');
+    if (!r.train)
+      throw new UsageError(
+        'a coefficient path refits the model along C on training data: give DATA with --test FILE or --test-size F, or --dataset (with --model, a file given alone is evaluation data)',
+      );
     const p = computePath(r.model, r.train, f.Cs ?? DEFAULT_PATH_GRID);
-    return { svg: await pathSvg(p, { classes: r.model.classes!, featureNames: r.model.featureNames ?? undefined, title: f.title }), note: `${p.points.length} values of C on ${r.trainName}` };
+    return {
+      svg: await pathSvg(p, { classes: r.model.classes!, featureNames: r.model.featureNames ?? undefined, title: f.title }),
+      note: `${p.points.length} values of C on ${r.trainName}`,
+    };
   }
   if (kind === 'weights') {
     // Weights need only a model: a saved one, or one trained on the data given.
@@ -108,7 +118,8 @@ async function render(kind: Kind, ctx: CommandContext, data: string | undefined,
 }
 
 async function run(ctx: CommandContext, kind: string, data: string | undefined, f: PlotFlags): Promise<void> {
-  if (!(PLOT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown plot kind '${kind}'; kinds: ${PLOT_KINDS.join(', ')}${didYouMean(kind, PLOT_KINDS)}`);
+  if (!(PLOT_KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`unknown plot kind '${kind}'; kinds: ${PLOT_KINDS.join(', ')}${didYouMean(kind, PLOT_KINDS)}`);
   checkOutput(f.output);
   const { svg, note } = await render(kind as Kind, ctx, data, f);
   if (f.output) {
@@ -134,7 +145,11 @@ const command: CommandModule = {
       .option('--on <set>', "data for confusion/calibration/regions: 'test' (default when there is a test set) or 'train'")
       .option('--grid <n>', 'regions: cells per axis (default 60)', parsePositiveInteger)
       .option('--bins <n>', 'calibration: number of confidence bins (default 10)', parsePositiveInteger)
-      .option('--image-shape <WxH>', 'weights: draw image tiles of this shape (default: tiles only when the features look like pixels, else a feature x class heat map)', parseImageShape)
+      .option(
+        '--image-shape <WxH>',
+        'weights: draw image tiles of this shape (default: tiles only when the features look like pixels, else a feature x class heat map)',
+        parseImageShape,
+      )
       .option('--Cs <list>', `path: C values (default ${DEFAULT_PATH_GRID.join(',')})`, parseNumberList)
       .option('--png-scale <x>', 'PNG pixels per SVG pixel (default 2)', parsePositiveNumber)
       .option('--title <text>', 'plot title');

@@ -51,8 +51,14 @@ function keepFromDataset(ds: Dataset, names: string[], dataset: string): Map<str
     if (nm === 'label') cols.set(nm, ds.y.map(String));
     else {
       const j = ds.featureNames?.indexOf(nm) ?? -1;
-      if (j < 0) throw new UsageError(`--keep: no column '${nm}' in the built-in data set '${dataset}' (columns: ${listForMessage([...(ds.featureNames ?? []), 'label'], { quote: '' })})`);
-      cols.set(nm, Array.from({ length: ds.X.rows }, (_, i) => String(ds.X.get(i, j))));
+      if (j < 0)
+        throw new UsageError(
+          `--keep: no column '${nm}' in the built-in data set '${dataset}' (columns: ${listForMessage([...(ds.featureNames ?? []), 'label'], { quote: '' })})`,
+        );
+      cols.set(
+        nm,
+        Array.from({ length: ds.X.rows }, (_, i) => String(ds.X.get(i, j))),
+      );
     }
   }
   return cols;
@@ -84,7 +90,10 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
     if (keep.length) {
       if (!model.featureNames && f.dataFormat !== 'csv') throw new UsageError('--keep names CSV columns; this data has no column names (LibSVM)');
       const text = textOf(data!, stdinText);
-      kept = csvTextColumns(text, keep, { delimiter: f.delimiter ?? (/\.tsv(\.gz)?$/i.test(data!) ? '\t' : sniffDelimiter(text)), file: data === '-' ? '<stdin>' : data });
+      kept = csvTextColumns(text, keep, {
+        delimiter: f.delimiter ?? (/\.tsv(\.gz)?$/i.test(data!) ? '\t' : sniffDelimiter(text)),
+        file: data === '-' ? '<stdin>' : data,
+      });
     }
   }
   const P = model.predictProbaFlat(ds.X);
@@ -128,8 +137,10 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
 
 /** LIBLINEAR's `predict TEST MODEL OUTPUT`: positional MODEL and OUTPUT, unless given as flags too. */
 function positional(model: string | undefined, output: string | undefined, f: PredictFlags): PredictFlags {
-  if (model !== undefined && f.model !== undefined) throw new UsageError(`give the model once: as the second argument (${model}) or with --model (${f.model}), not both`);
-  if (output !== undefined && f.output !== undefined) throw new UsageError(`give the output once: as the third argument (${output}) or with -o (${f.output}), not both`);
+  if (model !== undefined && f.model !== undefined)
+    throw new UsageError(`give the model once: as the second argument (${model}) or with --model (${f.model}), not both`);
+  if (output !== undefined && f.output !== undefined)
+    throw new UsageError(`give the output once: as the third argument (${output}) or with -o (${f.output}), not both`);
   return { ...f, model: f.model ?? model, output: f.output ?? output };
 }
 
@@ -145,14 +156,19 @@ const command: CommandModule = {
       .option('--dataset <name>', "predict a built-in data set's test split")
       .option('-o, --output <file>', 'write predictions here (atomically) instead of stdout')
       .option('--keep <columns>', 'comma-separated input columns to copy to the output before the predictions (e.g. an id)', parseNameList)
-      .option('--format <format>', 'csv (kept columns, predicted, p_<class>...) or jsonl ({"predicted":..,"proba":{..}} per line); default csv, or jsonl with --json');
+      .option(
+        '--format <format>',
+        'csv (kept columns, predicted, p_<class>...) or jsonl ({"predicted":..,"proba":{..}} per line); default csv, or jsonl with --json',
+      );
     addDataFlags(cmd);
     addGlobalFlags(cmd);
     cmd.addHelpText(
       'after',
       '\nExamples:\n  softmax predict --model model.json new.csv --keep id -o predictions.csv\n  cat new.csv | softmax predict --model model.json - --format jsonl\n  softmax predict new.csv model.json predictions.csv   (LIBLINEAR order)',
     );
-    cmd.action((data: string | undefined, model: string | undefined, output: string | undefined, flags: PredictFlags) => run(ctx, data, positional(model, output, flags)));
+    cmd.action((data: string | undefined, model: string | undefined, output: string | undefined, flags: PredictFlags) =>
+      run(ctx, data, positional(model, output, flags)),
+    );
   },
 };
 export default command;

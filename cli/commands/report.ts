@@ -55,7 +55,14 @@ export async function resolveModelAndData(ctx: CommandContext, data: string | un
   const src = displayName(tt.source);
   let trainName = tt.testFrom === 'builtin' ? `${src} (train)` : tt.testFrom === 'split' ? `${src} (train split)` : src;
   if (loaded && tt.testFrom !== 'builtin') trainName = `${trainName}, as training data`;
-  const testName = tt.testFrom === 'builtin' ? `${src} (test)` : tt.testFrom === 'split' ? `${src} (held-out ${test!.y.length} rows)` : tt.testFrom === 'file' ? displayName(f.test!) : null;
+  const testName =
+    tt.testFrom === 'builtin'
+      ? `${src} (test)`
+      : tt.testFrom === 'split'
+        ? `${src} (held-out ${test!.y.length} rows)`
+        : tt.testFrom === 'file'
+          ? displayName(f.test!)
+          : null;
   const description = tt.description;
   let model: SoftmaxRegression;
   if (loaded) {
@@ -116,7 +123,10 @@ async function run(ctx: CommandContext, data: string | undefined, f: ReportFlags
   let path: PathResult | null = null;
   // A path refits the model along C on training rows: by default only for a model trained here. For a
   // saved model only when asked (--path C1,C2,...) and on data given as training data, and the report says so.
-  if (Array.isArray(f.path) && !r.train) throw new UsageError('--path refits the model along C on training data: give DATA with --test FILE or --test-size F (or --dataset); a file given alone with --model is evaluation data');
+  if (Array.isArray(f.path) && !r.train)
+    throw new UsageError(
+      '--path refits the model along C on training data: give DATA with --test FILE or --test-size F (or --dataset); a file given alone with --model is evaluation data',
+    );
   const wantPath = f.path !== false && r.train !== null && (Array.isArray(f.path) || (r.trained && nCoef <= MAX_PATH_COEFFICIENTS));
   if (wantPath) path = computePath(r.model, r.train!, Array.isArray(f.path) ? f.path : DEFAULT_PATH_GRID);
   const pathNote = path && !r.trained ? `refitted here with the saved model's options on ${r.trainName}` : undefined;
@@ -127,14 +137,26 @@ async function run(ctx: CommandContext, data: string | undefined, f: ReportFlags
     train: r.train ? { X: r.train.X, y: r.train.y, name: r.trainName! } : null,
     test: r.test ? { X: r.test.X, y: r.test.y, name: r.testName! } : null,
     description: r.description ?? undefined,
-    title: f.title ?? (r.trained ? `Softmax regression on ${f.dataset ?? (data === '-' ? 'stdin' : displayName(data!))}` : `Softmax regression: ${displayName(f.model!)}`),
+    title:
+      f.title ??
+      (r.trained ? `Softmax regression on ${f.dataset ?? (data === '-' ? 'stdin' : displayName(data!))}` : `Softmax regression: ${displayName(f.model!)}`),
     imageShape: f.imageShape,
     path,
     pathNote,
     generator: 'made by softmax report (softmax-regression)',
   });
   const acc = (ds: Dataset) => r.model.score(ds.X, ds.y);
-  const result = { output: f.output, bytes, model: f.model ?? null, trained: r.trained, trainAccuracy: r.train ? acc(r.train) : null, testAccuracy: r.test ? acc(r.test) : null, trainData: r.trainName, testData: r.testName, path: path ? path.points.map((p) => p.C) : null };
+  const result = {
+    output: f.output,
+    bytes,
+    model: f.model ?? null,
+    trained: r.trained,
+    trainAccuracy: r.train ? acc(r.train) : null,
+    testAccuracy: r.test ? acc(r.test) : null,
+    trainData: r.trainName,
+    testData: r.testName,
+    path: path ? path.points.map((p) => p.C) : null,
+  };
   emit(ctx, f, result, () =>
     table([
       ['report', `${f.output} (${(bytes / 1024).toFixed(0)} kB, self-contained)`],
@@ -167,8 +189,16 @@ const command: CommandModule = {
       .argument('[DATA]', "labelled data file, or '-' for CSV on stdin")
       .requiredOption('-o, --output <file>', 'HTML file to write')
       .option('--title <text>', 'report title')
-      .option('--image-shape <WxH>', 'features are WxH images: show weights as image tiles (default: tiles only when the features look like pixels, else a feature x class heat map)', parseImageShape)
-      .option('--path <Cs>', `regularization path over these C values (default ${DEFAULT_PATH_GRID.length} values 1e-3..1e2 when K x d <= ${MAX_PATH_COEFFICIENTS})`, parsePathFlag)
+      .option(
+        '--image-shape <WxH>',
+        'features are WxH images: show weights as image tiles (default: tiles only when the features look like pixels, else a feature x class heat map)',
+        parseImageShape,
+      )
+      .option(
+        '--path <Cs>',
+        `regularization path over these C values (default ${DEFAULT_PATH_GRID.length} values 1e-3..1e2 when K x d <= ${MAX_PATH_COEFFICIENTS})`,
+        parsePathFlag,
+      )
       .option('--no-path', 'no regularization path');
     addSourceFlags(cmd, 'report on');
     cmd.addHelpText(

@@ -79,7 +79,11 @@ const command: CommandModule = {
     const cmd = program
       .command('serve')
       .description('serve saved models over HTTP (Open Inference Protocol v2, TF Serving REST, Prometheus /metrics)')
-      .requiredOption('-m, --model <NAME=FILE>', 'a model to serve under NAME (a model file or an .onnx file); repeat for several', (v: string, prev: string[] = []) => [...prev, v])
+      .requiredOption(
+        '-m, --model <NAME=FILE>',
+        'a model to serve under NAME (a model file or an .onnx file); repeat for several',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
       .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
       .option('-p, --port <port>', 'port (0 = any free port)', '8080')
       .option('--watch', 'reload a model when its file changes (atomic swap; requests never fail)')

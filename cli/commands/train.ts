@@ -30,7 +30,9 @@ function modelArgument(data: string | undefined, model: string | undefined, outp
   if (model === undefined) return output;
   if (output !== undefined) throw new UsageError(`give the model file once: as the second argument (${model}) or with -o (${output}), not both`);
   if (model === '-' || formatFromPath(model) !== undefined) {
-    throw new UsageError(`'${model}' looks like a data file, not a model file. To evaluate on it: softmax train ${data} --test ${model}; to save the model: softmax train ${data} -o model.json`);
+    throw new UsageError(
+      `'${model}' looks like a data file, not a model file. To evaluate on it: softmax train ${data} --test ${model}; to save the model: softmax train ${data} -o model.json`,
+    );
   }
   return model;
 }
@@ -42,10 +44,21 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
   const threads = await useThreads(f);
   // Validate options before reading anything: a typo in --solver should not wait for a big file to parse.
   const model = new SoftmaxRegression(options);
-  const { train, test, source: name, testFrom } = await readTrainTest(data, f, ctx.io, 'missing training data: give a DATA file (or - for stdin) or --dataset NAME');
+  const {
+    train,
+    test,
+    source: name,
+    testFrom,
+  } = await readTrainTest(data, f, ctx.io, 'missing training data: give a DATA file (or - for stdin) or --dataset NAME');
   const source = testFrom === 'builtin' ? `built-in data set '${name}' (fixed split)` : name;
   const testSource =
-    testFrom === 'builtin' ? `'${name}' test split` : testFrom === 'split' ? `held-out ${test!.y.length} rows (--test-size ${f.testSize}, --seed ${seed})` : testFrom === 'file' ? f.test! : null;
+    testFrom === 'builtin'
+      ? `'${name}' test split`
+      : testFrom === 'split'
+        ? `held-out ${test!.y.length} rows (--test-size ${f.testSize}, --seed ${seed})`
+        : testFrom === 'file'
+          ? f.test!
+          : null;
 
   const progress = fitProgress(ctx.io, model.options.maxIter, f.progress !== false && !f.json);
   const verbose = f.verbose
@@ -131,7 +144,9 @@ const command: CommandModule = {
     addDataFlags(cmd);
     addGlobalFlags(cmd);
     cmd.addHelpText('after', '\nExamples:\n  softmax train --dataset iris\n  softmax train data.csv --label species --test-size 0.2 --C 0.5 -o model.json');
-    cmd.action((data: string | undefined, model: string | undefined, flags: TrainFlags) => run(ctx, data, { ...flags, output: modelArgument(data, model, flags.output) }));
+    cmd.action((data: string | undefined, model: string | undefined, flags: TrainFlags) =>
+      run(ctx, data, { ...flags, output: modelArgument(data, model, flags.output) }),
+    );
   },
 };
 export default command;

@@ -107,7 +107,8 @@ function csvMatrix(text: string, sm: ServedModel, maxRows: number): DenseMatrix 
 
 /** OIP v2 input tensor -> [N, d] matrix. `data` may be flat (row-major) or nested rows. */
 function tensorMatrix(input: unknown, sm: ServedModel, maxRows: number): DenseMatrix {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) fail(400, `inputs[0]: expected a tensor object {name, shape, datatype, data}, got ${describe(input)}`);
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    fail(400, `inputs[0]: expected a tensor object {name, shape, datatype, data}, got ${describe(input)}`);
   const t = input as Record<string, unknown>;
   const d = sm.model.nFeatures;
   if (t.datatype !== 'FP32' && t.datatype !== 'FP64') fail(400, `inputs[0].datatype: ${describe(t.datatype)} is not supported; send FP32 or FP64`);
@@ -125,7 +126,8 @@ function tensorMatrix(input: unknown, sm: ServedModel, maxRows: number): DenseMa
     if (data.length !== n) fail(400, `inputs[0].data: ${data.length} rows, but shape says ${n}`);
     for (let i = 0; i < n; i++) {
       const row = data[i];
-      if (!Array.isArray(row) || row.length !== d) fail(400, `inputs[0].data[${i}]: expected ${d} numbers, got ${Array.isArray(row) ? `${row.length}` : describe(row)}`);
+      if (!Array.isArray(row) || row.length !== d)
+        fail(400, `inputs[0].data[${i}]: expected ${d} numbers, got ${Array.isArray(row) ? `${row.length}` : describe(row)}`);
       for (let j = 0; j < d; j++) X[i * d + j] = num(row[j], () => `inputs[0].data[${i}][${j}]`);
     }
   } else {
@@ -152,7 +154,8 @@ function instancesMatrix(instances: unknown, sm: ServedModel, maxRows: number): 
       if (!m.featureNames) fail(400, `instances[${i}]: an object needs feature names, and model '${sm.name}' has none: send arrays of ${d} numbers`);
       const r = row as Record<string, unknown>;
       m.featureNames.forEach((f, j) => {
-        if (!Object.prototype.hasOwnProperty.call(r, f)) fail(400, `instances[${i}]: no feature '${f}' (model '${sm.name}' needs ${m.featureNames!.join(', ')})`);
+        if (!Object.prototype.hasOwnProperty.call(r, f))
+          fail(400, `instances[${i}]: no feature '${f}' (model '${sm.name}' needs ${m.featureNames!.join(', ')})`);
         X[i * d + j] = num(r[f], () => `instances[${i}].${f}`);
       });
     } else fail(400, `instances[${i}]: expected an array of ${d} numbers, got ${describe(row)}`);
@@ -247,7 +250,8 @@ function inferReply(sm: ServedModel, b: BodyInfo, maxRows: number): Reply {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) fail(400, `expected a JSON object {"inputs": [...]}, got ${describe(body)}`);
     const r = body as Record<string, unknown>;
     id = r.id;
-    if (!Array.isArray(r.inputs) || r.inputs.length === 0) fail(400, `'inputs': expected an array with one tensor [N, ${sm.model.nFeatures}], got ${describe(r.inputs)}`);
+    if (!Array.isArray(r.inputs) || r.inputs.length === 0)
+      fail(400, `'inputs': expected an array with one tensor [N, ${sm.model.nFeatures}], got ${describe(r.inputs)}`);
     if (r.inputs.length !== 1) fail(400, `'inputs': ${r.inputs.length} tensors; this model takes one, [N, ${sm.model.nFeatures}]`);
     if (r.outputs !== undefined) {
       if (!Array.isArray(r.outputs)) fail(400, `'outputs': expected an array of {"name": ...}, got ${describe(r.outputs)}`);
@@ -279,7 +283,10 @@ function predictReply(sm: ServedModel, b: BodyInfo, maxRows: number): Reply {
   else {
     const body = parseJson(b.text);
     if (typeof body !== 'object' || body === null || Array.isArray(body) || !('instances' in body)) {
-      fail(400, `expected a JSON object {"instances": [[...], ...]}, got ${describe(body)}${typeof body === 'object' && body !== null && !Array.isArray(body) ? ' without "instances"' : ''}`);
+      fail(
+        400,
+        `expected a JSON object {"instances": [[...], ...]}, got ${describe(body)}${typeof body === 'object' && body !== null && !Array.isArray(body) ? ' without "instances"' : ''}`,
+      );
     }
     X = instancesMatrix((body as { instances: unknown }).instances, sm, maxRows);
   }
@@ -352,7 +359,14 @@ export function createHandlers(registry: ModelRegistry, metrics: Metrics, option
 
   const lookup = (name: string): ServedModel => {
     const sm = registry.get(name);
-    if (!sm) fail(404, `unknown model '${name}'; this server has ${registry.list().map((m) => `'${m.name}'`).join(', ')}`);
+    if (!sm)
+      fail(
+        404,
+        `unknown model '${name}'; this server has ${registry
+          .list()
+          .map((m) => `'${m.name}'`)
+          .join(', ')}`,
+      );
     return sm;
   };
   const model = (c: Context<Vars>, name: string): ServedModel => {

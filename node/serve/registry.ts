@@ -27,7 +27,10 @@ export interface ServedModel {
 export function parseModelSpec(s: string): ModelSpec {
   const eq = s.indexOf('=');
   if (eq > 0) return { name: s.slice(0, eq), file: s.slice(eq + 1) };
-  const base = s.split(/[\\/]/).pop()!.replace(/\.(json|onnx)$/i, '');
+  const base = s
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.(json|onnx)$/i, '');
   return { name: base, file: s };
 }
 

@@ -76,7 +76,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const server = createServer(listener);
   await new Promise<void>((res, rej) => {
     const onError = (e: NodeJS.ErrnoException) => {
-      const why = e.code === 'EADDRINUSE' ? 'is in use (another server is listening there; pick another --port)' : e.code === 'EACCES' ? 'needs privileges (ports below 1024)' : e.code === 'EADDRNOTAVAIL' ? 'is not an address of this machine' : e.message;
+      const why =
+        e.code === 'EADDRINUSE'
+          ? 'is in use (another server is listening there; pick another --port)'
+          : e.code === 'EACCES'
+            ? 'needs privileges (ports below 1024)'
+            : e.code === 'EADDRNOTAVAIL'
+              ? 'is not an address of this machine'
+              : e.message;
       rej(new SoftmaxError('IO_ERROR', `cannot listen on ${host}:${o.port ?? 8080}: ${why}`));
     };
     server.once('error', onError);
@@ -92,7 +99,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     try {
       registry.reload();
       metrics.reload(true);
-      log(`softmax serve: reloaded ${registry.list().map((m) => m.name).join(', ')}`);
+      log(
+        `softmax serve: reloaded ${registry
+          .list()
+          .map((m) => m.name)
+          .join(', ')}`,
+      );
       return true;
     } catch (e) {
       metrics.reload(false);

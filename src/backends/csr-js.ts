@@ -100,7 +100,17 @@ export function transpose(A: Float64Array, rows: number, cols: number, out: Floa
 }
 
 /** out[(i-start)*K + k] = sum_p x_p WT[j_p*K + k] (+ b_k) for rows [start, end). */
-export function scoresCsr(indptr: Int32Array, indices: Int32Array, data: Float64Array, WT: Float64Array, b: Float64Array | null, K: number, out: Float64Array, start: number, end: number): void {
+export function scoresCsr(
+  indptr: Int32Array,
+  indices: Int32Array,
+  data: Float64Array,
+  WT: Float64Array,
+  b: Float64Array | null,
+  K: number,
+  out: Float64Array,
+  start: number,
+  end: number,
+): void {
   for (let i = start; i < end; i++) {
     const zo = (i - start) * K;
     rowDot(indices, data, indptr[i]!, indptr[i + 1]!, WT, b, K, out, zo);
@@ -111,7 +121,21 @@ export function scoresCsr(indptr: Int32Array, indices: Int32Array, data: Float64
  * The fused pass: returns sum_i s_i loss_i; when `grad`, adds (S(P - Y))^T X into GT (d x K) and the
  * residual column sums into gb.
  */
-function lossGradCsr(indptr: Int32Array, indices: Int32Array, data: Float64Array, n: number, WT: Float64Array, b: Float64Array | null, K: number, y: Int32Array, sw: Float64Array | null, GT: Float64Array, gb: Float64Array | null, z: Float64Array, grad: boolean): number {
+function lossGradCsr(
+  indptr: Int32Array,
+  indices: Int32Array,
+  data: Float64Array,
+  n: number,
+  WT: Float64Array,
+  b: Float64Array | null,
+  K: number,
+  y: Int32Array,
+  sw: Float64Array | null,
+  GT: Float64Array,
+  gb: Float64Array | null,
+  z: Float64Array,
+  grad: boolean,
+): number {
   let total = 0;
   for (let i = 0; i < n; i++) {
     const a = indptr[i]!;
@@ -141,7 +165,20 @@ function lossGradCsr(indptr: Int32Array, indices: Int32Array, data: Float64Array
 }
 
 /** H v: D_i = s_i (p_i * u_i - p_i (p_i . u_i)), u_i = V x_i + vb; GT += D^T X, ob += sum_i D_i. */
-function hvpCsr(indptr: Int32Array, indices: Int32Array, data: Float64Array, n: number, VT: Float64Array, vb: Float64Array | null, K: number, P: Float64Array, sw: Float64Array | null, GT: Float64Array, ob: Float64Array | null, u: Float64Array): void {
+function hvpCsr(
+  indptr: Int32Array,
+  indices: Int32Array,
+  data: Float64Array,
+  n: number,
+  VT: Float64Array,
+  vb: Float64Array | null,
+  K: number,
+  P: Float64Array,
+  sw: Float64Array | null,
+  GT: Float64Array,
+  ob: Float64Array | null,
+  u: Float64Array,
+): void {
   for (let i = 0; i < n; i++) {
     const a = indptr[i]!;
     const e = indptr[i + 1]!;
@@ -163,10 +200,27 @@ function hvpCsr(indptr: Int32Array, indices: Int32Array, data: Float64Array, n: 
  */
 
 /** out[zo + k] = b_k + sum_{p in [a, e)} data[p] WT[indices[p]*K + k]. */
-export function rowDot(indices: Int32Array, data: Float64Array, a: number, e: number, WT: Float64Array, b: Float64Array | null, K: number, out: Float64Array, zo: number): void {
+export function rowDot(
+  indices: Int32Array,
+  data: Float64Array,
+  a: number,
+  e: number,
+  WT: Float64Array,
+  b: Float64Array | null,
+  K: number,
+  out: Float64Array,
+  zo: number,
+): void {
   let k = 0;
   for (; k + 7 < K; k += 8) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      s4 = 0,
+      s5 = 0,
+      s6 = 0,
+      s7 = 0;
     for (let p = a; p < e; p++) {
       const x = data[p]!;
       const o = indices[p]! * K + k;
@@ -189,7 +243,10 @@ export function rowDot(indices: Int32Array, data: Float64Array, a: number, e: nu
     out[zo + k + 7] = s7;
   }
   for (; k + 3 < K; k += 4) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let p = a; p < e; p++) {
       const x = data[p]!;
       const o = indices[p]! * K + k;
@@ -215,7 +272,14 @@ export function rowDot(indices: Int32Array, data: Float64Array, a: number, e: nu
 export function rowScatter(indices: Int32Array, data: Float64Array, a: number, e: number, r: Float64Array, K: number, GT: Float64Array): void {
   let k = 0;
   for (; k + 7 < K; k += 8) {
-    const r0 = r[k]!, r1 = r[k + 1]!, r2 = r[k + 2]!, r3 = r[k + 3]!, r4 = r[k + 4]!, r5 = r[k + 5]!, r6 = r[k + 6]!, r7 = r[k + 7]!;
+    const r0 = r[k]!,
+      r1 = r[k + 1]!,
+      r2 = r[k + 2]!,
+      r3 = r[k + 3]!,
+      r4 = r[k + 4]!,
+      r5 = r[k + 5]!,
+      r6 = r[k + 6]!,
+      r7 = r[k + 7]!;
     for (let p = a; p < e; p++) {
       const x = data[p]!;
       const o = indices[p]! * K + k;
@@ -230,7 +294,10 @@ export function rowScatter(indices: Int32Array, data: Float64Array, a: number, e
     }
   }
   for (; k + 3 < K; k += 4) {
-    const r0 = r[k]!, r1 = r[k + 1]!, r2 = r[k + 2]!, r3 = r[k + 3]!;
+    const r0 = r[k]!,
+      r1 = r[k + 1]!,
+      r2 = r[k + 2]!,
+      r3 = r[k + 3]!;
     for (let p = a; p < e; p++) {
       const x = data[p]!;
       const o = indices[p]! * K + k;

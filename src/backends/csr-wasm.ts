@@ -51,8 +51,14 @@ export class WasmCsrView {
   static bytes(L: WasmCsrLayout): number {
     const { n, d, K, nnz, weighted, workers } = L;
     return (
-      planBytes(n + 1, 4) + planBytes(nnz, 4) + planBytes(nnz, 8) + planBytes(n, 4) + (weighted ? planBytes(n, 8) : 0) +
-      planBytes(K * d, 8) * 3 + planBytes(K, 8) * 3 + planBytes(n * K, 8) +
+      planBytes(n + 1, 4) +
+      planBytes(nnz, 4) +
+      planBytes(nnz, 8) +
+      planBytes(n, 4) +
+      (weighted ? planBytes(n, 8) : 0) +
+      planBytes(K * d, 8) * 3 +
+      planBytes(K, 8) * 3 +
+      planBytes(n * K, 8) +
       workers * (planBytes(K * d + K, 8) + planBytes(K, 8))
     );
   }
@@ -146,7 +152,12 @@ export class WasmCsrKernel implements LossKernel {
   readonly name = 'wasm-csr';
   readonly view: WasmCsrView;
 
-  constructor(X: CSRMatrix, y: Int32Array, readonly K: number, sampleWeight: Float64Array | null) {
+  constructor(
+    X: CSRMatrix,
+    y: Int32Array,
+    readonly K: number,
+    sampleWeight: Float64Array | null,
+  ) {
     this.view = new WasmCsrView({ kind: 'csr', n: X.rows, d: X.cols, K, nnz: X.nnz, weighted: sampleWeight !== null, workers: 0 });
     this.view.load(X, y, sampleWeight);
   }

@@ -34,7 +34,7 @@ export interface WasmDenseLayout {
  */
 export function residentLayout(X: DenseMatrix, L: WasmDenseLayout, workers: number, owner: object): { layout: WasmDenseLayout; memory: WasmMemory } | null {
   const arena = arenaOf(X.data);
-  if (!arena || (L.dtype === 'float64') !== (X.data instanceof Float64Array)) return null;
+  if (!arena || (L.dtype === 'float64') !== X.data instanceof Float64Array) return null;
   const layout: WasmDenseLayout = { ...L, xPtr: X.data.byteOffset };
   layout.base = arena.claim(WasmDenseWorkspaceView.bytes(layout, workers), owner);
   return { layout, memory: arena.memory };

@@ -35,7 +35,17 @@ function workspace(d: number, K: number, f32: boolean): Cached {
   const es = f32 ? 4 : 8;
   const bytes = planBytes(CHUNK_ROWS * d, es) + planBytes(K * d, 8) + planBytes(K * d, 4) + planBytes(K, 8) + planBytes(CHUNK_ROWS * K, 8);
   const ws = new WasmWorkspace(bytes);
-  cached = { ws, d, K, f32, pX: ws.alloc(CHUNK_ROWS * d * es), pW: ws.alloc(K * d * 8), pW32: ws.alloc(K * d * 4), pb: ws.alloc(K * 8), pZ: ws.alloc(CHUNK_ROWS * K * 8) };
+  cached = {
+    ws,
+    d,
+    K,
+    f32,
+    pX: ws.alloc(CHUNK_ROWS * d * es),
+    pW: ws.alloc(K * d * 8),
+    pW32: ws.alloc(K * d * 4),
+    pb: ws.alloc(K * 8),
+    pZ: ws.alloc(CHUNK_ROWS * K * 8),
+  };
   return cached;
 }
 
@@ -125,4 +135,3 @@ export function predictScores(X: Matrix, W: ArrayLike<number>, K: number, b: Arr
     out.set(Zv.subarray(0, m * K), start * K);
   }
 }
-

@@ -71,7 +71,22 @@ export class WasmLazyRows {
   }
 
   rowScores(i: number, t: number, wscale: number, intercept: boolean): void {
-    this.ws.k.lazyRowScores(this.pIndptr, this.pIndices, this.pData, this.pS, this.K, this.pLast, this.pCumA, this.pCumB, this.l1 ? 1 : 0, t, i, wscale, intercept ? this.pb : 0, this.pz);
+    this.ws.k.lazyRowScores(
+      this.pIndptr,
+      this.pIndices,
+      this.pData,
+      this.pS,
+      this.K,
+      this.pLast,
+      this.pCumA,
+      this.pCumB,
+      this.l1 ? 1 : 0,
+      t,
+      i,
+      wscale,
+      intercept ? this.pb : 0,
+      this.pz,
+    );
   }
 
   sagaRow(i: number, s: number, gs: number, gsn: number, th: number): void {

@@ -33,7 +33,15 @@ export function encodeLabels(y: ArrayLike<Label>, classes: readonly Label[]): In
   const out = new Int32Array(y.length);
   for (let i = 0; i < y.length; i++) {
     const k = index.get(y[i]!);
-    if (k === undefined) throw new DataError('INVALID_LABEL', `y[${i}] = ${JSON.stringify(y[i])} is not one of the model's classes (${listForMessage(classes.map((c) => JSON.stringify(c)), { quote: '' })})`, { row: i });
+    if (k === undefined)
+      throw new DataError(
+        'INVALID_LABEL',
+        `y[${i}] = ${JSON.stringify(y[i])} is not one of the model's classes (${listForMessage(
+          classes.map((c) => JSON.stringify(c)),
+          { quote: '' },
+        )})`,
+        { row: i },
+      );
     out[i] = k;
   }
   return out;

@@ -195,9 +195,18 @@ export function checkFitMemory(s: FitShape, limits: Limits): MemoryEstimate {
   if (e.total > limits.maxMemory) {
     const hints: string[] = [];
     if (e.hessian > limits.maxMemory / 4) hints.push("use solver 'lbfgs' or 'newton-cg' (newton holds the dense Hessian)");
-    if (e.perRowClass > limits.maxMemory / 4) hints.push(`the ${s.n} x ${s.K} probability matrix dominates: fewer classes or rows${s.solver === 'sag' || s.solver === 'saga' ? ", or solver 'lbfgs' (sag/saga keep an n x K gradient memory)" : ''}`);
-    if (e.parameters > limits.maxMemory / 4) hints.push(`the ${s.K} x ${s.d + 1} parameters dominate: fewer classes or features${s.solver === 'lbfgs' ? ", or solver 'newton-cg' (lbfgs keeps 2 x 10 parameter-sized history vectors)" : ''}`);
-    if (s.nnz !== undefined && s.d > 16 * Math.max(1, s.nnz)) hints.push(`the ${s.d} columns come from the largest feature index, but only ${s.nnz} values are stored: number the features densely (1..number of distinct indices)`);
+    if (e.perRowClass > limits.maxMemory / 4)
+      hints.push(
+        `the ${s.n} x ${s.K} probability matrix dominates: fewer classes or rows${s.solver === 'sag' || s.solver === 'saga' ? ", or solver 'lbfgs' (sag/saga keep an n x K gradient memory)" : ''}`,
+      );
+    if (e.parameters > limits.maxMemory / 4)
+      hints.push(
+        `the ${s.K} x ${s.d + 1} parameters dominate: fewer classes or features${s.solver === 'lbfgs' ? ", or solver 'newton-cg' (lbfgs keeps 2 x 10 parameter-sized history vectors)" : ''}`,
+      );
+    if (s.nnz !== undefined && s.d > 16 * Math.max(1, s.nnz))
+      hints.push(
+        `the ${s.d} columns come from the largest feature index, but only ${s.nnz} values are stored: number the features densely (1..number of distinct indices)`,
+      );
     if (e.data + e.dataCopies > limits.maxMemory / 2 && s.nnz === undefined) hints.push("dtype 'float32', a sparse (LibSVM) file, or a sample of the rows");
     throw new LimitError(
       'maxMemory',

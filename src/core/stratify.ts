@@ -29,7 +29,9 @@ export function groupByClass(y: ArrayLike<Label>): number[][] {
     if (!g) groups.set(v, (g = []));
     g.push(i);
   }
-  const keys = Array.from(groups.keys()).sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+  const keys = Array.from(groups.keys()).sort((a, b) =>
+    typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0,
+  );
   return keys.map((k) => groups.get(k)!);
 }
 

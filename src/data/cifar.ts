@@ -47,8 +47,13 @@ export function parseCifar10(bytes: Uint8Array, opts: { file?: string; normalize
       });
     }
   }
-  checkMemory(8 * n * CIFAR_PIXELS + bytes.length, resolveLimits(opts.limits), `${file ?? 'CIFAR-10 data'} (${n} images x ${CIFAR_PIXELS} features as float64)`, 'read fewer batches at once');
-  const divisor = opts.normalize ?? true ? U8_MAX : 1;
+  checkMemory(
+    8 * n * CIFAR_PIXELS + bytes.length,
+    resolveLimits(opts.limits),
+    `${file ?? 'CIFAR-10 data'} (${n} images x ${CIFAR_PIXELS} features as float64)`,
+    'read fewer batches at once',
+  );
+  const divisor = (opts.normalize ?? true) ? U8_MAX : 1;
   const X = new Float64Array(n * CIFAR_PIXELS);
   const y = new Array<number>(n);
   for (let i = 0; i < n; i++) {

@@ -186,7 +186,12 @@ export class CsvReader {
     if (this.names === null) throw new ParseError('empty input: a header row is required', { file: this.file, line: 1 });
     const { n, d } = this;
     // The final array goes wasm-resident where possible (kernels/resident.ts): fits read it in place.
-    checkMemory(8 * n * d + 8 * this.X.length + 4 * n, this.limits, `${this.file ?? 'the CSV data'} (${n} rows x ${d} columns)`, 'read fewer rows or columns (--features)');
+    checkMemory(
+      8 * n * d + 8 * this.X.length + 4 * n,
+      this.limits,
+      `${this.file ?? 'the CSV data'} (${n} rows x ${d} columns)`,
+      'read fewer rows or columns (--features)',
+    );
     const data = allocFloatArray(n * d, 'float64') as Float64Array;
     data.set(this.X.subarray(0, n * d));
     this.X = new Float64Array(0);
@@ -364,7 +369,10 @@ export class CsvReader {
           continue;
         }
         if (c === LF || c === CR) return this.recordEnd(text, p, ln, final);
-        throw new ParseError(`CSV syntax: Invalid Closing Quote: got "${text[p]}" at line ${ln} instead of delimiter, record delimiter, trimable character (if activated) or comment`, { file: this.file, line: ln });
+        throw new ParseError(
+          `CSV syntax: Invalid Closing Quote: got "${text[p]}" at line ${ln} instead of delimiter, record delimiter, trimable character (if activated) or comment`,
+          { file: this.file, line: ln },
+        );
       }
       // Unquoted field: up to a delimiter, a line break or the end; a quote inside is an error.
       let q = p;
@@ -372,7 +380,10 @@ export class CsvReader {
         const c = text.charCodeAt(q);
         if (c === LF || c === CR || (c === d0 && text.startsWith(dl, q))) break;
         if (c === QUOTE) {
-          throw new ParseError(`CSV syntax: Invalid Opening Quote: a quote is found on field ${fields.length} at line ${ln}, value is ${JSON.stringify(text.slice(p, q))}`, { file: this.file, line: ln });
+          throw new ParseError(
+            `CSV syntax: Invalid Opening Quote: a quote is found on field ${fields.length} at line ${ln}, value is ${JSON.stringify(text.slice(p, q))}`,
+            { file: this.file, line: ln },
+          );
         }
         q++;
       }
@@ -468,7 +479,12 @@ export class CsvReader {
   private beginRow(): void {
     const { n, d } = this;
     if (n >= MAX_JS_ARRAY_LENGTH) {
-      throw new LimitError('rows', n + 1, MAX_JS_ARRAY_LENGTH, `${this.file ?? 'the CSV data'}: more than ${MAX_JS_ARRAY_LENGTH} rows, the most this reader holds (labels are a JavaScript array): split the file`);
+      throw new LimitError(
+        'rows',
+        n + 1,
+        MAX_JS_ARRAY_LENGTH,
+        `${this.file ?? 'the CSV data'}: more than ${MAX_JS_ARRAY_LENGTH} rows, the most this reader holds (labels are a JavaScript array): split the file`,
+      );
     }
     if ((n + 1) * d <= this.X.length && n + 1 <= this.codes.length) return;
     const rowsNow = Math.max(this.codes.length, 1);
@@ -479,7 +495,12 @@ export class CsvReader {
     const perRow = 8 * d + 4;
     const affordable = Math.floor((this.limits.maxMemory - this.labelBytes - perRow * rowsNow) / perRow);
     const rows = Math.max(n + 1, Math.min(Math.ceil(rowsNow * 1.5), affordable));
-    checkMemory(perRow * (rowsNow + rows) + this.labelBytes, this.limits, `${this.file ?? 'the CSV data'} (${n + 1} rows x ${d} columns so far, while growing)`, 'read fewer rows or columns (--features)');
+    checkMemory(
+      perRow * (rowsNow + rows) + this.labelBytes,
+      this.limits,
+      `${this.file ?? 'the CSV data'} (${n + 1} rows x ${d} columns so far, while growing)`,
+      'read fewer rows or columns (--features)',
+    );
     const X = new Float64Array(rows * d);
     X.set(this.X.subarray(0, n * d));
     this.X = X;
@@ -571,7 +592,10 @@ export function parseNumber(s: string): number | undefined {
 
 /** Names for messages: the first ten, then a count (a header can hold thousands). */
 function nameList(header: string[]): string {
-  const shown = header.slice(0, 10).map((h) => `'${clip(h)}'`).join(', ');
+  const shown = header
+    .slice(0, 10)
+    .map((h) => `'${clip(h)}'`)
+    .join(', ');
   return header.length > 10 ? `${shown}, ... (${header.length} columns)` : shown;
 }
 
@@ -586,8 +610,7 @@ function resolveColumns(header: string[], opts: CsvOptions, file: string | undef
     // model's feature names, often have no label column).
     const last = header[header.length - 1]!;
     labelCol = opts.features?.some((f) => String(f).trim() === last) ? -1 : header.length - 1;
-  }
-  else if (typeof lab === 'number') {
+  } else if (typeof lab === 'number') {
     if (!Number.isInteger(lab) || lab < 0 || lab >= header.length) {
       throw new OptionError('label', `column index ${lab} is out of range: the header${where} has ${header.length} columns (0-based)`);
     }
@@ -678,7 +701,11 @@ export function sniffDelimiter(text: string): string {
  * The raw text of the named columns, one entry per data row in the order parseCsv reads the rows (so they
  * line up with its X): for carrying columns such as an id through to predictions. Fields are trimmed.
  */
-export function csvTextColumns(text: string, names: readonly string[], opts: { delimiter?: string; file?: string; limits?: Partial<Limits> } = {}): Map<string, string[]> {
+export function csvTextColumns(
+  text: string,
+  names: readonly string[],
+  opts: { delimiter?: string; file?: string; limits?: Partial<Limits> } = {},
+): Map<string, string[]> {
   let idx: number[] | null = null;
   const out = names.map(() => [] as string[]);
   const reader = new CsvReader({ delimiter: opts.delimiter, file: opts.file, limits: opts.limits, label: null }, false, (fields) => {

@@ -172,7 +172,12 @@ export function mnistFromIdx(images: Uint8Array, labels: Uint8Array | null, opts
   // names and a row that wide. Refuse by the limits before allocating anything of size d.
   const limits = resolveLimits(opts.limits);
   if (d > limits.maxColumns) {
-    throw new LimitError('maxColumns', d, limits.maxColumns, `${opts.file ?? 'IDX images'}: ${img.dims.slice(1).join(' x ')} = ${d} features per image, more than the maxColumns limit (${limits.maxColumns}); raise it with the maxColumns option (CLI: --max-columns N) if the images really are this large`);
+    throw new LimitError(
+      'maxColumns',
+      d,
+      limits.maxColumns,
+      `${opts.file ?? 'IDX images'}: ${img.dims.slice(1).join(' x ')} = ${d} features per image, more than the maxColumns limit (${limits.maxColumns}); raise it with the maxColumns option (CLI: --max-columns N) if the images really are this large`,
+    );
   }
   checkMemory(8 * n * d + 24 * d, limits, `${opts.file ?? 'IDX images'} (${n} images x ${d} features as float64)`);
   let y: number[] = [];
@@ -187,7 +192,10 @@ export function mnistFromIdx(images: Uint8Array, labels: Uint8Array | null, opts
     if (lab.type === 'f32' || lab.type === 'f64') {
       for (let i = 0; i < n; i++) {
         if (!Number.isInteger(lab.data[i]!)) {
-          throw new ParseError(`IDX labels: label ${i} is ${lab.data[i]}, not an integer class`, { file: opts.labelsFile, offset: 4 + 4 + i * (lab.type === 'f32' ? 4 : 8) });
+          throw new ParseError(`IDX labels: label ${i} is ${lab.data[i]}, not an integer class`, {
+            file: opts.labelsFile,
+            offset: 4 + 4 + i * (lab.type === 'f32' ? 4 : 8),
+          });
         }
       }
     }

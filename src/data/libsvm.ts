@@ -135,7 +135,12 @@ export class LibSvmReader {
     const cols = this.nFeat ?? this.maxIndex;
     // done() copies each buffer to its exact size while the growth buffers are alive.
     const nnz = this.indices.n;
-    checkMemory(this.bytes() + 12 * nnz + 4 * (rows + 1) + 8 * rows, this.limits, `${this.file ?? 'the LibSVM data'} (${rows} rows, ${nnz} values)`, 'read fewer rows');
+    checkMemory(
+      this.bytes() + 12 * nnz + 4 * (rows + 1) + 8 * rows,
+      this.limits,
+      `${this.file ?? 'the LibSVM data'} (${rows} rows, ${nnz} values)`,
+      'read fewer rows',
+    );
     const X = new CSRMatrix(rows, cols, this.indptr.done(), this.indices.done(), this.values.done(), false);
     const y = Array.from(this.y.a.subarray(0, rows));
     return { X, y, featureNames: null, source: this.file };
@@ -166,10 +171,20 @@ export class LibSvmReader {
 
   private reserveRow(): void {
     if (this.y.n >= MAX_JS_ARRAY_LENGTH) {
-      throw new LimitError('rows', this.y.n + 1, MAX_JS_ARRAY_LENGTH, `${this.file ?? 'the LibSVM data'}: more than ${MAX_JS_ARRAY_LENGTH} rows, the most this reader holds (labels are a JavaScript array): split the file`);
+      throw new LimitError(
+        'rows',
+        this.y.n + 1,
+        MAX_JS_ARRAY_LENGTH,
+        `${this.file ?? 'the LibSVM data'}: more than ${MAX_JS_ARRAY_LENGTH} rows, the most this reader holds (labels are a JavaScript array): split the file`,
+      );
     }
     if (this.y.n < this.y.a.length && this.indptr.n < this.indptr.a.length) return;
-    checkMemory(this.bytes() + this.y.nextBytes() + this.indptr.nextBytes(), this.limits, `${this.file ?? 'the LibSVM data'} (${this.y.n} rows so far)`, 'read fewer rows');
+    checkMemory(
+      this.bytes() + this.y.nextBytes() + this.indptr.nextBytes(),
+      this.limits,
+      `${this.file ?? 'the LibSVM data'} (${this.y.n} rows so far)`,
+      'read fewer rows',
+    );
   }
 
   /** Parse the lines of text[from, to) (whole lines; the last may lack its newline only at the end). */
@@ -228,13 +243,18 @@ export class LibSvmReader {
           const valText = text.slice(colon + 1, e);
           if (colon !== q) {
             if (key === 'qid') {
-              if (!/^\d+$/.test(valText)) throw new ParseError(`qid must be a non-negative integer, got ${JSON.stringify(clip(valText))}`, { file, line: lineNo, column });
+              if (!/^\d+$/.test(valText))
+                throw new ParseError(`qid must be a non-negative integer, got ${JSON.stringify(clip(valText))}`, { file, line: lineNo, column });
               continue;
             }
             throw new ParseError(`feature index ${JSON.stringify(clip(key))} is not a positive integer`, { file, line: lineNo, column });
           }
           if (idx < 1 || idx > MAX_INDEX) {
-            throw new ParseError(`feature index ${clip(text.slice(s, colon))} is out of range: indices are 1-based and at most ${MAX_INDEX}`, { file, line: lineNo, column });
+            throw new ParseError(`feature index ${clip(text.slice(s, colon))} is out of range: indices are 1-based and at most ${MAX_INDEX}`, {
+              file,
+              line: lineNo,
+              column,
+            });
           }
           if (idx <= prev) {
             throw new ParseError(`feature index ${idx} after ${prev}: indices must be strictly ascending within a line`, { file, line: lineNo, column });
@@ -257,7 +277,12 @@ export class LibSvmReader {
           values.push(v);
         }
         if (indices.n > MAX_INDEX) {
-          throw new LimitError('values', indices.n, MAX_INDEX, `${file ?? 'the LibSVM data'}: more than ${MAX_INDEX} stored values, the most a sparse matrix with 32-bit offsets holds: split the file`);
+          throw new LimitError(
+            'values',
+            indices.n,
+            MAX_INDEX,
+            `${file ?? 'the LibSVM data'}: more than ${MAX_INDEX} stored values, the most a sparse matrix with 32-bit offsets holds: split the file`,
+          );
         }
         indptr.push(indices.n);
       }

@@ -130,7 +130,7 @@ export function allFiniteF64(a: Float64Array): boolean {
   const n8 = n - (n & 7);
   let p = 0;
   for (; p < n8; p += 8) {
-    const s = (a[p]! * 0 + a[p + 1]! * 0 + (a[p + 2]! * 0 + a[p + 3]! * 0)) + (a[p + 4]! * 0 + a[p + 5]! * 0 + (a[p + 6]! * 0 + a[p + 7]! * 0));
+    const s = a[p]! * 0 + a[p + 1]! * 0 + (a[p + 2]! * 0 + a[p + 3]! * 0) + (a[p + 4]! * 0 + a[p + 5]! * 0 + (a[p + 6]! * 0 + a[p + 7]! * 0));
     if (s !== 0) return false;
   }
   for (; p < n; p++) if (a[p]! * 0 !== 0) return false;
@@ -143,7 +143,7 @@ export function allFiniteF32(a: Float32Array): boolean {
   const n8 = n - (n & 7);
   let p = 0;
   for (; p < n8; p += 8) {
-    const s = (a[p]! * 0 + a[p + 1]! * 0 + (a[p + 2]! * 0 + a[p + 3]! * 0)) + (a[p + 4]! * 0 + a[p + 5]! * 0 + (a[p + 6]! * 0 + a[p + 7]! * 0));
+    const s = a[p]! * 0 + a[p + 1]! * 0 + (a[p + 2]! * 0 + a[p + 3]! * 0) + (a[p + 4]! * 0 + a[p + 5]! * 0 + (a[p + 6]! * 0 + a[p + 7]! * 0));
     if (s !== 0) return false;
   }
   for (; p < n; p++) if (a[p]! * 0 !== 0) return false;

@@ -13,21 +13,118 @@ import { KERNELS_PLAIN_BASE64, KERNELS_SHARED_BASE64 } from './wasm-bytes.genera
 /** The exports of assembly/kernels.ts (addresses are byte offsets into the imported memory). */
 export interface KernelExports {
   heapBase(): number;
-  lossGradF64(X: number, d: number, W: number, b: number, K: number, y: number, sw: number, G: number, gb: number, z: number, start: number, end: number): number;
+  lossGradF64(
+    X: number,
+    d: number,
+    W: number,
+    b: number,
+    K: number,
+    y: number,
+    sw: number,
+    G: number,
+    gb: number,
+    z: number,
+    start: number,
+    end: number,
+  ): number;
   lossF64(X: number, d: number, W: number, b: number, K: number, y: number, sw: number, z: number, start: number, end: number): number;
   scoresF64(X: number, d: number, W: number, b: number, K: number, Z: number, start: number, end: number): void;
   hvpF64(X: number, d: number, V: number, vb: number, K: number, P: number, sw: number, out: number, ob: number, z: number, start: number, end: number): void;
   narrowF32(W: number, W32: number, count: number): void;
-  lossGradF32(X: number, d: number, W32: number, b: number, K: number, y: number, sw: number, G: number, G32: number, gb: number, z: number, start: number, end: number): number;
+  lossGradF32(
+    X: number,
+    d: number,
+    W32: number,
+    b: number,
+    K: number,
+    y: number,
+    sw: number,
+    G: number,
+    G32: number,
+    gb: number,
+    z: number,
+    start: number,
+    end: number,
+  ): number;
   lossF32(X: number, d: number, W32: number, b: number, K: number, y: number, sw: number, z: number, start: number, end: number): number;
   scoresF32(X: number, d: number, W32: number, b: number, K: number, Z: number, start: number, end: number): void;
-  hvpF32(X: number, d: number, V32: number, vb: number, K: number, P: number, sw: number, out: number, G32: number, ob: number, z: number, start: number, end: number): void;
-  csrLossGradF64(indptr: number, indices: number, data: number, WT: number, b: number, K: number, y: number, sw: number, GT: number, gb: number, z: number, start: number, end: number): number;
+  hvpF32(
+    X: number,
+    d: number,
+    V32: number,
+    vb: number,
+    K: number,
+    P: number,
+    sw: number,
+    out: number,
+    G32: number,
+    ob: number,
+    z: number,
+    start: number,
+    end: number,
+  ): void;
+  csrLossGradF64(
+    indptr: number,
+    indices: number,
+    data: number,
+    WT: number,
+    b: number,
+    K: number,
+    y: number,
+    sw: number,
+    GT: number,
+    gb: number,
+    z: number,
+    start: number,
+    end: number,
+  ): number;
   csrScoresF64(indptr: number, indices: number, data: number, WT: number, b: number, K: number, Z: number, start: number, end: number): void;
-  csrHvpF64(indptr: number, indices: number, data: number, VT: number, vb: number, K: number, P: number, sw: number, GT: number, ob: number, z: number, start: number, end: number): void;
+  csrHvpF64(
+    indptr: number,
+    indices: number,
+    data: number,
+    VT: number,
+    vb: number,
+    K: number,
+    P: number,
+    sw: number,
+    GT: number,
+    ob: number,
+    z: number,
+    start: number,
+    end: number,
+  ): void;
   transposeF64(A: number, rows: number, cols: number, out: number): void;
-  lazyRowScores(indptr: number, indices: number, data: number, S: number, K: number, last: number, cumA: number, cumB: number, l1: number, t: number, i: number, wscale: number, b: number, z: number): void;
-  lazySagaRow(indptr: number, indices: number, data: number, S: number, K: number, last: number, i: number, s: number, delta: number, gs: number, gsn: number, th: number): void;
+  lazyRowScores(
+    indptr: number,
+    indices: number,
+    data: number,
+    S: number,
+    K: number,
+    last: number,
+    cumA: number,
+    cumB: number,
+    l1: number,
+    t: number,
+    i: number,
+    wscale: number,
+    b: number,
+    z: number,
+  ): void;
+  lazySagaRow(
+    indptr: number,
+    indices: number,
+    data: number,
+    S: number,
+    K: number,
+    last: number,
+    i: number,
+    s: number,
+    delta: number,
+    gs: number,
+    gsn: number,
+    th: number,
+  ): void;
   lazyAddRow(indptr: number, indices: number, data: number, S: number, K: number, i: number, r: number): void;
   lazyFlush(S: number, K: number, d: number, last: number, cumA: number, cumB: number, l1: number, t: number, wscale: number): void;
 }
@@ -146,8 +243,16 @@ export class WasmWorkspace {
     // Static data of the module sits below __heap_base; 64 KiB covers it with room to spare.
     const reserve = WASM_PAGE;
     const pages = Math.ceil((bytes + reserve) / WASM_PAGE) + 1;
-    this.memory = memory ?? (variant === 'shared' ? new WA.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true }) : new WA.Memory({ initial: pages }));
-    const inst = new WA.Instance(mod, { env: { memory: this.memory, abort: () => { throw new Error('wasm kernel abort'); } } });
+    this.memory =
+      memory ?? (variant === 'shared' ? new WA.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true }) : new WA.Memory({ initial: pages }));
+    const inst = new WA.Instance(mod, {
+      env: {
+        memory: this.memory,
+        abort: () => {
+          throw new Error('wasm kernel abort');
+        },
+      },
+    });
     this.k = inst.exports as unknown as KernelExports;
     if (at !== undefined) {
       this.top = align16(at);

@@ -50,7 +50,7 @@ export class DenseMatrix implements Matrix {
 
   /** This matrix with the given element type: itself when it already has it, else a converted copy. */
   astype(dtype: 'float64' | 'float32'): DenseMatrix {
-    if ((dtype === 'float64') === (this.data instanceof Float64Array)) return this;
+    if ((dtype === 'float64') === this.data instanceof Float64Array) return this;
     const out = DenseMatrix.zeros(this.rows, this.cols, dtype);
     out.data.set(this.data);
     return out;

@@ -111,7 +111,11 @@ export function precisionRecallF1(yTrue: ArrayLike<Label>, yPred: ArrayLike<Labe
   }
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / L;
   const totalSupport = support.reduce((a, b) => a + b, 0);
-  const wmean = (v: number[]) => safeDiv(v.reduce((a, b, k) => a + b * support[k]!, 0), totalSupport);
+  const wmean = (v: number[]) =>
+    safeDiv(
+      v.reduce((a, b, k) => a + b * support[k]!, 0),
+      totalSupport,
+    );
   return {
     labels,
     precision,

@@ -43,7 +43,14 @@ export function weightsOf(sampleWeight: ArrayLike<number> | undefined, n: number
 export function labelOrder(labels: readonly Label[] | undefined, ...ys: ArrayLike<Label>[]): Label[] {
   if (labels) {
     if (labels.length === 0) throw new DataError('EMPTY_DATA', 'labels is empty');
-    if (new Set(labels).size !== labels.length) throw new DataError('INVALID_LABEL', `labels has duplicates: ${listForMessage(labels.filter((l, i) => labels.indexOf(l) !== i).map((c) => JSON.stringify(c)), { quote: '' })}`);
+    if (new Set(labels).size !== labels.length)
+      throw new DataError(
+        'INVALID_LABEL',
+        `labels has duplicates: ${listForMessage(
+          labels.filter((l, i) => labels.indexOf(l) !== i).map((c) => JSON.stringify(c)),
+          { quote: '' },
+        )}`,
+      );
     return [...labels];
   }
   const all: Label[] = [];
@@ -59,7 +66,14 @@ export function classIndex(yTrue: ArrayLike<Label>, classes: readonly Label[]): 
     // Same lookup as the model's; the message says why a metric cannot use the row.
     if (!(e instanceof DataError) || e.code !== 'INVALID_LABEL' || e.row === undefined) throw e;
     const i = e.row;
-    throw new DataError('INVALID_LABEL', `yTrue[${i}] = ${JSON.stringify(yTrue[i])} is not one of the classes (${listForMessage(classes.map((c) => JSON.stringify(c)), { quote: '' })}; no probability column for it)`, { row: i });
+    throw new DataError(
+      'INVALID_LABEL',
+      `yTrue[${i}] = ${JSON.stringify(yTrue[i])} is not one of the classes (${listForMessage(
+        classes.map((c) => JSON.stringify(c)),
+        { quote: '' },
+      )}; no probability column for it)`,
+      { row: i },
+    );
   }
 }
 
@@ -77,7 +91,13 @@ export function checkProbability(v: number, i: number, k: number, what: string):
  * What every probability metric starts from, checked: the n x K table (columns in `classes` order), each
  * row's class index and the sample weights.
  */
-export function probaInputs(yTrue: ArrayLike<Label>, proba: ProbaLike, classes: readonly Label[], sampleWeight: ArrayLike<number> | undefined, what = 'proba'): { P: ProbaTable; yi: Int32Array; w: Float64Array } {
+export function probaInputs(
+  yTrue: ArrayLike<Label>,
+  proba: ProbaLike,
+  classes: readonly Label[],
+  sampleWeight: ArrayLike<number> | undefined,
+  what = 'proba',
+): { P: ProbaTable; yi: Int32Array; w: Float64Array } {
   const P = probaTable(proba, what);
   checkSameLength(yTrue, P.rows, 'proba');
   checkClassesMatch(P, classes, 'proba');

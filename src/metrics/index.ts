@@ -1,5 +1,13 @@
 /** Classification metrics (browser-safe). */
-export { accuracy, confusionMatrix, precisionRecallF1, type ConfusionMatrix, type PrecisionRecallF1, type AveragedScores, type LabelMetricOptions } from './classification.js';
+export {
+  accuracy,
+  confusionMatrix,
+  precisionRecallF1,
+  type ConfusionMatrix,
+  type PrecisionRecallF1,
+  type AveragedScores,
+  type LabelMetricOptions,
+} from './classification.js';
 export {
   logLoss,
   topKAccuracy,

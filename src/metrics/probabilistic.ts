@@ -40,7 +40,8 @@ export function logLoss(yTrue: ArrayLike<Label>, proba: ProbaLike, classes: read
     const v = P.get(i, yi[i]!);
     let nll: number;
     if (options.log) {
-      if (!(v <= 0) || v === -Infinity) throw new DataError('NON_FINITE', `logProba[${i}][${yi[i]}] is ${v}: log-probabilities must be finite and <= 0`, { row: i, column: yi[i] });
+      if (!(v <= 0) || v === -Infinity)
+        throw new DataError('NON_FINITE', `logProba[${i}][${yi[i]}] is ${v}: log-probabilities must be finite and <= 0`, { row: i, column: yi[i] });
       nll = -v;
     } else {
       checkProbability(v, i, yi[i]!, 'proba');
@@ -138,7 +139,7 @@ export function calibrationBins(yTrue: ArrayLike<Label>, proba: ProbaLike, class
     for (let k = 1; k < P.cols; k++) {
       const p = P.get(i, k);
       checkProbability(p, i, k, 'proba');
-      if (p > pmax) (pmax = p), (best = k);
+      if (p > pmax) ((pmax = p), (best = k));
     }
     // Bin b holds (b/B, (b+1)/B], p = 0 in bin 0. ceil(p*B) - 1 can be off by one where p*B rounds across
     // an integer, so settle membership against the same bounds the table reports.

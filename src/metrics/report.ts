@@ -51,7 +51,9 @@ export function formatClassificationReport(report: ClassificationReport, digits 
   const head = ''.padStart(width) + ' ' + ['precision', 'recall', 'f1-score', 'support'].map(col).join('');
   const lines = [head, ''];
   const row = (name: string, p: string, r: string, f: string, s: string) => name.padStart(width) + ' ' + col(p) + col(r) + col(f) + col(s);
-  report.classes.forEach((c, k) => lines.push(row(names[k]!, fixed(c.precision, digits), fixed(c.recall, digits), fixed(c.f1, digits), supportText(c.support))));
+  report.classes.forEach((c, k) =>
+    lines.push(row(names[k]!, fixed(c.precision, digits), fixed(c.recall, digits), fixed(c.f1, digits), supportText(c.support))),
+  );
   lines.push('');
   lines.push(row('accuracy', '', '', fixed(report.accuracy, digits), supportText(report.macro.support)));
   for (const [name, a] of [

@@ -90,7 +90,7 @@ export class SoftmaxRegressionCV {
     this.Cs = resolveCs(Cs).sort((a, b) => a - b);
     const elastic = rest.penalty === 'elasticnet';
     if (l1Ratios !== undefined && !elastic) throw new OptionError('l1Ratios', `is only used with penalty 'elasticnet'`, 'INCOMPATIBLE_OPTIONS');
-    const ratios = elastic ? l1Ratios ?? [0.5] : [null];
+    const ratios = elastic ? (l1Ratios ?? [0.5]) : [null];
     if (!Array.isArray(ratios) || ratios.length === 0) throw new OptionError('l1Ratios', 'must be a non-empty array of numbers in [0, 1]');
     ratios.forEach((r, i) => {
       if (r !== null && (typeof r !== 'number' || !(r >= 0 && r <= 1))) throw new OptionError('l1Ratios', `entry ${i} must be in [0, 1], got ${String(r)}`);
@@ -116,7 +116,8 @@ export class SoftmaxRegressionCV {
       if (!Number.isInteger(this.cv) || this.cv < 2) throw new OptionError('cv', `must be an integer >= 2 or an array of fold ids, got ${String(cv)}`);
     }
     this.scoring = scoring ?? 'accuracy';
-    if (this.scoring !== 'accuracy' && this.scoring !== 'log-loss') throw new OptionError('scoring', `must be 'accuracy' or 'log-loss', got ${String(scoring)}`);
+    if (this.scoring !== 'accuracy' && this.scoring !== 'log-loss')
+      throw new OptionError('scoring', `must be 'accuracy' or 'log-loss', got ${String(scoring)}`);
     this.refit = refit ?? true;
     if (typeof this.refit !== 'boolean') throw new OptionError('refit', `must be true or false, got ${String(refit)}`);
     if (rest.penalty === 'none') throw new OptionError('penalty', `'none' has no C to choose: SoftmaxRegressionCV needs 'l2', 'l1', 'elasticnet' or 'group-lasso' (fit SoftmaxRegression for no penalty)`, 'INCOMPATIBLE_OPTIONS');

@@ -25,7 +25,9 @@ export function toMatrix(X: MatrixLike, what = 'X', finite = true): Matrix {
     for (let i = 0; i < a.length; i++) {
       const row = a[i];
       if (!row || typeof row.length !== 'number' || row.length !== d) {
-        throw new DataError('RAGGED_ROWS', `${what} row ${i} has ${row && typeof row.length === 'number' ? row.length : 'no'} values, row 0 has ${d}`, { row: i });
+        throw new DataError('RAGGED_ROWS', `${what} row ${i} has ${row && typeof row.length === 'number' ? row.length : 'no'} values, row 0 has ${d}`, {
+          row: i,
+        });
       }
       for (let j = 0; j < d; j++) {
         const v = row[j];

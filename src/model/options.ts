@@ -3,7 +3,18 @@
  * option, bad value, incompatible pair) and throws an OptionError that names the option.
  */
 import { OptionError } from '../errors.js';
-import { describeSolvers, PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type PenaltyName, type SolverKnobs, type SolverName, type SolverOptionName } from '../solvers/registry.js';
+import {
+  describeSolvers,
+  PENALTIES,
+  SOLVERS,
+  SOLVER_NAMES,
+  solversFor,
+  solversReading,
+  type PenaltyName,
+  type SolverKnobs,
+  type SolverName,
+  type SolverOptionName,
+} from '../solvers/registry.js';
 import type { ScaleKind } from '../preprocess/scaler.js';
 import { checkFeatureMapSpec, type FeatureMapSpec } from '../preprocess/features.js';
 
@@ -174,9 +185,11 @@ export const OPTION_CHECKS: Record<string, Check> = {
   fitIntercept: bool,
   classWeight: (v, name) => {
     if (v === null || v === 'balanced') return;
-    if (typeof v !== 'object' || Array.isArray(v)) throw new OptionError(name, `must be null, 'balanced' or an object mapping class label to weight, got ${fmt(v)}`);
+    if (typeof v !== 'object' || Array.isArray(v))
+      throw new OptionError(name, `must be null, 'balanced' or an object mapping class label to weight, got ${fmt(v)}`);
     for (const [k, w] of Object.entries(v as Record<string, unknown>)) {
-      if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new OptionError(name, `weight for class '${k}' must be a finite number >= 0, got ${fmt(w)}`);
+      if (typeof w !== 'number' || !Number.isFinite(w) || w < 0)
+        throw new OptionError(name, `weight for class '${k}' must be a finite number >= 0, got ${fmt(w)}`);
     }
   },
   warmStart: bool,
@@ -215,7 +228,20 @@ export const OPTION_CHECKS: Record<string, Check> = {
 };
 
 /** The knobs a solver may or may not read (the registry's `reads` says which): every one but maxIter. */
-const SOLVER_KNOBS: readonly SolverOptionName[] = ['epochs', 'learningRate', 'batchSize', 'momentum', 'nesterov', 'schedule', 'powerT', 'dropFactor', 'dropEvery', 'earlyStopping', 'validationFraction', 'nIterNoChange'];
+const SOLVER_KNOBS: readonly SolverOptionName[] = [
+  'epochs',
+  'learningRate',
+  'batchSize',
+  'momentum',
+  'nesterov',
+  'schedule',
+  'powerT',
+  'dropFactor',
+  'dropEvery',
+  'earlyStopping',
+  'validationFraction',
+  'nIterNoChange',
+];
 
 function incompatible(option: string, message: string): never {
   throw new OptionError(option, message, 'INCOMPATIBLE_OPTIONS');
@@ -263,22 +289,32 @@ const CROSS_CHECKS: Array<(o: SoftmaxRegressionOptions) => void> = [
   },
   (o) => {
     if (o.multiClass === 'ovr' && o.penalty === 'group-lasso') {
-      incompatible('multiClass', `'ovr' fits each class on its own, so penalty 'group-lasso' (one norm per feature across classes) needs multiClass 'multinomial'`);
+      incompatible(
+        'multiClass',
+        `'ovr' fits each class on its own, so penalty 'group-lasso' (one norm per feature across classes) needs multiClass 'multinomial'`,
+      );
     }
   },
   (o) => {
     // A knob set away from its default for a solver that does not read it would be silently ignored.
     const e = SOLVERS[o.solver];
     for (const name of SOLVER_KNOBS) {
-      if (o[name] !== DEFAULT_OPTIONS[name] && !e.reads.includes(name)) incompatible(name, `is only used by ${describeSolvers(solversReading(name))}, not '${o.solver}'`);
+      if (o[name] !== DEFAULT_OPTIONS[name] && !e.reads.includes(name))
+        incompatible(name, `is only used by ${describeSolvers(solversReading(name))}, not '${o.solver}'`);
     }
     if (o.nesterov && o.momentum === 0) incompatible('nesterov', `needs solver 'sgd' with momentum > 0`);
   },
   (o) => {
     const entry = SOLVERS[o.solver];
     if (!entry.penalties.includes(o.penalty)) {
-      const others = solversFor(o.penalty).map((n) => `'${n}'`).join(', ') || 'none';
-      incompatible('penalty', `solver '${o.solver}' does not support penalty '${o.penalty}' (it supports ${entry.penalties.map((p) => `'${p}'`).join(', ')}); solvers for '${o.penalty}': ${others}`);
+      const others =
+        solversFor(o.penalty)
+          .map((n) => `'${n}'`)
+          .join(', ') || 'none';
+      incompatible(
+        'penalty',
+        `solver '${o.solver}' does not support penalty '${o.penalty}' (it supports ${entry.penalties.map((p) => `'${p}'`).join(', ')}); solvers for '${o.penalty}': ${others}`,
+      );
     }
     // 'auto' is the binomial model (a one-output problem, as one-vs-rest's) for two classes, multinomial otherwise.
     const modes = o.multiClass === 'auto' ? (['multinomial', 'ovr'] as const) : [o.multiClass];

@@ -76,7 +76,17 @@ export function regularizationPath(
     const r = m.fitResult!;
     let zeros = 0;
     for (const row of m.coef!) for (const v of row) if (v === 0) zeros++;
-    points.push({ C, coef: m.coef!.map((r2) => [...r2]), intercept: [...m.intercept!], objective: r.value, iterations: r.iterations, converged: r.converged, stopReason: r.stopReason, elapsedMs: r.elapsedMs, zeros });
+    points.push({
+      C,
+      coef: m.coef!.map((r2) => [...r2]),
+      intercept: [...m.intercept!],
+      objective: r.value,
+      iterations: r.iterations,
+      converged: r.converged,
+      stopReason: r.stopReason,
+      elapsedMs: r.elapsedMs,
+      zeros,
+    });
     onFit?.(m, C);
     prev = m;
   }

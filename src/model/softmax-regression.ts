@@ -190,7 +190,10 @@ export class SoftmaxRegression {
     if (y.length !== M.rows) throw new DataError('SHAPE_MISMATCH', `X has ${M.rows} rows but y has ${y.length} labels`);
     const classes = uniqueSortedLabels(y);
     if (classes.length < 2) {
-      throw new DataError('TOO_FEW_CLASSES', `y has ${classes.length} distinct class${classes.length === 1 ? ` (${JSON.stringify(classes[0])})` : 'es'}: softmax regression needs at least 2`);
+      throw new DataError(
+        'TOO_FEW_CLASSES',
+        `y has ${classes.length} distinct class${classes.length === 1 ? ` (${JSON.stringify(classes[0])})` : 'es'}: softmax regression needs at least 2`,
+      );
     }
     const K = classes.length;
     checkFitMemory(this.fitShape(M, K, fitOptions), resolveLimits({ maxMemory: fitOptions.maxMemory }));
@@ -243,7 +246,9 @@ export class SoftmaxRegression {
     const onIteration: IterationCallback | undefined =
       log || userCb
         ? (info, w) => {
-            log?.(`[${o.solver}] iter ${info.iteration}  F = ${info.value.toPrecision(12)}  max|g| = ${info.gradientNorm.toExponential(3)}  step = ${info.step.toExponential(2)}`);
+            log?.(
+              `[${o.solver}] iter ${info.iteration}  F = ${info.value.toPrecision(12)}  max|g| = ${info.gradientNorm.toExponential(3)}  step = ${info.step.toExponential(2)}`,
+            );
             return userCb ? userCb(info, w) : undefined;
           }
         : undefined;
@@ -476,7 +481,9 @@ export class SoftmaxRegression {
       let bad = 0;
       while (Number.isFinite(Z[bad]!)) bad++;
       const row = Math.floor(bad / K);
-      throw new DataError('NON_FINITE', `${method}: the scores of row ${row} overflow float64 (feature values too large for this model's coefficients)`, { row });
+      throw new DataError('NON_FINITE', `${method}: the scores of row ${row} overflow float64 (feature values too large for this model's coefficients)`, {
+        row,
+      });
     }
     return Z;
   }
@@ -566,7 +573,10 @@ export class SoftmaxRegression {
       modelFromJSON(json, (state, opts) => SoftmaxRegression.fromState(state, opts));
     } catch (e) {
       if (e instanceof ModelFormatError) {
-        throw new SoftmaxError('MODEL_FORMAT', `this model cannot be written as a loadable model file (at ${e.path || 'the top level'}: ${e.detail}); nothing was saved`);
+        throw new SoftmaxError(
+          'MODEL_FORMAT',
+          `this model cannot be written as a loadable model file (at ${e.path || 'the top level'}: ${e.detail}); nothing was saved`,
+        );
       }
       throw e;
     }
@@ -620,8 +630,8 @@ function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array,
       let jlo = 0;
       let jhi = 0;
       for (let j = 0; j < d; j++) {
-        if (big[j]! > 0 && big[j]! < lo) (lo = big[j]!), (jlo = j);
-        if (big[j]! > hi) (hi = big[j]!), (jhi = j);
+        if (big[j]! > 0 && big[j]! < lo) ((lo = big[j]!), (jlo = j));
+        if (big[j]! > hi) ((hi = big[j]!), (jhi = j));
       }
       if (hi > 0 && lo < Infinity && hi / lo > 100) {
         out.push(
@@ -629,12 +639,16 @@ function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array,
         );
       }
     }
-    if (r.stopReason === 'line-search-failed') out.push('the line search failed: the problem may be badly scaled; try scale: \'standard\' or solver \'newton-cg\'');
+    if (r.stopReason === 'line-search-failed') out.push("the line search failed: the problem may be badly scaled; try scale: 'standard' or solver 'newton-cg'");
     if (r.stopReason === 'non-finite' && (o.learningRate !== null || SOLVERS[o.solver]?.minibatch)) {
-      out.push(`the step size is too large: the objective blew up; lower learningRate (now ${o.learningRate ?? 'the default'}) or standardize the features (scale: 'standard')`);
+      out.push(
+        `the step size is too large: the objective blew up; lower learningRate (now ${o.learningRate ?? 'the default'}) or standardize the features (scale: 'standard')`,
+      );
     }
     if (r.stopReason === 'max-iterations' && (o.solver === 'sag' || o.solver === 'saga' || o.solver === 'gd' || SOLVERS[o.solver]?.minibatch)) {
-      out.push(`'${o.solver}' is a first-order method whose speed depends on the feature scales and on C; standardize the features, or use 'lbfgs' / 'trust-region'${o.penalty === 'l1' || o.penalty === 'elasticnet' || o.penalty === 'group-lasso' ? " (or 'fista' for this penalty)" : ''}`);
+      out.push(
+        `'${o.solver}' is a first-order method whose speed depends on the feature scales and on C; standardize the features, or use 'lbfgs' / 'trust-region'${o.penalty === 'l1' || o.penalty === 'elasticnet' || o.penalty === 'group-lasso' ? " (or 'fista' for this penalty)" : ''}`,
+      );
     }
   }
   return out;
@@ -670,7 +684,11 @@ function checkMagnitudes(M: Matrix, dtype: string, scaled: boolean): void {
   const row = M instanceof DenseMatrix ? Math.floor(at / d) : undefined;
   const column = M instanceof DenseMatrix ? at % d : undefined;
   if (dtype === 'float32' && worst > FLOAT32_MAX) {
-    throw new DataError('NON_FINITE', `a feature value of ${worst.toExponential(3)}${scaled ? ' after scaling' : ''}${where} is beyond float32's range (3.4e38): use dtype 'float64'${scaled ? '' : " or scale: 'standard'"}`, { row, column });
+    throw new DataError(
+      'NON_FINITE',
+      `a feature value of ${worst.toExponential(3)}${scaled ? ' after scaling' : ''}${where} is beyond float32's range (3.4e38): use dtype 'float64'${scaled ? '' : " or scale: 'standard'"}`,
+      { row, column },
+    );
   }
   throw new DataError(
     'NON_FINITE',

@@ -66,7 +66,7 @@ export function checkGradient(f: Objective, w: Float64Array, opts: GradientCheck
       for (let j = 0; j < n; j++) v[j] = rand();
       H.apply(v, Hv);
       // Hv ~ (g(w + h v) - g(w - h v)) / 2h
-      const h = eps * Math.max(1, maxAbs(w)) / Math.max(1e-300, maxAbs(v));
+      const h = (eps * Math.max(1, maxAbs(w))) / Math.max(1e-300, maxAbs(v));
       for (let j = 0; j < n; j++) wp[j] = w[j]! + h * v[j]!;
       f.valueAndGradient(wp, gp);
       for (let j = 0; j < n; j++) wp[j] = w[j]! - h * v[j]!;

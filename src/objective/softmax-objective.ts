@@ -56,7 +56,14 @@ export interface SoftmaxObjectiveOptions {
 const WASM_MIN_WORK = 4096;
 
 /** Pick the kernel for X (see SoftmaxObjectiveOptions.kernel). */
-export function chooseLossKernel(X: Matrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, kernel: 'auto' | 'wasm' | 'js' = 'auto', dtype?: Dtype): LossKernel {
+export function chooseLossKernel(
+  X: Matrix,
+  y: Int32Array,
+  K: number,
+  sampleWeight: Float64Array | null,
+  kernel: 'auto' | 'wasm' | 'js' = 'auto',
+  dtype?: Dtype,
+): LossKernel {
   const dense = X instanceof DenseMatrix;
   const dt: Dtype = dtype ?? (dense && X.data instanceof Float32Array ? 'float32' : 'float64');
   if (dense && kernel !== 'js' && wasmAvailable() && (kernel === 'wasm' || X.rows * X.cols * K >= WASM_MIN_WORK)) {
@@ -66,7 +73,8 @@ export function chooseLossKernel(X: Matrix, y: Int32Array, K: number, sampleWeig
   }
   // CSR: the fused transposed-layout kernels (csr-js.ts documents them), WebAssembly SIMD unless 'js'.
   if (X instanceof CSRMatrix) {
-    if (kernel !== 'js' && wasmAvailable() && X.nnz * K >= WASM_MIN_WORK) return csrKernelProvider()?.(X, y, K, sampleWeight) ?? new WasmCsrKernel(X, y, K, sampleWeight);
+    if (kernel !== 'js' && wasmAvailable() && X.nnz * K >= WASM_MIN_WORK)
+      return csrKernelProvider()?.(X, y, K, sampleWeight) ?? new WasmCsrKernel(X, y, K, sampleWeight);
     return new CsrLossKernel(X, y, K, sampleWeight);
   }
   if (dense && dt === 'float32' && X.data instanceof Float64Array) {

@@ -40,7 +40,9 @@ function labelTensor(classes: Label[]): { dataType: number; values: number[] | s
   if (classes.every((c) => typeof c === 'string')) return { dataType: DataType.STRING, values: classes as string[] };
   const bad = classes.find((c) => typeof c !== 'number' || !Number.isSafeInteger(c));
   if (bad !== undefined) {
-    throw new OnnxError(`class label ${JSON.stringify(bad)} is not an integer: ONNX classifiers label with int64 or string tensors (refit with integer or string labels)`);
+    throw new OnnxError(
+      `class label ${JSON.stringify(bad)} is not an integer: ONNX classifiers label with int64 or string tensors (refit with integer or string labels)`,
+    );
   }
   return { dataType: DataType.INT64, values: classes as number[] };
 }
@@ -110,14 +112,18 @@ function float64Graph(f: LinearForm, labels: { dataType: number; values: number[
       node('Div', ['sigmoid_scores', 'sigmoid_total'], ['probabilities']),
     );
   }
-  nodes.push(node('ArgMax', ['scores'], ['label_index'], [attr.i('axis', 1), attr.i('keepdims', 0)]), node('Gather', ['classes', 'label_index'], ['label'], [attr.i('axis', 0)]));
+  nodes.push(
+    node('ArgMax', ['scores'], ['label_index'], [attr.i('axis', 1), attr.i('keepdims', 0)]),
+    node('Gather', ['classes', 'label_index'], ['label'], [attr.i('axis', 0)]),
+  );
   return { nodes, initializers };
 }
 
 /** Build the ONNX graph of a fitted model (see the file comment); `encodeOnnx` or `toOnnx` give bytes. */
 export function toOnnxModel(model: SoftmaxRegression, options: ToOnnxOptions = {}): OnnxModel {
   const dtype = options.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float64') throw new OnnxError(`dtype must be 'float32' or 'float64', got '${String(dtype)}'`, { code: 'INVALID_OPTION' });
+  if (dtype !== 'float32' && dtype !== 'float64')
+    throw new OnnxError(`dtype must be 'float32' or 'float64', got '${String(dtype)}'`, { code: 'INVALID_OPTION' });
   const f = linearForm(model);
   const labels = labelTensor(f.classes);
   const K = f.classes.length;
@@ -127,7 +133,13 @@ export function toOnnxModel(model: SoftmaxRegression, options: ToOnnxOptions = {
   if (f.featureNames) metadata.push({ key: 'feature_names', value: JSON.stringify(f.featureNames) });
   return {
     irVersion: IR_VERSION,
-    opsets: dtype === 'float32' ? [{ domain: '', version: OPSET }, { domain: 'ai.onnx.ml', version: ML_OPSET }] : [{ domain: '', version: OPSET }],
+    opsets:
+      dtype === 'float32'
+        ? [
+            { domain: '', version: OPSET },
+            { domain: 'ai.onnx.ml', version: ML_OPSET },
+          ]
+        : [{ domain: '', version: OPSET }],
     producerName: 'softmax-regression',
     producerVersion: options.producerVersion ?? '',
     docString: `${f.kind} logistic regression, ${K} classes, ${f.nFeatures} features (${dtype})`,

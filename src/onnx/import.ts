@@ -71,11 +71,17 @@ function fromLinearClassifier(g: OnnxModel['graph'], lc: OnnxNode, at: string): 
   if (coef.length % rows !== 0) throw new OnnxError(`${at}: ${coef.length} coefficients do not split into ${rows} rows`, { node: at });
   const post = attrString(lc, 'post_transform', 'NONE');
   if (post !== 'SOFTMAX' && post !== 'LOGISTIC') {
-    throw new OnnxError(`${at}: post_transform '${post}' gives ${post === 'NONE' ? 'raw scores' : 'scores'}, not logistic-regression probabilities (SOFTMAX or LOGISTIC expected)`, { node: at });
+    throw new OnnxError(
+      `${at}: post_transform '${post}' gives ${post === 'NONE' ? 'raw scores' : 'scores'}, not logistic-regression probabilities (SOFTMAX or LOGISTIC expected)`,
+      { node: at },
+    );
   }
   const probs = lc.outputs[1];
   const norm = g.nodes.find((n) => n.opType === 'Normalizer' && probs !== undefined && n.inputs[0] === probs);
-  if (norm && attrString(norm, 'norm', 'MAX') !== 'L1') throw new OnnxError(`Normalizer '${norm.name}': norm '${attrString(norm, 'norm', 'MAX')}' is not the L1 normalization of probabilities`, { node: `Normalizer '${norm.name}'` });
+  if (norm && attrString(norm, 'norm', 'MAX') !== 'L1')
+    throw new OnnxError(`Normalizer '${norm.name}': norm '${attrString(norm, 'norm', 'MAX')}' is not the L1 normalization of probabilities`, {
+      node: `Normalizer '${norm.name}'`,
+    });
   return {
     classes,
     rows,
@@ -93,7 +99,8 @@ function fromMatMul(g: OnnxModel['graph'], inits: Map<string, OnnxTensor>): Pars
   const m = mm[0]!;
   const at = `${m.opType}${m.name ? ` '${m.name}'` : ''}`;
   const coefT = inits.get(m.inputs[1] ?? '');
-  if (!coefT || coefT.dims.length !== 2 || coefT.dataType === DataType.STRING) throw new OnnxError(`${at}: its second input must be a 2-D numeric initializer (the coefficients)`, { node: at });
+  if (!coefT || coefT.dims.length !== 2 || coefT.dataType === DataType.STRING)
+    throw new OnnxError(`${at}: its second input must be a 2-D numeric initializer (the coefficients)`, { node: at });
   const transB = m.opType === 'Gemm' && attrInt(m, 'transB', 0) === 1;
   if (m.opType === 'Gemm' && (attrInt(m, 'transA', 0) !== 0 || (getAttr(m, 'alpha') && (getAttr(m, 'alpha') as { value: number }).value !== 1))) {
     throw new OnnxError(`${at}: Gemm with transA or alpha != 1 is not supported`, { node: at });
@@ -117,17 +124,21 @@ function fromMatMul(g: OnnxModel['graph'], inits: Map<string, OnnxTensor>): Pars
           return inits.get(add.inputs.find((x) => x !== m.outputs[0]) ?? '');
         })();
   if (interceptT) {
-    if ((interceptT.values as number[]).length !== rows) throw new OnnxError(`intercept '${interceptT.name}' has ${interceptT.values.length} values for ${rows} score columns`);
+    if ((interceptT.values as number[]).length !== rows)
+      throw new OnnxError(`intercept '${interceptT.name}' has ${interceptT.values.length} values for ${rows} score columns`);
     b = Float64Array.from(interceptT.values as number[]);
   }
   const soft = g.nodes.find((n) => n.opType === 'Softmax' && n.inputs[0] === scores);
   const sig = g.nodes.find((n) => n.opType === 'Sigmoid' && n.inputs[0] === scores);
   if (!soft && !sig) throw new OnnxError(`the scores '${scores}' go through neither Softmax nor Sigmoid: not a logistic-regression probability graph`);
-  if (soft && ![1, -1].includes(attrInt(soft, 'axis', -1))) throw new OnnxError(`Softmax '${soft.name}': axis ${attrInt(soft, 'axis', -1)}, expected the class axis 1`, { node: `Softmax '${soft.name}'` });
+  if (soft && ![1, -1].includes(attrInt(soft, 'axis', -1)))
+    throw new OnnxError(`Softmax '${soft.name}': axis ${attrInt(soft, 'axis', -1)}, expected the class axis 1`, { node: `Softmax '${soft.name}'` });
   let normalized = false;
   if (sig) {
     const s = sig.outputs[0]!;
-    const norm = g.nodes.find((n) => n.opType === 'Normalizer' && n.inputs[0] === s) ?? g.nodes.find((n) => n.opType === 'Cast' && n.inputs[0] === s && g.nodes.some((x) => x.opType === 'Normalizer' && x.inputs[0] === n.outputs[0]));
+    const norm =
+      g.nodes.find((n) => n.opType === 'Normalizer' && n.inputs[0] === s) ??
+      g.nodes.find((n) => n.opType === 'Cast' && n.inputs[0] === s && g.nodes.some((x) => x.opType === 'Normalizer' && x.inputs[0] === n.outputs[0]));
     const div = g.nodes.find((n) => n.opType === 'Div' && n.inputs[0] === s);
     normalized = norm !== undefined || div !== undefined;
   }
@@ -162,7 +173,9 @@ function toLinearForm(p: Parsed, d: number): Omit<LinearForm, 'featureNames'> {
   } else {
     if (p.rows !== K) throw new OnnxError(`${p.where}: ${p.rows} score columns for ${K} classes`);
     if (!p.normalized) {
-      throw new OnnxError(`${p.where}: sigmoid outputs that are not renormalized (no Normalizer L1) do not sum to 1: not a logistic-regression probability graph`);
+      throw new OnnxError(
+        `${p.where}: sigmoid outputs that are not renormalized (no Normalizer L1) do not sum to 1: not a logistic-regression probability graph`,
+      );
     }
     kind = 'ovr';
   }
@@ -192,7 +205,9 @@ export function onnxLinearForm(model: OnnxModel): LinearForm {
   if (inputs.length !== 1) throw new OnnxError(`the graph has ${inputs.length} inputs; a linear classifier has one (the [N, d] feature tensor)`);
   const input = inputs[0]!;
   if (input.type && (input.type.kind !== 'tensor' || ![DataType.FLOAT, DataType.DOUBLE, DataType.INT64, DataType.INT32].includes(input.type.elemType as 1))) {
-    throw new OnnxError(`graph input '${input.name}' is ${input.type.kind === 'tensor' ? `a tensor of ${dataTypeName(input.type.elemType)}` : `a ${input.type.kind}`}; expected a float or double tensor [N, d]`);
+    throw new OnnxError(
+      `graph input '${input.name}' is ${input.type.kind === 'tensor' ? `a tensor of ${dataTypeName(input.type.elemType)}` : `a ${input.type.kind}`}; expected a float or double tensor [N, d]`,
+    );
   }
   const lcs = g.nodes.map((n, i) => [n, i] as const).filter(([n]) => n.opType === 'LinearClassifier');
   if (lcs.length > 1) throw new OnnxError(`the graph has ${lcs.length} LinearClassifier nodes; one expected`);
@@ -201,8 +216,10 @@ export function onnxLinearForm(model: OnnxModel): LinearForm {
   if (!Number.isInteger(d) || d < 1) throw new OnnxError(`${parsed.where}: ${parsed.W.length} coefficients for ${parsed.rows} rows`);
   const shape = input.type?.kind === 'tensor' ? input.type.shape : null;
   const declared = shape && shape.length === 2 ? shape[1] : null;
-  if (typeof declared === 'number' && declared > 0 && declared !== d) throw new OnnxError(`graph input '${input.name}' declares ${declared} features but the coefficients have ${d}`);
-  for (const v of [...parsed.W, ...parsed.b]) if (!Number.isFinite(v)) throw new OnnxError(`${parsed.where}: non-finite coefficient or intercept`, { code: 'MODEL_FORMAT' });
+  if (typeof declared === 'number' && declared > 0 && declared !== d)
+    throw new OnnxError(`graph input '${input.name}' declares ${declared} features but the coefficients have ${d}`);
+  for (const v of [...parsed.W, ...parsed.b])
+    if (!Number.isFinite(v)) throw new OnnxError(`${parsed.where}: non-finite coefficient or intercept`, { code: 'MODEL_FORMAT' });
   const meta = model.metadata.find((m) => m.key === 'feature_names');
   let featureNames: string[] | null = null;
   if (meta) {

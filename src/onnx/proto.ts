@@ -22,7 +22,22 @@ import {
 
 /** TensorProto.DataType values we read or write. */
 export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, DOUBLE: 11 } as const;
-const DATA_TYPE_NAMES: Record<number, string> = { 1: 'float', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool', 10: 'float16', 11: 'double', 12: 'uint32', 13: 'uint64', 16: 'bfloat16' };
+const DATA_TYPE_NAMES: Record<number, string> = {
+  1: 'float',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'double',
+  12: 'uint32',
+  13: 'uint64',
+  16: 'bfloat16',
+};
 export function dataTypeName(t: number): string {
   return DATA_TYPE_NAMES[t] ?? `type ${t}`;
 }
@@ -54,7 +69,11 @@ export interface OnnxNode {
 }
 
 export type OnnxType =
-  | { kind: 'tensor'; elemType: number; /** null: unknown rank; a string: a symbolic dimension; null entry: unknown */ shape: (number | string | null)[] | null }
+  | {
+      kind: 'tensor';
+      elemType: number;
+      /** null: unknown rank; a string: a symbolic dimension; null entry: unknown */ shape: (number | string | null)[] | null;
+    }
   | { kind: 'sequence'; elem: OnnxType | null }
   | { kind: 'map'; keyType: number; value: OnnxType | null }
   | { kind: 'other' };
@@ -210,7 +229,8 @@ export function decodeTensor(b: Uint8Array, where: string): OnnxTensor {
   const at = name ? `${where} '${name}'` : where;
   const dims = getRepeatedInts(f, 1, `${at}.dims`);
   const dataType = getInt(f, 2, `${at}.data_type`);
-  if (getInt(f, 14, `${at}.data_location`) === 1 || f.has(13)) throw new OnnxError(`${at}: tensor data stored in an external file is not supported (save the model with its weights inside)`);
+  if (getInt(f, 14, `${at}.data_location`) === 1 || f.has(13))
+    throw new OnnxError(`${at}: tensor data stored in an external file is not supported (save the model with its weights inside)`);
   const count = dims.reduce((a, d) => a * d, 1);
   const raw = getBytes(f, 9);
   let values: number[] | string[];
@@ -219,7 +239,8 @@ export function decodeTensor(b: Uint8Array, where: string): OnnxTensor {
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     const width = dataType === DataType.DOUBLE || dataType === DataType.INT64 ? 8 : dataType === DataType.FLOAT || dataType === DataType.INT32 ? 4 : 0;
     if (!width) throw new OnnxError(`${at}: raw tensor data of ${dataTypeName(dataType)} is not supported`);
-    if (raw.byteLength !== count * width) throw new OnnxError(`${at}: raw_data holds ${raw.byteLength} bytes, expected ${count * width} for dims [${dims.join(', ')}]`);
+    if (raw.byteLength !== count * width)
+      throw new OnnxError(`${at}: raw_data holds ${raw.byteLength} bytes, expected ${count * width} for dims [${dims.join(', ')}]`);
     const out: number[] = [];
     for (let i = 0; i < count; i++) {
       if (dataType === DataType.DOUBLE) out.push(dv.getFloat64(i * 8, true));
@@ -235,7 +256,8 @@ export function decodeTensor(b: Uint8Array, where: string): OnnxTensor {
   } else if (dataType === DataType.FLOAT) values = getRepeatedFloats(f, 4);
   else if (dataType === DataType.DOUBLE) values = getRepeatedDoubles(f, 10);
   else if (dataType === DataType.INT64) values = getRepeatedInts(f, 7, `${at}.int64_data`);
-  else if (dataType === DataType.INT32 || dataType === DataType.BOOL || dataType === DataType.INT8 || dataType === DataType.UINT8) values = getRepeatedInts(f, 5, `${at}.int32_data`);
+  else if (dataType === DataType.INT32 || dataType === DataType.BOOL || dataType === DataType.INT8 || dataType === DataType.UINT8)
+    values = getRepeatedInts(f, 5, `${at}.int32_data`);
   else throw new OnnxError(`${at}: tensors of ${dataTypeName(dataType)} are not supported`);
   if (values.length !== count) throw new OnnxError(`${at}: holds ${values.length} values, but its dims [${dims.join(', ')}] say ${count}`);
   return { name, dataType, dims, values };

@@ -23,10 +23,19 @@ export function calibrationSpec(table: readonly CalibrationBin[], opts: Calibrat
   const unit = { domain: [0, 1], nice: false };
   // One legend for the three layers: each layer sets its colour through a constant datum on a shared scale.
   const LEGEND = ['fraction correct per bin', 'mean confidence of the bin', 'perfect calibration'];
-  const legend = (i: number) => ({ datum: LEGEND[i], type: 'nominal', title: null, scale: { domain: LEGEND, range: ['#4c78a8', '#e45756', '#555'] }, legend: { orient: 'bottom', direction: 'vertical' } });
+  const legend = (i: number) => ({
+    datum: LEGEND[i],
+    type: 'nominal',
+    title: null,
+    scale: { domain: LEGEND, range: ['#4c78a8', '#e45756', '#555'] },
+    legend: { orient: 'bottom', direction: 'vertical' },
+  });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: opts.title ?? 'Reliability diagram', subtitle: opts.subtitle ?? `${Number(n.toPrecision(6))} rows in ${table.length} bins; expected calibration error ${(100 * ece).toFixed(2)}%` },
+    title: {
+      text: opts.title ?? 'Reliability diagram',
+      subtitle: opts.subtitle ?? `${Number(n.toPrecision(6))} rows in ${table.length} bins; expected calibration error ${(100 * ece).toFixed(2)}%`,
+    },
     vconcat: [
       {
         width,
@@ -35,15 +44,30 @@ export function calibrationSpec(table: readonly CalibrationBin[], opts: Calibrat
           {
             data: { values: filled },
             mark: { type: 'rect', opacity: 0.85, stroke: 'white' },
-            encoding: { color: legend(0), x, x2: { field: 'upper' }, y: { field: 'accuracy', type: 'quantitative', title: 'fraction correct', scale: unit }, y2: { datum: 0 } },
+            encoding: {
+              color: legend(0),
+              x,
+              x2: { field: 'upper' },
+              y: { field: 'accuracy', type: 'quantitative', title: 'fraction correct', scale: unit },
+              y2: { datum: 0 },
+            },
           },
           {
             data: { values: filled },
             mark: { type: 'point', shape: 'diamond', filled: true, size: 50, opacity: 1 },
-            encoding: { color: legend(1), x: { field: 'confidence', type: 'quantitative', scale: unit }, y: { field: 'accuracy', type: 'quantitative', scale: unit } },
+            encoding: {
+              color: legend(1),
+              x: { field: 'confidence', type: 'quantitative', scale: unit },
+              y: { field: 'accuracy', type: 'quantitative', scale: unit },
+            },
           },
           {
-            data: { values: [{ a: 0, b: 0 }, { a: 1, b: 1 }] },
+            data: {
+              values: [
+                { a: 0, b: 0 },
+                { a: 1, b: 1 },
+              ],
+            },
             mark: { type: 'line', strokeDash: [5, 4] },
             encoding: { color: legend(2), x: { field: 'a', type: 'quantitative', scale: unit }, y: { field: 'b', type: 'quantitative', scale: unit } },
           },

@@ -63,7 +63,9 @@ export function coefficientsSpec(coef: readonly (readonly number[])[], classes: 
   const cellW = Math.max(48, Math.min(72, Math.floor(640 / K)));
   const cellH = 20;
   const withText = cellW >= 44;
-  const sub = opts.subtitle ?? `w[class, feature]${opts.scaled ? ` on ${opts.scaled}-scaled features` : ''}; red = evidence for the class, blue = against (|w| max ${m.toPrecision(3)})${keep.length < d ? `; the ${keep.length} of ${d} features with the largest |w|` : ''}`;
+  const sub =
+    opts.subtitle ??
+    `w[class, feature]${opts.scaled ? ` on ${opts.scaled}-scaled features` : ''}; red = evidence for the class, blue = against (|w| max ${m.toPrecision(3)})${keep.length < d ? `; the ${keep.length} of ${d} features with the largest |w|` : ''}`;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: opts.title ?? 'Coefficients per feature and class', subtitle: sub },
@@ -78,19 +80,34 @@ export function coefficientsSpec(coef: readonly (readonly number[])[], classes: 
       {
         mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
         encoding: {
-          color: { field: 'w', type: 'quantitative', title: 'coefficient', scale: { scheme: 'redblue', reverse: true, domain: [-m, m] }, legend: { orient: 'right', titleLimit: 200 } },
+          color: {
+            field: 'w',
+            type: 'quantitative',
+            title: 'coefficient',
+            scale: { scheme: 'redblue', reverse: true, domain: [-m, m] },
+            legend: { orient: 'right', titleLimit: 200 },
+          },
           tooltip: [{ field: 'feature' }, { field: 'class' }, { field: 'w', format: '.4g' }],
         },
       },
       ...(withText
-        ? [{ mark: { type: 'text', fontSize: 11 }, encoding: { text: { field: 'label' }, color: { condition: { test: 'datum.dark', value: 'white' }, value: '#222' } } }]
+        ? [
+            {
+              mark: { type: 'text', fontSize: 11 },
+              encoding: { text: { field: 'label' }, color: { condition: { test: 'datum.dark', value: 'white' }, value: '#222' } },
+            },
+          ]
         : []),
     ],
     config: { view: { stroke: null } },
   } as TopLevelSpec;
 }
 
-export async function coefficientsSvg(coef: readonly (readonly number[])[], classes: readonly (string | number)[], opts: CoefficientsOptions = {}): Promise<string> {
+export async function coefficientsSvg(
+  coef: readonly (readonly number[])[],
+  classes: readonly (string | number)[],
+  opts: CoefficientsOptions = {},
+): Promise<string> {
   return renderSvg(coefficientsSpec(coef, classes, opts));
 }
 

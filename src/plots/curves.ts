@@ -7,7 +7,9 @@ import type { IterationInfo } from '../solvers/solver.js';
 import { renderSvg, type TopLevelSpec } from './render.js';
 
 /** Either a live fit's history or the model file's `fit.history` (column arrays). */
-export type HistoryInput = readonly IterationInfo[] | { iteration: readonly number[]; value: readonly number[]; gradientNorm: readonly number[]; [extra: string]: readonly number[] | undefined };
+export type HistoryInput =
+  | readonly IterationInfo[]
+  | { iteration: readonly number[]; value: readonly number[]; gradientNorm: readonly number[]; [extra: string]: readonly number[] | undefined };
 
 export interface CurvesOptions {
   title?: string;
@@ -31,7 +33,8 @@ export function historyRows(h: HistoryInput): HistoryRow[] {
   const cols = h as Exclude<HistoryInput, readonly IterationInfo[]>;
   const n = cols.iteration.length;
   const keys = Object.keys(cols).filter((k) => Array.isArray(cols[k]));
-  for (const k of keys) if (cols[k]!.length !== n) throw new DataError('SHAPE_MISMATCH', `history.${k} has ${cols[k]!.length} entries, history.iteration has ${n}`);
+  for (const k of keys)
+    if (cols[k]!.length !== n) throw new DataError('SHAPE_MISMATCH', `history.${k} has ${cols[k]!.length} entries, history.iteration has ${n}`);
   return Array.from({ length: n }, (_, i) => Object.fromEntries(keys.map((k) => [k, cols[k]![i]!])) as HistoryRow);
 }
 

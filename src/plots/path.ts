@@ -51,9 +51,11 @@ export function pathSpec(input: PathInput | PathPointsInput, opts: PathOptions =
   if (classes.length !== K) throw new DataError('SHAPE_MISMATCH', `${classes.length} class names for ${K} coefficient rows`);
   const feats = opts.featureNames ?? Array.from({ length: d }, (_, j) => `x${j}`);
   const values: object[] = [];
-  for (let c = 0; c < nC; c++) for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) {
-    values.push({ C: path.C[c], class: classes[k], feature: feats[j], line: `${classes[k]}/${feats[j]}`, w: path.coef[c]![k]![j]! });
-  }
+  for (let c = 0; c < nC; c++)
+    for (let k = 0; k < K; k++)
+      for (let j = 0; j < d; j++) {
+        values.push({ C: path.C[c], class: classes[k], feature: feats[j], line: `${classes[k]}/${feats[j]}`, w: path.coef[c]![k]![j]! });
+      }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: opts.title ?? 'Coefficient paths', subtitle: opts.subtitle ?? `${K * d} coefficients over ${nC} values of C (penalty weight 1/C)` },

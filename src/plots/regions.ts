@@ -49,12 +49,17 @@ export interface RegionGrid {
 
 /** Bounds of the first two columns, widened by `margin` on every side (never empty). */
 export function dataBounds(X: DenseMatrix, margin = DEFAULT_MARGIN): [number, number, number, number] {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (let i = 0; i < X.rows; i++) {
     const a = X.get(i, 0);
     const b = X.get(i, 1);
-    x0 = Math.min(x0, a); x1 = Math.max(x1, a);
-    y0 = Math.min(y0, b); y1 = Math.max(y1, b);
+    x0 = Math.min(x0, a);
+    x1 = Math.max(x1, a);
+    y0 = Math.min(y0, b);
+    y1 = Math.max(y1, b);
   }
   const wx = x1 - x0 || 1;
   const wy = y1 - y0 || 1;
@@ -62,7 +67,12 @@ export function dataBounds(X: DenseMatrix, margin = DEFAULT_MARGIN): [number, nu
 }
 
 /** Evaluate the model on a grid x grid lattice of cell centres over the bounds (for d > 2: in the plane of `slice`). */
-export function regionGrid(model: SoftmaxRegression, bounds: [number, number, number, number], grid: number, slice?: { features: [number, number]; baseline: ArrayLike<number> }): RegionGrid {
+export function regionGrid(
+  model: SoftmaxRegression,
+  bounds: [number, number, number, number],
+  grid: number,
+  slice?: { features: [number, number]; baseline: ArrayLike<number> },
+): RegionGrid {
   const [x0, x1, y0, y1] = bounds;
   const dx = (x1 - x0) / grid;
   const dy = (y1 - y0) / grid;
@@ -75,12 +85,13 @@ export function regionGrid(model: SoftmaxRegression, bounds: [number, number, nu
   const d = slice ? model.nFeatures : 2;
   const [fa, fb] = slice ? slice.features : [0, 1];
   const G = new DenseMatrix(grid * grid, d);
-  for (let iy = 0; iy < grid; iy++) for (let ix = 0; ix < grid; ix++) {
-    const row = (iy * grid + ix) * d;
-    if (slice) for (let j = 0; j < d; j++) G.data[row + j] = slice.baseline[j]!;
-    G.data[row + fa] = xs[ix]!;
-    G.data[row + fb] = ys[iy]!;
-  }
+  for (let iy = 0; iy < grid; iy++)
+    for (let ix = 0; ix < grid; ix++) {
+      const row = (iy * grid + ix) * d;
+      if (slice) for (let j = 0; j < d; j++) G.data[row + j] = slice.baseline[j]!;
+      G.data[row + fa] = xs[ix]!;
+      G.data[row + fb] = ys[iy]!;
+    }
   const P = model.predictProbaFlat(G);
   const K = model.nClasses;
   const cls = new Int32Array(grid * grid);
@@ -101,7 +112,8 @@ export function decisionRegionsSpec(model: SoftmaxRegression, X: MatrixLike, y: 
   let slice: { features: [number, number]; baseline: Float64Array } | undefined;
   if (opts.features) {
     const [fa, fb] = opts.features;
-    if (M.cols !== d) throw new DataError('FEATURE_MISMATCH', `decision regions in the plane of two features need the data's ${d} features (the model's), got ${M.cols}`);
+    if (M.cols !== d)
+      throw new DataError('FEATURE_MISMATCH', `decision regions in the plane of two features need the data's ${d} features (the model's), got ${M.cols}`);
     if (!(Number.isInteger(fa) && Number.isInteger(fb) && fa >= 0 && fb >= 0 && fa < d && fb < d && fa !== fb)) {
       throw new DataError('FEATURE_MISMATCH', `features must be two different indices in [0, ${d}), got ${fa}, ${fb}`);
     }
@@ -115,7 +127,10 @@ export function decisionRegionsSpec(model: SoftmaxRegression, X: MatrixLike, y: 
     }
     slice = { features: [fa, fb], baseline };
   } else if (M.cols !== 2 || d !== 2) {
-    throw new DataError('FEATURE_MISMATCH', `decision regions need 2-D data and a model fitted on 2 features (data has ${M.cols}, model ${d}); for more features choose the plane's two (features: [i, j]; the others are held at their means)`);
+    throw new DataError(
+      'FEATURE_MISMATCH',
+      `decision regions need 2-D data and a model fitted on 2 features (data has ${M.cols}, model ${d}); for more features choose the plane's two (features: [i, j]; the others are held at their means)`,
+    );
   }
   if (y.length !== M.rows) throw new DataError('SHAPE_MISMATCH', `X has ${M.rows} rows but y has ${y.length} labels`);
   const [ca, cb] = slice ? slice.features : [0, 1];
@@ -126,12 +141,13 @@ export function decisionRegionsSpec(model: SoftmaxRegression, X: MatrixLike, y: 
   const classes = model.classes.map(String);
   const K = classes.length;
   const cells: object[] = [];
-  for (let iy = 0; iy < grid; iy++) for (let ix = 0; ix < grid; ix++) {
-    const c = iy * grid + ix;
-    const xc = g.xs[ix]!;
-    const yc = g.ys[iy]!;
-    cells.push({ x: xc - g.dx / 2, x2: xc + g.dx / 2, y: yc - g.dy / 2, y2: yc + g.dy / 2, class: classes[g.cls[c]!], p: round4(g.p[c]!) });
-  }
+  for (let iy = 0; iy < grid; iy++)
+    for (let ix = 0; ix < grid; ix++) {
+      const c = iy * grid + ix;
+      const xc = g.xs[ix]!;
+      const yc = g.ys[iy]!;
+      cells.push({ x: xc - g.dx / 2, x2: xc + g.dx / 2, y: yc - g.dy / 2, y2: yc + g.dy / 2, class: classes[g.cls[c]!], p: round4(g.p[c]!) });
+    }
   const points = Array.from({ length: D.rows }, (_, i) => ({ x: D.get(i, 0), y: D.get(i, 1), class: String(y[i]) }));
   const names = opts.featureNames ?? (model.featureNames ? [model.featureNames[ca]!, model.featureNames[cb]!] : slice ? [`x${ca}`, `x${cb}`] : ['x1', 'x2']);
   const color = { field: 'class', type: 'nominal', title: 'class', scale: { domain: classes, range: classes.map((_, k) => classColor(k)) } };
@@ -141,7 +157,12 @@ export function decisionRegionsSpec(model: SoftmaxRegression, X: MatrixLike, y: 
   const held = slice ? `; the other ${d - 2} features held at ${opts.baseline ? 'fixed values' : 'their means'}` : '';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: opts.title ?? 'Decision regions', subtitle: opts.subtitle ?? `shade = predicted class, intensity = its probability${held}; points = data (accuracy ${(100 * acc).toFixed(1)}%${slice ? ' with all features' : ''})` },
+    title: {
+      text: opts.title ?? 'Decision regions',
+      subtitle:
+        opts.subtitle ??
+        `shade = predicted class, intensity = its probability${held}; points = data (accuracy ${(100 * acc).toFixed(1)}%${slice ? ' with all features' : ''})`,
+    },
     width: opts.width ?? 420,
     height: opts.height ?? 420,
     layer: [

@@ -31,7 +31,10 @@ export function weightsSpec(coef: readonly (readonly number[])[], classes: reado
   const d = coef[0]!.length;
   const shape = opts.shape ?? imageShape(d);
   if (!shape || shape[0] * shape[1] !== d) {
-    throw new DataError('FEATURE_MISMATCH', `weights as images need d = width x height; d = ${d}${opts.shape ? ` but shape is ${opts.shape.join('x')}` : ' is not a square number: give the image shape'}`);
+    throw new DataError(
+      'FEATURE_MISMATCH',
+      `weights as images need d = width x height; d = ${d}${opts.shape ? ` but shape is ${opts.shape.join('x')}` : ' is not a square number: give the image shape'}`,
+    );
   }
   const [w, h] = shape;
   let m = 0;
@@ -45,7 +48,10 @@ export function weightsSpec(coef: readonly (readonly number[])[], classes: reado
   const tile = opts.tile ?? 96;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: opts.title ?? 'Learned weights per class', subtitle: opts.subtitle ?? `w_k reshaped to ${w}x${h}; red = evidence for the class, blue = against (shared scale, |w| max ${m.toPrecision(3)})` },
+    title: {
+      text: opts.title ?? 'Learned weights per class',
+      subtitle: opts.subtitle ?? `w_k reshaped to ${w}x${h}; red = evidence for the class, blue = against (shared scale, |w| max ${m.toPrecision(3)})`,
+    },
     data: { values },
     facet: { field: 'class', type: 'nominal', sort: names, title: null, header: { labelFontSize: 13, labelFontWeight: 'bold', title: null } },
     columns: opts.columns ?? Math.min(K, 5),

@@ -7,7 +7,16 @@ import { DataError, listForMessage } from '../errors.js';
 import type { Label } from '../core/labels.js';
 import type { MatrixLike } from '../model/input.js';
 import type { SoftmaxRegression } from '../model/softmax-regression.js';
-import { accuracy, brierScore, calibrationBins, classificationReport, confusionMatrix, expectedCalibrationError, logLoss, topKAccuracy } from '../metrics/index.js';
+import {
+  accuracy,
+  brierScore,
+  calibrationBins,
+  classificationReport,
+  confusionMatrix,
+  expectedCalibrationError,
+  logLoss,
+  topKAccuracy,
+} from '../metrics/index.js';
 import { calibrationSvg } from '../plots/calibration.js';
 import { confusionSvg } from '../plots/confusion.js';
 import { fmtNum, trainingCurvesSvg } from '../plots/curves.js';
@@ -65,7 +74,14 @@ function scoresOf(model: SoftmaxRegression, d: ReportData) {
   const classes = model.classes!;
   const known = new Set<Label>(classes);
   const unknown = d.y.find((v) => !known.has(v));
-  if (unknown !== undefined) throw new DataError('INVALID_LABEL', `${d.name}: label ${JSON.stringify(unknown)} is not one of the model's classes (${listForMessage(classes.map((c) => JSON.stringify(c)), { quote: '' })})`);
+  if (unknown !== undefined)
+    throw new DataError(
+      'INVALID_LABEL',
+      `${d.name}: label ${JSON.stringify(unknown)} is not one of the model's classes (${listForMessage(
+        classes.map((c) => JSON.stringify(c)),
+        { quote: '' },
+      )})`,
+    );
   const P = model.predictProbaFlat(d.X);
   const K = classes.length;
   const proba = { rows: d.y.length, cols: K, data: P };
@@ -130,13 +146,28 @@ export async function buildReport(input: ReportInput): Promise<string> {
     });
   }
   const cm = confusionMatrix(evalSet.y, ev.yPred, { labels: classes });
-  plots.push({ id: 'confusion', title: `Confusion matrix (${evalSet.name})`, svg: await confusionSvg(cm, { subtitle: `${evalSet.name}: ${evalSet.y.length} rows, accuracy ${(100 * ev.s.accuracy).toFixed(2)}%` }), note: 'Rows: true class; columns: predicted class. Colour: row-normalized rate (recall on the diagonal).' });
+  plots.push({
+    id: 'confusion',
+    title: `Confusion matrix (${evalSet.name})`,
+    svg: await confusionSvg(cm, { subtitle: `${evalSet.name}: ${evalSet.y.length} rows, accuracy ${(100 * ev.s.accuracy).toFixed(2)}%` }),
+    note: 'Rows: true class; columns: predicted class. Colour: row-normalized rate (recall on the diagonal).',
+  });
   const bins = calibrationBins(evalSet.y, ev.proba, classes);
-  plots.push({ id: 'calibration', title: `Reliability diagram (${evalSet.name})`, svg: await calibrationSvg(bins), note: 'Fraction correct against confidence (the top probability), in 10 bins. Bars below the diagonal: over-confident.' });
+  plots.push({
+    id: 'calibration',
+    title: `Reliability diagram (${evalSet.name})`,
+    svg: await calibrationSvg(bins),
+    note: 'Fraction correct against confidence (the top probability), in 10 bins. Bars below the diagonal: over-confident.',
+  });
   const shape = input.imageShape === undefined ? looksLikeImage(d, model.featureNames) : input.imageShape;
   const scaledNote = model.scaler ? ` (on the ${model.scaler.kind}-scaled features the model was fitted on)` : '';
   if (shape && shape[0] * shape[1] === d) {
-    plots.push({ id: 'weights', title: 'Learned weights', svg: await weightsSvg(model.coef, classes, { shape }), note: `Each class's coefficient row w_k as a ${shape[0]}x${shape[1]} image${scaledNote}.` });
+    plots.push({
+      id: 'weights',
+      title: 'Learned weights',
+      svg: await weightsSvg(model.coef, classes, { shape }),
+      note: `Each class's coefficient row w_k as a ${shape[0]}x${shape[1]} image${scaledNote}.`,
+    });
   } else {
     plots.push({
       id: 'weights',
@@ -157,13 +188,21 @@ export async function buildReport(input: ReportInput): Promise<string> {
   const fitRows: Array<[string, string]> = [
     ['classes', `${classes.length}: ${classes.map(esc).join(', ')}`],
     ['features', `${d}${model.featureNames ? ` (${model.featureNames.slice(0, 8).map(esc).join(', ')}${d > 8 ? ', …' : ''})` : ''}`],
-    ['options', esc(`solver ${o.solver}, penalty ${o.penalty}, C ${o.C}, scale ${o.scale}, tol ${o.tol}, maxIter ${o.maxIter}, fitIntercept ${o.fitIntercept}${o.classWeight ? `, classWeight ${JSON.stringify(o.classWeight)}` : ''}`)],
+    [
+      'options',
+      esc(
+        `solver ${o.solver}, penalty ${o.penalty}, C ${o.C}, scale ${o.scale}, tol ${o.tol}, maxIter ${o.maxIter}, fitIntercept ${o.fitIntercept}${o.classWeight ? `, classWeight ${JSON.stringify(o.classWeight)}` : ''}`,
+      ),
+    ],
   ];
   const summary = fr ?? fitJson;
   if (summary) {
     fitRows.push(
       ['result', esc(summary.message)],
-      ['iterations', `${summary.iterations} (${summary.functionEvaluations} function, ${summary.gradientEvaluations} gradient evaluations${summary.hessianVectorProducts ? `, ${summary.hessianVectorProducts} Hessian-vector products` : ''})`],
+      [
+        'iterations',
+        `${summary.iterations} (${summary.functionEvaluations} function, ${summary.gradientEvaluations} gradient evaluations${summary.hessianVectorProducts ? `, ${summary.hessianVectorProducts} Hessian-vector products` : ''})`,
+      ],
       ['objective', `${fmtNum(summary.value)} (max |gradient| ${fmtNum(summary.gradientNorm)})`],
       ['fit time', `${summary.elapsedMs.toFixed(1)} ms on ${summary.nSamples} rows`],
     );

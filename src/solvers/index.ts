@@ -14,7 +14,22 @@ export { checkGradient, type GradientCheckResult, type GradientCheckOptions } fr
 
 // The solvers, their contract, the registry that describes them, and the pieces they are made of.
 export type { Solver, SolveOptions, SolveResult, StopReason, IterationInfo, IterationCallback } from './solver.js';
-export { SOLVERS, SOLVER_TABLE, SOLVER_NAMES, PENALTIES, solverNames, solversReading, solversFor, type PenaltyName, type SolverEntry, type SolverName, type SolverKnobs, type SolverOptionName, type SolveContext, type MultiClass } from './registry.js';
+export {
+  SOLVERS,
+  SOLVER_TABLE,
+  SOLVER_NAMES,
+  PENALTIES,
+  solverNames,
+  solversReading,
+  solversFor,
+  type PenaltyName,
+  type SolverEntry,
+  type SolverName,
+  type SolverKnobs,
+  type SolverOptionName,
+  type SolveContext,
+  type MultiClass,
+} from './registry.js';
 export { SolveRun, CountedObjective, type IterationFields, type EndFlags, type ResultFields } from './run.js';
 export { lbfgs, type LbfgsOptions } from './lbfgs.js';
 export { newtonCg, type NewtonCgOptions } from './newton-cg.js';

@@ -90,7 +90,8 @@ export function strongWolfe(phi: LineFunction, f0: number, df0: number, alpha1: 
       }
     }
     // Bracket collapsed or budget spent: fall back to the best sufficient-decrease point, if any.
-    if (lo.a > 0 && lo.f < f0) return { ok: true, alpha: lo.a, f: lo.f, df: lo.df, evaluations: evals, lastEvaluated: false, reason: 'curvature condition not met' };
+    if (lo.a > 0 && lo.f < f0)
+      return { ok: true, alpha: lo.a, f: lo.f, df: lo.df, evaluations: evals, lastEvaluated: false, reason: 'curvature condition not met' };
     return { ok: false, alpha: 0, f: f0, df: df0, evaluations: evals, lastEvaluated: false, reason: 'no step decreased the objective' };
   };
 
@@ -112,7 +113,8 @@ export function strongWolfe(phi: LineFunction, f0: number, df0: number, alpha1: 
     prev = cur;
     a = Math.min(4 * a, alphaMax);
   }
-  if (prev.a > 0 && prev.f < f0) return { ok: true, alpha: prev.a, f: prev.f, df: prev.df, evaluations: evals, lastEvaluated: false, reason: 'evaluation budget spent' };
+  if (prev.a > 0 && prev.f < f0)
+    return { ok: true, alpha: prev.a, f: prev.f, df: prev.df, evaluations: evals, lastEvaluated: false, reason: 'evaluation budget spent' };
   return { ok: false, alpha: 0, f: f0, df: df0, evaluations: evals, lastEvaluated: false, reason: 'evaluation budget spent' };
 }
 

@@ -85,7 +85,8 @@ export const newton: Solver = {
         'TOO_LARGE',
       );
     }
-    if (!(objective as FiniteSumObjective).denseHessian && !objective.hessianAt) throw new OptionError('solver', `'newton' needs an objective with a Hessian (denseHessian or hessianAt)`, 'INCOMPATIBLE_OPTIONS');
+    if (!(objective as FiniteSumObjective).denseHessian && !objective.hessianAt)
+      throw new OptionError('solver', `'newton' needs an objective with a Hessian (denseHessian or hessianAt)`, 'INCOMPATIBLE_OPTIONS');
     const run = new SolveRun(objective, options);
     const obj = run.objective;
     let w = Float64Array.from(w0);

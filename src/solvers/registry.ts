@@ -97,7 +97,18 @@ function entry<O extends SolveOptions>(e: SolverEntry<O>): SolverEntry<O> {
 const BOTH: readonly MultiClass[] = ['multinomial', 'ovr'];
 const SMOOTH: readonly PenaltyName[] = ['none', 'l2'];
 const ANY_PENALTY = PENALTIES;
-const MINIBATCH_READS: readonly SolverOptionName[] = ['learningRate', 'batchSize', 'epochs', 'schedule', 'powerT', 'dropFactor', 'dropEvery', 'earlyStopping', 'validationFraction', 'nIterNoChange'];
+const MINIBATCH_READS: readonly SolverOptionName[] = [
+  'learningRate',
+  'batchSize',
+  'epochs',
+  'schedule',
+  'powerT',
+  'dropFactor',
+  'dropEvery',
+  'earlyStopping',
+  'validationFraction',
+  'nIterNoChange',
+];
 
 const base = (k: SolverKnobs, c: SolveContext): SolveOptions => ({ gtol: c.gtol, maxIter: k.maxIter, onIteration: c.onIteration });
 
@@ -119,7 +130,13 @@ function minibatchOptions(k: SolverKnobs, c: SolveContext, defaultRate: number):
   };
 }
 
-function minibatch(solver: Solver<StochasticOptions>, summary: string, penalties: readonly PenaltyName[], learningRate: number, extra: readonly SolverOptionName[] = []): SolverEntry<StochasticOptions> {
+function minibatch(
+  solver: Solver<StochasticOptions>,
+  summary: string,
+  penalties: readonly PenaltyName[],
+  learningRate: number,
+  extra: readonly SolverOptionName[] = [],
+): SolverEntry<StochasticOptions> {
   return entry({
     solver,
     summary,

@@ -151,7 +151,8 @@ export class SolveRun<O extends Objective = Objective> {
   /** The SolveResult, built the same way for every solver. */
   result(r: ResultFields): SolveResult {
     const c = this.objective;
-    const detail = r.detail || `max|g| = ${r.gradientNorm.toExponential(3)}, tol ${this.options.gtol.toExponential(3)}, ${this.iterations} iterations${r.note ?? ''}`;
+    const detail =
+      r.detail || `max|g| = ${r.gradientNorm.toExponential(3)}, tol ${this.options.gtol.toExponential(3)}, ${this.iterations} iterations${r.note ?? ''}`;
     return {
       w: r.w,
       value: r.value,

@@ -63,8 +63,9 @@ function makeSag(saga: boolean): Solver<SagOptions> {
       const run = new SolveRun(objective, options);
       const obj = run.objective;
       const P = objective;
-      const R = saga ? options.nonSmooth ?? null : null;
-      if (!saga && options.nonSmooth) throw new OptionError('penalty', `solver 'sag' does not support a non-smooth penalty; use 'saga'`, 'INCOMPATIBLE_OPTIONS');
+      const R = saga ? (options.nonSmooth ?? null) : null;
+      if (!saga && options.nonSmooth)
+        throw new OptionError('penalty', `solver 'sag' does not support a non-smooth penalty; use 'saga'`, 'INCOMPATIBLE_OPTIONS');
       const n = P.nSamples;
       const dim = P.dimension;
       const K = P.nOutputs;

@@ -86,8 +86,7 @@ export interface Solver<O extends SolveOptions = SolveOptions> {
   solve(objective: Objective, w0: Float64Array, options: O): SolveResult;
 }
 
-export const now: () => number =
-  typeof performance !== 'undefined' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now();
+export const now: () => number = typeof performance !== 'undefined' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now();
 
 export function stopMessage(reason: StopReason, detail: string): string {
   const head: Record<StopReason, string> = {

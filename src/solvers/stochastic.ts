@@ -157,7 +157,8 @@ export function minibatchSolver(name: string, defaultRule: (o: StochasticOptions
           return null;
         };
         reason = run.endIteration(fields, w, fPrev, { stop: ownStop });
-        if (reason === 'non-finite') detail = `learning rate ${options.learningRate} is too large for this problem: lower learningRate (or standardize the features)`;
+        if (reason === 'non-finite')
+          detail = `learning rate ${options.learningRate} is too large for this problem: lower learningRate (or standardize the features)`;
         if (reason === 'early-stopping') {
           w.set(bestW!);
           [F, gnorm] = exact();

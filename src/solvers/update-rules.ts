@@ -161,7 +161,9 @@ export function scaleByAdam(beta1 = 0.9, beta2 = 0.999, eps = 1e-8): GradientTra
 
 /** Plain SGD, or heavy-ball / Nesterov momentum when beta > 0. */
 export function sgdRule(momentum = 0, nesterov = false): UpdateRule {
-  return momentum > 0 ? chain(nesterov ? 'nesterov' : 'momentum', traceMomentum(momentum, nesterov), scaleByLearningRate()) : chain('sgd', scaleByLearningRate());
+  return momentum > 0
+    ? chain(nesterov ? 'nesterov' : 'momentum', traceMomentum(momentum, nesterov), scaleByLearningRate())
+    : chain('sgd', scaleByLearningRate());
 }
 export const adamRule = (beta1 = 0.9, beta2 = 0.999, eps = 1e-8): UpdateRule => chain('adam', scaleByAdam(beta1, beta2, eps), scaleByLearningRate());
 export const adagradRule = (eps = 1e-8): UpdateRule => chain('adagrad', scaleByAdagrad(eps), scaleByLearningRate());

@@ -216,7 +216,10 @@ describe('float32 kernels', () => {
 describe('float32 CSR', () => {
   it('CSR with float32 values (widened once) agrees with the float64 reference', () => {
     const p = roundedToF32(problem(60, 40, 6, true, true, 77, 0.7));
-    const csr = CSRMatrix.fromDense(Array.from({ length: 60 }, (_, i) => Array.from(p.X.subarray(i * 40, (i + 1) * 40))), 40);
+    const csr = CSRMatrix.fromDense(
+      Array.from({ length: 60 }, (_, i) => Array.from(p.X.subarray(i * 40, (i + 1) * 40))),
+      40,
+    );
     const X32 = new CSRMatrix(60, 40, csr.indptr, csr.indices, Float32Array.from(csr.data));
     assertAgree(run(new CsrLossKernel(X32, p.y, 6, p.sw), p), p, 1e-12, 'csr f32');
   });
@@ -286,11 +289,21 @@ describe('wasm-resident X (read in place, no copy)', { skip: !(wasmAvailable() &
 describe('kernel choice and stability', () => {
   it('SoftmaxObjective uses the fused CSR kernel for sparse data', () => {
     const p = problem(100, 50, 3, false, true, 11, 0.5);
-    const X = CSRMatrix.fromDense(Array.from({ length: 100 }, (_, i) => Array.from(p.X.subarray(i * 50, (i + 1) * 50))), 50);
+    const X = CSRMatrix.fromDense(
+      Array.from({ length: 100 }, (_, i) => Array.from(p.X.subarray(i * 50, (i + 1) * 50))),
+      50,
+    );
     const o = new SoftmaxObjective(X, p.y, 3, { l2: 1, fitIntercept: true });
     assert.equal(o.kernel.name, wasmAvailable() ? 'wasm-csr' : 'js-csr');
     assert.equal(new SoftmaxObjective(X, p.y, 3, { l2: 1, fitIntercept: true, kernel: 'js' }).kernel.name, 'js-csr');
-    const tiny = CSRMatrix.fromDense([[1, 0], [0, 2], [3, 0]], 2);
+    const tiny = CSRMatrix.fromDense(
+      [
+        [1, 0],
+        [0, 2],
+        [3, 0],
+      ],
+      2,
+    );
     assert.equal(new SoftmaxObjective(tiny, new Int32Array([0, 1, 1]), 2, { l2: 1, fitIntercept: true }).kernel.name, 'js-csr');
   });
 
@@ -325,10 +338,26 @@ describe('kernel choice and stability', () => {
       }
     }
     // Sparse input goes through the same check.
-    const m = new SoftmaxRegression({ maxIter: 3 }).fit([[1, 0], [0, 1], [1, 1]], [0, 1, 1]);
-    const csr = CSRMatrix.fromDense([[1, 0], [0, 1]], 2);
+    const m = new SoftmaxRegression({ maxIter: 3 }).fit(
+      [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ],
+      [0, 1, 1],
+    );
+    const csr = CSRMatrix.fromDense(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      2,
+    );
     (csr.data as Float64Array)[1] = NaN;
-    assert.throws(() => m.predict(csr), (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && e.row === 1 && e.column === 1);
+    assert.throws(
+      () => m.predict(csr),
+      (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && e.row === 1 && e.column === 1,
+    );
   });
 
   it('SoftmaxObjective uses WebAssembly for dense data when available, TypeScript when asked', { skip: !wasmAvailable() && 'no WebAssembly SIMD here' }, () => {

@@ -71,7 +71,10 @@ test('train -o, then inspect, eval and predict use the saved model', async () =>
     assert.match(e.stdout, /confusion matrix/);
     const ej = JSON.parse((await run(['eval', '--model', model, IRIS, '--json'])).stdout);
     assert.equal(ej.accuracy, agree / 150);
-    assert.equal(ej.confusionMatrix.matrix.flat().reduce((a: number, b: number) => a + b, 0), 150);
+    assert.equal(
+      ej.confusionMatrix.matrix.flat().reduce((a: number, b: number) => a + b, 0),
+      150,
+    );
     assert.equal(ej.report.classes.length, 3);
     assert.ok(ej.probabilistic.logLoss > 0 && ej.probabilistic.brier > 0);
 
@@ -81,14 +84,22 @@ test('train -o, then inspect, eval and predict use the saved model', async () =>
     assert.equal(po.code, 0, po.stderr);
     assert.equal(readFileSync(out, 'utf8'), p.stdout);
     const jl = await run(['predict', '--model', model, IRIS, '--format', 'jsonl']);
-    const lines = jl.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = jl.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 150);
     assert.equal(String(lines[0].predicted), rows[0]![0]);
     assert.equal(lines[0].proba['1'], Number(rows[0]![2]));
     // --json on predict without -o means JSON lines on stdout.
     assert.equal((await run(['predict', '--model', model, IRIS, '--json'])).stdout, jl.stdout);
     // With -o, --json prints a summary.
-    assert.deepEqual(JSON.parse((await run(['predict', '--model', model, IRIS, '-o', out, '--json'])).stdout), { rows: 150, classes: [0, 1, 2], output: out, format: 'csv' });
+    assert.deepEqual(JSON.parse((await run(['predict', '--model', model, IRIS, '-o', out, '--json'])).stdout), {
+      rows: 150,
+      classes: [0, 1, 2],
+      output: out,
+      format: 'csv',
+    });
   } finally {
     cleanup();
   }
@@ -101,7 +112,10 @@ test('predict ignores extra columns and reorders columns by the model feature na
     assert.equal((await run(['train', IRIS, '-o', model])).code, 0);
     // Same rows, columns reversed and an id column added, no label.
     const head = irisRows[0]!.split(',');
-    const shuffled = [['id', ...head.slice(0, 4).reverse()].join(','), ...irisRows.slice(1).map((l, i) => [String(i), ...l.split(',').slice(0, 4).reverse()].join(','))].join('\n');
+    const shuffled = [
+      ['id', ...head.slice(0, 4).reverse()].join(','),
+      ...irisRows.slice(1).map((l, i) => [String(i), ...l.split(',').slice(0, 4).reverse()].join(',')),
+    ].join('\n');
     const f = join(dir, 'x.csv');
     writeFileSync(f, shuffled + '\n');
     const a = await run(['predict', '--model', model, IRIS]);
@@ -149,7 +163,10 @@ test('cv prints a score per C and the best C', async () => {
   const r = await run(['cv', IRIS, '--folds', '3', '--C', '0.01,1', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
-  assert.deepEqual(j.results.map((x: { C: number }) => x.C), [0.01, 1]);
+  assert.deepEqual(
+    j.results.map((x: { C: number }) => x.C),
+    [0.01, 1],
+  );
   for (const row of j.results) {
     assert.equal(row.folds.length, 3);
     assert.ok(Math.abs(row.mean - row.folds.reduce((s: number, v: number) => s + v, 0) / 3) < 1e-12);
@@ -287,7 +304,19 @@ test('LibSVM: train, then predict a file whose largest index is below the model 
   const { dir, cleanup } = tempDir();
   try {
     const lib = join(dir, 'iris.libsvm');
-    writeFileSync(lib, irisRows.slice(1).map((l) => { const f = l.split(','); return `${f[4]} ${f.slice(0, 4).map((v, j) => `${j + 1}:${v}`).join(' ')}`; }).join('\n') + '\n');
+    writeFileSync(
+      lib,
+      irisRows
+        .slice(1)
+        .map((l) => {
+          const f = l.split(',');
+          return `${f[4]} ${f
+            .slice(0, 4)
+            .map((v, j) => `${j + 1}:${v}`)
+            .join(' ')}`;
+        })
+        .join('\n') + '\n',
+    );
     const model = join(dir, 'm.json');
     const t = await run(['train', lib, '-o', model, '--json']);
     assert.equal(t.code, 0, t.stderr);

@@ -8,7 +8,35 @@ import fc from 'fast-check';
 import '../fc-setup.js';
 import { assertOneLineError, IRIS, run, tempDir } from './helpers.js';
 
-const NASTY = [',', '"', '\n', '\r\n', '', ' ', 'NaN', '1e999', '-1e308', 'Infinity', '-', '.', '\u0000', '\ufeff', 'é', ':', '0:', '-1:', '99999999999:', '{', '}', '[', ']', 'null', '"__proto__"', '1e-400', '#'];
+const NASTY = [
+  ',',
+  '"',
+  '\n',
+  '\r\n',
+  '',
+  ' ',
+  'NaN',
+  '1e999',
+  '-1e308',
+  'Infinity',
+  '-',
+  '.',
+  '\u0000',
+  '\ufeff',
+  'é',
+  ':',
+  '0:',
+  '-1:',
+  '99999999999:',
+  '{',
+  '}',
+  '[',
+  ']',
+  'null',
+  '"__proto__"',
+  '1e-400',
+  '#',
+];
 
 type Edit = { kind: 'insert' | 'replace' | 'delete' | 'truncate'; at: number; text: string; len: number };
 
@@ -43,14 +71,18 @@ function checkOutcome(r: { code: number; stderr: string }, what: string): void {
 // Two classes of iris, 20 rows: small enough to fit in milliseconds.
 const irisLines = readFileSync(IRIS, 'utf8').trim().split('\n');
 const baseCsv = [irisLines[0], ...irisLines.slice(1, 11), ...irisLines.slice(51, 61)].join('\n') + '\n';
-const baseLibsvm = irisLines
-  .slice(1, 21)
-  .concat(irisLines.slice(51, 71))
-  .map((l) => {
-    const f = l.split(',');
-    return `${f.at(-1)} ${f.slice(0, -1).map((v, j) => `${j + 1}:${v}`).join(' ')}`;
-  })
-  .join('\n') + '\n';
+const baseLibsvm =
+  irisLines
+    .slice(1, 21)
+    .concat(irisLines.slice(51, 71))
+    .map((l) => {
+      const f = l.split(',');
+      return `${f.at(-1)} ${f
+        .slice(0, -1)
+        .map((v, j) => `${j + 1}:${v}`)
+        .join(' ')}`;
+    })
+    .join('\n') + '\n';
 
 test('mutated CSV files: train and eval end in success or a one-line typed error', async () => {
   const { dir, cleanup } = tempDir();

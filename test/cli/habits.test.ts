@@ -18,7 +18,14 @@ test('--delimiter, and ; and tab detected from the header when it is not given',
     writeFileSync(semi, irisText.replace(/,/g, ';'));
     writeFileSync(tab, irisText.replace(/,/g, '\t'));
     const ref = JSON.parse((await run(['train', IRIS, '--json'])).stdout);
-    for (const args of [[semi], [semi, '--delimiter', ';'], [semi, '--delimiter', 'semicolon'], [tab], [tab, '--delimiter', 'tab'], ['-', '--delimiter', ';']]) {
+    for (const args of [
+      [semi],
+      [semi, '--delimiter', ';'],
+      [semi, '--delimiter', 'semicolon'],
+      [tab],
+      [tab, '--delimiter', 'tab'],
+      ['-', '--delimiter', ';'],
+    ]) {
       const r = await run(['train', ...args, '--json'], args[0] === '-' ? irisText.replace(/,/g, ';') : undefined);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
       const j = JSON.parse(r.stdout);
@@ -46,19 +53,29 @@ test('labels of another type than the model classes are named as a mismatch, not
     const names = ['setosa', 'versicolor', 'virginica'];
     const named = join(dir, 'named.csv');
     writeFileSync(named, [irisLines[0], ...irisLines.slice(1).map((l) => l.replace(/,(\d)$/, (_, k: string) => `,${names[+k]}`))].join('\n') + '\n');
-    for (const argv of [['eval', '-m', model, named], ['report', '-m', model, named, '-o', join(dir, 'r.html')], ['plot', 'confusion', '-m', model, named]]) {
+    for (const argv of [
+      ['eval', '-m', model, named],
+      ['report', '-m', model, named, '-o', join(dir, 'r.html')],
+      ['plot', 'confusion', '-m', model, named],
+    ]) {
       const r = await run(argv);
       assert.equal(r.code, 1, r.stderr);
       assertOneLineError(r.stderr);
       assert.doesNotMatch(r.stderr, /mixes/);
-      assert.match(r.stderr, /do not match the model's classes: the model's classes are numbers \(0, 1, 2\) but 150 of 150 rows have text labels \("setosa", "versicolor", "virginica"\)/);
+      assert.match(
+        r.stderr,
+        /do not match the model's classes: the model's classes are numbers \(0, 1, 2\) but 150 of 150 rows have text labels \("setosa", "versicolor", "virginica"\)/,
+      );
     }
     // Text classes against numeric labels: the same message, the other way round.
     const m2 = join(dir, 'm2.json');
     assert.equal((await run(['train', named, '-o', m2])).code, 0);
     const r = await run(['eval', '-m', m2, IRIS]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /the model's classes are text \("setosa", "versicolor", "virginica"\) but 150 of 150 rows have numbers labels|the model's classes are text .* rows have numbers/);
+    assert.match(
+      r.stderr,
+      /the model's classes are text \("setosa", "versicolor", "virginica"\) but 150 of 150 rows have numbers labels|the model's classes are text .* rows have numbers/,
+    );
   } finally {
     cleanup();
   }
@@ -78,7 +95,10 @@ test("LIBLINEAR's forms: train DATA MODEL, predict TEST MODEL OUT, -c; other fla
     assert.equal(readFileSync(out, 'utf8'), (await run(['predict', '--model', model, IRIS])).stdout);
     // -c is --C everywhere the model flags are (and a list in cv).
     assert.equal(JSON.parse((await run(['train', '--dataset', 'iris', '-c', '0.5', '--json'])).stdout).options.C, 0.5);
-    assert.deepEqual(JSON.parse((await run(['cv', '--dataset', 'iris', '-c', '0.1,1', '--folds', '3', '--json'])).stdout).results.map((r: { C: number }) => r.C), [0.1, 1]);
+    assert.deepEqual(
+      JSON.parse((await run(['cv', '--dataset', 'iris', '-c', '0.1,1', '--folds', '3', '--json'])).stdout).results.map((r: { C: number }) => r.C),
+      [0.1, 1],
+    );
 
     const cases: Array<[string[], RegExp]> = [
       [['train', '-e', '0.01', '-c', '10', IRIS, model], /type: softmax train --tol 0\.01 -c 10 \S+iris\.csv \S+model\)/],
@@ -97,7 +117,10 @@ test("LIBLINEAR's forms: train DATA MODEL, predict TEST MODEL OUT, -c; other fla
       assert.match(r.stderr, re, argv.join(' '));
     }
     // The suggested command works as typed.
-    const typed = /type: (softmax .*?)\)/.exec((await run(['train', '-e', '0.01', IRIS]))!.stderr)![1]!.split(' ').slice(1);
+    const typed = /type: (softmax .*?)\)/
+      .exec((await run(['train', '-e', '0.01', IRIS]))!.stderr)![1]!
+      .split(' ')
+      .slice(1);
     assert.equal((await run(typed)).code, 0);
     // A second argument that is a data file: both meanings answered.
     const two = await run(['train', IRIS, IRIS]);
@@ -163,14 +186,23 @@ test('output paths are checked before any data is read or fitted; missing input 
     assert.match(isDir.stderr, /it is a directory; give a file name/);
 
     const missing = join(dir, 'missing.json');
-    for (const argv of [['eval', '-m', missing, IRIS], ['predict', '-m', missing, IRIS], ['inspect', missing], ['report', '-m', missing, IRIS, '-o', join(dir, 'r.html')]]) {
+    for (const argv of [
+      ['eval', '-m', missing, IRIS],
+      ['predict', '-m', missing, IRIS],
+      ['inspect', missing],
+      ['report', '-m', missing, IRIS, '-o', join(dir, 'r.html')],
+    ]) {
       const r = await run(argv);
       assert.equal(r.code, 1, argv.join(' '));
       assertOneLineError(r.stderr);
       assert.match(r.stderr, /could not read model file \S+missing\.json: no such file \(save one with: softmax train DATA -o FILE\)/);
       assert.doesNotMatch(r.stderr, /ENOENT/);
     }
-    for (const argv of [['train', join(dir, 'nope.csv')], ['train', IRIS, '--test', join(dir, 'nope.csv')], ['predict', '-m', model, join(dir, 'nope.csv')]]) {
+    for (const argv of [
+      ['train', join(dir, 'nope.csv')],
+      ['train', IRIS, '--test', join(dir, 'nope.csv')],
+      ['predict', '-m', model, join(dir, 'nope.csv')],
+    ]) {
       const r = await run(argv);
       assert.equal(r.code, 1, argv.join(' '));
       assertOneLineError(r.stderr);
@@ -202,8 +234,14 @@ test('predict --keep carries columns through; the predicted column is `predicted
       assert.ok(l.startsWith(`00${i},"note, ${i}",`), l);
       assert.ok(l.endsWith(plain.rows[i]!.join(',')), 'the predictions are unchanged');
     });
-    const jl = (await run(['predict', '-m', model, '-', '--keep', 'id', '--format', 'jsonl'], readFileSync(f, 'utf8'))).stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(jl.map((o) => o.id), ['000', '001', '002', '003', '004']);
+    const jl = (await run(['predict', '-m', model, '-', '--keep', 'id', '--format', 'jsonl'], readFileSync(f, 'utf8'))).stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      jl.map((o) => o.id),
+      ['000', '001', '002', '003', '004'],
+    );
     assert.deepEqual(Object.keys(jl[0]), ['id', 'predicted', 'proba']);
     const clash = await run(['predict', '-m', model, f, '--keep', 'p_1']);
     assert.equal(clash.code, 2);

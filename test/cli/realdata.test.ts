@@ -25,7 +25,7 @@ test('MNIST subset 8000/2000, raw pixels, C=0.1: test accuracy >= scikit-learn (
   assert.ok(r.accuracy >= 1823 / 2000 - 1e-12, `MNIST test accuracy ${r.accuracy}`);
 });
 
-test('MNIST subset, raw pixels, C=0.1, default tol (scikit-learn\'s options): test accuracy >= 0.9115', async () => {
+test("MNIST subset, raw pixels, C=0.1, default tol (scikit-learn's options): test accuracy >= 0.9115", async () => {
   // With the preconditioned coordinates the default tol 1e-4 stops ~90 iterations in, close enough to the
   // optimum for the optimum's test accuracy (0.912 measured).
   const r = await testAccuracy(['train', '--dataset', 'mnist', '--scale', 'none', '--C', '0.1']);

@@ -14,7 +14,11 @@ const CLI = join(ROOT, 'cli', 'main.ts');
 
 /** The CLI as a process under `prlimit --fsize=N`. */
 function runLimited(fsize: number, argv: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('prlimit', [`--fsize=${fsize}`, '--', process.execPath, '--import', 'tsx', CLI, ...argv], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync('prlimit', [`--fsize=${fsize}`, '--', process.execPath, '--import', 'tsx', CLI, ...argv], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -40,42 +44,49 @@ process.stdout.write(JSON.stringify(out));\n`,
   return JSON.parse(r.stdout) as Array<{ code: number; stderr: string }>;
 }
 
-test('under a file-size limit every -o (train, predict, report, plot png/svg, cv) exits 1 with one line and keeps the previous file', { skip: !hasPrlimit && 'prlimit is not installed' }, async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const model = join(dir, 'model.json');
-    const t = await run(['train', '--dataset', 'iris', '-o', model, '--no-progress']);
-    assert.equal(t.code, 0, t.stderr);
-    const files = ['prev.json', 'pred.csv', 'report.html', 'plot.png', 'plot.svg', 'cv.json'];
-    for (const f of files) writeFileSync(join(dir, f), `previous ${f}\n`);
-    const goodModel = readFileSync(model);
-    // 1,000 bytes: smaller than each of these outputs (a model is ~2.8 kB, iris' 30 predictions ~2 kB).
-    const results = runManyLimited(dir, 1000, [
-      ['train', '--dataset', 'iris', '-o', join(dir, 'prev.json'), '--no-progress'],
-      ['predict', '-m', model, '--dataset', 'iris', '-o', join(dir, 'pred.csv')],
-      ['report', '-m', model, '--dataset', 'iris', '--path', '0.1,1', '-o', join(dir, 'report.html')],
-      ['plot', 'confusion', '-m', model, '--dataset', 'iris', '-o', join(dir, 'plot.png')],
-      ['plot', 'confusion', '-m', model, '--dataset', 'iris', '-o', join(dir, 'plot.svg')],
-      ['cv', '--dataset', 'iris', '--C', '0.5,1', '--folds', '2', '-o', join(dir, 'cv.json')],
-    ]);
-    results.forEach((r, i) => {
-      assert.equal(r.code, 1, `${files[i]}: ${r.stderr}`);
-      assertOneLineError(r.stderr);
-      assert.match(r.stderr, /file too large \(a file-size limit, ulimit -f, was reached\); the previous file is unchanged/);
-      assert.equal(readFileSync(join(dir, files[i]!), 'utf8'), `previous ${files[i]}\n`);
-    });
-    assert.deepEqual(readFileSync(model), goodModel);
-    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
-    // And the real process: exit status 1, not 0 ("saved").
-    const p = runLimited(2000, ['train', '--dataset', 'iris', '-o', join(dir, 'prev.json'), '--no-progress']);
-    assert.equal(p.code, 1, p.stdout + p.stderr);
-    assertOneLineError(p.stderr);
-    assert.doesNotMatch(p.stdout, /saved/);
-    assert.equal(readFileSync(join(dir, 'prev.json'), 'utf8'), 'previous prev.json\n');
-  } finally {
-    cleanup();
-  }
-});
+test(
+  'under a file-size limit every -o (train, predict, report, plot png/svg, cv) exits 1 with one line and keeps the previous file',
+  { skip: !hasPrlimit && 'prlimit is not installed' },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const model = join(dir, 'model.json');
+      const t = await run(['train', '--dataset', 'iris', '-o', model, '--no-progress']);
+      assert.equal(t.code, 0, t.stderr);
+      const files = ['prev.json', 'pred.csv', 'report.html', 'plot.png', 'plot.svg', 'cv.json'];
+      for (const f of files) writeFileSync(join(dir, f), `previous ${f}\n`);
+      const goodModel = readFileSync(model);
+      // 1,000 bytes: smaller than each of these outputs (a model is ~2.8 kB, iris' 30 predictions ~2 kB).
+      const results = runManyLimited(dir, 1000, [
+        ['train', '--dataset', 'iris', '-o', join(dir, 'prev.json'), '--no-progress'],
+        ['predict', '-m', model, '--dataset', 'iris', '-o', join(dir, 'pred.csv')],
+        ['report', '-m', model, '--dataset', 'iris', '--path', '0.1,1', '-o', join(dir, 'report.html')],
+        ['plot', 'confusion', '-m', model, '--dataset', 'iris', '-o', join(dir, 'plot.png')],
+        ['plot', 'confusion', '-m', model, '--dataset', 'iris', '-o', join(dir, 'plot.svg')],
+        ['cv', '--dataset', 'iris', '--C', '0.5,1', '--folds', '2', '-o', join(dir, 'cv.json')],
+      ]);
+      results.forEach((r, i) => {
+        assert.equal(r.code, 1, `${files[i]}: ${r.stderr}`);
+        assertOneLineError(r.stderr);
+        assert.match(r.stderr, /file too large \(a file-size limit, ulimit -f, was reached\); the previous file is unchanged/);
+        assert.equal(readFileSync(join(dir, files[i]!), 'utf8'), `previous ${files[i]}\n`);
+      });
+      assert.deepEqual(readFileSync(model), goodModel);
+      assert.deepEqual(
+        readdirSync(dir).filter((n) => n.endsWith('.tmp')),
+        [],
+      );
+      // And the real process: exit status 1, not 0 ("saved").
+      const p = runLimited(2000, ['train', '--dataset', 'iris', '-o', join(dir, 'prev.json'), '--no-progress']);
+      assert.equal(p.code, 1, p.stdout + p.stderr);
+      assertOneLineError(p.stderr);
+      assert.doesNotMatch(p.stdout, /saved/);
+      assert.equal(readFileSync(join(dir, 'prev.json'), 'utf8'), 'previous prev.json\n');
+    } finally {
+      cleanup();
+    }
+  },
+);
 
 test("-o '' and unwritable output paths are errors before any data is read or any model fitted", async () => {
   const { dir, cleanup } = tempDir();
@@ -123,7 +134,10 @@ test('-o to a link to /dev/stdout and to a null device is written directly (no t
     assert.equal(lines[0], 'predicted,p_0,p_1,p_2');
     assert.equal(lines.filter((l) => /^\d,/.test(l)).length, 30);
     assert.ok(lstatSync(out).isSymbolicLink());
-    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.endsWith('.tmp')),
+      [],
+    );
     const dev = join(dir, 'null');
     if (process.getuid?.() !== 0 || spawnSync('mknod', [dev, 'c', '1', '3']).status !== 0) {
       t.diagnostic('mknod needs root: the device case is skipped');

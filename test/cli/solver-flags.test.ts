@@ -14,7 +14,23 @@ function coefOf(path: string): number[][] {
 test('train --solver adam --epochs 5 --batch-size 32 --seed 1 is reproducible; another seed differs', async () => {
   const { dir, cleanup } = tempDir();
   try {
-    const args = (seed: string, out: string) => ['train', IRIS, '--solver', 'adam', '--epochs', '5', '--batch-size', '32', '--learning-rate', '0.05', '--seed', seed, '-o', join(dir, out), '--json'];
+    const args = (seed: string, out: string) => [
+      'train',
+      IRIS,
+      '--solver',
+      'adam',
+      '--epochs',
+      '5',
+      '--batch-size',
+      '32',
+      '--learning-rate',
+      '0.05',
+      '--seed',
+      seed,
+      '-o',
+      join(dir, out),
+      '--json',
+    ];
     const a = await run(args('1', 'a.json'));
     assert.equal(a.code, 0, a.stderr);
     const ja = JSON.parse(a.stdout);
@@ -41,7 +57,9 @@ test('saga with --penalty l1 gives exact zeros that inspect reports', async () =
     const model = join(dir, 'l1.json');
     const t = await run(['train', WINE, '--solver', 'saga', '--penalty', 'l1', '--C', '0.05', '--tol', '1e-3', '-o', model]);
     assert.equal(t.code, 0, t.stderr);
-    const zeros = coefOf(model).flat().filter((v) => v === 0).length;
+    const zeros = coefOf(model)
+      .flat()
+      .filter((v) => v === 0).length;
     assert.ok(zeros > 0, 'L1 should give exact zeros');
     const ins = JSON.parse((await run(['inspect', model, '--json'])).stdout);
     assert.equal(ins.options.penalty, 'l1');
@@ -54,7 +72,23 @@ test('saga with --penalty l1 gives exact zeros that inspect reports', async () =
 });
 
 test('momentum, nesterov, schedule, early stopping, dtype and --no-precondition reach the library', async () => {
-  const sgd = await run(['train', IRIS, '--solver', 'sgd', '--momentum', '0.9', '--nesterov', '--schedule', 'invscaling', '--early-stopping', '--validation-fraction', '0.2', '--epochs', '20', '--json']);
+  const sgd = await run([
+    'train',
+    IRIS,
+    '--solver',
+    'sgd',
+    '--momentum',
+    '0.9',
+    '--nesterov',
+    '--schedule',
+    'invscaling',
+    '--early-stopping',
+    '--validation-fraction',
+    '0.2',
+    '--epochs',
+    '20',
+    '--json',
+  ]);
   assert.equal(sgd.code, 0, sgd.stderr);
   const o = JSON.parse(sgd.stdout).options;
   assert.deepEqual([o.momentum, o.nesterov, o.schedule, o.earlyStopping, o.validationFraction, o.epochs], [0.9, true, 'invscaling', true, 0.2, 20]);
@@ -94,10 +128,36 @@ test('cv: one row per (l1 ratio, C), std is the population std of the folds, -o 
   const { dir, cleanup } = tempDir();
   try {
     const out = join(dir, 'best.json');
-    const r = await run(['cv', IRIS, '--folds', '3', '--solver', 'saga', '--penalty', 'elasticnet', '--C', '0.1,1', '--l1-ratio', '0.2,0.8', '--tol', '1e-3', '-o', out, '--json']);
+    const r = await run([
+      'cv',
+      IRIS,
+      '--folds',
+      '3',
+      '--solver',
+      'saga',
+      '--penalty',
+      'elasticnet',
+      '--C',
+      '0.1,1',
+      '--l1-ratio',
+      '0.2,0.8',
+      '--tol',
+      '1e-3',
+      '-o',
+      out,
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
-    assert.deepEqual(j.results.map((x: { C: number; l1Ratio: number }) => [x.l1Ratio, x.C]), [[0.2, 0.1], [0.2, 1], [0.8, 0.1], [0.8, 1]]);
+    assert.deepEqual(
+      j.results.map((x: { C: number; l1Ratio: number }) => [x.l1Ratio, x.C]),
+      [
+        [0.2, 0.1],
+        [0.2, 1],
+        [0.8, 0.1],
+        [0.8, 1],
+      ],
+    );
     for (const row of j.results) {
       assert.equal(row.folds.length, 3);
       const m = row.folds.reduce((s: number, v: number) => s + v, 0) / 3;
@@ -127,7 +187,7 @@ test('--threads 2 gives the 1-thread fit up to summation order (separate process
   try {
     // 4,000 x 60 x 10 classes = 2.4e6 multiply-adds per pass: above the size where the pool is used.
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const header = [...Array.from({ length: 60 }, (_, j) => `f${j}`), 'label'].join(',');
     const rows = Array.from({ length: 4000 }, (_, i) => {
       const k = i % 10;

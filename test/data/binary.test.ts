@@ -102,7 +102,10 @@ test('mnistFromIdx: pixels / 255, px names, labels; count mismatch is a DataErro
   const raw = mnistFromIdx(images, labels, { normalize: false });
   assert.deepEqual((raw.X as DenseMatrix).toArrays()[0], [0, 255, 51, 102]);
   assert.deepEqual(mnistFromIdx(images, null).y, []);
-  assert.throws(() => mnistFromIdx(images, idxBytes(0x08, [2], [1, 2])), (e: unknown) => e instanceof DataError && e.code === 'SHAPE_MISMATCH');
+  assert.throws(
+    () => mnistFromIdx(images, idxBytes(0x08, [2], [1, 2])),
+    (e: unknown) => e instanceof DataError && e.code === 'SHAPE_MISMATCH',
+  );
   assert.throws(() => mnistFromIdx(images, idxBytes(0x08, [3, 1], [1, 2, 3])), ParseError);
   assert.throws(() => mnistFromIdx(labels, labels), ParseError);
 });
@@ -155,14 +158,20 @@ test('readDataset: IDX files in MNIST naming, plain and gzipped, labels found ne
     writeFileSync(join(dir, 'other-labels'), idxBytes(0x08, [2], [5, 6]));
     const plain = readDataset(join(dir, 'train-images-idx3-ubyte'));
     assert.deepEqual(plain.y, [4, 1]);
-    assert.deepEqual((plain.X as DenseMatrix).toArrays(), [[0, 1, 0], [0.2, 0, 1]]);
+    assert.deepEqual((plain.X as DenseMatrix).toArrays(), [
+      [0, 1, 0],
+      [0.2, 0, 1],
+    ]);
     const gz = readDataset(join(dir, 't10k-images.idx3-ubyte.gz'));
     assert.deepEqual(gz.y, [4, 1]);
     assert.deepEqual((gz.X as DenseMatrix).toArrays(), (plain.X as DenseMatrix).toArrays());
     assert.deepEqual(readDataset(join(dir, 'train-images-idx3-ubyte'), { labelsPath: join(dir, 'other-labels') }).y, [5, 6]);
     assert.deepEqual(readDataset(join(dir, 'train-images-idx3-ubyte'), { label: null }).y, []);
     writeFileSync(join(dir, 'lonely-images-idx3-ubyte'), images);
-    assert.throws(() => readDataset(join(dir, 'lonely-images-idx3-ubyte')), (e: unknown) => e instanceof SoftmaxError && /labels/.test(e.message));
+    assert.throws(
+      () => readDataset(join(dir, 'lonely-images-idx3-ubyte')),
+      (e: unknown) => e instanceof SoftmaxError && /labels/.test(e.message),
+    );
     // A forged header on disk, gzipped: still a ParseError naming the file.
     writeFileSync(join(dir, 'evil-images-idx3-ubyte.gz'), gzipSync(idxBytes(0x08, [2 ** 31, 28, 28], [0])));
     writeFileSync(join(dir, 'evil-labels-idx1-ubyte'), labels);

@@ -43,7 +43,18 @@ const CSV_CHARS = ['a', '1', '2', '0', '.', '-', 'e', ',', '"', '\n', '\r', ' ',
 const csvText = fc.oneof(
   fc.string({ unit: fc.constantFrom(...CSV_CHARS), maxLength: 80 }),
   fc
-    .tuple(fc.integer({ min: 1, max: 4 }), fc.array(fc.tuple(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 4, maxLength: 4 }), fc.constantFrom('0', '1', 'a b', 'x,y', 'q"q', 'l\nm')), { maxLength: 6 }), fc.boolean(), fc.constantFrom('\n', '\r\n', '\r'))
+    .tuple(
+      fc.integer({ min: 1, max: 4 }),
+      fc.array(
+        fc.tuple(
+          fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 4, maxLength: 4 }),
+          fc.constantFrom('0', '1', 'a b', 'x,y', 'q"q', 'l\nm'),
+        ),
+        { maxLength: 6 },
+      ),
+      fc.boolean(),
+      fc.constantFrom('\n', '\r\n', '\r'),
+    )
     .map(([d, rows, quoteAll, nl]) => {
       const q = (s: string) => (quoteAll || /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
       const head = [...Array.from({ length: d }, (_, j) => q(`f${j}`)), q('label')].join(',');
@@ -55,7 +66,10 @@ const cuts = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6
 test('CSV: any chunking gives the same result as the whole text', () => {
   fc.assert(
     fc.property(csvText, cuts, fc.constantFrom<'error' | 'mean'>('error', 'mean'), (text, cs, missing) => {
-      assert.deepEqual(result(() => inChunks(text, cs, () => new CsvReader({ missing }))), result(() => parseCsv(text, { missing })));
+      assert.deepEqual(
+        result(() => inChunks(text, cs, () => new CsvReader({ missing }))),
+        result(() => parseCsv(text, { missing })),
+      );
     }),
     { numRuns: RUNS },
   );
@@ -68,7 +82,14 @@ test('CSV: any chunking gives the same result as the whole text', () => {
 function viaCsvParse(text: string): unknown {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = csvParse(text, { bom: true, record_delimiter: ['\r\n', '\n', '\r'], info: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: false }) as never;
+    records = csvParse(text, {
+      bom: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      relax_quotes: false,
+    }) as never;
   } catch {
     return { code: 'PARSE_ERROR' };
   }
@@ -117,15 +138,18 @@ test('CSV: the same records, values and error lines as csv-parse', () => {
 const SVM_CHARS = ['1', '2', '0', ':', ' ', '\n', '\r', '#', '-', '.', 'q', 'i', 'd'];
 const svmText = fc.oneof(
   fc.string({ unit: fc.constantFrom(...SVM_CHARS), maxLength: 80 }),
-  fc.array(fc.tuple(fc.constantFrom('1', '-1', '0', '2.5'), fc.uniqueArray(fc.integer({ min: 1, max: 30 }), { maxLength: 5 })), { maxLength: 6 }).map((rows) =>
-    rows.map(([l, idx]) => [l, ...idx.sort((a, b) => a - b).map((i) => `${i}:${i / 7}`)].join(' ')).join('\n') + '\n',
-  ),
+  fc
+    .array(fc.tuple(fc.constantFrom('1', '-1', '0', '2.5'), fc.uniqueArray(fc.integer({ min: 1, max: 30 }), { maxLength: 5 })), { maxLength: 6 })
+    .map((rows) => rows.map(([l, idx]) => [l, ...idx.sort((a, b) => a - b).map((i) => `${i}:${i / 7}`)].join(' ')).join('\n') + '\n'),
 );
 
 test('LibSVM: any chunking gives the same result as the whole text', () => {
   fc.assert(
     fc.property(svmText, cuts, (text, cs) => {
-      assert.deepEqual(result(() => inChunks(text, cs, () => new LibSvmReader())), result(() => parseLibSvm(text)));
+      assert.deepEqual(
+        result(() => inChunks(text, cs, () => new LibSvmReader())),
+        result(() => parseLibSvm(text)),
+      );
     }),
     { numRuns: RUNS },
   );

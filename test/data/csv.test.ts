@@ -26,7 +26,10 @@ function parseError(fn: () => unknown, where: { line?: number; column?: number; 
 
 test('numeric features, default label = last column, numeric labels', () => {
   const ds = parseCsv('a,b,label\n1,2.5,0\n-3,1e-2,1\n', { file: 'x.csv' });
-  assert.deepEqual(rows(ds), [[1, 2.5], [-3, 0.01]]);
+  assert.deepEqual(rows(ds), [
+    [1, 2.5],
+    [-3, 0.01],
+  ]);
   assert.deepEqual(ds.y, [0, 1]);
   assert.deepEqual(ds.featureNames, ['a', 'b']);
   assert.equal(ds.source, 'x.csv');
@@ -41,7 +44,10 @@ test('quoted fields: delimiters, quotes and newlines inside quotes; CRLF; BOM; b
   const text = '\ufeff"a, first","b ""q""",label\r\n"1","2","x,y"\r\n\r\n3,"4","line\nbreak"\r\n';
   const ds = parseCsv(text);
   assert.deepEqual(ds.featureNames, ['a, first', 'b "q"']);
-  assert.deepEqual(rows(ds), [[1, 2], [3, 4]]);
+  assert.deepEqual(rows(ds), [
+    [1, 2],
+    [3, 4],
+  ]);
   assert.deepEqual(ds.y, ['x,y', 'line\nbreak']);
 });
 
@@ -54,24 +60,36 @@ test('quoted label and quoted numbers parse like unquoted ones', () => {
 test('label by name and by 0-based index; label: null keeps every column', () => {
   const text = 'y,a,b\n1,2,3\n0,5,6\n';
   const byName = parseCsv(text, { label: 'y' });
-  assert.deepEqual(rows(byName), [[2, 3], [5, 6]]);
+  assert.deepEqual(rows(byName), [
+    [2, 3],
+    [5, 6],
+  ]);
   assert.deepEqual(byName.y, [1, 0]);
   const byIndex = parseCsv(text, { label: 0 });
   assert.deepEqual(rows(byIndex), rows(byName));
   const mid = parseCsv(text, { label: 1 });
-  assert.deepEqual(rows(mid), [[1, 3], [0, 6]]);
+  assert.deepEqual(rows(mid), [
+    [1, 3],
+    [0, 6],
+  ]);
   assert.deepEqual(mid.y, [2, 5]);
   assert.deepEqual(parseCsv(text, { label: '1' }).y, [2, 5]);
   assert.deepEqual(parseCsv('a,b,1\n1,2,3\n', { label: '1' }).y, [3]); // a column named '1' wins
   const none = parseCsv(text, { label: null });
-  assert.deepEqual(rows(none), [[1, 2, 3], [0, 5, 6]]);
+  assert.deepEqual(rows(none), [
+    [1, 2, 3],
+    [0, 5, 6],
+  ]);
   assert.deepEqual(none.y, []);
 });
 
 test('features selects and orders columns', () => {
   const ds = parseCsv('a,b,c,label\n1,2,3,0\n4,5,6,1\n', { features: ['c', 'a'] });
   assert.deepEqual(ds.featureNames, ['c', 'a']);
-  assert.deepEqual(rows(ds), [[3, 1], [6, 4]]);
+  assert.deepEqual(rows(ds), [
+    [3, 1],
+    [6, 4],
+  ]);
   // Data to predict, read with the model's feature names: no label column, so the last column is a feature.
   const pred = parseCsv('a,b,c\n1,2,3\n', { features: ['a', 'b', 'c'] });
   assert.deepEqual(rows(pred), [[1, 2, 3]]);
@@ -80,11 +98,26 @@ test('features selects and orders columns', () => {
 
 test('bad label / features options are OptionErrors naming the option', () => {
   const text = 'a,b\n1,2\n';
-  assert.throws(() => parseCsv(text, { label: 'zz' }), (e: unknown) => e instanceof OptionError && e.option === 'label' && /'a', 'b'/.test(e.message));
-  assert.throws(() => parseCsv(text, { label: 2 }), (e: unknown) => e instanceof OptionError && e.option === 'label');
-  assert.throws(() => parseCsv(text, { features: ['q'] }), (e: unknown) => e instanceof OptionError && e.option === 'features');
-  assert.throws(() => parseCsv(text, { label: 'b', features: ['b'] }), (e: unknown) => e instanceof OptionError && /label column/.test(e.message));
-  assert.throws(() => parseCsv(text, { features: ['a', 'a'], label: null }), (e: unknown) => e instanceof OptionError);
+  assert.throws(
+    () => parseCsv(text, { label: 'zz' }),
+    (e: unknown) => e instanceof OptionError && e.option === 'label' && /'a', 'b'/.test(e.message),
+  );
+  assert.throws(
+    () => parseCsv(text, { label: 2 }),
+    (e: unknown) => e instanceof OptionError && e.option === 'label',
+  );
+  assert.throws(
+    () => parseCsv(text, { features: ['q'] }),
+    (e: unknown) => e instanceof OptionError && e.option === 'features',
+  );
+  assert.throws(
+    () => parseCsv(text, { label: 'b', features: ['b'] }),
+    (e: unknown) => e instanceof OptionError && /label column/.test(e.message),
+  );
+  assert.throws(
+    () => parseCsv(text, { features: ['a', 'a'], label: null }),
+    (e: unknown) => e instanceof OptionError,
+  );
 });
 
 test('a non-number names file, line and column', () => {
@@ -107,7 +140,11 @@ test('missing values: error with location by default', () => {
 
 test('missing values: mean imputation from the present values of the column', () => {
   const ds = parseCsv('a,b,label\n1,NA,0\n,4,1\n5,8,0\n', { missing: 'mean' });
-  assert.deepEqual(rows(ds), [[1, 6], [3, 4], [5, 8]]);
+  assert.deepEqual(rows(ds), [
+    [1, 6],
+    [3, 4],
+    [5, 8],
+  ]);
   parseError(() => parseCsv('a,b,label\n1,,0\n2,?,1\n', { missing: 'mean' }), { column: 2 }, /no values/);
 });
 

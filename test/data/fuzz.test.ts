@@ -62,8 +62,7 @@ function outcome<T>(fn: () => T, check: (v: T) => void): 'ok' | 'error' {
 }
 
 /** Apply a few random edits (insert, delete, replace) to a string. */
-const mutations = (alphabet: string[]) =>
-  fc.array(fc.tuple(fc.constantFrom('ins', 'del', 'rep'), fc.nat(), fc.constantFrom(...alphabet)), { maxLength: 4 });
+const mutations = (alphabet: string[]) => fc.array(fc.tuple(fc.constantFrom('ins', 'del', 'rep'), fc.nat(), fc.constantFrom(...alphabet)), { maxLength: 4 });
 function mutate(s: string, edits: [string, number, string][]): string {
   for (const [op, at, ch] of edits) {
     const i = s.length === 0 ? 0 : at % (s.length + (op === 'ins' ? 1 : 0));
@@ -76,23 +75,29 @@ function mutate(s: string, edits: [string, number, string][]): string {
 
 const CSV_CHARS = ['a', 'b', '1', '2', '0', '.', '-', 'e', 'E', '+', ',', '"', '\n', '\r', ' ', '\t', 'N', 'A', '?', 'x', ';', '\ufeff', '#', ':'];
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 });
-const validCsv = fc
-  .tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 8 }), fc.boolean(), fc.boolean())
-  .chain(([d, n, quote, crlf]) =>
-    fc.tuple(fc.array(fc.array(finite, { minLength: d, maxLength: d }), { minLength: n, maxLength: n }), fc.array(fc.constantFrom('0', '1', 'cat', 'dog'), { minLength: n, maxLength: n })).map(([rows, labels]) => {
+const validCsv = fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 8 }), fc.boolean(), fc.boolean()).chain(([d, n, quote, crlf]) =>
+  fc
+    .tuple(
+      fc.array(fc.array(finite, { minLength: d, maxLength: d }), { minLength: n, maxLength: n }),
+      fc.array(fc.constantFrom('0', '1', 'cat', 'dog'), { minLength: n, maxLength: n }),
+    )
+    .map(([rows, labels]) => {
       const q = (s: string) => (quote ? `"${s}"` : s);
       const nl = crlf ? '\r\n' : '\n';
       const header = [...Array.from({ length: d }, (_, j) => q(`f${j}`)), 'label'].join(',');
       return { text: [header, ...rows.map((r, i) => [...r.map((v) => q(String(v))), labels[i]!].join(','))].join(nl) + nl, rows, labels };
     }),
-  );
+);
 
 test('CSV: valid generated files parse to exactly their values', TIMEOUT, () => {
   fc.assert(
     fc.property(validCsv, ({ text, rows, labels }) => {
       const ds = parseCsv(text);
       checkDataset(ds);
-      assert.deepEqual((ds.X as DenseMatrix).toArrays(), rows.map((r) => r.map((v) => (v === 0 ? 0 : v))) /* String(-0) is '0' */);
+      assert.deepEqual(
+        (ds.X as DenseMatrix).toArrays(),
+        rows.map((r) => r.map((v) => (v === 0 ? 0 : v))) /* String(-0) is '0' */,
+      );
       const numeric = labels.every((l) => l === '0' || l === '1');
       assert.deepEqual(ds.y, numeric ? labels.map(Number) : labels);
     }),
@@ -104,20 +109,25 @@ test('CSV: random text and mutated files end in a parse or a located error', TIM
   const randomText = fc.string({ unit: fc.constantFrom(...CSV_CHARS), maxLength: 120 });
   const mutated = fc.tuple(validCsv, mutations(CSV_CHARS)).map(([v, m]) => mutate(v.text, m));
   fc.assert(
-    fc.property(fc.oneof(randomText, mutated), fc.constantFrom<'error' | 'mean'>('error', 'mean'), fc.constantFrom<string | number | null | undefined>(undefined, null, 0, 'label'), (text, missing, label) => {
-      outcome(
-        () => {
-          try {
-            return parseCsv(text, { missing, label, file: 'fuzz.csv' });
-          } catch (e) {
-            // A label option that does not fit this header is a usage error, not a parse failure.
-            if (e instanceof SoftmaxError && e.code === 'INVALID_OPTION' && label !== undefined) return null;
-            throw e;
-          }
-        },
-        (ds) => ds && checkDataset(ds),
-      );
-    }),
+    fc.property(
+      fc.oneof(randomText, mutated),
+      fc.constantFrom<'error' | 'mean'>('error', 'mean'),
+      fc.constantFrom<string | number | null | undefined>(undefined, null, 0, 'label'),
+      (text, missing, label) => {
+        outcome(
+          () => {
+            try {
+              return parseCsv(text, { missing, label, file: 'fuzz.csv' });
+            } catch (e) {
+              // A label option that does not fit this header is a usage error, not a parse failure.
+              if (e instanceof SoftmaxError && e.code === 'INVALID_OPTION' && label !== undefined) return null;
+              throw e;
+            }
+          },
+          (ds) => ds && checkDataset(ds),
+        );
+      },
+    ),
     { numRuns: RUNS * 2 },
   );
 });
@@ -154,20 +164,22 @@ test('CSV: the fast split path and csv-parse agree on quote-free text', TIMEOUT,
 });
 
 const SVM_CHARS = ['1', '2', '3', '0', '9', ':', ' ', '\t', '\n', '\r', '#', '-', '+', '.', 'e', 'q', 'i', 'd', 'a', 'n'];
-const validSvm = fc.array(
-  fc.tuple(
-    fc.constantFrom('1', '-1', '+1', '0', '2.5'),
-    fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 6 }),
-    fc.array(finite, { minLength: 6, maxLength: 6 }),
-    fc.boolean(),
-  ),
-  { maxLength: 8 },
-).map((lines) => ({
-  lines,
-  text: lines
-    .map(([lab, idx, vals, qid]) => [lab, ...(qid ? ['qid:7'] : []), ...[...idx].sort((a, b) => a - b).map((j, t) => `${j}:${vals[t]}`)].join(' '))
-    .join('\n'),
-}));
+const validSvm = fc
+  .array(
+    fc.tuple(
+      fc.constantFrom('1', '-1', '+1', '0', '2.5'),
+      fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 6 }),
+      fc.array(finite, { minLength: 6, maxLength: 6 }),
+      fc.boolean(),
+    ),
+    { maxLength: 8 },
+  )
+  .map((lines) => ({
+    lines,
+    text: lines
+      .map(([lab, idx, vals, qid]) => [lab, ...(qid ? ['qid:7'] : []), ...[...idx].sort((a, b) => a - b).map((j, t) => `${j}:${vals[t]}`)].join(' '))
+      .join('\n'),
+  }));
 
 test('LibSVM: valid generated files parse to exactly their entries', TIMEOUT, () => {
   fc.assert(
@@ -176,11 +188,20 @@ test('LibSVM: valid generated files parse to exactly their entries', TIMEOUT, ()
       checkDataset(ds);
       const X = ds.X as CSRMatrix;
       assert.equal(X.rows, lines.length);
-      assert.deepEqual(ds.y, lines.map(([lab]) => Number(lab)));
+      assert.deepEqual(
+        ds.y,
+        lines.map(([lab]) => Number(lab)),
+      );
       lines.forEach(([, idx, vals], i) => {
         const sorted = [...idx].sort((a, b) => a - b);
-        assert.deepEqual(Array.from(X.indices.subarray(X.indptr[i]!, X.indptr[i + 1]!)), sorted.map((j) => j - 1));
-        assert.deepEqual(Array.from(X.data.subarray(X.indptr[i]!, X.indptr[i + 1]!)), sorted.map((_, t) => (vals[t] === 0 ? 0 : vals[t]!)));
+        assert.deepEqual(
+          Array.from(X.indices.subarray(X.indptr[i]!, X.indptr[i + 1]!)),
+          sorted.map((j) => j - 1),
+        );
+        assert.deepEqual(
+          Array.from(X.data.subarray(X.indptr[i]!, X.indptr[i + 1]!)),
+          sorted.map((_, t) => (vals[t] === 0 ? 0 : vals[t]!)),
+        );
       });
     }),
     { numRuns: RUNS },
@@ -200,7 +221,10 @@ test('LibSVM: random and mutated text end in a parse or a located error', TIMEOU
 
 /** Bytes of a valid IDX file of random shape and type. */
 const validIdx = fc
-  .tuple(fc.constantFrom<'u8' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64'>('u8', 'i8', 'i16', 'i32', 'f32', 'f64'), fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 4 }))
+  .tuple(
+    fc.constantFrom<'u8' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64'>('u8', 'i8', 'i16', 'i32', 'f32', 'f64'),
+    fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 4 }),
+  )
   .chain(([type, dims]) => {
     const count = dims.reduce((a, b) => a * b, 1);
     return fc.array(fc.integer({ min: -128, max: 127 }), { minLength: count, maxLength: count }).map((vals) => {
@@ -241,7 +265,10 @@ test('IDX: valid files round-trip; random and mutated bytes end in a parse or a 
         () => parseIdx(images, { file: 'fuzz-idx' }),
         (a) => {
           for (let p = 0; p < a.data.length; p++) assert.ok(Number.isFinite(a.data[p]!));
-          assert.equal(a.data.length, a.dims.reduce((x, y) => x * y, 1));
+          assert.equal(
+            a.data.length,
+            a.dims.reduce((x, y) => x * y, 1),
+          );
         },
       );
       outcome(() => mnistFromIdx(images, labels, { file: 'img', labelsFile: 'lab' }), checkDataset);
@@ -282,7 +309,10 @@ test('IDX: forged headers claiming huge sizes are rejected without allocating', 
   // The 2^31-image MNIST header, explicitly: 2^31 * 784 bytes would be 1.6 TB.
   const mnistLike = encodeIdx([1, 28, 28], 'u8', new Array(784).fill(0));
   new DataView(mnistLike.buffer).setUint32(4, 2 ** 31, false);
-  assert.throws(() => parseIdx(mnistLike), (e: unknown) => e instanceof ParseError && e.offset === mnistLike.length);
+  assert.throws(
+    () => parseIdx(mnistLike),
+    (e: unknown) => e instanceof ParseError && e.offset === mnistLike.length,
+  );
   assert.ok(process.memoryUsage().arrayBuffers - before < 64 * 1024 * 1024, 'no large buffers were allocated');
 });
 
@@ -297,7 +327,10 @@ test('CIFAR-10: random records parse exactly; truncated or mislabelled bytes are
       });
       const ds = parseCifar10(bytes);
       checkDataset(ds);
-      assert.deepEqual(ds.y, recs.map(([lab]) => lab));
+      assert.deepEqual(
+        ds.y,
+        recs.map(([lab]) => lab),
+      );
       recs.forEach(([, px], i) => assert.equal((ds.X as DenseMatrix).get(i, 1000), px / 255));
       outcome(() => parseCifar10(mutateBytes(bytes, edits), { file: 'b.bin' }), checkDataset);
     }),

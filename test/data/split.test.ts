@@ -51,7 +51,10 @@ test('stratifiedSplit: a partition, per-class proportions, sorted, seed-reproduc
   const y = [...Array(59).fill(0), ...Array(71).fill(1), ...Array(48).fill(2)];
   const { train, test } = stratifiedSplit(y, 0.2, 0);
   assert.equal(test.length, Math.ceil(0.2 * 178));
-  assert.deepEqual([...train, ...test].sort((a, b) => a - b), y.map((_, i) => i));
+  assert.deepEqual(
+    [...train, ...test].sort((a, b) => a - b),
+    y.map((_, i) => i),
+  );
   const c = counts(y, test);
   // Proportional allocation: 59*36/178 = 11.93, 71*36/178 = 14.36, 48*36/178 = 9.71 -> 12, 14, 10.
   assert.deepEqual([c.get(0), c.get(1), c.get(2)], [12, 14, 10]);
@@ -109,13 +112,19 @@ test('stratifiedKFold: folds partition the rows, keep class proportions, are rep
 test('subsetDataset: dense and CSR rows, labels and names carried', () => {
   const dense = parseCsv('a,b,label\n1,2,x\n3,4,y\n5,6,z\n');
   const s = subsetDataset(dense, [2, 0]);
-  assert.deepEqual((s.X as DenseMatrix).toArrays(), [[5, 6], [1, 2]]);
+  assert.deepEqual((s.X as DenseMatrix).toArrays(), [
+    [5, 6],
+    [1, 2],
+  ]);
   assert.deepEqual(s.y, ['z', 'x']);
   assert.deepEqual(s.featureNames, ['a', 'b']);
   const sparse = parseLibSvm('1 1:1\n2\n3 2:5 3:1\n');
   const t = subsetDataset(sparse, Int32Array.from([2, 1]));
   assert.ok(t.X instanceof CSRMatrix);
-  assert.deepEqual((t.X as CSRMatrix).toArrays(), [[0, 5, 1], [0, 0, 0]]);
+  assert.deepEqual((t.X as CSRMatrix).toArrays(), [
+    [0, 5, 1],
+    [0, 0, 0],
+  ]);
   assert.deepEqual(t.y, [3, 2]);
   assert.throws(() => subsetDataset(dense, [3]), DataError);
 });

@@ -66,10 +66,58 @@ const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]
 
 /** Tokens that broke parsers before: numeric extremes, separators, quotes, BOMs, prototype keys. */
 const NASTY = [
-  ',', '"', '""', '\n', '\r', '\r\n', '', ' ', '\t', ';', ':', '#', 'NaN', 'nan', 'NA', '?', 'Infinity', '-Infinity', '1e999', '-1e308',
-  '1e308', '1.7976931348623157e308', '1e300', '1e154', '1e-400', '5e-324', '-0', '0x1F', '1_000', '٣', '\u0000', '\ufeff', 'é', '\u2028',
-  '0:', '-1:', '2147483647:', '2147483648:', '99999999999:', '1:1e308', 'qid:', 'qid:-1', '{', '}', '[', ']', 'null', '__proto__',
-  'constructor', 'toString', '=HYPERLINK("x")', '\x1b[31m',
+  ',',
+  '"',
+  '""',
+  '\n',
+  '\r',
+  '\r\n',
+  '',
+  ' ',
+  '\t',
+  ';',
+  ':',
+  '#',
+  'NaN',
+  'nan',
+  'NA',
+  '?',
+  'Infinity',
+  '-Infinity',
+  '1e999',
+  '-1e308',
+  '1e308',
+  '1.7976931348623157e308',
+  '1e300',
+  '1e154',
+  '1e-400',
+  '5e-324',
+  '-0',
+  '0x1F',
+  '1_000',
+  '٣',
+  '\u0000',
+  '\ufeff',
+  'é',
+  '\u2028',
+  '0:',
+  '-1:',
+  '2147483647:',
+  '2147483648:',
+  '99999999999:',
+  '1:1e308',
+  'qid:',
+  'qid:-1',
+  '{',
+  '}',
+  '[',
+  ']',
+  'null',
+  '__proto__',
+  'constructor',
+  'toString',
+  '=HYPERLINK("x")',
+  '\x1b[31m',
 ];
 
 function mutateText(r: Rng, s: string, maxEdits = 4): string {
@@ -116,7 +164,13 @@ export function csvCase(r: Rng): string {
   const n = int(r, 0, 12);
   const quote = r() < 0.3;
   const nl = pick(r, ['\n', '\n', '\r\n', '\r']);
-  const labels = pick(r, [['0', '1'], ['0', '1', '2'], ['cat', 'dog'], ['a b', 'x,y', 'q"q'], ['1e300', '-1']]);
+  const labels = pick(r, [
+    ['0', '1'],
+    ['0', '1', '2'],
+    ['cat', 'dog'],
+    ['a b', 'x,y', 'q"q'],
+    ['1e300', '-1'],
+  ]);
   const q = (s: string) => (quote || /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
   const rows = [[...Array.from({ length: d }, (_, j) => q(`f${j}`)), q('label')].join(',')];
   for (let i = 0; i < n; i++) rows.push([...Array.from({ length: d }, () => q(randomNumberText(r))), q(pick(r, labels))].join(','));
@@ -129,8 +183,13 @@ export function libsvmCase(r: Rng): string {
   const n = int(r, 0, 10);
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
-    const idx = [...new Set(Array.from({ length: int(r, 0, 6) }, () => (r() < 0.05 ? pick(r, [2147483647, 1e7, 65536]) : int(r, 1, 30))))].sort((a, b) => a - b);
-    lines.push([pick(r, ['0', '1', '-1', '2', '+1', '2.5']), ...(r() < 0.1 ? ['qid:3'] : []), ...idx.map((j) => `${j}:${randomNumberText(r)}`)].join(' ') + (r() < 0.1 ? ' # c' : ''));
+    const idx = [...new Set(Array.from({ length: int(r, 0, 6) }, () => (r() < 0.05 ? pick(r, [2147483647, 1e7, 65536]) : int(r, 1, 30))))].sort(
+      (a, b) => a - b,
+    );
+    lines.push(
+      [pick(r, ['0', '1', '-1', '2', '+1', '2.5']), ...(r() < 0.1 ? ['qid:3'] : []), ...idx.map((j) => `${j}:${randomNumberText(r)}`)].join(' ') +
+        (r() < 0.1 ? ' # c' : ''),
+    );
   }
   const text = lines.join(pick(r, ['\n', '\r\n'])) + '\n';
   return r() < 0.15 ? Array.from({ length: int(r, 0, 80) }, () => pick(r, [...NASTY, '1', ':', ' '])).join('') : mutateText(r, text);
@@ -143,10 +202,20 @@ export function idxCase(r: Rng): { images: Uint8Array; labels: Uint8Array } {
   const count = dims.reduce((a, b) => a * b, 1);
   const vals = Array.from({ length: count }, () => (type === 'u8' ? int(r, 0, 255) : type === 'f32' || type === 'f64' ? (r() - 0.5) * 100 : int(r, -100, 100)));
   let images = encodeIdx(dims, type, vals);
-  let labels = encodeIdx([n], 'u8', Array.from({ length: n }, () => int(r, 0, 9)));
+  let labels = encodeIdx(
+    [n],
+    'u8',
+    Array.from({ length: n }, () => int(r, 0, 9)),
+  );
   if (r() < 0.2) {
     // Forged dimensions: huge claims over few bytes (the 0 x 65536 x 32768 header among them).
-    const forged = pick(r, [[0, 65536, 32768], [2 ** 31, 28, 28], [1, 0xffffffff], [0, 0xffffffff, 0xffffffff], [3, 1, 1]]);
+    const forged = pick(r, [
+      [0, 65536, 32768],
+      [2 ** 31, 28, 28],
+      [1, 0xffffffff],
+      [0, 0xffffffff, 0xffffffff],
+      [3, 1, 1],
+    ]);
     const head = new Uint8Array(4 + 4 * forged.length);
     head[2] = pick(r, [0x08, 0x0d, 0x0e]);
     head[3] = forged.length;
@@ -173,7 +242,14 @@ let baseModels: string[] | null = null;
 /** Small valid model files (multinomial and ovr, scaled and not, numeric and text classes). */
 function modelTexts(): string[] {
   if (baseModels) return baseModels;
-  const X = [[0, 1, 2], [1, 0, 2], [0.5, 0.5, 1], [2, 1, 0], [1, 2, 0.5], [0, 0, 1]];
+  const X = [
+    [0, 1, 2],
+    [1, 0, 2],
+    [0.5, 0.5, 1],
+    [2, 1, 0],
+    [1, 2, 0.5],
+    [0, 0, 1],
+  ];
   baseModels = [
     JSON.stringify(new SoftmaxRegression({ maxIter: 50 }).fit(X, [0, 1, 2, 0, 1, 2], { featureNames: ['a', 'b', 'c'] }).toJSON(), null, 1),
     JSON.stringify(new SoftmaxRegression({ maxIter: 50, scale: 'standard', multiClass: 'ovr' }).fit(X, ['x', 'y', 'x', 'y', 'x', 'y']).toJSON()),
@@ -189,7 +265,23 @@ export function modelCase(r: Rng): string {
     const nums = [...text.matchAll(/-?\d+(\.\d+)?(e[-+]?\d+)?/g)];
     if (nums.length === 0) break;
     const m = pick(r, nums);
-    const rep = pick(r, ['1e300', '-1e308', '1e999', '2147483648', '4294967296', '9007199254740991', '1e300', '-1', '0', '"x"', 'null', '[]', '{}', '1.5', 'true']);
+    const rep = pick(r, [
+      '1e300',
+      '-1e308',
+      '1e999',
+      '2147483648',
+      '4294967296',
+      '9007199254740991',
+      '1e300',
+      '-1',
+      '0',
+      '"x"',
+      'null',
+      '[]',
+      '{}',
+      '1.5',
+      'true',
+    ]);
     text = text.slice(0, m.index!) + rep + text.slice(m.index! + m[0].length);
   }
   if (r() < 0.2) text = text.replace(/"nFeatures": ?\d+/, `"nFeatures": ${pick(r, ['1e300', '4294967296', '9007199254740991', '0', '-3', '3.5'])}`);
@@ -290,7 +382,18 @@ async function cliCase(r: Rng, index: number): Promise<void> {
   const budget = ['--max-memory', String(CASE_BUDGET)];
   const argvs: string[][] = [
     ['train', data, '--max-iter', '20', '--no-progress', ...budget, ...(r() < 0.3 ? ['-o', join(dir, 'out.json')] : [])],
-    ['train', data, '--max-iter', '20', '--no-progress', '--solver', pick(r, ['sgd', 'sag', 'newton-cg', 'gd', 'trust-region']), '--C', pick(r, ['1', '1e-12', '1e-300', '1e300']), ...budget],
+    [
+      'train',
+      data,
+      '--max-iter',
+      '20',
+      '--no-progress',
+      '--solver',
+      pick(r, ['sgd', 'sag', 'newton-cg', 'gd', 'trust-region']),
+      '--C',
+      pick(r, ['1', '1e-12', '1e-300', '1e300']),
+      ...budget,
+    ],
     ['predict', data, '--model', model, ...budget],
     ['eval', data, '--model', model, ...budget],
     ['inspect', model],

@@ -44,7 +44,13 @@ test('confusionMatrix: rows are true labels, columns predicted', () => {
     [0, 1],
   ]);
   // Labels seen only in predictions still get a row and a column.
-  assert.deepEqual(confusionMatrix(['a', 'a'], ['a', 'z']), { labels: ['a', 'z'], matrix: [[1, 1], [0, 0]] });
+  assert.deepEqual(confusionMatrix(['a', 'a'], ['a', 'z']), {
+    labels: ['a', 'z'],
+    matrix: [
+      [1, 1],
+      [0, 0],
+    ],
+  });
 });
 
 test('precisionRecallF1: hand case', () => {
@@ -63,7 +69,10 @@ test('precisionRecallF1: hand case', () => {
 test('precisionRecallF1: zero division gives 0 and weighted average uses support', () => {
   // a: tp 2, predicted 3, support 2 -> P 2/3, R 1, F1 0.8; b: never predicted -> P 0 (0/0), R 0, F1 0.
   const r = precisionRecallF1(['a', 'a', 'b'], ['a', 'a', 'a']);
-  assert.deepEqual(r.precision.map((v) => +v.toFixed(12)), [+(2 / 3).toFixed(12), 0]);
+  assert.deepEqual(
+    r.precision.map((v) => +v.toFixed(12)),
+    [+(2 / 3).toFixed(12), 0],
+  );
   assert.deepEqual(r.recall, [1, 0]);
   close(r.f1[0]!, 0.8);
   assert.equal(r.f1[1], 0);
@@ -78,10 +87,22 @@ test('precisionRecallF1: zero division gives 0 and weighted average uses support
 });
 
 test('metrics reject mismatched or empty inputs with typed errors', () => {
-  assert.throws(() => accuracy([1, 2], [1]), (e: unknown) => e instanceof DataError && e.code === 'SHAPE_MISMATCH');
-  assert.throws(() => accuracy([], []), (e: unknown) => e instanceof DataError && e.code === 'EMPTY_DATA');
-  assert.throws(() => accuracy([1], [1], [-1]), (e: unknown) => e instanceof DataError && e.code === 'INVALID_SAMPLE_WEIGHT');
-  assert.throws(() => confusionMatrix([1, 'a'], [1, 'a']), (e: unknown) => e instanceof DataError && e.code === 'INVALID_LABEL');
+  assert.throws(
+    () => accuracy([1, 2], [1]),
+    (e: unknown) => e instanceof DataError && e.code === 'SHAPE_MISMATCH',
+  );
+  assert.throws(
+    () => accuracy([], []),
+    (e: unknown) => e instanceof DataError && e.code === 'EMPTY_DATA',
+  );
+  assert.throws(
+    () => accuracy([1], [1], [-1]),
+    (e: unknown) => e instanceof DataError && e.code === 'INVALID_SAMPLE_WEIGHT',
+  );
+  assert.throws(
+    () => confusionMatrix([1, 'a'], [1, 'a']),
+    (e: unknown) => e instanceof DataError && e.code === 'INVALID_LABEL',
+  );
 });
 
 test('classification report: structure and scikit-learn text layout', () => {
@@ -123,7 +144,7 @@ test('cross-checks against the definitions on random labelings', () => {
       const L = cm.labels.length;
       let trace = 0;
       let total = 0;
-      for (let t = 0; t < L; t++) for (let q = 0; q < L; q++) (total += cm.matrix[t]![q]!), t === q && (trace += cm.matrix[t]![q]!);
+      for (let t = 0; t < L; t++) for (let q = 0; q < L; q++) ((total += cm.matrix[t]![q]!), t === q && (trace += cm.matrix[t]![q]!));
       assert.equal(total, y.length);
       close(accuracy(y, p), trace / total);
       const r = precisionRecallF1(y, p);

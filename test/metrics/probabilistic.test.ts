@@ -3,7 +3,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import '../fc-setup.js';
-import { logLoss, topKAccuracy, brierScore, expectedCalibrationError, calibrationBins, accuracy, DataError, OptionError, LOG_LOSS_EPS } from '../../src/index.js';
+import {
+  logLoss,
+  topKAccuracy,
+  brierScore,
+  expectedCalibrationError,
+  calibrationBins,
+  accuracy,
+  DataError,
+  OptionError,
+  LOG_LOSS_EPS,
+} from '../../src/index.js';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);
 
@@ -22,11 +32,31 @@ test('logLoss stays finite: clipped probabilities and exact log-probabilities', 
   close(logLoss([0], [[0, 1]], [0, 1]), 15 * Math.LN10, 1e-9);
   assert.equal(LOG_LOSS_EPS, 1e-15);
   // From log-probabilities no clip applies: a log-probability of -1000 is a loss of 1000.
-  assert.equal(logLoss([0, 1], [[-1000, 0], [-1000, 0]], [0, 1], { log: true }), 500);
-  assert.throws(() => logLoss([0], [[NaN, 1]], [0, 1]), (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE');
+  assert.equal(
+    logLoss(
+      [0, 1],
+      [
+        [-1000, 0],
+        [-1000, 0],
+      ],
+      [0, 1],
+      { log: true },
+    ),
+    500,
+  );
+  assert.throws(
+    () => logLoss([0], [[NaN, 1]], [0, 1]),
+    (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE',
+  );
   assert.throws(() => logLoss([0], [[-Infinity, 0]], [0, 1], { log: true }), DataError);
-  assert.throws(() => logLoss([2], [[0.5, 0.5]], [0, 1]), (e: unknown) => e instanceof DataError && e.code === 'INVALID_LABEL');
-  assert.throws(() => logLoss([0], [[0.5, 0.5]], [0, 1, 2]), (e: unknown) => e instanceof DataError && e.code === 'SHAPE_MISMATCH');
+  assert.throws(
+    () => logLoss([2], [[0.5, 0.5]], [0, 1]),
+    (e: unknown) => e instanceof DataError && e.code === 'INVALID_LABEL',
+  );
+  assert.throws(
+    () => logLoss([0], [[0.5, 0.5]], [0, 1, 2]),
+    (e: unknown) => e instanceof DataError && e.code === 'SHAPE_MISMATCH',
+  );
   assert.throws(() => logLoss([0], [[0.5, 0.5]], [0, 1], { eps: 0 }), OptionError);
 });
 
@@ -49,7 +79,17 @@ test('brierScore: mean over samples of the sum over classes', () => {
   // [0.8,0.2] true 0: 0.04 + 0.04 = 0.08. [0.1,0.5,0.4] true 2 (3 classes, separate call): 0.01 + 0.25 + 0.36 = 0.62.
   close(brierScore([0], [[0.8, 0.2]], [0, 1]), 0.08);
   close(brierScore([2], [[0.1, 0.5, 0.4]], [0, 1, 2]), 0.62);
-  close(brierScore([2, 0], [[0.1, 0.5, 0.4], [1, 0, 0]], [0, 1, 2]), 0.31);
+  close(
+    brierScore(
+      [2, 0],
+      [
+        [0.1, 0.5, 0.4],
+        [1, 0, 0],
+      ],
+      [0, 1, 2],
+    ),
+    0.31,
+  );
   assert.equal(brierScore(['b'], [[1, 0]], ['a', 'b']), 2);
   assert.throws(() => brierScore([0], [[1.5, -0.5]], [0, 1]), DataError);
 });
@@ -68,14 +108,37 @@ test('expectedCalibrationError: equal-width bins on the max probability', () => 
   close(expectedCalibrationError(y, P, [0, 1]), 0.45);
   const bins = calibrationBins(y, P, [0, 1]);
   assert.equal(bins.length, 10);
-  assert.deepEqual(bins.map((b) => b.count), [0, 0, 0, 0, 0, 1, 1, 0, 0, 2]);
+  assert.deepEqual(
+    bins.map((b) => b.count),
+    [0, 0, 0, 0, 0, 1, 1, 0, 0, 2],
+  );
   close(bins[9]!.confidence, 0.95);
   // Bins are (lower, upper]: a confidence of exactly 0.7 belongs to (0.6, 0.7], 0.5 to (0.4, 0.5].
-  assert.deepEqual(calibrationBins([0, 0], [[0.7, 0.3], [0.5, 0.5]], [0, 1]).map((b) => b.count), [0, 0, 0, 0, 1, 0, 1, 0, 0, 0]);
+  assert.deepEqual(
+    calibrationBins(
+      [0, 0],
+      [
+        [0.7, 0.3],
+        [0.5, 0.5],
+      ],
+      [0, 1],
+    ).map((b) => b.count),
+    [0, 0, 0, 0, 1, 0, 1, 0, 0, 0],
+  );
   // One bin: ECE = |accuracy - mean confidence| = |0.5 - 0.775|.
   close(expectedCalibrationError(y, P, [0, 1], { bins: 1 }), Math.abs(0.5 - (0.95 + 0.95 + 0.65 + 0.55) / 4));
   // Perfectly confident and right: 0.
-  assert.equal(expectedCalibrationError([0, 1], [[1, 0], [0, 1]], [0, 1]), 0);
+  assert.equal(
+    expectedCalibrationError(
+      [0, 1],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [0, 1],
+    ),
+    0,
+  );
 });
 
 const probaRows = (K: number) =>
@@ -99,12 +162,24 @@ test('cross-checks against the definitions on random probability tables', () => 
       const brier = P.reduce((a, r, i) => a + r.reduce((s, v) => s + v * v, 0) - 2 * r[y[i]!]! + 1, 0) / P.length;
       close(brierScore(y, P, classes), brier, 1e-12);
       close(logLoss(y, P, classes), -P.reduce((a, r, i) => a + Math.log(r[y[i]!]!), 0) / P.length, 1e-12);
-      close(logLoss(y, P.map((r) => r.map(Math.log)), classes, { log: true }), logLoss(y, P, classes), 1e-12);
+      close(
+        logLoss(
+          y,
+          P.map((r) => r.map(Math.log)),
+          classes,
+          { log: true },
+        ),
+        logLoss(y, P, classes),
+        1e-12,
+      );
       const ece = expectedCalibrationError(y, P, classes);
       assert.ok(ece >= 0 && ece <= 1);
       // Every sample lands in exactly one bin, inside the bin's bounds.
       const bins = calibrationBins(y, P, classes);
-      assert.equal(bins.reduce((a, b) => a + b.count, 0), P.length);
+      assert.equal(
+        bins.reduce((a, b) => a + b.count, 0),
+        P.length,
+      );
       for (const b of bins) if (b.count) assert.ok(b.confidence > b.lower - 1e-15 && b.confidence <= b.upper + 1e-15);
     }),
     { numRuns: 200 },

@@ -18,11 +18,14 @@ const fitted = new SoftmaxRegression({ C: 0.5, scale: 'standard', tol: 1e-6 }).f
 function rejects(mutate: (j: any) => void, re: RegExp) {
   const j = JSON.parse(JSON.stringify(fitted.toJSON()));
   mutate(j);
-  assert.throws(() => SoftmaxRegression.fromJSON(JSON.stringify(j)), (e: unknown) => {
-    assert.ok(e instanceof ModelFormatError, String(e));
-    assert.match(e.message, re);
-    return true;
-  });
+  assert.throws(
+    () => SoftmaxRegression.fromJSON(JSON.stringify(j)),
+    (e: unknown) => {
+      assert.ok(e instanceof ModelFormatError, String(e));
+      assert.match(e.message, re);
+      return true;
+    },
+  );
 }
 
 describe('model JSON', () => {
@@ -50,7 +53,10 @@ describe('model JSON', () => {
 
   it('numeric labels stay numbers', () => {
     const { X, y } = blobs(60, 2, 3, 1);
-    const m = new SoftmaxRegression().fit(X, y.map((k) => k * 10));
+    const m = new SoftmaxRegression().fit(
+      X,
+      y.map((k) => k * 10),
+    );
     const back = SoftmaxRegression.fromJSON(m.toJSON());
     assert.deepEqual(back.classes, [0, 10, 20]);
     assert.deepEqual(back.predict(X), m.predict(X));
@@ -91,7 +97,10 @@ describe('model files on disk', () => {
     saveModel(fitted, p);
     const back = loadModel(p);
     assert.deepEqual(back.predictProba(wine.X), fitted.predictProba(wine.X));
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 
   it('a failed save leaves the previous file intact and no temporary file behind', () => {
@@ -101,13 +110,19 @@ describe('model files on disk', () => {
     assert.throws(() => saveModel(new SoftmaxRegression(), p));
     assert.equal(readFileSync(p, 'utf8'), before);
     assert.throws(() => saveModel(fitted, join(dir, 'no-such-dir', 'm.json')), /could not write/);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('.tmp')),
+      [],
+    );
   });
 
   it('loading a tampered file names the file and the place', () => {
     const p = join(dir, 'bad.json');
     writeFileSync(p, JSON.stringify({ ...fitted.toJSON(), intercept: [0, 1] }));
-    assert.throws(() => loadModel(p), (e: unknown) => e instanceof ModelFormatError && e.message.includes(p) && e.message.includes('intercept'));
+    assert.throws(
+      () => loadModel(p),
+      (e: unknown) => e instanceof ModelFormatError && e.message.includes(p) && e.message.includes('intercept'),
+    );
     assert.throws(() => loadModel(join(dir, 'missing.json')), /could not read model file/);
   });
 });

@@ -18,7 +18,10 @@ function throwsCode(fn: () => unknown, code: string, re?: RegExp) {
 
 describe('options are validated in the constructor', () => {
   it('rejects an unknown option, naming it', () => {
-    assert.throws(() => new SoftmaxRegression({ Cee: 1 } as never), (e: unknown) => e instanceof OptionError && e.option === 'Cee');
+    assert.throws(
+      () => new SoftmaxRegression({ Cee: 1 } as never),
+      (e: unknown) => e instanceof OptionError && e.option === 'Cee',
+    );
   });
   it('rejects bad values, naming the option', () => {
     for (const [k, v] of [['C', 0], ['C', -1], ['C', NaN], ['tol', -1], ['maxIter', 1.5], ['solver', 'nope'], ['penalty', 'l3'], ['fitIntercept', 'yes'], ['classWeight', 'weird']] as const) {
@@ -99,7 +102,10 @@ describe('fit and predict', () => {
       assert.equal(m.fitResult!.stopReason, 'max-iterations');
       assert.match(m.fitResult!.message, /did not converge/);
       assert.ok(m.fitResult!.advice.some((a) => /maxIter/.test(a)));
-      assert.ok(m.fitResult!.advice.some((a) => /scale/.test(a) && /column 0/.test(a)), m.fitResult!.advice.join('; '));
+      assert.ok(
+        m.fitResult!.advice.some((a) => /scale/.test(a) && /column 0/.test(a)),
+        m.fitResult!.advice.join('; '),
+      );
     }
   });
 
@@ -119,7 +125,17 @@ describe('fit and predict', () => {
   });
 
   it('separable data with no penalty: stops with a clear reason and advice, no NaN', () => {
-    const X = [[0, 0], [0, 1], [1, 0], [5, 5], [5, 6], [6, 5], [10, 0], [10, 1], [11, 0]];
+    const X = [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [5, 5],
+      [5, 6],
+      [6, 5],
+      [10, 0],
+      [10, 1],
+      [11, 0],
+    ];
     const y = [0, 0, 0, 1, 1, 1, 2, 2, 2];
     for (const solver of ['lbfgs', 'newton-cg'] as const) {
       const m = new SoftmaxRegression({ penalty: 'none', solver, maxIter: 300 }).fit(X, y);
@@ -128,7 +144,10 @@ describe('fit and predict', () => {
       assert.ok(m.coef!.flat().every(Number.isFinite));
       assert.ok(m.predictProba(X).flat().every(Number.isFinite));
       assert.deepEqual(m.predict(X), y);
-      assert.ok(r.advice.some((a) => /separable/.test(a)), `advice: ${r.advice.join('; ')}`);
+      assert.ok(
+        r.advice.some((a) => /separable/.test(a)),
+        `advice: ${r.advice.join('; ')}`,
+      );
     }
   });
 
@@ -154,7 +173,10 @@ describe('fit and predict', () => {
     // Balanced weights on balanced classes are all 1: same fit as unweighted.
     const c = new SoftmaxRegression({ classWeight: 'balanced' }).fit(X, y);
     assert.ok(Math.abs(c.fitResult!.value - b.fitResult!.value) < 1e-9);
-    assert.throws(() => new SoftmaxRegression({ classWeight: { '7': 2 } }).fit(X, y), (e: unknown) => e instanceof OptionError && e.option === 'classWeight');
+    assert.throws(
+      () => new SoftmaxRegression({ classWeight: { '7': 2 } }).fit(X, y),
+      (e: unknown) => e instanceof OptionError && e.option === 'classWeight',
+    );
     // Sample weights of 2 everywhere equal C doubled.
     const d = new SoftmaxRegression({ tol: 1e-10 }).fit(X, y, { sampleWeight: X.map(() => 2) });
     const e = new SoftmaxRegression({ C: 2, tol: 1e-10 }).fit(X, y);
@@ -182,16 +204,46 @@ describe('fit and predict', () => {
 });
 
 describe('errors say what and where', () => {
-  const X = [[1, 2], [3, 4], [5, 6]];
+  const X = [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ];
   const y = [0, 1, 0];
   it('empty data', () => throwsCode(() => new SoftmaxRegression().fit([], []), 'EMPTY_DATA'));
   it('X and y lengths differ', () => throwsCode(() => new SoftmaxRegression().fit(X, [0, 1]), 'SHAPE_MISMATCH', /3 rows but y has 2/));
   it('ragged rows', () => {
-    assert.throws(() => new SoftmaxRegression().fit([[1, 2], [3], [5, 6]], y), (e: unknown) => e instanceof DataError && e.code === 'RAGGED_ROWS' && e.row === 1);
+    assert.throws(
+      () => new SoftmaxRegression().fit([[1, 2], [3], [5, 6]], y),
+      (e: unknown) => e instanceof DataError && e.code === 'RAGGED_ROWS' && e.row === 1,
+    );
   });
   it('NaN or Infinity in X', () => {
-    assert.throws(() => new SoftmaxRegression().fit([[1, 2], [3, NaN], [5, 6]], y), (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && e.row === 1 && e.column === 1);
-    throwsCode(() => new SoftmaxRegression().fit([[1, 2], [3, 4], [Infinity, 6]], y), 'NON_FINITE', /\[2\]\[0\]/);
+    assert.throws(
+      () =>
+        new SoftmaxRegression().fit(
+          [
+            [1, 2],
+            [3, NaN],
+            [5, 6],
+          ],
+          y,
+        ),
+      (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && e.row === 1 && e.column === 1,
+    );
+    throwsCode(
+      () =>
+        new SoftmaxRegression().fit(
+          [
+            [1, 2],
+            [3, 4],
+            [Infinity, 6],
+          ],
+          y,
+        ),
+      'NON_FINITE',
+      /\[2\]\[0\]/,
+    );
   });
   it('fewer than two classes', () => throwsCode(() => new SoftmaxRegression().fit(X, [1, 1, 1]), 'TOO_FEW_CLASSES'));
   it('negative or non-finite sample weights', () => {
@@ -201,7 +253,10 @@ describe('errors say what and where', () => {
   });
   it('predict before fit', () => {
     assert.throws(() => new SoftmaxRegression().predict(X), NotFittedError);
-    assert.throws(() => new SoftmaxRegression().predictProba(X), (e: unknown) => e instanceof SoftmaxError && e.code === 'NOT_FITTED');
+    assert.throws(
+      () => new SoftmaxRegression().predictProba(X),
+      (e: unknown) => e instanceof SoftmaxError && e.code === 'NOT_FITTED',
+    );
   });
   it('predict with the wrong number of features', () => {
     const m = new SoftmaxRegression().fit(X, y);
@@ -212,11 +267,32 @@ describe('errors say what and where', () => {
 
 describe('predictions are never NaN', () => {
   it('finite X whose scores overflow float64 is a clear error, not NaN', () => {
-    const m = new SoftmaxRegression({ penalty: 'none' }).fit([[0, 0], [1, 1], [2, 0], [3, 1]], [0, 0, 1, 1]);
+    const m = new SoftmaxRegression({ penalty: 'none' }).fit(
+      [
+        [0, 0],
+        [1, 1],
+        [2, 0],
+        [3, 1],
+      ],
+      [0, 0, 1, 1],
+    );
     for (const method of ['predict', 'predictProba', 'predictLogProba', 'decisionFunction'] as const) {
-      assert.throws(() => m[method]([[0, 0], [1e308, 1e308]]), (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && e.row === 1 && /overflow/.test(e.message), method);
+      assert.throws(
+        () =>
+          m[method]([
+            [0, 0],
+            [1e308, 1e308],
+          ]),
+        (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && e.row === 1 && /overflow/.test(e.message),
+        method,
+      );
     }
     // Large but representable inputs still predict, with finite probabilities.
-    assert.ok(m.predictProba([[1e300, -1e300]]).flat().every(Number.isFinite));
+    assert.ok(
+      m
+        .predictProba([[1e300, -1e300]])
+        .flat()
+        .every(Number.isFinite),
+    );
   });
 });

@@ -41,7 +41,10 @@ test('readDataset: csv, csv.gz, tsv, libsvm and libsvm.gz; errors name the file'
     const b = readDataset(join(dir, 'd.csv.gz'));
     const c = readDataset(join(dir, 'd.tsv'));
     for (const ds of [a, b, c]) {
-      assert.deepEqual((ds.X as DenseMatrix).toArrays(), [[1, 2], [3, 4]]);
+      assert.deepEqual((ds.X as DenseMatrix).toArrays(), [
+        [1, 2],
+        [3, 4],
+      ]);
       assert.deepEqual(ds.y, ['x', 'y']);
     }
     assert.deepEqual(readDataset(join(dir, 'd.csv'), { label: 'a', features: ['b'] }).y, [1, 3]);
@@ -71,9 +74,18 @@ test('readDataset: csv, csv.gz, tsv, libsvm and libsvm.gz; errors name the file'
     assert.ok(e.message.startsWith(join(dir, 'bad.csv')));
 
     writeFileSync(join(dir, 'broken.csv.gz'), gzipSync(csv).subarray(0, 20));
-    assert.throws(() => readDataset(join(dir, 'broken.csv.gz')), (err: unknown) => err instanceof ParseError && /gzip/.test(err.message) && err.file === join(dir, 'broken.csv.gz'));
-    assert.throws(() => readDataset(join(dir, 'missing.csv')), (err: unknown) => err instanceof SoftmaxError && err.code === 'IO_ERROR' && /missing\.csv: no such file/.test(err.message));
-    assert.throws(() => readDataset(dir), (err: unknown) => err instanceof SoftmaxError && err.code === 'IO_ERROR');
+    assert.throws(
+      () => readDataset(join(dir, 'broken.csv.gz')),
+      (err: unknown) => err instanceof ParseError && /gzip/.test(err.message) && err.file === join(dir, 'broken.csv.gz'),
+    );
+    assert.throws(
+      () => readDataset(join(dir, 'missing.csv')),
+      (err: unknown) => err instanceof SoftmaxError && err.code === 'IO_ERROR' && /missing\.csv: no such file/.test(err.message),
+    );
+    assert.throws(
+      () => readDataset(dir),
+      (err: unknown) => err instanceof SoftmaxError && err.code === 'IO_ERROR',
+    );
     assert.throws(() => readDataset(join(dir, 'd.csv'), { format: 'xls' as never }), OptionError);
     assert.throws(() => readDataset(join(dir, 's.svm'), { label: 'a' }), OptionError);
   } finally {
@@ -85,7 +97,10 @@ test('readDatasetFromText (stdin): csv and libsvm sniffed, named <stdin> in erro
   assert.deepEqual(readDatasetFromText('a,label\n1,0\n').y, [0]);
   assert.ok(readDatasetFromText('1 1:1\n').X instanceof CSRMatrix);
   assert.deepEqual(readDatasetFromText('a,b\n1,2\n', { label: null }).X.cols, 2);
-  assert.throws(() => readDatasetFromText('a,label\nq,0\n'), (e: unknown) => e instanceof ParseError && e.file === '<stdin>' && e.line === 2);
+  assert.throws(
+    () => readDatasetFromText('a,label\nq,0\n'),
+    (e: unknown) => e instanceof ParseError && e.file === '<stdin>' && e.line === 2,
+  );
   assert.throws(() => readDatasetFromText('x', { format: 'idx' }), OptionError);
 });
 
@@ -108,7 +123,9 @@ test('built-in data sets: names, shapes, the fixed splits shipped in data/', () 
     assert.deepEqual(ds.train.featureNames, ds.test.featureNames);
   }
   // The train file's first row is exactly the first data line of data/iris_train.csv.
-  const firstLine = readFileSync(new URL('../../data/iris_train.csv', import.meta.url), 'utf8').split('\n')[1]!.split(',');
+  const firstLine = readFileSync(new URL('../../data/iris_train.csv', import.meta.url), 'utf8')
+    .split('\n')[1]!
+    .split(',');
   const iris = loadBuiltinDataset('iris');
   assert.deepEqual((iris.train.X as DenseMatrix).toArrays()[0], firstLine.slice(0, 4).map(Number));
   assert.equal(iris.train.y[0], Number(firstLine[4]));

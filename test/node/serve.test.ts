@@ -29,7 +29,10 @@ saveModel(irisModel, irisFile);
 const onnxFile = join(dir, 'iris.onnx');
 writeFileSync(onnxFile, toOnnx(irisModel, { dtype: 'float64' }));
 const species = ['setosa', 'versicolor', 'virginica'];
-const strModel = new SoftmaxRegression().fit(iris.train.X, Array.from(iris.train.y as ArrayLike<number>, (v) => species[Number(v)]!));
+const strModel = new SoftmaxRegression().fit(
+  iris.train.X,
+  Array.from(iris.train.y as ArrayLike<number>, (v) => species[Number(v)]!),
+);
 const strFile = join(dir, 'species.json');
 saveModel(strModel, strFile);
 const Xtest = iris.test.X as DenseMatrix;
@@ -89,7 +92,7 @@ describe('softmax serve: endpoints', () => {
     assert.equal((await call('/v1/models/iris')).body.model_version_status[0].state, 'AVAILABLE');
   });
 
-  it('infer: labels and probabilities equal the library\'s (flat or nested data, FP32 or FP64, id echoed, outputs selected)', async () => {
+  it("infer: labels and probabilities equal the library's (flat or nested data, FP32 or FP64, id echoed, outputs selected)", async () => {
     const r = await post('/v2/models/iris/infer', { id: 'req-7', ...tensor(rows.flat(), [rows.length, 4]) });
     assert.equal(r.status, 200);
     assert.equal(r.body.id, 'req-7');
@@ -102,7 +105,10 @@ describe('softmax serve: endpoints', () => {
     const nested = await post('/v2/models/iris/versions/1/infer', tensor(rows.slice(0, 3), [3, 4], 'FP32'));
     assert.deepEqual(nested.body.outputs[1].data, Array.from(irisModel.predictProbaFlat(rows.slice(0, 3))));
     const only = await post('/v2/models/iris/infer', { ...tensor(rows[0]), outputs: [{ name: 'probabilities' }] });
-    assert.deepEqual(only.body.outputs.map((o: { name: string }) => o.name), ['probabilities']);
+    assert.deepEqual(
+      only.body.outputs.map((o: { name: string }) => o.name),
+      ['probabilities'],
+    );
     // The ONNX file served (float64 graph read back) predicts the same labels; string labels come back as BYTES.
     assert.deepEqual((await post('/v2/models/iris-onnx/infer', tensor(rows.flat(), [rows.length, 4]))).body.outputs[0].data, irisModel.predict(rows));
     const s = await post('/v2/models/species/infer', tensor(rows.flat(), [rows.length, 4]));
@@ -113,8 +119,13 @@ describe('softmax serve: endpoints', () => {
     const r = await post('/v1/models/iris:predict', { instances: rows.slice(0, 5) });
     assert.equal(r.status, 200);
     const P = irisModel.predictProba(rows.slice(0, 5));
-    assert.deepEqual(r.body.predictions, irisModel.predict(rows.slice(0, 5)).map((label, i) => ({ label, probabilities: P[i] })));
-    const byName = await post('/v1/models/iris:predict', { instances: rows.slice(0, 2).map((row) => Object.fromEntries(names.map((n, j) => [n, row[j]]).reverse())) });
+    assert.deepEqual(
+      r.body.predictions,
+      irisModel.predict(rows.slice(0, 5)).map((label, i) => ({ label, probabilities: P[i] })),
+    );
+    const byName = await post('/v1/models/iris:predict', {
+      instances: rows.slice(0, 2).map((row) => Object.fromEntries(names.map((n, j) => [n, row[j]]).reverse())),
+    });
     assert.deepEqual(byName.body.predictions, r.body.predictions.slice(0, 2));
   });
 
@@ -123,12 +134,18 @@ describe('softmax serve: endpoints', () => {
     const csv = ['id,' + order.map((j) => names[j]).join(','), ...rows.slice(0, 4).map((r, i) => `${i},` + order.map((j) => r[j]).join(','))].join('\n') + '\n';
     const r = await post('/v1/models/iris:predict', csv, { 'content-type': 'text/csv' });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.body.predictions.map((p: { label: number }) => p.label), irisModel.predict(rows.slice(0, 4)));
+    assert.deepEqual(
+      r.body.predictions.map((p: { label: number }) => p.label),
+      irisModel.predict(rows.slice(0, 4)),
+    );
     const v2 = await post('/v2/models/iris/infer', csv, { 'content-type': 'text/csv', accept: 'text/csv' });
     assert.match(v2.type, /^text\/csv/);
     const lines = v2.text.trim().split('\n');
     assert.equal(lines[0], 'label,p_0,p_1,p_2');
-    assert.deepEqual(lines.slice(1).map((l) => Number(l.split(',')[0])), irisModel.predict(rows.slice(0, 4)));
+    assert.deepEqual(
+      lines.slice(1).map((l) => Number(l.split(',')[0])),
+      irisModel.predict(rows.slice(0, 4)),
+    );
     const bad = await post('/v1/models/iris:predict', 'a,b\n1,2\n', { 'content-type': 'text/csv' });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /sepal_length_cm/);
@@ -150,7 +167,10 @@ describe('softmax serve: endpoints', () => {
     const inf = count(m.text, /^softmax_request_duration_seconds_bucket\{endpoint="v2\.infer",le="\+Inf"\} (\d+)$/m);
     assert.equal(inf, count(m.text, /^softmax_request_duration_seconds_count\{endpoint="v2\.infer"\} (\d+)$/m));
     assert.ok(inf >= 2);
-    assert.ok(access.some((l) => /"POST \/v2\/models\/iris\/infer" 200 [\d.]+ms model=iris rows=7/.test(l)), access.join('\n'));
+    assert.ok(
+      access.some((l) => /"POST \/v2\/models\/iris\/infer" 200 [\d.]+ms model=iris rows=7/.test(l)),
+      access.join('\n'),
+    );
   });
 });
 
@@ -160,13 +180,38 @@ describe('softmax serve: bad input gets a 4xx with a JSON error, never a 500, an
     ['shape and data disagree', () => post('/v2/models/iris/infer', tensor([1, 2, 3], [1, 4])), 400, /3 values, but shape \[1, 4\] needs 4/],
     ['wrong column count (v2)', () => post('/v2/models/iris/infer', tensor([1, 2, 3], [1, 3])), 400, /3 columns; model 'iris' expects 4/],
     ['wrong column count (v1)', () => post('/v1/models/iris:predict', { instances: [[1, 2, 3, 4, 5]] }), 400, /5 values; model 'iris' expects 4/],
-    ['ragged nested rows', () => post('/v2/models/iris/infer', tensor([[1, 2, 3, 4], [1, 2]], [2, 4])), 400, /data\[1\]: expected 4 numbers/],
+    [
+      'ragged nested rows',
+      () =>
+        post(
+          '/v2/models/iris/infer',
+          tensor(
+            [
+              [1, 2, 3, 4],
+              [1, 2],
+            ],
+            [2, 4],
+          ),
+        ),
+      400,
+      /data\[1\]: expected 4 numbers/,
+    ],
     ['NaN (as a string)', () => post('/v2/models/iris/infer', tensor([1, 2, 'NaN', 4])), 400, /data\[2\].*expected a number, got the string "NaN"/],
     ['NaN (null)', () => post('/v1/models/iris:predict', { instances: [[1, null, 3, 4]] }), 400, /instances\[0\]\[1\]: expected a number, got null/],
-    ['Infinity (1e999)', () => post('/v2/models/iris/infer', '{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP64","data":[1,2,3,1e999]}]}'), 400, /Infinity is not a finite number/],
+    [
+      'Infinity (1e999)',
+      () => post('/v2/models/iris/infer', '{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP64","data":[1,2,3,1e999]}]}'),
+      400,
+      /Infinity is not a finite number/,
+    ],
     ['strings', () => post('/v1/models/iris:predict', { instances: [['a', 'b', 'c', 'd']] }), 400, /expected a number, got the string "a"/],
     ['wrong datatype', () => post('/v2/models/iris/infer', tensor([1, 2, 3, 4], [1, 4], 'BYTES')), 400, /datatype: the string "BYTES" is not supported/],
-    ['unknown output', () => post('/v2/models/iris/infer', { ...tensor([1, 2, 3, 4]), outputs: [{ name: 'logits' }] }), 400, /outputs\[0\]\.name: the string "logits" is not an output/],
+    [
+      'unknown output',
+      () => post('/v2/models/iris/infer', { ...tensor([1, 2, 3, 4]), outputs: [{ name: 'logits' }] }),
+      400,
+      /outputs\[0\]\.name: the string "logits" is not an output/,
+    ],
     ['no inputs', () => post('/v2/models/iris/infer', { inputs: [] }), 400, /'inputs': expected an array with one tensor/],
     ['not an object', () => post('/v2/models/iris/infer', [1, 2]), 400, /expected a JSON object/],
     ['no instances', () => post('/v1/models/iris:predict', { rows: [] }), 400, /without "instances"/],
@@ -177,7 +222,12 @@ describe('softmax serve: bad input gets a 4xx with a JSON error, never a 500, an
     ['unknown model (v1)', () => post('/v1/models/nope:predict', { instances: [[1, 2, 3, 4]] }), 404, /unknown model 'nope'/],
     ['unknown model metadata', () => call('/v2/models/nope'), 404, /unknown model/],
     ['unknown path', () => call('/v3/anything'), 404, /not found: GET \/v3\/anything/],
-    ['body over the size limit', () => post('/v1/models/iris:predict', { instances: Array.from({ length: 40 }, () => [1.23456789, 2.3456789, 3.456789, 4.56789]), pad: 'x'.repeat(8000) }), 413, /over 8000 bytes/],
+    [
+      'body over the size limit',
+      () => post('/v1/models/iris:predict', { instances: Array.from({ length: 40 }, () => [1.23456789, 2.3456789, 3.456789, 4.56789]), pad: 'x'.repeat(8000) }),
+      413,
+      /over 8000 bytes/,
+    ],
     ['too many rows (v1)', () => post('/v1/models/iris:predict', { instances: Array.from({ length: 51 }, () => [1, 2, 3, 4]) }), 413, /51 rows.*limit is 50/],
     ['too many rows (v2)', () => post('/v2/models/iris/infer', tensor([], [51, 4])), 413, /51 rows.*limit is 50/],
     ['no rows', () => post('/v1/models/iris:predict', { instances: [] }), 400, /no rows/],
@@ -195,10 +245,14 @@ describe('softmax serve: bad input gets a 4xx with a JSON error, never a 500, an
 
   it('a chunked body over the limit (no Content-Length) is cut at the limit: 413', async () => {
     const r = await new Promise<number>((res, rej) => {
-      const req = httpRequest(server.url + '/v1/models/iris:predict', { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (resp) => {
-        resp.resume();
-        res(resp.statusCode!);
-      });
+      const req = httpRequest(
+        server.url + '/v1/models/iris:predict',
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (resp) => {
+          resp.resume();
+          res(resp.statusCode!);
+        },
+      );
       req.on('error', rej);
       for (let i = 0; i < 20; i++) req.write('x'.repeat(1000));
       req.end();
@@ -255,7 +309,9 @@ describe('softmax serve: reload by atomic swap', () => {
       // The last write put `flipped` in place (i = 4): wait until it is the one answering.
       const t0 = Date.now();
       for (;;) {
-        const r = (await (await fetch(`${s.url}/v1/models/live:predict`, { method: 'POST', body: JSON.stringify({ instances: [x] }) })).json()) as { predictions: { label: unknown }[] };
+        const r = (await (await fetch(`${s.url}/v1/models/live:predict`, { method: 'POST', body: JSON.stringify({ instances: [x] }) })).json()) as {
+          predictions: { label: unknown }[];
+        };
         if (r.predictions[0]!.label === b) break;
         assert.ok(Date.now() - t0 < 5000, 'the watched file change was not picked up within 5 s');
         await new Promise((res) => setTimeout(res, 50));
@@ -289,7 +345,10 @@ describe('softmax serve: reload by atomic swap', () => {
 
 describe('softmax serve as a process', () => {
   function startCli(args: string[]): { child: ChildProcess; ready: Promise<{ url: string }>; stderr: () => string; exited: Promise<number | null> } {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), 'serve', '--json', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), 'serve', '--json', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
@@ -317,11 +376,15 @@ describe('softmax serve as a process', () => {
     // A request in flight: headers and half the body sent, then SIGTERM, then the rest of the body.
     const body = JSON.stringify({ instances: [rows[0]] });
     const inFlight = new Promise<{ status: number; text: string }>((res, rej) => {
-      const req = httpRequest(`${url}/v1/models/proc:predict`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (resp) => {
-        let t = '';
-        resp.on('data', (d) => (t += d));
-        resp.on('end', () => res({ status: resp.statusCode!, text: t }));
-      });
+      const req = httpRequest(
+        `${url}/v1/models/proc:predict`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (resp) => {
+          let t = '';
+          resp.on('data', (d) => (t += d));
+          resp.on('end', () => res({ status: resp.statusCode!, text: t }));
+        },
+      );
       req.on('error', rej);
       req.write(body.slice(0, 10));
       setTimeout(() => {

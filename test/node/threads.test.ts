@@ -42,7 +42,11 @@ describe('worker-thread kernel', { skip }, () => {
   const d = 37;
   const K = 5;
   const r = lcg(7);
-  const X = new DenseMatrix(n, d, new Float64Array(n * d).map(() => 2 * r() - 1));
+  const X = new DenseMatrix(
+    n,
+    d,
+    new Float64Array(n * d).map(() => 2 * r() - 1),
+  );
   const y = new Int32Array(n).map(() => Math.floor(r() * K));
   const sw = new Float64Array(n).map(() => 0.5 + r());
   const W = new Float64Array(K * d).map(() => r() - 0.5);
@@ -103,7 +107,11 @@ describe('worker-thread kernel', { skip }, () => {
 
   it('two kernels alternate on one pool (re-attach), still exact', () => {
     const k1 = threadedKernel(X, y, K, null, 'float64', 2);
-    const X2 = new DenseMatrix(n, d, X.data.map((v) => -v));
+    const X2 = new DenseMatrix(
+      n,
+      d,
+      X.data.map((v) => -v),
+    );
     const k2 = threadedKernel(X2, y, K, null, 'float64', 2);
     const o1 = new SoftmaxObjective(X, y, K, { l2: 1, fitIntercept: true, lossKernel: k1 });
     const o2 = new SoftmaxObjective(X2, y, K, { l2: 1, fitIntercept: true, lossKernel: k2 });
@@ -112,7 +120,11 @@ describe('worker-thread kernel', { skip }, () => {
     const w = new Float64Array(o1.dimension).map((_, i) => 0.1 * Math.cos(i));
     const g = new Float64Array(o1.dimension);
     const gr = new Float64Array(o1.dimension);
-    for (const [o, ref] of [[o1, ref1], [o2, ref2], [o1, ref1]] as const) {
+    for (const [o, ref] of [
+      [o1, ref1],
+      [o2, ref2],
+      [o1, ref1],
+    ] as const) {
       const f = o.valueAndGradient(w, g);
       const fr = ref.valueAndGradient(w, gr);
       assert.ok(Math.abs(f - fr) <= 1e-12 * Math.abs(fr));
@@ -229,7 +241,10 @@ describe('CSR loss kernel over the worker pool', { skip }, () => {
   const V = new Float64Array(K * d).map(() => r() - 0.5);
   const vb = new Float64Array(K).map(() => r() - 0.5);
 
-  function all(k: { lossGrad: CsrLossKernel['lossGrad']; loss: CsrLossKernel['loss']; prepareHessian: CsrLossKernel['prepareHessian']; hvp: CsrLossKernel['hvp'] }, withB: boolean) {
+  function all(
+    k: { lossGrad: CsrLossKernel['lossGrad']; loss: CsrLossKernel['loss']; prepareHessian: CsrLossKernel['prepareHessian']; hvp: CsrLossKernel['hvp'] },
+    withB: boolean,
+  ) {
     const G = new Float64Array(K * d);
     const gb = new Float64Array(K);
     const bb = withB ? b : null;
@@ -242,7 +257,10 @@ describe('CSR loss kernel over the worker pool', { skip }, () => {
     return { f, f2, G, gb, H, hb };
   }
 
-  for (const [weights, withB] of [[sw, true], [null, false]] as const) {
+  for (const [weights, withB] of [
+    [sw, true],
+    [null, false],
+  ] as const) {
     it(`loss, gradient and Hessian-vector product agree with the TypeScript CSR kernel to 1e-12 (${weights ? 'weights, intercept' : 'no weights, no intercept'})`, () => {
       const ref = all(new CsrLossKernel(X, y, K, weights), withB);
       const k = threadedCsrKernel(X, y, K, weights, 2);
@@ -250,7 +268,8 @@ describe('CSR loss kernel over the worker pool', { skip }, () => {
       const got = all(k, withB);
       assert.ok(Math.abs(got.f - ref.f) <= 1e-12 * Math.abs(ref.f));
       assert.ok(Math.abs(got.f2 - ref.f) <= 1e-12 * Math.abs(ref.f));
-      for (const key of withB ? (['G', 'gb', 'H', 'hb'] as const) : (['G', 'H'] as const)) assert.ok(relDiff(got[key], ref[key]) <= 1e-12, `${key}: ${relDiff(got[key], ref[key])}`);
+      for (const key of withB ? (['G', 'gb', 'H', 'hb'] as const) : (['G', 'H'] as const))
+        assert.ok(relDiff(got[key], ref[key]) <= 1e-12, `${key}: ${relDiff(got[key], ref[key])}`);
     });
   }
 

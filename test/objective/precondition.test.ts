@@ -29,7 +29,11 @@ describe('preconditioned coordinates', () => {
   }
 
   it('column moments are the weighted mean and population variance', () => {
-    const M = DenseMatrix.fromArrays([[1, 10], [3, 10], [5, 40]]);
+    const M = DenseMatrix.fromArrays([
+      [1, 10],
+      [3, 10],
+      [5, 40],
+    ]);
     const { mean, variance, sumWeights } = columnMoments(M, Float64Array.from([1, 1, 2]));
     assert.equal(sumWeights, 4);
     assert.deepEqual(Array.from(mean), [3.5, 25]);

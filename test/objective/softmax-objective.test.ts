@@ -7,7 +7,11 @@ import { blobs, rng } from '../helpers.js';
 
 function randomProblem(n: number, d: number, K: number, seed: number) {
   const r = rng(seed);
-  const X = new DenseMatrix(n, d, Float64Array.from({ length: n * d }, () => 2 * r() - 1));
+  const X = new DenseMatrix(
+    n,
+    d,
+    Float64Array.from({ length: n * d }, () => 2 * r() - 1),
+  );
   const y = Int32Array.from({ length: n }, (_, i) => (i < K ? i : Math.floor(r() * K)));
   const w = Float64Array.from({ length: K * d + K }, () => r() - 0.5);
   const sw = Float64Array.from({ length: n }, () => 0.1 + 2 * r());
@@ -99,19 +103,26 @@ describe('binary logistic regression is the K = 2 case', () => {
 });
 
 describe('Hessian operators', () => {
-  for (const [n, d] of [[30, 3], [400, 12]] as const) it(`a stale operator throws rather than using the wrong probabilities (n=${n}, d=${d}: ${n * d * 3 >= 4096 ? 'wasm' : 'TypeScript'} kernel)`, () => {
-    const { X, y, w } = randomProblem(n, d, 3, 5);
-    const obj = new SoftmaxObjective(X, y, 3, { l2: 1, fitIntercept: true });
-    const H1 = obj.hessianAt(w);
-    const v = new Float64Array(obj.dimension).fill(1);
-    const out = new Float64Array(obj.dimension);
-    H1.apply(v, out);
-    // Evaluations in between (a line search, a rejected trust-region step) keep it valid.
-    obj.valueAndGradient(w.map((x) => x + 1), new Float64Array(obj.dimension));
-    const again = new Float64Array(obj.dimension);
-    H1.apply(v, again);
-    assert.deepEqual(again, out);
-    obj.hessianAt(w.map((x) => 2 * x));
-    assert.throws(() => H1.apply(v, out), /stale Hessian operator/);
-  });
+  for (const [n, d] of [
+    [30, 3],
+    [400, 12],
+  ] as const)
+    it(`a stale operator throws rather than using the wrong probabilities (n=${n}, d=${d}: ${n * d * 3 >= 4096 ? 'wasm' : 'TypeScript'} kernel)`, () => {
+      const { X, y, w } = randomProblem(n, d, 3, 5);
+      const obj = new SoftmaxObjective(X, y, 3, { l2: 1, fitIntercept: true });
+      const H1 = obj.hessianAt(w);
+      const v = new Float64Array(obj.dimension).fill(1);
+      const out = new Float64Array(obj.dimension);
+      H1.apply(v, out);
+      // Evaluations in between (a line search, a rejected trust-region step) keep it valid.
+      obj.valueAndGradient(
+        w.map((x) => x + 1),
+        new Float64Array(obj.dimension),
+      );
+      const again = new Float64Array(obj.dimension);
+      H1.apply(v, again);
+      assert.deepEqual(again, out);
+      obj.hessianAt(w.map((x) => 2 * x));
+      assert.throws(() => H1.apply(v, out), /stale Hessian operator/);
+    });
 });

@@ -16,7 +16,18 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-web';
 import { NotFittedError, OnnxError, SoftmaxError, SoftmaxRegression } from '../../src/index.js';
-import { decodeModel, encodeModel, fromOnnx, toOnnx, toOnnxModel, DataType, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from '../../src/onnx/index.js';
+import {
+  decodeModel,
+  encodeModel,
+  fromOnnx,
+  toOnnx,
+  toOnnxModel,
+  DataType,
+  type OnnxAttribute,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+} from '../../src/onnx/index.js';
 import type { DenseMatrix } from '../../src/matrix/dense.js';
 import { loadBuiltinDataset } from '../../node/datasets.js';
 import { FIXTURES } from '../helpers.js';
@@ -103,24 +114,42 @@ describe('toOnnx: ONNX Runtime agrees with predictProba on every built-in data s
     const ds = loadBuiltinDataset('iris');
     const m = new SoftmaxRegression().fit(ds.train.X, ds.train.y);
     const g32 = decodeModel(toOnnx(m)).graph;
-    assert.deepEqual(g32.nodes.map((n) => `${n.domain}:${n.opType}`), ['ai.onnx.ml:LinearClassifier']);
+    assert.deepEqual(
+      g32.nodes.map((n) => `${n.domain}:${n.opType}`),
+      ['ai.onnx.ml:LinearClassifier'],
+    );
     const attrs = Object.fromEntries(g32.nodes[0]!.attributes.map((a) => [a.name, a.value]));
     assert.equal(attrs.multi_class, 1);
     assert.equal(attrs.post_transform, 'SOFTMAX');
     assert.deepEqual(attrs.classlabels_ints, [0, 1, 2]);
-    assert.deepEqual(g32.inputs.map((v) => v.name), ['float_input']);
-    assert.deepEqual(g32.outputs.map((v) => v.name), ['label', 'probabilities']);
+    assert.deepEqual(
+      g32.inputs.map((v) => v.name),
+      ['float_input'],
+    );
+    assert.deepEqual(
+      g32.outputs.map((v) => v.name),
+      ['label', 'probabilities'],
+    );
     const g64 = decodeModel(toOnnx(m, { dtype: 'float64' })).graph;
     assert.ok(g64.nodes.every((n) => n.domain === ''));
-    assert.deepEqual(g64.nodes.map((n) => n.opType), ['MatMul', 'Add', 'Softmax', 'ArgMax', 'Gather']);
+    assert.deepEqual(
+      g64.nodes.map((n) => n.opType),
+      ['MatMul', 'Add', 'Softmax', 'ArgMax', 'Gather'],
+    );
   });
 
   it('refuses what ONNX cannot hold or what is not fitted, with typed errors', () => {
     assert.throws(() => toOnnx(new SoftmaxRegression()), NotFittedError);
     const m = new SoftmaxRegression().fit([[0], [1], [2], [3]], [0.5, 0.5, 1.5, 1.5]);
-    assert.throws(() => toOnnx(m), (e: unknown) => e instanceof OnnxError && /0\.5.*not an integer/.test(e.message));
+    assert.throws(
+      () => toOnnx(m),
+      (e: unknown) => e instanceof OnnxError && /0\.5.*not an integer/.test(e.message),
+    );
     const ok = new SoftmaxRegression().fit([[0], [1], [2], [3]], [0, 0, 1, 1]);
-    assert.throws(() => toOnnx(ok, { dtype: 'float16' as 'float32' }), (e: unknown) => e instanceof SoftmaxError && /dtype/.test(e.message));
+    assert.throws(
+      () => toOnnx(ok, { dtype: 'float16' as 'float32' }),
+      (e: unknown) => e instanceof SoftmaxError && /dtype/.test(e.message),
+    );
   });
 });
 
@@ -173,7 +202,9 @@ function skl2onnxGraph(c: SkCase, dtype: 'float32' | 'float64', zipmap: boolean)
   const initializers: OnnxTensor[] = [];
   if (dtype === 'float32') {
     const attrs: OnnxNode['attributes'] = [
-      strings ? { name: 'classlabels_strings', type: 'STRINGS', value: c.classes as string[] } : { name: 'classlabels_ints', type: 'INTS', value: c.classes as number[] },
+      strings
+        ? { name: 'classlabels_strings', type: 'STRINGS', value: c.classes as string[] }
+        : { name: 'classlabels_ints', type: 'INTS', value: c.classes as number[] },
       { name: 'coefficients', type: 'FLOATS', value: coefficients },
       { name: 'intercepts', type: 'FLOATS', value: intercepts },
       { name: 'multi_class', type: 'INT', value: multiClass === 2 ? 1 : 0 },
@@ -190,7 +221,9 @@ function skl2onnxGraph(c: SkCase, dtype: 'float32' | 'float64', zipmap: boolean)
     initializers.push(
       { name: 'coef', dataType: DataType.DOUBLE, dims: [d, rows], values: coefT },
       { name: 'intercept', dataType: DataType.DOUBLE, dims: [1, rows], values: intercepts },
-      strings ? { name: 'classes', dataType: DataType.STRING, dims: [K], values: c.classes as string[] } : { name: 'classes', dataType: DataType.INT32, dims: [K], values: c.classes as number[] },
+      strings
+        ? { name: 'classes', dataType: DataType.STRING, dims: [K], values: c.classes as string[] }
+        : { name: 'classes', dataType: DataType.INT32, dims: [K], values: c.classes as number[] },
       { name: 'shape_tensor', dataType: DataType.INT64, dims: [1], values: [-1] },
     );
     nodes.push(
@@ -218,24 +251,48 @@ function skl2onnxGraph(c: SkCase, dtype: 'float32' | 'float64', zipmap: boolean)
     } else nodes.push(n('Softmax', ['raw_scores'], [probName], [{ name: 'axis', type: 'INT', value: 1 }]));
   }
   const elem = dtype === 'float32' ? DataType.FLOAT : DataType.DOUBLE;
-  const outputs: OnnxModel['graph']['outputs'] = [{ name: 'output_label', type: { kind: 'tensor', elemType: strings ? DataType.STRING : DataType.INT64, shape: ['N'] } }];
+  const outputs: OnnxModel['graph']['outputs'] = [
+    { name: 'output_label', type: { kind: 'tensor', elemType: strings ? DataType.STRING : DataType.INT64, shape: ['N'] } },
+  ];
   if (zipmap) {
     nodes.push(
       strings ? n('Identity', ['label'], ['output_label']) : n('Cast', ['label'], ['output_label'], [{ name: 'to', type: 'INT', value: DataType.INT64 }]),
-      n('ZipMap', ['probabilities'], ['output_probability'], [strings ? { name: 'classlabels_strings', type: 'STRINGS', value: c.classes as string[] } : { name: 'classlabels_int64s', type: 'INTS', value: c.classes as number[] }], 'ai.onnx.ml'),
+      n(
+        'ZipMap',
+        ['probabilities'],
+        ['output_probability'],
+        [
+          strings
+            ? { name: 'classlabels_strings', type: 'STRINGS', value: c.classes as string[] }
+            : { name: 'classlabels_int64s', type: 'INTS', value: c.classes as number[] },
+        ],
+        'ai.onnx.ml',
+      ),
     );
     outputs.push({
       name: 'output_probability',
-      type: { kind: 'sequence', elem: { kind: 'map', keyType: strings ? DataType.STRING : DataType.INT64, value: { kind: 'tensor', elemType: DataType.FLOAT, shape: null } } },
+      type: {
+        kind: 'sequence',
+        elem: { kind: 'map', keyType: strings ? DataType.STRING : DataType.INT64, value: { kind: 'tensor', elemType: DataType.FLOAT, shape: null } },
+      },
     });
   } else outputs.push({ name: 'output_probability', type: { kind: 'tensor', elemType: elem, shape: ['N', K] } });
   return {
     irVersion: 8,
-    opsets: [{ domain: '', version: 15 }, { domain: 'ai.onnx.ml', version: 1 }],
+    opsets: [
+      { domain: '', version: 15 },
+      { domain: 'ai.onnx.ml', version: 1 },
+    ],
     producerName: 'skl2onnx',
     producerVersion: '1.16.0',
     docString: '',
-    graph: { name: 'LogisticRegression', nodes, initializers, inputs: [{ name: 'float_input', type: { kind: 'tensor', elemType: elem, shape: [null, d] } }], outputs },
+    graph: {
+      name: 'LogisticRegression',
+      nodes,
+      initializers,
+      inputs: [{ name: 'float_input', type: { kind: 'tensor', elemType: elem, shape: [null, d] } }],
+      outputs,
+    },
     metadata: [],
   };
 }
@@ -276,21 +333,39 @@ describe('fromOnnx reads the graphs skl2onnx writes for LogisticRegression (rebu
     const withScaler: OnnxModel = { ...g, graph: { ...g.graph, nodes: [n('Scaler', ['x0'], ['float_input'], [], 'ai.onnx.ml'), ...g.graph.nodes] } };
     assert.throws(
       () => fromOnnx(encodeModel(withScaler)),
-      (e: unknown) => e instanceof OnnxError && e.code === 'ONNX_UNSUPPORTED' && /ai\.onnx\.ml\.Scaler 'Scalerfloat_input'/.test(e.message) && e.node === "node 0 ai.onnx.ml.Scaler 'Scalerfloat_input'",
+      (e: unknown) =>
+        e instanceof OnnxError &&
+        e.code === 'ONNX_UNSUPPORTED' &&
+        /ai\.onnx\.ml\.Scaler 'Scalerfloat_input'/.test(e.message) &&
+        e.node === "node 0 ai.onnx.ml.Scaler 'Scalerfloat_input'",
     );
     const tree: OnnxModel = { ...g, graph: { ...g.graph, nodes: [n('TreeEnsembleClassifier', ['float_input'], ['output_label', 'p'], [], 'ai.onnx.ml')] } };
-    assert.throws(() => fromOnnx(encodeModel(tree)), (e: unknown) => e instanceof OnnxError && /TreeEnsembleClassifier/.test(e.message));
+    assert.throws(
+      () => fromOnnx(encodeModel(tree)),
+      (e: unknown) => e instanceof OnnxError && /TreeEnsembleClassifier/.test(e.message),
+    );
     // Raw scores (post_transform NONE) are not probabilities.
     const raw = skl2onnxGraph(c, 'float32', false);
     const lc = raw.graph.nodes[0]!;
     lc.attributes = lc.attributes.map((a) => (a.name === 'post_transform' ? ({ ...a, value: 'NONE' } as OnnxAttribute) : a));
-    assert.throws(() => fromOnnx(encodeModel(raw)), (e: unknown) => e instanceof OnnxError && /post_transform 'NONE'/.test(e.message));
+    assert.throws(
+      () => fromOnnx(encodeModel(raw)),
+      (e: unknown) => e instanceof OnnxError && /post_transform 'NONE'/.test(e.message),
+    );
   });
 
   it('refuses bytes that are not an ONNX model, with a typed error (never a crash)', () => {
     const good = toOnnx(new SoftmaxRegression().fit([[0], [1], [2], [3]], [0, 0, 1, 1]));
-    for (const bad of [new Uint8Array(0), new TextEncoder().encode('{"format":"softmax-regression"}'), good.subarray(0, good.length - 7), Uint8Array.of(0xff, 0xff, 0xff)]) {
-      assert.throws(() => fromOnnx(bad), (e: unknown) => e instanceof SoftmaxError);
+    for (const bad of [
+      new Uint8Array(0),
+      new TextEncoder().encode('{"format":"softmax-regression"}'),
+      good.subarray(0, good.length - 7),
+      Uint8Array.of(0xff, 0xff, 0xff),
+    ]) {
+      assert.throws(
+        () => fromOnnx(bad),
+        (e: unknown) => e instanceof SoftmaxError,
+      );
     }
   });
 });
@@ -303,10 +378,7 @@ describe('protobuf encoder/decoder', () => {
       const model = toOnnxModel(m, { dtype, producerVersion: '1.2.3' });
       const back = decodeModel(encodeModel(model));
       const f32 = (a: OnnxNode['attributes']) => a.map((x) => (x.type === 'FLOATS' ? { ...x, value: x.value.map(Math.fround) } : x));
-      assert.deepEqual(
-        back,
-        { ...model, graph: { ...model.graph, nodes: model.graph.nodes.map((nd) => ({ ...nd, attributes: f32(nd.attributes) })) } },
-      );
+      assert.deepEqual(back, { ...model, graph: { ...model.graph, nodes: model.graph.nodes.map((nd) => ({ ...nd, attributes: f32(nd.attributes) })) } });
       // And the bytes are stable: encoding the decoded model again gives the same file.
       assert.deepEqual(encodeModel(back), encodeModel(model));
     }

@@ -33,7 +33,8 @@ test('softmax report --dataset digits: one offline HTML file with every plot tha
   const urls = [...html.matchAll(/(?:src|href)\s*=\s*"([^"#][^"]*)"/gi)].map((m) => m[1]);
   assert.deepEqual(urls, []);
   assert.ok(!/url\(\s*['"]?http/i.test(html));
-  for (const id of ['fit', 'metrics', 'math', 'curves', 'confusion', 'calibration', 'weights', 'path']) assert.ok(html.includes(`<section id="${id}">`), `section ${id}`);
+  for (const id of ['fit', 'metrics', 'math', 'curves', 'confusion', 'calibration', 'weights', 'path'])
+    assert.ok(html.includes(`<section id="${id}">`), `section ${id}`);
   assert.ok(!html.includes('<section id="regions">'), 'digits are 64-D: no decision regions');
   // The math in MathML, with the library's conventions.
   assert.ok(html.includes('<math display="block">'));
@@ -48,7 +49,15 @@ test('softmax report --dataset digits: one offline HTML file with every plot tha
 });
 
 test('buildReport on 2-D data includes decision regions; metrics match an independent count', async () => {
-  const X = [[0, 0], [0.2, 0.1], [1, 1], [1.1, 0.9], [0, 1], [0.1, 1.2], [0.5, 0.5]];
+  const X = [
+    [0, 0],
+    [0.2, 0.1],
+    [1, 1],
+    [1.1, 0.9],
+    [0, 1],
+    [0.1, 1.2],
+    [0.5, 0.5],
+  ];
   const y = [0, 0, 1, 1, 2, 2, 1];
   const model = new SoftmaxRegression({ C: 10 }).fit(X, y, { featureNames: ['a', 'b'] });
   const html = await buildReport({ model, train: { X, y, name: 'toy' }, date: new Date(0) });
@@ -69,12 +78,20 @@ test('softmax plot: every kind writes a file (SVG or PNG); curves from a saved m
   const cases: Array<[string, string[], (svg: ReturnType<typeof parseSvg>) => void]> = [
     ['curves', ['--model', model], (s) => assert.equal(marks(s, 'line').length, 2)],
     ['confusion', ['--model', model, '--dataset', 'iris'], (s) => assert.equal(marks(s, 'rect').length, 9)],
-    ['calibration', ['--model', model, '--dataset', 'iris', '--bins', '5'], (s) => assert.equal(texts(s, 'role-title-subtitle')[0]!.includes('in 5 bins'), true)],
+    [
+      'calibration',
+      ['--model', model, '--dataset', 'iris', '--bins', '5'],
+      (s) => assert.equal(texts(s, 'role-title-subtitle')[0]!.includes('in 5 bins'), true),
+    ],
     ['weights', ['--dataset', 'digits', '--max-iter', '50'], (s) => assert.equal(marks(s, 'rect').length, 640)],
-    ['regions', ['--dataset', 'iris', '--features', 'petal_length_cm,petal_width_cm', '--grid', '10'], (s) => {
-      assert.equal(marks(s, 'rect').length, 100);
-      assert.deepEqual(texts(s, 'role-axis-title'), ['petal_length_cm', 'petal_width_cm']);
-    }],
+    [
+      'regions',
+      ['--dataset', 'iris', '--features', 'petal_length_cm,petal_width_cm', '--grid', '10'],
+      (s) => {
+        assert.equal(marks(s, 'rect').length, 100);
+        assert.deepEqual(texts(s, 'role-axis-title'), ['petal_length_cm', 'petal_width_cm']);
+      },
+    ],
     ['path', ['--dataset', 'iris', '--Cs', '0.01,1,100'], (s) => assert.equal(marks(s, 'line').length, 12)],
   ];
   for (const [kind, args, check] of cases) {

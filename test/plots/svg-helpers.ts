@@ -12,7 +12,10 @@ export interface El {
 }
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&apos;': "'" };
-const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|apos|#39);|&#(\d+);|&#x([0-9a-f]+);/gi, (m, _n, dec, hex) => (dec ? String.fromCodePoint(+dec) : hex ? String.fromCodePoint(parseInt(hex, 16)) : ENTITIES[m] ?? m));
+const decode = (s: string) =>
+  s.replace(/&(amp|lt|gt|quot|apos|#39);|&#(\d+);|&#x([0-9a-f]+);/gi, (m, _n, dec, hex) =>
+    dec ? String.fromCodePoint(+dec) : hex ? String.fromCodePoint(parseInt(hex, 16)) : (ENTITIES[m] ?? m),
+  );
 
 export function parseSvg(svg: string): El {
   const root: El = { name: '#root', attrs: {}, children: [], text: '', parent: null };
@@ -63,5 +66,7 @@ export function marks(svg: El, type: string, role = 'role-mark'): El[] {
 
 /** Text of every text item under groups with the given role (e.g. role-axis-title, role-legend-label). */
 export function texts(svg: El, role: string): string[] {
-  return all(svg, (e) => hasClass(e, role)).flatMap((g) => all(g, (c) => c.name === 'text')).map((t) => t.text.trim());
+  return all(svg, (e) => hasClass(e, role))
+    .flatMap((g) => all(g, (c) => c.name === 'text'))
+    .map((t) => t.text.trim());
 }

@@ -3,22 +3,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SoftmaxRegression } from '../../src/index.js';
 import { calibrationBins, confusionMatrix } from '../../src/metrics/index.js';
-import {
-  calibrationSvg,
-  classColor,
-  confusionSvg,
-  decisionRegionsSvg,
-  imageShape,
-  pathSvg,
-  trainingCurvesSvg,
-  weightsSvg,
-} from '../../src/plots/index.js';
+import { calibrationSvg, classColor, confusionSvg, decisionRegionsSvg, imageShape, pathSvg, trainingCurvesSvg, weightsSvg } from '../../src/plots/index.js';
 import { svgToPng } from '../../node/png.js';
 import { all, marks, parseSvg, texts } from './svg-helpers.js';
 
 /** Three well-separated 2-D blobs (deterministic). */
 function blobs(): { X: number[][]; y: string[] } {
-  const centres: [number, number, string][] = [[0, 0, 'a'], [6, 0, 'b'], [3, 6, 'c']];
+  const centres: [number, number, string][] = [
+    [0, 0, 'a'],
+    [6, 0, 'b'],
+    [3, 6, 'c'],
+  ];
   const X: number[][] = [];
   const y: string[] = [];
   for (const [cx, cy, label] of centres) {
@@ -37,7 +32,10 @@ test('training curves: objective and gradient norm on log axes, one point per it
   assert.equal(marks(svg, 'symbol').length, 10, 'a point per iteration on each curve');
   const axisTitles = texts(svg, 'role-axis-title');
   assert.deepEqual(axisTitles.filter((t) => t === 'iteration').length, 2);
-  assert.ok(axisTitles.some((t) => /objective.*log scale/.test(t)), axisTitles.join('|'));
+  assert.ok(
+    axisTitles.some((t) => /objective.*log scale/.test(t)),
+    axisTitles.join('|'),
+  );
   assert.ok(axisTitles.some((t) => /gradient norm.*log scale/.test(t)));
   // A log axis spanning 0.01..10 labels decades, which a linear axis over that range would not.
   const labels = texts(svg, 'role-axis-label');
@@ -47,8 +45,14 @@ test('training curves: objective and gradient norm on log axes, one point per it
 
 test('training curves: accuracy panel with a legend when the history has accuracies; zero norms dropped', async () => {
   const history = Array.from({ length: 4 }, (_, i) => ({
-    iteration: i + 1, value: 10 / (i + 1), gradientNorm: i === 3 ? 0 : 1 / (i + 1), step: 1, evaluations: i + 1, elapsedMs: i,
-    trainAccuracy: 0.5 + 0.1 * i, validationAccuracy: 0.45 + 0.1 * i,
+    iteration: i + 1,
+    value: 10 / (i + 1),
+    gradientNorm: i === 3 ? 0 : 1 / (i + 1),
+    step: 1,
+    evaluations: i + 1,
+    elapsedMs: i,
+    trainAccuracy: 0.5 + 0.1 * i,
+    validationAccuracy: 0.45 + 0.1 * i,
   }));
   const svg = parseSvg(await trainingCurvesSvg(history));
   assert.equal(marks(svg, 'line').length, 4, 'objective, gradient norm, train and validation accuracy');
@@ -93,7 +97,15 @@ test('decision regions: grid x grid cells coloured by predicted class, points on
 });
 
 test('decision regions refuse data that is not 2-D', async () => {
-  const m = new SoftmaxRegression().fit([[0, 0, 1], [1, 1, 0], [2, 0, 1], [3, 1, 1]], [0, 1, 0, 1]);
+  const m = new SoftmaxRegression().fit(
+    [
+      [0, 0, 1],
+      [1, 1, 0],
+      [2, 0, 1],
+      [3, 1, 1],
+    ],
+    [0, 1, 0, 1],
+  );
   await assert.rejects(decisionRegionsSvg(m, [[0, 0, 1]], [0]), (e: Error & { code?: string }) => e.code === 'FEATURE_MISMATCH' && /2-D/.test(e.message));
 });
 
@@ -113,16 +125,26 @@ test('weights: one tile per class, one cell per pixel, red for positive and blue
   assert.deepEqual(imageShape(64), [8, 8]);
   assert.deepEqual(imageShape(784), [28, 28]);
   assert.equal(imageShape(10), null);
-  const coef = [[1, 0, 0, -1], [0, 2, 0, 0], [-2, 0, 0, 0.5]];
+  const coef = [
+    [1, 0, 0, -1],
+    [0, 2, 0, 0],
+    [-2, 0, 0, 0.5],
+  ];
   const svg = parseSvg(await weightsSvg(coef, ['x', 'y', 'z']));
   const cells = marks(svg, 'rect');
   assert.equal(cells.length, 12);
   // Wrapped facets title each tile with its class.
   const tiles = all(svg, (e) => e.name === 'g' && /role-scope/.test(e.attrs.class ?? ''));
-  assert.deepEqual(tiles.flatMap((t) => texts(t, 'role-title-text')), ['x', 'y', 'z']);
+  assert.deepEqual(
+    tiles.flatMap((t) => texts(t, 'role-title-text')),
+    ['x', 'y', 'z'],
+  );
   const rgb = (c: string) => c.match(/\d+/g)!.map(Number);
   const fills = cells.map((c) => c.attrs.fill!);
-  assert.ok(fills.every((f) => f.startsWith('rgb(')), fills.join(' '));
+  assert.ok(
+    fills.every((f) => f.startsWith('rgb(')),
+    fills.join(' '),
+  );
   // Each cell's colour follows the sign of its weight (read back from the cell's accessible label).
   const weightsSeen: number[] = [];
   for (const c of cells) {
@@ -133,13 +155,21 @@ test('weights: one tile per class, one cell per pixel, red for positive and blue
     else if (w < 0) assert.ok(bl! > r! + 20, `w=${w} should be blue, got ${c.attrs.fill}`);
     else assert.ok(Math.abs(r! - bl!) < 10, `w=0 should be neutral, got ${c.attrs.fill}`);
   }
-  assert.deepEqual(weightsSeen.sort((x, y) => x - y), coef.flat().sort((x, y) => x - y));
+  assert.deepEqual(
+    weightsSeen.sort((x, y) => x - y),
+    coef.flat().sort((x, y) => x - y),
+  );
   await assert.rejects(weightsSvg([[1, 2, 3]], ['a']), /not a square number/);
 });
 
 test('reliability diagram: a bar per non-empty bin, the diagonal, a legend and the ECE', async () => {
   // Two rows at confidence 0.95 (one right), two at 0.65 (both right): ECE = 0.5*0.45 + 0.5*0.35 = 0.40.
-  const proba = [[0.95, 0.05], [0.05, 0.95], [0.65, 0.35], [0.35, 0.65]];
+  const proba = [
+    [0.95, 0.05],
+    [0.05, 0.95],
+    [0.65, 0.35],
+    [0.35, 0.65],
+  ];
   const yTrue = [0, 0, 0, 1];
   const bins = calibrationBins(yTrue, proba, [0, 1]);
   const svg = parseSvg(await calibrationSvg(bins));
@@ -155,7 +185,10 @@ test('reliability diagram: a bar per non-empty bin, the diagonal, a legend and t
 
 test('coefficient paths: one line per (class, feature) over a log C axis', async () => {
   const C = [0.01, 0.1, 1];
-  const coef = C.map((c) => [[c, -c, 0.5 * c], [-c, c, -0.5 * c]]);
+  const coef = C.map((c) => [
+    [c, -c, 0.5 * c],
+    [-c, c, -0.5 * c],
+  ]);
   const svg = parseSvg(await pathSvg({ C, coef }, { classes: ['p', 'q'], featureNames: ['f0', 'f1', 'f2'] }));
   const lines = marks(svg, 'line');
   assert.equal(lines.length, 6);

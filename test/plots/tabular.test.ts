@@ -10,7 +10,16 @@ import { join } from 'node:path';
 import { main } from '../../cli/main.js';
 import { SoftmaxRegression } from '../../src/index.js';
 import { calibrationBins, confusionMatrix } from '../../src/metrics/index.js';
-import { calibrationSvg, coefficientsSvg, confusionSvg, decisionRegionsSvg, looksLikeImage, pathSvg, trainingCurvesSvg, weightsSvg } from '../../src/plots/index.js';
+import {
+  calibrationSvg,
+  coefficientsSvg,
+  confusionSvg,
+  decisionRegionsSvg,
+  looksLikeImage,
+  pathSvg,
+  trainingCurvesSvg,
+  weightsSvg,
+} from '../../src/plots/index.js';
 import { all, marks, parseSvg, texts, type El } from './svg-helpers.js';
 import { IRIS } from '../cli/helpers.js';
 
@@ -60,14 +69,33 @@ test('coefficients: a feature x class heat map with feature names, values in the
   const m = new SoftmaxRegression({ C: 1 }).fit(X, y, { featureNames: names });
   assert.equal(looksLikeImage(18, names), null);
   assert.equal(looksLikeImage(16, names.slice(0, 16)), null, '16 named measurements are not a 4x4 image');
-  assert.deepEqual(looksLikeImage(64, Array.from({ length: 64 }, (_, j) => `pixel_${j >> 3}_${j & 7}`)), [8, 8]);
-  assert.deepEqual(looksLikeImage(784, Array.from({ length: 784 }, (_, j) => `px${j}`)), [28, 28]);
+  assert.deepEqual(
+    looksLikeImage(
+      64,
+      Array.from({ length: 64 }, (_, j) => `pixel_${j >> 3}_${j & 7}`),
+    ),
+    [8, 8],
+  );
+  assert.deepEqual(
+    looksLikeImage(
+      784,
+      Array.from({ length: 784 }, (_, j) => `px${j}`),
+    ),
+    [28, 28],
+  );
   assert.deepEqual(looksLikeImage(64, null), [8, 8]);
   assert.equal(looksLikeImage(16, null), null);
   const svg = parseSvg(await coefficientsSvg(m.coef!, m.classes!, { featureNames: names }));
   assert.equal(marks(svg, 'rect').length, 18 * 4);
-  assert.deepEqual(texts(svg, 'role-axis-label').filter((t) => names.includes(t)), names, 'every feature named, in order');
-  assert.deepEqual(texts(svg, 'role-axis-label').filter((t) => ['ant', 'bee', 'cat', 'dog'].includes(t)), ['ant', 'bee', 'cat', 'dog']);
+  assert.deepEqual(
+    texts(svg, 'role-axis-label').filter((t) => names.includes(t)),
+    names,
+    'every feature named, in order',
+  );
+  assert.deepEqual(
+    texts(svg, 'role-axis-label').filter((t) => ['ant', 'bee', 'cat', 'dog'].includes(t)),
+    ['ant', 'bee', 'cat', 'dog'],
+  );
   // Each cell's text is its coefficient, rounded.
   const cellText = marks(svg, 'text').map((t) => t.text);
   assert.equal(cellText.length, 72);
@@ -98,7 +126,10 @@ test('softmax plot weights: heat map for tabular data (no "not a square number")
   const svg = parseSvg(readFileSync(out, 'utf8'));
   assert.equal(marks(svg, 'rect').length, 13 * 3);
   assert.ok(texts(svg, 'role-axis-label').includes('proline'));
-  assert.ok(texts(svg, 'role-axis-label').some((t) => t.startsWith('od280/od315')), 'long names are not cut');
+  assert.ok(
+    texts(svg, 'role-axis-label').some((t) => t.startsWith('od280/od315')),
+    'long names are not cut',
+  );
   assertReadableText(svg, 'plot weights (wine)');
   const png = join(dir, 'w.png');
   assert.equal((await run(['plot', 'weights', '--model', model, '-o', png])).code, 0);
@@ -173,7 +204,11 @@ test('confusion matrix of 30 classes: no grid lines, no text under 11 px, count 
   assert.ok(w >= 28, `cell width ${w}`);
   // Small matrices keep count and rate.
   const small = parseSvg(await confusionSvg(confusionMatrix(['a', 'a', 'b'], ['a', 'b', 'b'])));
-  assert.ok(marks(small, 'text').map((t) => t.text).includes('50.0%'));
+  assert.ok(
+    marks(small, 'text')
+      .map((t) => t.text)
+      .includes('50.0%'),
+  );
   assertReadableText(small, 'confusion 2');
 });
 
@@ -182,11 +217,22 @@ test('every plot: legends and labels never cut, no text under 11 px', async () =
   const m = new SoftmaxRegression({ C: 1 }).fit(X, y, { featureNames: names });
   const P = m.predictProbaFlat(X);
   const bins = calibrationBins(y, { rows: y.length, cols: 4, data: P }, m.classes!);
-  const two = new SoftmaxRegression().fit(X.map((r) => [r[0]!, r[1]!]), y, { featureNames: ['measure_a', 'measure_b'] });
+  const two = new SoftmaxRegression().fit(
+    X.map((r) => [r[0]!, r[1]!]),
+    y,
+    { featureNames: ['measure_a', 'measure_b'] },
+  );
   const svgs: Array<[string, string]> = [
     ['calibration', await calibrationSvg(bins)],
     ['curves', await trainingCurvesSvg(m.fitResult!.history)],
-    ['regions', await decisionRegionsSvg(two, X.map((r) => [r[0]!, r[1]!]), y)],
+    [
+      'regions',
+      await decisionRegionsSvg(
+        two,
+        X.map((r) => [r[0]!, r[1]!]),
+        y,
+      ),
+    ],
     ['path', await pathSvg({ C: [0.1, 1, 10], coef: [m.coef!, m.coef!, m.coef!] }, { classes: m.classes!, featureNames: names })],
     ['weights', await weightsSvg([[1, -1, 0.5, 0]], ['only'])],
   ];
@@ -211,7 +257,8 @@ test('report --model M FILE: FILE is evaluation data (not "train"), nothing refi
   assert.ok(!/\(train\)|trained on/.test(html), 'the evaluation file is never called training data');
   assert.ok(!html.includes('<section id="path">'));
   // Headings: no absolute paths.
-  for (const h of html.match(/<h[12][^>]*>[^<]*<\/h[12]>|<p class="sub">[^<]*/g) ?? []) assert.ok(!h.includes(dir) && !h.includes('/work/') && !/\s\/\w/.test(h), `absolute path in heading: ${h}`);
+  for (const h of html.match(/<h[12][^>]*>[^<]*<\/h[12]>|<p class="sub">[^<]*/g) ?? [])
+    assert.ok(!h.includes(dir) && !h.includes('/work/') && !/\s\/\w/.test(h), `absolute path in heading: ${h}`);
   // The tabular weights are a heat map with the feature names.
   const svgs = [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((mm) => parseSvg(mm[0]));
   const coef = svgs.find((s) => texts(s, 'role-title-text').includes('Coefficients per feature and class'))!;

@@ -52,7 +52,11 @@ function counted<T extends Objective>(objective: T): { objective: T; calls: { f:
 }
 
 /** Run `name` through its registry entry, as a fit would. */
-function solve(name: SolverName, given: Partial<SoftmaxRegressionOptions> = {}, extra: { w0?: Float64Array; onIteration?: IterationCallback; seed?: number } = {}) {
+function solve(
+  name: SolverName,
+  given: Partial<SoftmaxRegressionOptions> = {},
+  extra: { w0?: Float64Array; onIteration?: IterationCallback; seed?: number } = {},
+) {
   const o: SoftmaxRegressionOptions = { ...DEFAULT_OPTIONS, solver: name, tol: 1e-12, ...given };
   const { objective, nonSmooth } = multinomialProblem(X, y, K, null, o);
   const c = counted(objective);
@@ -112,7 +116,11 @@ for (const name of SOLVER_NAMES) {
 
     it("stops when the callback asks, after the iteration it saw, with 'callback'", () => {
       const seen: number[] = [];
-      const { result } = solve(name, { ...tuned, maxIter: 50 }, { onIteration: (info) => (seen.push(info.iteration), info.iteration === 2 ? 'stop' : undefined) });
+      const { result } = solve(
+        name,
+        { ...tuned, maxIter: 50 },
+        { onIteration: (info) => (seen.push(info.iteration), info.iteration === 2 ? 'stop' : undefined) },
+      );
       assert.equal(result.stopReason, 'callback');
       assert.equal(result.iterations, 2);
       assert.deepEqual(seen, [1, 2]);
@@ -132,7 +140,11 @@ for (const name of SOLVER_NAMES) {
           const { result } = solve(name, { ...opts, maxIter: 3 });
           assert.ok(result.w.every(Number.isFinite), `${penalty}`);
         } else {
-          assert.throws(() => new SoftmaxRegression(opts), (e: unknown) => e instanceof OptionError && e.option === 'penalty', penalty);
+          assert.throws(
+            () => new SoftmaxRegression(opts),
+            (e: unknown) => e instanceof OptionError && e.option === 'penalty',
+            penalty,
+          );
         }
       }
     });
@@ -159,7 +171,12 @@ for (const name of SOLVER_NAMES) {
         const context = entry.reads.includes(option) ? enabling[option] ?? {} : {};
         const opts = { solver: name, ...context, [option]: value, ...(option === 'nesterov' && entry.reads.includes('momentum') ? { momentum: 0.5 } : {}) } as Partial<SoftmaxRegressionOptions>;
         if (entry.reads.includes(option)) assert.doesNotThrow(() => new SoftmaxRegression(opts), option);
-        else assert.throws(() => new SoftmaxRegression(opts), (e: unknown) => e instanceof OptionError && e.option === option, option);
+        else
+          assert.throws(
+            () => new SoftmaxRegression(opts),
+            (e: unknown) => e instanceof OptionError && e.option === option,
+            option,
+          );
       }
     });
 

@@ -94,7 +94,16 @@ describe('class and sample weights, every solver', () => {
     it(`${solver}: classWeight map == sampleWeight == repeated rows`, () => {
       const penalty = solver === 'fista' || solver === 'saga' ? 'l2' : undefined;
       const mini = SOLVERS[solver]!.minibatch;
-      const extra = mini ? { learningRate: solver === 'rmsprop' ? 0.02 : solver === 'adagrad' ? 0.5 : 0.1, ...(solver === 'sgd' ? { momentum: 0.9 } : {}), schedule: 'step', dropEvery: 50, epochs: 300, nIterNoChange: 1000 } : {};
+      const extra = mini
+        ? {
+            learningRate: solver === 'rmsprop' ? 0.02 : solver === 'adagrad' ? 0.5 : 0.1,
+            ...(solver === 'sgd' ? { momentum: 0.9 } : {}),
+            schedule: 'step',
+            dropEvery: 50,
+            epochs: 300,
+            nIterNoChange: 1000,
+          }
+        : {};
       const tol = mini ? 1e-9 : 1e-9;
       const a = new SoftmaxRegression({ solver, penalty, classWeight: { 1: 3 }, tol, maxIter: 100000, ...extra }).fit(iris.X, y);
       const b = new SoftmaxRegression({ solver, penalty, tol, maxIter: 100000, ...extra }).fit(iris.X, y, { sampleWeight: sw });
@@ -138,7 +147,10 @@ describe('warm start', () => {
 describe('regularization path', () => {
   it('L2: matches the reference optimum at each C, warm-started', () => {
     const path = regularizationPath(iris.X, iris.y, { Cs: [1, 0.1], tol: 1e-9, solver: 'trust-region' });
-    assert.deepEqual(path.points.map((p) => p.C), [0.1, 1]);
+    assert.deepEqual(
+      path.points.map((p) => p.C),
+      [0.1, 1],
+    );
     for (const p of path.points) {
       const ref = loadReference(`iris_standard_C${p.C}`);
       assert.ok(relDiff(p.objective, ref.objective) <= 1e-9);
@@ -154,7 +166,10 @@ describe('regularization path', () => {
     assert.ok(path.points.at(-1)!.zeros < 12);
   });
   it('refuses C among the options', () => {
-    assert.throws(() => regularizationPath(iris.X, iris.y, { C: 1 } as never), (e: unknown) => e instanceof OptionError && e.option === 'C');
+    assert.throws(
+      () => regularizationPath(iris.X, iris.y, { C: 1 } as never),
+      (e: unknown) => e instanceof OptionError && e.option === 'C',
+    );
   });
 });
 
@@ -162,7 +177,7 @@ describe('SoftmaxRegressionCV', () => {
   it('stratified folds keep class proportions', () => {
     const y = Int32Array.from(iris.y);
     let s = 1;
-    const folds = stratifiedFolds(y, 5, () => ((s = (s * 16807) % 2147483647) / 2147483647));
+    const folds = stratifiedFolds(y, 5, () => (s = (s * 16807) % 2147483647) / 2147483647);
     for (let f = 0; f < 5; f++) {
       for (let c = 0; c < 3; c++) {
         let n = 0;
@@ -190,9 +205,18 @@ describe('SoftmaxRegressionCV', () => {
     assert.equal(cv.model!.options.l1Ratio, cv.l1Ratio);
   });
   it('validates its own options up front', () => {
-    assert.throws(() => new SoftmaxRegressionCV({ solver: 'lbfgs', penalty: 'l1' }), (e: unknown) => e instanceof OptionError && e.option === 'penalty');
-    assert.throws(() => new SoftmaxRegressionCV({ l1Ratios: [0.5] }), (e: unknown) => e instanceof OptionError && e.option === 'l1Ratios');
-    assert.throws(() => new SoftmaxRegressionCV({ cv: 1 }), (e: unknown) => e instanceof OptionError && e.option === 'cv');
+    assert.throws(
+      () => new SoftmaxRegressionCV({ solver: 'lbfgs', penalty: 'l1' }),
+      (e: unknown) => e instanceof OptionError && e.option === 'penalty',
+    );
+    assert.throws(
+      () => new SoftmaxRegressionCV({ l1Ratios: [0.5] }),
+      (e: unknown) => e instanceof OptionError && e.option === 'l1Ratios',
+    );
+    assert.throws(
+      () => new SoftmaxRegressionCV({ cv: 1 }),
+      (e: unknown) => e instanceof OptionError && e.option === 'cv',
+    );
   });
 });
 
@@ -220,7 +244,10 @@ describe('convergence advice', () => {
   it('a fixed gd step that is too large is named', () => {
     const m = new SoftmaxRegression({ solver: 'gd', learningRate: 1e6, penalty: 'none', maxIter: 50 }).fit(iris.X, iris.y);
     assert.equal(m.fitResult!.converged, false);
-    assert.ok(m.fitResult!.advice.some((a) => /learningRate/.test(a)), m.fitResult!.advice.join(' | '));
+    assert.ok(
+      m.fitResult!.advice.some((a) => /learningRate/.test(a)),
+      m.fitResult!.advice.join(' | '),
+    );
   });
   it('sag on unscaled features: names the scales and suggests another solver', () => {
     const raw = referenceData(loadReference('wine_unscaled_C1'));

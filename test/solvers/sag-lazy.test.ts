@@ -72,7 +72,11 @@ function run(c: Case, lazy: boolean | 'js') {
   const d = 40;
   const K = c.logistic ? 1 : 3;
   const { X, y, sw, r } = problem(n, d, c.logistic ? 2 : K, 5);
-  const P = new LinearFiniteSum(X, y, c.logistic ? logisticRowLoss : softmaxRowLoss(K), { l2: c.l2, fitIntercept: c.fitIntercept ?? true, sampleWeight: c.weighted ? sw : null });
+  const P = new LinearFiniteSum(X, y, c.logistic ? logisticRowLoss : softmaxRowLoss(K), {
+    l2: c.l2,
+    fitIntercept: c.fitIntercept ?? true,
+    sampleWeight: c.weighted ? sw : null,
+  });
   let rowCalls = 0;
   const rowScores = P.rowScores.bind(P);
   P.rowScores = (i, w, out) => {

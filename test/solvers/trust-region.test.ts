@@ -20,7 +20,13 @@ describe('trust-region', () => {
   it('keeps the first step inside the initial radius ||g0|| and grows the radius after good steps', () => {
     // Far from the minimum of a well-conditioned quadratic: the Newton step is longer than ||g0||? No: the
     // radius starts at ||g0|| and is capped by the first step; the model is exact, so every step is accepted.
-    const q = new Quadratic([[0.01, 0], [0, 0.01]], [10, 10]); // minimum at (1000, 1000), ||g0|| = 14.1
+    const q = new Quadratic(
+      [
+        [0.01, 0],
+        [0, 0.01],
+      ],
+      [10, 10],
+    ); // minimum at (1000, 1000), ||g0|| = 14.1
     const r = trustRegion.solve(q, new Float64Array(2), { gtol: 1e-9, maxIter: 200 });
     assert.equal(r.stopReason, 'gradient-tolerance');
     const g0 = Math.hypot(10, 10);

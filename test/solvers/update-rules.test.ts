@@ -4,7 +4,17 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { adagradRule, adamRule, chain, makeSchedule, rmspropRule, scaleByLearningRate, sgdRule, traceMomentum, type UpdateRule } from '../../src/solvers/update-rules.js';
+import {
+  adagradRule,
+  adamRule,
+  chain,
+  makeSchedule,
+  rmspropRule,
+  scaleByLearningRate,
+  sgdRule,
+  traceMomentum,
+  type UpdateRule,
+} from '../../src/solvers/update-rules.js';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-15) => {
   assert.equal(a.length, b.length);
@@ -31,36 +41,65 @@ describe('update rules', () => {
 
   it('momentum: v = beta v + g, step = lr v', () => {
     const [s1, s2] = steps(sgdRule(0.9), [g1, g2], 0.1);
-    close(s1!, g1.map((g) => 0.1 * g));
-    close(s2!, g1.map((g, i) => 0.1 * (0.9 * g + g2[i]!)));
+    close(
+      s1!,
+      g1.map((g) => 0.1 * g),
+    );
+    close(
+      s2!,
+      g1.map((g, i) => 0.1 * (0.9 * g + g2[i]!)),
+    );
   });
 
   it('nesterov: step = lr (g + beta v)', () => {
     const [s1, s2] = steps(sgdRule(0.9, true), [g1, g2], 0.1);
-    close(s1!, g1.map((g) => 0.1 * (g + 0.9 * g)));
+    close(
+      s1!,
+      g1.map((g) => 0.1 * (g + 0.9 * g)),
+    );
     const v2 = g1.map((g, i) => 0.9 * g + g2[i]!);
-    close(s2!, g2.map((g, i) => 0.1 * (g + 0.9 * v2[i]!)));
+    close(
+      s2!,
+      g2.map((g, i) => 0.1 * (g + 0.9 * v2[i]!)),
+    );
   });
 
   it('adagrad: step = lr g / (sqrt(sum g^2) + eps)', () => {
     const [s1, s2] = steps(adagradRule(1e-8), [g1, g2], 0.5);
-    close(s1!, g1.map((g) => (0.5 * g) / (Math.abs(g) + 1e-8)));
-    close(s2!, g2.map((g, i) => (0.5 * g) / (Math.sqrt(g1[i]! ** 2 + g ** 2) + 1e-8)));
+    close(
+      s1!,
+      g1.map((g) => (0.5 * g) / (Math.abs(g) + 1e-8)),
+    );
+    close(
+      s2!,
+      g2.map((g, i) => (0.5 * g) / (Math.sqrt(g1[i]! ** 2 + g ** 2) + 1e-8)),
+    );
   });
 
   it('rmsprop: step = lr g / (sqrt(E) + eps), E = rho E + (1 - rho) g^2', () => {
     const [s1] = steps(rmspropRule(0.9, 1e-8), [g1], 0.01);
-    close(s1!, g1.map((g) => (0.01 * g) / (Math.sqrt(0.1 * g * g) + 1e-8)));
+    close(
+      s1!,
+      g1.map((g) => (0.01 * g) / (Math.sqrt(0.1 * g * g) + 1e-8)),
+    );
   });
 
   it('adam: bias-corrected moments; the first step is lr sign(g) (up to eps)', () => {
     const b1 = 0.9;
     const b2 = 0.999;
     const [s1, s2] = steps(adamRule(b1, b2, 1e-8), [g1, g2], 0.001);
-    close(s1!, g1.map((g) => (0.001 * g) / (Math.abs(g) + 1e-8)), 1e-12);
+    close(
+      s1!,
+      g1.map((g) => (0.001 * g) / (Math.abs(g) + 1e-8)),
+      1e-12,
+    );
     const m = g1.map((g, i) => (b1 * (1 - b1) * g + (1 - b1) * g2[i]!) / (1 - b1 ** 2));
     const v = g1.map((g, i) => (b2 * (1 - b2) * g * g + (1 - b2) * g2[i]! ** 2) / (1 - b2 ** 2));
-    close(s2!, m.map((mi, i) => (0.001 * mi) / (Math.sqrt(v[i]!) + 1e-8)), 1e-12);
+    close(
+      s2!,
+      m.map((mi, i) => (0.001 * mi) / (Math.sqrt(v[i]!) + 1e-8)),
+      1e-12,
+    );
   });
 
   it('keeps its state in the value it returns: two runs from fresh states agree, a carried state differs', () => {

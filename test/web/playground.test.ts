@@ -24,7 +24,15 @@ const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 // Screenshots go to a temporary folder, so running the tests never dirties the work tree; set
 // UPDATE_SCREENSHOTS=1 to refresh the committed images in docs/images.
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs', 'images') : mkdtempSync(join(tmpdir(), 'playground-shots-'));
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.wasm': 'application/wasm' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+};
 
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not installed (apt-get install -y chromium; .ci/run does this)`;
 
@@ -46,16 +54,17 @@ before(async () => {
   profile = mkdtempSync(join(tmpdir(), 'softmax-chromium-'));
   const { build } = await import('vite');
   await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  const serve = (isolate: boolean) => createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
-    const file = join(outDir, rel === '' ? 'index.html' : rel);
-    if (!file.startsWith(outDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...(isolate ? ISOLATION : {}) }).end(readFileSync(file));
-  });
+  const serve = (isolate: boolean) =>
+    createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+      const file = join(outDir, rel === '' ? 'index.html' : rel);
+      if (!file.startsWith(outDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...(isolate ? ISOLATION : {}) }).end(readFileSync(file));
+    });
   server = serve(true);
   plainServer = serve(false);
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
@@ -86,7 +95,8 @@ function samplePlane(page: Page, step = 20): Promise<number[]> {
     const c = document.getElementById('plane') as HTMLCanvasElement;
     const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
     const out: number[] = [];
-    for (let y = s / 2; y < c.height; y += s) for (let x = s / 2; x < c.width; x += s) out.push(d[4 * (y * c.width + x)]!, d[4 * (y * c.width + x) + 1]!, d[4 * (y * c.width + x) + 2]!);
+    for (let y = s / 2; y < c.height; y += s)
+      for (let x = s / 2; x < c.width; x += s) out.push(d[4 * (y * c.width + x)]!, d[4 * (y * c.width + x) + 1]!, d[4 * (y * c.width + x) + 2]!);
     return out;
   }, step);
 }
@@ -113,8 +123,19 @@ test('playground: click points of three classes, train, regions and accuracy mat
   const box = (await page.locator('#plane').boundingBox())!;
   // Plane coordinates [-1, 1]^2 -> screen pixels.
   const at = (x: number, y: number) => ({ x: box.x + ((x + 1) / 2) * box.width, y: box.y + ((1 - y) / 2) * box.height });
-  const clusters: Array<[number, number]> = [[-0.55, -0.45], [0.55, -0.4], [0.0, 0.55]];
-  const offsets: Array<[number, number]> = [[0, 0], [0.12, 0.05], [-0.1, 0.1], [0.05, -0.12], [-0.08, -0.06], [0.14, -0.1]];
+  const clusters: Array<[number, number]> = [
+    [-0.55, -0.45],
+    [0.55, -0.4],
+    [0.0, 0.55],
+  ];
+  const offsets: Array<[number, number]> = [
+    [0, 0],
+    [0.12, 0.05],
+    [-0.1, 0.1],
+    [0.05, -0.12],
+    [-0.08, -0.06],
+    [0.14, -0.1],
+  ];
   for (let c = 0; c < 3; c++) {
     await page.click(`#class-${c}`);
     for (const [dx, dy] of offsets) {
@@ -124,7 +145,10 @@ test('playground: click points of three classes, train, regions and accuracy mat
   }
   const pts = (await page.evaluate(() => (window as unknown as { playground: { points(): number[][] } }).playground.points())) as number[][];
   assert.equal(pts.length, 18);
-  assert.deepEqual(pts.map((p) => p[2]), [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]);
+  assert.deepEqual(
+    pts.map((p) => p[2]),
+    [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2],
+  );
   const beforePx = await samplePlane(page);
 
   await page.click('#start');
@@ -133,7 +157,8 @@ test('playground: click points of three classes, train, regions and accuracy mat
   await page.waitForTimeout(100);
   const afterPx = await samplePlane(page);
   let changed = 0;
-  for (let i = 0; i < beforePx.length; i += 3) if (Math.abs(beforePx[i]! - afterPx[i]!) + Math.abs(beforePx[i + 1]! - afterPx[i + 1]!) + Math.abs(beforePx[i + 2]! - afterPx[i + 2]!) > 30) changed++;
+  for (let i = 0; i < beforePx.length; i += 3)
+    if (Math.abs(beforePx[i]! - afterPx[i]!) + Math.abs(beforePx[i + 1]! - afterPx[i + 1]!) + Math.abs(beforePx[i + 2]! - afterPx[i + 2]!) > 30) changed++;
   assert.ok(changed > 0.6 * (beforePx.length / 3), `regions changed in ${changed} of ${beforePx.length / 3} samples`);
   // Near each cluster (off the points) the region has that class's colour: orange-ish (r > b) for class 1, blue-ish for class 0.
   const p0 = await pixelAt(page, -0.8, -0.8);
@@ -163,7 +188,10 @@ test('playground: click points of three classes, train, regions and accuracy mat
   // Identical predictions in the page and in Node, on the points and on a grid over the plane.
   const grid: number[][] = [];
   for (let i = 0; i < 21; i++) for (let j = 0; j < 21; j++) grid.push([-1 + i / 10, -1 + j / 10]);
-  const browserPred = await page.evaluate((G) => (window as unknown as { playground: { predict(X: number[][]): number[] } }).playground.predict(G), [...X, ...grid]);
+  const browserPred = await page.evaluate(
+    (G) => (window as unknown as { playground: { predict(X: number[][]): number[] } }).playground.predict(G),
+    [...X, ...grid],
+  );
   assert.deepEqual(browserPred, model.predict([...X, ...grid]));
   // Export ONNX: the same model as an ONNX file, read back in Node (test/onnx/onnx.test.ts runs such files in ONNX Runtime).
   const [onnxDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-onnx')]);
@@ -268,86 +296,99 @@ test('playground: a mini-batch solver (adam) trains live with the learning-rate 
   await page.close();
 });
 
-test('playground: Train is ONE fit: Pause holds it, Step runs exactly one more iteration, the result equals a plain Node fit', { skip, timeout: 120_000 }, async () => {
-  const page = await context!.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base);
-  await page.waitForSelector('#class-0');
-  assert.equal(await page.evaluate(() => self.crossOriginIsolated), true, 'the server sends COOP/COEP');
-  assert.match((await page.textContent('#mode-note'))!, /one uninterrupted fit/);
-  const box = (await page.locator('#plane').boundingBox())!;
-  const at = (x: number, y: number) => ({ x: box.x + ((x + 1) / 2) * box.width, y: box.y + ((1 - y) / 2) * box.height });
-  // Three overlapping classes and a weak penalty (C = 1000): the optimum is finite, and L-BFGS needs a dozen
-  // iterations (13 in Node), so Pause and Step land well before convergence.
-  const placed: Array<[number, number, number]> = [
-    [-0.5, -0.3, 0], [-0.2, -0.5, 0], [0.1, -0.2, 0], [-0.6, 0.1, 0],
-    [0.5, -0.4, 1], [0.3, 0.0, 1], [-0.1, -0.35, 1], [0.7, 0.2, 1],
-    [0.0, 0.5, 2], [-0.3, 0.3, 2], [0.35, 0.45, 2], [0.2, -0.05, 2],
-  ];
-  for (const [x, y, c] of placed) {
-    await page.click(`#class-${c}`);
-    const p = at(x, y);
-    await page.mouse.click(p.x, p.y);
-  }
-  const pts = (await page.evaluate(() => (window as unknown as { playground: { points(): number[][] } }).playground.points())) as number[][];
-  assert.equal(pts.length, placed.length);
-  const iter = async () => Number(await page.textContent('#iteration'));
+test(
+  'playground: Train is ONE fit: Pause holds it, Step runs exactly one more iteration, the result equals a plain Node fit',
+  { skip, timeout: 120_000 },
+  async () => {
+    const page = await context!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(base);
+    await page.waitForSelector('#class-0');
+    assert.equal(await page.evaluate(() => self.crossOriginIsolated), true, 'the server sends COOP/COEP');
+    assert.match((await page.textContent('#mode-note'))!, /one uninterrupted fit/);
+    const box = (await page.locator('#plane').boundingBox())!;
+    const at = (x: number, y: number) => ({ x: box.x + ((x + 1) / 2) * box.width, y: box.y + ((1 - y) / 2) * box.height });
+    // Three overlapping classes and a weak penalty (C = 1000): the optimum is finite, and L-BFGS needs a dozen
+    // iterations (13 in Node), so Pause and Step land well before convergence.
+    const placed: Array<[number, number, number]> = [
+      [-0.5, -0.3, 0],
+      [-0.2, -0.5, 0],
+      [0.1, -0.2, 0],
+      [-0.6, 0.1, 0],
+      [0.5, -0.4, 1],
+      [0.3, 0.0, 1],
+      [-0.1, -0.35, 1],
+      [0.7, 0.2, 1],
+      [0.0, 0.5, 2],
+      [-0.3, 0.3, 2],
+      [0.35, 0.45, 2],
+      [0.2, -0.05, 2],
+    ];
+    for (const [x, y, c] of placed) {
+      await page.click(`#class-${c}`);
+      const p = at(x, y);
+      await page.mouse.click(p.x, p.y);
+    }
+    const pts = (await page.evaluate(() => (window as unknown as { playground: { points(): number[][] } }).playground.points())) as number[][];
+    assert.equal(pts.length, placed.length);
+    const iter = async () => Number(await page.textContent('#iteration'));
 
-  await page.$eval('#logC', (el) => ((el as HTMLInputElement).value = '3', el.dispatchEvent(new Event('input'))));
-  await page.selectOption('#speed', '400');
-  await page.click('#start');
-  await page.waitForFunction(() => Number(document.getElementById('iteration')!.textContent) >= 2, undefined, { timeout: 10_000 });
-  await page.click('#pause');
-  assert.equal(await waitState(page, ['paused', 'converged', 'stopped'], 5_000), 'paused');
-  const n = await iter();
-  await page.waitForTimeout(300);
-  assert.equal(await iter(), n, 'paused: the iteration counter stays put');
-  assert.equal(await page.getAttribute('#status', 'data-state'), 'paused');
+    await page.$eval('#logC', (el) => (((el as HTMLInputElement).value = '3'), el.dispatchEvent(new Event('input'))));
+    await page.selectOption('#speed', '400');
+    await page.click('#start');
+    await page.waitForFunction(() => Number(document.getElementById('iteration')!.textContent) >= 2, undefined, { timeout: 10_000 });
+    await page.click('#pause');
+    assert.equal(await waitState(page, ['paused', 'converged', 'stopped'], 5_000), 'paused');
+    const n = await iter();
+    await page.waitForTimeout(300);
+    assert.equal(await iter(), n, 'paused: the iteration counter stays put');
+    assert.equal(await page.getAttribute('#status', 'data-state'), 'paused');
 
-  await page.click('#step');
-  await page.waitForFunction((k) => Number(document.getElementById('iteration')!.textContent) === k, n + 1, { timeout: 5_000 });
-  // Longer than the slow speed's 400 ms per iteration: a second iteration would have shown by now.
-  await page.waitForTimeout(500);
-  assert.equal(await iter(), n + 1, 'Step ran exactly one iteration');
-  assert.equal(await page.getAttribute('#status', 'data-state'), 'paused');
-  assert.match((await page.textContent('#message'))!, new RegExp(`stepped to iteration ${n + 1}`));
-  // Export while paused: the blocked fit answers from its current weights and stays paused.
-  const [mid] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
-  const midJson = JSON.parse(readFileSync((await mid.path())!, 'utf8'));
-  assert.equal(midJson.fit.iterations, n + 1);
-  assert.equal(midJson.fit.history.iteration.length, n + 1);
-  assert.equal(SoftmaxRegression.fromJSON(midJson).predict([[0, 0]]).length, 1);
-  assert.equal(await iter(), n + 1);
+    await page.click('#step');
+    await page.waitForFunction((k) => Number(document.getElementById('iteration')!.textContent) === k, n + 1, { timeout: 5_000 });
+    // Longer than the slow speed's 400 ms per iteration: a second iteration would have shown by now.
+    await page.waitForTimeout(500);
+    assert.equal(await iter(), n + 1, 'Step ran exactly one iteration');
+    assert.equal(await page.getAttribute('#status', 'data-state'), 'paused');
+    assert.match((await page.textContent('#message'))!, new RegExp(`stepped to iteration ${n + 1}`));
+    // Export while paused: the blocked fit answers from its current weights and stays paused.
+    const [mid] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    const midJson = JSON.parse(readFileSync((await mid.path())!, 'utf8'));
+    assert.equal(midJson.fit.iterations, n + 1);
+    assert.equal(midJson.fit.history.iteration.length, n + 1);
+    assert.equal(SoftmaxRegression.fromJSON(midJson).predict([[0, 0]]).length, 1);
+    assert.equal(await iter(), n + 1);
 
-  // Resume at full speed (the speed is read by the running fit, not a restart).
-  await page.selectOption('#speed', '0');
-  await page.click('#start');
-  assert.equal(await waitState(page, ['converged', 'stopped']), 'converged');
-  const iterations = await iter();
-  assert.ok(iterations > n + 1, `${iterations} iterations`);
+    // Resume at full speed (the speed is read by the running fit, not a restart).
+    await page.selectOption('#speed', '0');
+    await page.click('#start');
+    assert.equal(await waitState(page, ['converged', 'stopped']), 'converged');
+    const iterations = await iter();
+    assert.ok(iterations > n + 1, `${iterations} iterations`);
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
-  const json = JSON.parse(readFileSync((await download.path())!, 'utf8'));
-  assert.equal(json.fit.iterations, iterations);
-  assert.equal(json.fit.history.iteration.length, iterations);
-  assert.equal(json.options.solver, 'lbfgs');
-  assert.equal(json.options.C, 1000);
-  const exported = SoftmaxRegression.fromJSON(json);
-  // The same options as the page (lbfgs, l2, C = 10^3, no scaling; the worker caps a run at 3000 iterations).
-  const X = pts.map((p) => [p[0]!, p[1]!]);
-  const y = pts.map((p) => p[2]!);
-  const ref = new SoftmaxRegression({ solver: 'lbfgs', penalty: 'l2', C: 1000, scale: 'none', maxIter: 3000 }).fit(X, y);
-  // A chunked or restarted run would take a different path: other iteration counts, other objective history.
-  assert.equal(ref.nIter, iterations);
-  assert.equal(json.fit.stopReason, ref.fitResult!.stopReason);
-  const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
-  ref.coef!.forEach((row, k) => row.forEach((v, j) => close(exported.coef![k]![j]!, v, `coef[${k}][${j}]`)));
-  ref.intercept!.forEach((v, k) => close(exported.intercept![k]!, v, `intercept[${k}]`));
-  ref.fitResult!.history.forEach((h, i) => close(json.fit.history.value[i], h.value, `history value ${i + 1}`));
-  assert.deepEqual(errors, []);
-  await page.close();
-});
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    const json = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    assert.equal(json.fit.iterations, iterations);
+    assert.equal(json.fit.history.iteration.length, iterations);
+    assert.equal(json.options.solver, 'lbfgs');
+    assert.equal(json.options.C, 1000);
+    const exported = SoftmaxRegression.fromJSON(json);
+    // The same options as the page (lbfgs, l2, C = 10^3, no scaling; the worker caps a run at 3000 iterations).
+    const X = pts.map((p) => [p[0]!, p[1]!]);
+    const y = pts.map((p) => p[2]!);
+    const ref = new SoftmaxRegression({ solver: 'lbfgs', penalty: 'l2', C: 1000, scale: 'none', maxIter: 3000 }).fit(X, y);
+    // A chunked or restarted run would take a different path: other iteration counts, other objective history.
+    assert.equal(ref.nIter, iterations);
+    assert.equal(json.fit.stopReason, ref.fitResult!.stopReason);
+    const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+    ref.coef!.forEach((row, k) => row.forEach((v, j) => close(exported.coef![k]![j]!, v, `coef[${k}][${j}]`)));
+    ref.intercept!.forEach((v, k) => close(exported.intercept![k]!, v, `intercept[${k}]`));
+    ref.fitResult!.history.forEach((h, i) => close(json.fit.history.value[i], h.value, `history value ${i + 1}`));
+    assert.deepEqual(errors, []);
+    await page.close();
+  },
+);
 
 test('playground: without cross-origin isolation the page says so and trains in warm-restarted chunks', { skip, timeout: 120_000 }, async () => {
   const page = await context!.newPage();
