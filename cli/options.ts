@@ -146,7 +146,11 @@ const PASSTHROUGH_FLAGS: Array<{ flag: string; key: keyof ModelFlags & string; h
   },
   { flag: '--validation-fraction <f>', key: 'validationFraction', help: 'held-out fraction for --early-stopping, in (0, 1) (default 0.1)', parse: parseNumber },
   { flag: '--dtype <type>', key: 'dtype', help: 'element type X is held in during the fit: float64 (default) or float32' },
-  { flag: '--feature-map <spec>', key: 'featureMap', help: "nonlinear features stored in the model: poly2, poly3, rbf5, or terms like 'x1,x2,x1^2,x1*x2,sin(pi*x1),r'" },
+  {
+    flag: '--feature-map <spec>',
+    key: 'featureMap',
+    help: "nonlinear features stored in the model: poly2, poly3, rbf5, or terms like 'x1,x2,x1^2,x1*x2,sin(pi*x1),r'",
+  },
 ];
 
 /** Default scaling on the command line: standardize, since raw features of very different scales slow every solver. */

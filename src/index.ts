@@ -7,7 +7,14 @@
 export * from './errors.js';
 
 // The model.
-export { SoftmaxRegression, fittedMultiClassFor, type FitOptions, type FitResult, type FittedState, type FittedMultiClass } from './model/softmax-regression.js';
+export {
+  SoftmaxRegression,
+  fittedMultiClassFor,
+  type FitOptions,
+  type FitResult,
+  type FittedState,
+  type FittedMultiClass,
+} from './model/softmax-regression.js';
 export { DEFAULT_OPTIONS, type SoftmaxRegressionOptions, type ClassWeight, type Backend } from './model/options.js';
 export { MODEL_FORMAT, MODEL_VERSION, MODEL_VERSIONS_READ, type ModelJSON, type FitSummaryJSON } from './model/serialize.js';
 export type { Label } from './core/labels.js';
@@ -46,7 +53,15 @@ export { parseCifar10, CIFAR_PIXELS, CIFAR_RECORD } from './data/cifar.js';
 export { looksGzipped } from './data/gzip.js';
 export { stratifiedSplit, stratifiedKFold, subsetDataset, type Split } from './data/split.js';
 export { fitScaler, applyScaler, type ScalerState, type ScaleKind } from './preprocess/scaler.js';
-export { fitFeatureMap, applyFeatureMap, featureMapNames, checkFeatureMapSpec, splitTerms, type FeatureMapSpec, type FeatureMapState } from './preprocess/features.js';
+export {
+  fitFeatureMap,
+  applyFeatureMap,
+  featureMapNames,
+  checkFeatureMapSpec,
+  splitTerms,
+  type FeatureMapSpec,
+  type FeatureMapState,
+} from './preprocess/features.js';
 
 // Types that appear in the signatures above (so the API reference can document them).
 export type { CVFitStats } from './model/cv.js';

@@ -72,12 +72,23 @@ describe('fit memory budget', () => {
   });
   it('predictions check their n x K scores against the budget', async () => {
     const { setDefaultLimits, defaultLimits } = await import('../src/index.js');
-    const m = new SoftmaxRegression().fit([[0, 1], [1, 0], [0, 0.9], [1, 0.1]], [0, 1, 0, 1]);
+    const m = new SoftmaxRegression().fit(
+      [
+        [0, 1],
+        [1, 0],
+        [0, 0.9],
+        [1, 0.1],
+      ],
+      [0, 1, 0, 1],
+    );
     const X = Array.from({ length: 5000 }, (_, i) => [i % 2, (i % 3) / 2]);
     const before = defaultLimits().maxMemory;
     setDefaultLimits({ maxMemory: 64 * 1024 });
     try {
-      assert.throws(() => m.predictProba(X), (e: unknown) => isLimit(e) && /5000 rows x 2 classes/.test((e as Error).message));
+      assert.throws(
+        () => m.predictProba(X),
+        (e: unknown) => isLimit(e) && /5000 rows x 2 classes/.test((e as Error).message),
+      );
     } finally {
       setDefaultLimits({ maxMemory: before });
     }

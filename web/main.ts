@@ -537,7 +537,8 @@ function drawHover(): void {
       x = [fromPx(hover.px), fromPy(hover.py)];
       what = `cursor at (${fmt(x[0]!, 3)}, ${fmt(x[1]!, 3)}): no label, so no loss; point at a data point for those`;
     } else {
-      el.innerHTML = '<p class="note">Point at the plane or a data point (hover, tap, or focus the plane and use the arrow keys) to see z = Wx + b, p = softmax(z), the loss −log p<sub>y</sub> and the gradient contribution (p − y)xᵀ.</p>';
+      el.innerHTML =
+        '<p class="note">Point at the plane or a data point (hover, tap, or focus the plane and use the arrow keys) to see z = Wx + b, p = softmax(z), the loss −log p<sub>y</sub> and the gradient contribution (p − y)xᵀ.</p>';
       return;
     }
   }
@@ -555,12 +556,16 @@ function drawHover(): void {
   const vec = mapped ? 'φ(x)' : 'x';
   // Gradient of this row's loss: d/dW_k = (p_k - y_k) phi(x), d/db_k = p_k - y_k (the row of (P - Y)^T Phi).
   const two = d === 2 && !mapped;
-  const head = two ? '<th scope="col">(p−y)·x₁</th><th scope="col">(p−y)·x₂</th><th scope="col">(p−y)·1</th>' : `<th scope="col">‖(p−y)${vec}‖</th><th scope="col">(p−y)·1</th>`;
+  const head = two
+    ? '<th scope="col">(p−y)·x₁</th><th scope="col">(p−y)·x₂</th><th scope="col">(p−y)·1</th>'
+    : `<th scope="col">‖(p−y)${vec}‖</th><th scope="col">(p−y)·1</th>`;
   const norm = Math.hypot(...phi);
   const rows = classes
     .map((c, k) => {
       const r = p[k]! - yk[k]!;
-      const g = two ? `<td>${known ? fmt(r * x[0]!) : '–'}</td><td>${known ? fmt(r * x[1]!) : '–'}</td><td>${known ? fmt(r) : '–'}</td>` : `<td>${known ? fmt(Math.abs(r) * norm) : '–'}</td><td>${known ? fmt(r) : '–'}</td>`;
+      const g = two
+        ? `<td>${known ? fmt(r * x[0]!) : '–'}</td><td>${known ? fmt(r * x[1]!) : '–'}</td><td>${known ? fmt(r) : '–'}</td>`
+        : `<td>${known ? fmt(Math.abs(r) * norm) : '–'}</td><td>${known ? fmt(r) : '–'}</td>`;
       return `<tr><th scope="row"><span class="swatch" style="background:${classColor(c)}"></span>${c}</th><td>${fmt(z[k]!)}</td><td>${fmt(p[k]!)}</td><td>${known ? yk[k] : '–'}</td>${g}</tr>`;
     })
     .join('');
@@ -598,7 +603,8 @@ function drawStatus(): void {
   }
   const nTest = digitsData ? digitsData.ytest.length : testPoints.length;
   $('test-row').hidden = nTest === 0;
-  $('test-accuracy').textContent = s?.testAccuracy != null ? `${(100 * s.testAccuracy).toFixed(2)}% (${nTest} held-out ${digitsData ? 'digits' : 'points'})` : '–';
+  $('test-accuracy').textContent =
+    s?.testAccuracy != null ? `${(100 * s.testAccuracy).toFixed(2)}% (${nTest} held-out ${digitsData ? 'digits' : 'points'})` : '–';
   $('message').textContent = s?.message ?? '';
   drawAdvice();
   drawWeights();
@@ -663,7 +669,9 @@ function drawWeights(): void {
             const j = at.get(`rbf(${cx} ${cy}; 2)`);
             const v = j === undefined ? 0 : s.coef![k]![j]!;
             const t = Math.min(1, Math.abs(v) / m);
-            cells.push(`<span title="centre (${cx}, ${cy}): ${fmt(v, 3)}" style="background:${v > 0 ? `rgba(214, 96, 77, ${t})` : `rgba(67, 147, 195, ${t})`}"></span>`);
+            cells.push(
+              `<span title="centre (${cx}, ${cy}): ${fmt(v, 3)}" style="background:${v > 0 ? `rgba(214, 96, 77, ${t})` : `rgba(67, 147, 195, ${t})`}"></span>`,
+            );
           }
         return `<div><span class="swatch" style="background:${classColor(c)}"></span>class ${c}<div class="rbf-grid" role="img" aria-label="class ${c}: radial basis weights on the 5 by 5 grid of centres">${cells.join('')}</div></div>`;
       })
@@ -722,7 +730,9 @@ function buildClassButtons(): void {
     };
     box.appendChild(b);
   }
-  $('legend').innerHTML = Array.from({ length: MAX_CLASSES }, (_, c) => `<span><i style="background:${classColor(c)}"></i>class ${c}</span>`).join('') + '<span><i style="background:#fff;border:2px solid #666"></i>hollow: held out</span>';
+  $('legend').innerHTML =
+    Array.from({ length: MAX_CLASSES }, (_, c) => `<span><i style="background:${classColor(c)}"></i>class ${c}</span>`).join('') +
+    '<span><i style="background:#fff;border:2px solid #666"></i>hollow: held out</span>';
 }
 
 function selectClass(c: number): void {
@@ -737,7 +747,9 @@ function selectClass(c: number): void {
 function buildFeatures(): void {
   const box = $('features');
   box.innerHTML =
-    FEATURES.map((f) => `<label><input type="checkbox" id="feat-${f.id}" data-feature="${f.id}"${features.has(f.id) ? ' checked' : ''}> ${f.label}</label>`).join('') +
+    FEATURES.map(
+      (f) => `<label><input type="checkbox" id="feat-${f.id}" data-feature="${f.id}"${features.has(f.id) ? ' checked' : ''}> ${f.label}</label>`,
+    ).join('') +
     `<div class="presets">${Object.entries(FEATURE_SETS)
       .map(([k, s]) => `<button type="button" id="features-${k}" data-set="${k}">${s.label}</button>`)
       .join('')}</div>`;
@@ -927,7 +939,7 @@ function removeNear(px: number, py: number, radius = Infinity): boolean {
   let bd = radius;
   for (const p of [...points, ...testPoints]) {
     const d = Math.hypot(toPx(p.x) - px, toPy(p.y) - py);
-    if (d <= bd) (bd = d), (best = p);
+    if (d <= bd) ((bd = d), (best = p));
   }
   if (!best) return false;
   if (ownPoints) {
@@ -1104,7 +1116,12 @@ function restore(hash: string): boolean {
   setSelect('speed', q.get('speed'));
   setSelect('holdout', q.get('holdout'));
   if (q.has('features')) {
-    features = new Set(q.get('features')!.split('.').filter((id) => FEATURES.some((f) => f.id === id)));
+    features = new Set(
+      q
+        .get('features')!
+        .split('.')
+        .filter((id) => FEATURES.some((f) => f.id === id)),
+    );
     if (features.size === 0) features = new Set(FEATURE_SETS.linear!.ids);
   }
   document.querySelectorAll<HTMLInputElement>('input[data-feature]').forEach((cb) => (cb.checked = features.has(cb.dataset.feature!)));

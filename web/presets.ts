@@ -27,7 +27,11 @@ function gauss(r: () => number): number {
 
 export function blobs(seed = 1): Point[] {
   const r = rng(seed);
-  const centres = [[-0.5, -0.4], [0.5, -0.35], [0, 0.55]];
+  const centres = [
+    [-0.5, -0.4],
+    [0.5, -0.35],
+    [0, 0.55],
+  ];
   return centres.flatMap(([cx, cy], c) => Array.from({ length: 40 }, () => ({ x: cx! + 0.17 * gauss(r), y: cy! + 0.17 * gauss(r), c })));
 }
 

@@ -142,7 +142,11 @@ function compatible(m: SoftmaxRegression | null, classes: number[]): m is Softma
   const spec = (options.featureMap as string[] | null | undefined) ?? null;
   const terms = m?.featureMap ? m.featureMap.terms : null;
   return (
-    !!m?.coef && !!m.intercept && X.length > 0 && m.nInputFeatures === X[0]!.length && sameSet(m.classes as number[], classes) &&
+    !!m?.coef &&
+    !!m.intercept &&
+    X.length > 0 &&
+    m.nInputFeatures === X[0]!.length &&
+    sameSet(m.classes as number[], classes) &&
     JSON.stringify(terms) === JSON.stringify(spec)
   );
 }
@@ -226,7 +230,14 @@ let pendingRestart = false;
 const libOptions = () => Object.fromEntries(Object.entries(options).filter(([k]) => k !== 'speed'));
 
 /** A model holding the weights a fit has reached so far (w: W[k*d+j] then the K intercepts). */
-function liveModel(w: Float64Array, classes: number[], info: IterationInfo, total: number, entries: HistoryEntry[], map: FeatureMapState | null): SoftmaxRegression {
+function liveModel(
+  w: Float64Array,
+  classes: number[],
+  info: IterationInfo,
+  total: number,
+  entries: HistoryEntry[],
+  map: FeatureMapState | null,
+): SoftmaxRegression {
   const d = map ? map.terms.length : X[0]!.length;
   const m = new SoftmaxRegression(libOptions());
   // Rows of w: one for the binomial model (two classes, multiClass 'auto' or 'ovr'), K otherwise.

@@ -46,11 +46,18 @@ export async function resolveModelAndData(ctx: CommandContext, data: string | un
     const name = `${displayName(file)} (evaluation data)`;
     const ds = await readData(file, f, ctx.io, f.features ? { features: f.features } : modelColumns(loaded));
     if (ds.y.length === 0) throw new UsageError(`${displayName(file)} has no label column (see --label): a report needs labelled data`);
-    if (ds.X.cols !== loaded.nInputFeatures) throw new DataError('FEATURE_MISMATCH', `the data has ${ds.X.cols} features but model ${displayName(f.model!)} takes ${loaded.nInputFeatures}`);
+    if (ds.X.cols !== loaded.nInputFeatures)
+      throw new DataError('FEATURE_MISMATCH', `the data has ${ds.X.cols} features but model ${displayName(f.model!)} takes ${loaded.nInputFeatures}`);
     const test = { ...ds, y: alignLabels(ds.y, loaded.classes!, name) };
     return { model: loaded, train: null, test, trainName: null, testName: name, description: null, trained: false };
   }
-  const tt = await readTrainTest(data, f, ctx.io, "missing data: give a DATA file ('-' for stdin), --dataset NAME, or with --model only --test FILE", f.features ?? loaded?.inputFeatureNames ?? undefined);
+  const tt = await readTrainTest(
+    data,
+    f,
+    ctx.io,
+    "missing data: give a DATA file ('-' for stdin), --dataset NAME, or with --model only --test FILE",
+    f.features ?? loaded?.inputFeatureNames ?? undefined,
+  );
   let { train, test } = tt;
   const src = displayName(tt.source);
   let trainName = tt.testFrom === 'builtin' ? `${src} (train)` : tt.testFrom === 'split' ? `${src} (train split)` : src;
@@ -67,7 +74,8 @@ export async function resolveModelAndData(ctx: CommandContext, data: string | un
   let model: SoftmaxRegression;
   if (loaded) {
     model = loaded;
-    if (train.X.cols !== model.nInputFeatures) throw new DataError('FEATURE_MISMATCH', `the data has ${train.X.cols} features but model ${displayName(f.model!)} takes ${model.nInputFeatures}`);
+    if (train.X.cols !== model.nInputFeatures)
+      throw new DataError('FEATURE_MISMATCH', `the data has ${train.X.cols} features but model ${displayName(f.model!)} takes ${model.nInputFeatures}`);
     train = { ...train, y: alignLabels(train.y, model.classes!, trainName) };
     if (test) test = { ...test, y: alignLabels(test.y, model.classes!, testName!) };
   } else {

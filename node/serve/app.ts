@@ -100,7 +100,11 @@ function csvMatrix(text: string, sm: ServedModel, maxRows: number): DenseMatrix 
     if (e instanceof SoftmaxError) fail(400, e.message.replace(/^option 'features': /, 'CSV header: '));
     throw e;
   }
-  if (ds.X.cols !== m.nFeatures) fail(400, `the CSV has ${ds.X.cols} feature columns; model '${sm.name}' expects ${m.nFeatures}${m.featureNames ? ` (${listForMessage(m.featureNames, { quote: '' })})` : ''}`);
+  if (ds.X.cols !== m.nFeatures)
+    fail(
+      400,
+      `the CSV has ${ds.X.cols} feature columns; model '${sm.name}' expects ${m.nFeatures}${m.featureNames ? ` (${listForMessage(m.featureNames, { quote: '' })})` : ''}`,
+    );
   checkRows(ds.X.rows, maxRows);
   return ds.X as DenseMatrix;
 }

@@ -98,7 +98,8 @@ export class SoftmaxRegressionCV {
     this.l1Ratios = ratios;
     if (cv !== undefined && typeof cv === 'object' && cv !== null && typeof (cv as ArrayLike<number>).length === 'number') {
       const ids = Int32Array.from(cv as ArrayLike<number>, (v, i) => {
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new OptionError('cv', `fold id of row ${i} must be an integer >= 0, got ${String(v)}`);
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+          throw new OptionError('cv', `fold id of row ${i} must be an integer >= 0, got ${String(v)}`);
         return v;
       });
       let k = 0;
@@ -120,7 +121,12 @@ export class SoftmaxRegressionCV {
       throw new OptionError('scoring', `must be 'accuracy' or 'log-loss', got ${String(scoring)}`);
     this.refit = refit ?? true;
     if (typeof this.refit !== 'boolean') throw new OptionError('refit', `must be true or false, got ${String(refit)}`);
-    if (rest.penalty === 'none') throw new OptionError('penalty', `'none' has no C to choose: SoftmaxRegressionCV needs 'l2', 'l1', 'elasticnet' or 'group-lasso' (fit SoftmaxRegression for no penalty)`, 'INCOMPATIBLE_OPTIONS');
+    if (rest.penalty === 'none')
+      throw new OptionError(
+        'penalty',
+        `'none' has no C to choose: SoftmaxRegressionCV needs 'l2', 'l1', 'elasticnet' or 'group-lasso' (fit SoftmaxRegression for no penalty)`,
+        'INCOMPATIBLE_OPTIONS',
+      );
     // Validate the model options now (with a representative C and l1Ratio), so bad pairs fail here.
     this.options = resolveOptions({ ...rest, C: 1, l1Ratio: ratios[0] ?? null });
   }

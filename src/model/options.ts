@@ -172,7 +172,8 @@ function clipForMessage(s: string, max = 80): string {
 /** Per-option checks. Extend this table (and DEFAULT_OPTIONS) to add an option. */
 export const OPTION_CHECKS: Record<string, Check> = {
   C: (v, name) => {
-    if (typeof v !== 'number' || Number.isNaN(v) || v <= 0 || v === -Infinity) throw new OptionError(name, `must be a number > 0 (Infinity for no penalty), got ${fmt(v)}`);
+    if (typeof v !== 'number' || Number.isNaN(v) || v <= 0 || v === -Infinity)
+      throw new OptionError(name, `must be a number > 0 (Infinity for no penalty), got ${fmt(v)}`);
   },
   penalty: oneOf(PENALTIES),
   solver: oneOf(SOLVER_NAMES),
@@ -265,8 +266,12 @@ const IGNORED_WHEN: Array<[keyof SoftmaxRegressionOptions, (o: SoftmaxRegression
     'precondition',
     (o) => {
       const e = SOLVERS[o.solver];
-      if (!e?.preconditioned) return `is only used by the solvers that run in preconditioned coordinates (${SOLVER_NAMES.filter((n) => SOLVERS[n].preconditioned).map((n) => `'${n}'`).join(', ')}), not '${o.solver}'`;
-      if (o.penalty === 'l1' || o.penalty === 'elasticnet' || o.penalty === 'group-lasso') return `is not used with penalty '${o.penalty}' (non-smooth problems are solved in the original coordinates)`;
+      if (!e?.preconditioned)
+        return `is only used by the solvers that run in preconditioned coordinates (${SOLVER_NAMES.filter((n) => SOLVERS[n].preconditioned)
+          .map((n) => `'${n}'`)
+          .join(', ')}), not '${o.solver}'`;
+      if (o.penalty === 'l1' || o.penalty === 'elasticnet' || o.penalty === 'group-lasso')
+        return `is not used with penalty '${o.penalty}' (non-smooth problems are solved in the original coordinates)`;
       if (o.learningRate !== null) return `is not used by '${o.solver}' with a fixed learningRate (the step is defined in the original coordinates)`;
       return null;
     },

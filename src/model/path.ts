@@ -71,7 +71,9 @@ export function regularizationPath(
   let prev: SoftmaxRegression | null = null;
   for (const C of Cs) {
     // The previous solution is this fit's starting point (warmStart reads it from the fitted state).
-    const m: SoftmaxRegression = prev ? SoftmaxRegression.fromState(prev.fittedState(), { ...rest, C, warmStart: true }) : new SoftmaxRegression({ ...rest, C, warmStart: true });
+    const m: SoftmaxRegression = prev
+      ? SoftmaxRegression.fromState(prev.fittedState(), { ...rest, C, warmStart: true })
+      : new SoftmaxRegression({ ...rest, C, warmStart: true });
     m.fit(X, y, fitOptions);
     const r = m.fitResult!;
     let zeros = 0;

@@ -189,7 +189,8 @@ export function modelFromJSON(input: unknown, make: (state: FittedState, o: Part
   const root = obj(json, '', ['format', 'version', 'classes', 'nFeatures', 'featureNames', 'coef', 'intercept', 'options', 'scaler', 'fit'], ['featureMap']);
   if (root.format !== MODEL_FORMAT) fail('format', `expected '${MODEL_FORMAT}', got ${describe(root.format)}`);
   const version = int(root.version, 'version', 1);
-  if (!(MODEL_VERSIONS_READ as readonly number[]).includes(version)) fail('version', `unsupported model file version ${version} (this library reads versions ${MODEL_VERSIONS_READ.join(' and ')})`);
+  if (!(MODEL_VERSIONS_READ as readonly number[]).includes(version))
+    fail('version', `unsupported model file version ${version} (this library reads versions ${MODEL_VERSIONS_READ.join(' and ')})`);
 
   const classesRaw = arr(root.classes, 'classes');
   if (classesRaw.length < 2) fail('classes', `expected at least 2 classes, got ${classesRaw.length}`);
@@ -244,10 +245,28 @@ export function modelFromJSON(input: unknown, make: (state: FittedState, o: Part
 
   let fit: FitResult | null = null;
   if (root.fit !== null) {
-    const f = obj(root.fit, 'fit', [
-      'solver', 'converged', 'stopReason', 'message', 'iterations', 'value', 'gradientNorm', 'functionEvaluations',
-      'gradientEvaluations', 'hessianVectorProducts', 'elapsedMs', 'nSamples', 'sumWeights', 'advice', 'history',
-    ], ['preconditionedGradientNorm']);
+    const f = obj(
+      root.fit,
+      'fit',
+      [
+        'solver',
+        'converged',
+        'stopReason',
+        'message',
+        'iterations',
+        'value',
+        'gradientNorm',
+        'functionEvaluations',
+        'gradientEvaluations',
+        'hessianVectorProducts',
+        'elapsedMs',
+        'nSamples',
+        'sumWeights',
+        'advice',
+        'history',
+      ],
+      ['preconditionedGradientNorm'],
+    );
     const h = obj(f.history, 'fit.history', ['iteration', 'value', 'gradientNorm']);
     const it = numArray(h.iteration, 'fit.history.iteration');
     const hv = numArray(h.value, 'fit.history.value', it.length);
@@ -260,7 +279,9 @@ export function modelFromJSON(input: unknown, make: (state: FittedState, o: Part
       iterations: int(f.iterations, 'fit.iterations'),
       value: finite(f.value, 'fit.value'),
       gradientNorm: finite(f.gradientNorm, 'fit.gradientNorm'),
-      ...(f.preconditionedGradientNorm !== undefined ? { preconditionedGradientNorm: finite(f.preconditionedGradientNorm, 'fit.preconditionedGradientNorm') } : {}),
+      ...(f.preconditionedGradientNorm !== undefined
+        ? { preconditionedGradientNorm: finite(f.preconditionedGradientNorm, 'fit.preconditionedGradientNorm') }
+        : {}),
       functionEvaluations: int(f.functionEvaluations, 'fit.functionEvaluations'),
       gradientEvaluations: int(f.gradientEvaluations, 'fit.gradientEvaluations'),
       hessianVectorProducts: int(f.hessianVectorProducts, 'fit.hessianVectorProducts'),
@@ -276,7 +297,8 @@ export function modelFromJSON(input: unknown, make: (state: FittedState, o: Part
   try {
     return make(state, optsRaw as Partial<SoftmaxRegressionOptions>);
   } catch (e) {
-    if (e instanceof SoftmaxError && !(e instanceof ModelFormatError)) fail(e.code === 'INVALID_OPTION' || e.code === 'INCOMPATIBLE_OPTIONS' ? 'options' : '', e.message);
+    if (e instanceof SoftmaxError && !(e instanceof ModelFormatError))
+      fail(e.code === 'INVALID_OPTION' || e.code === 'INCOMPATIBLE_OPTIONS' ? 'options' : '', e.message);
     throw e;
   }
 }

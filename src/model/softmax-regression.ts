@@ -131,7 +131,9 @@ export class SoftmaxRegression {
       intercept: [...this.intercept!],
       featureNames: this.featureNames ? [...this.featureNames] : null,
       scaler: this.scaler ? { kind: this.scaler.kind, offset: [...this.scaler.offset], scale: [...this.scaler.scale] } : null,
-      featureMap: this.featureMap ? { inputs: this.featureMap.inputs, inputNames: this.featureMap.inputNames ? [...this.featureMap.inputNames] : null, terms: [...this.featureMap.terms] } : null,
+      featureMap: this.featureMap
+        ? { inputs: this.featureMap.inputs, inputNames: this.featureMap.inputNames ? [...this.featureMap.inputNames] : null, terms: [...this.featureMap.terms] }
+        : null,
       fitResult: this.fitResult,
     };
   }
@@ -145,10 +147,12 @@ export class SoftmaxRegression {
     const classes = st.classes;
     if (!Array.isArray(classes) || classes.length < 2) throw new DataError('TOO_FEW_CLASSES', `state.classes must list at least 2 classes`);
     const K = classes.length;
-    if (st.multiClass !== 'multinomial' && st.multiClass !== 'binomial' && st.multiClass !== 'ovr') throw new DataError('SHAPE_MISMATCH', `state.multiClass must be 'multinomial', 'binomial' or 'ovr', got ${String(st.multiClass)}`);
+    if (st.multiClass !== 'multinomial' && st.multiClass !== 'binomial' && st.multiClass !== 'ovr')
+      throw new DataError('SHAPE_MISMATCH', `state.multiClass must be 'multinomial', 'binomial' or 'ovr', got ${String(st.multiClass)}`);
     if (st.multiClass === 'binomial' && K !== 2) throw new DataError('SHAPE_MISMATCH', `state.multiClass 'binomial' needs exactly 2 classes, got ${K}`);
     const rows = st.multiClass === 'binomial' ? 1 : K;
-    if (!Array.isArray(st.coef) || st.coef.length !== rows || !Array.isArray(st.coef[0])) throw new DataError('SHAPE_MISMATCH', `state.coef must have ${rows} row${rows === 1 ? '' : 's'} (${st.multiClass}, ${K} classes)`);
+    if (!Array.isArray(st.coef) || st.coef.length !== rows || !Array.isArray(st.coef[0]))
+      throw new DataError('SHAPE_MISMATCH', `state.coef must have ${rows} row${rows === 1 ? '' : 's'} (${st.multiClass}, ${K} classes)`);
     const d = st.coef[0]!.length;
     if (d < 1) throw new DataError('SHAPE_MISMATCH', 'state.coef rows must not be empty');
     this.classes = [...classes];
@@ -157,9 +161,11 @@ export class SoftmaxRegression {
     this.coef = st.coef.map((r) => (Array.isArray(r) ? [...r] : r));
     this.intercept = Array.isArray(st.intercept) ? [...st.intercept] : st.intercept;
     this.params('fromState'); // validates shapes and values
-    if (st.featureNames && st.featureNames.length !== d) throw new DataError('SHAPE_MISMATCH', `state.featureNames has ${st.featureNames.length} names but coef has ${d} columns`);
+    if (st.featureNames && st.featureNames.length !== d)
+      throw new DataError('SHAPE_MISMATCH', `state.featureNames has ${st.featureNames.length} names but coef has ${d} columns`);
     this.featureNames = st.featureNames ? [...st.featureNames] : null;
-    if (st.scaler && (st.scaler.offset.length !== d || st.scaler.scale.length !== d)) throw new DataError('SHAPE_MISMATCH', `state.scaler must have ${d} offsets and scales`);
+    if (st.scaler && (st.scaler.offset.length !== d || st.scaler.scale.length !== d))
+      throw new DataError('SHAPE_MISMATCH', `state.scaler must have ${d} offsets and scales`);
     this.scaler = st.scaler;
     this.featureMap = st.featureMap ?? null;
     this.fitResult = st.fitResult;
@@ -384,7 +390,15 @@ export class SoftmaxRegression {
     const R = b.length;
     const K = this.classes.length;
     const kind: FittedMultiClass = R === 1 && K === 2 ? 'binomial' : this.options.multiClass === 'ovr' ? 'ovr' : 'multinomial';
-    this.loadState({ classes: this.classes, multiClass: kind, coef: rowsOf(W, W.length / R), intercept: Array.from(b), featureNames: this.featureNames, scaler: this.scaler, fitResult: this.fitResult });
+    this.loadState({
+      classes: this.classes,
+      multiClass: kind,
+      coef: rowsOf(W, W.length / R),
+      intercept: Array.from(b),
+      featureNames: this.featureNames,
+      scaler: this.scaler,
+      fitResult: this.fitResult,
+    });
   }
 
   private checkFitted(method: string): void {
@@ -407,10 +421,16 @@ export class SoftmaxRegression {
     const coef = this.coef;
     const intercept = this.intercept;
     if (!Array.isArray(coef) || coef.length !== R) {
-      throw new DataError('SHAPE_MISMATCH', `${method}: model.coef must be ${R} x ${d} (${this.kind}, ${this.nClasses} classes), got ${Array.isArray(coef) ? `${coef.length} rows` : typeof coef}`);
+      throw new DataError(
+        'SHAPE_MISMATCH',
+        `${method}: model.coef must be ${R} x ${d} (${this.kind}, ${this.nClasses} classes), got ${Array.isArray(coef) ? `${coef.length} rows` : typeof coef}`,
+      );
     }
     if (!Array.isArray(intercept) || intercept.length !== R) {
-      throw new DataError('SHAPE_MISMATCH', `${method}: model.intercept must have ${R} entr${R === 1 ? 'y' : 'ies'}, got ${Array.isArray(intercept) ? intercept.length : typeof intercept}`);
+      throw new DataError(
+        'SHAPE_MISMATCH',
+        `${method}: model.intercept must have ${R} entr${R === 1 ? 'y' : 'ies'}, got ${Array.isArray(intercept) ? intercept.length : typeof intercept}`,
+      );
     }
     if (!this.W || this.W.length !== R * d) this.W = new Float64Array(R * d);
     if (!this.b || this.b.length !== R) this.b = new Float64Array(R);
@@ -418,14 +438,20 @@ export class SoftmaxRegression {
     const b = this.b;
     for (let k = 0; k < R; k++) {
       const row = coef[k];
-      if (!row || typeof row !== 'object' || row.length !== d) throw new DataError('SHAPE_MISMATCH', `${method}: model.coef[${k}] must have ${d} entries, got ${row && typeof row === 'object' ? row.length : typeof row}`);
+      if (!row || typeof row !== 'object' || row.length !== d)
+        throw new DataError(
+          'SHAPE_MISMATCH',
+          `${method}: model.coef[${k}] must have ${d} entries, got ${row && typeof row === 'object' ? row.length : typeof row}`,
+        );
       for (let j = 0; j < d; j++) {
         const v = row[j];
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw new DataError('NON_FINITE', `${method}: model.coef[${k}][${j}] must be a finite number, got ${String(v)}`);
+        if (typeof v !== 'number' || !Number.isFinite(v))
+          throw new DataError('NON_FINITE', `${method}: model.coef[${k}][${j}] must be a finite number, got ${String(v)}`);
         W[k * d + j] = v;
       }
       const bk = intercept[k];
-      if (typeof bk !== 'number' || !Number.isFinite(bk)) throw new DataError('NON_FINITE', `${method}: model.intercept[${k}] must be a finite number, got ${String(bk)}`);
+      if (typeof bk !== 'number' || !Number.isFinite(bk))
+        throw new DataError('NON_FINITE', `${method}: model.intercept[${k}] must be a finite number, got ${String(bk)}`);
       b[k] = bk;
     }
     return { W, b };
@@ -434,7 +460,8 @@ export class SoftmaxRegression {
   /** X as a Matrix, checked (except for non-finite values: see decisionFunctionFlat) and scaled as at fit time. */
   private prepare(X: MatrixLike, method: string): { M: Matrix; input: Matrix } {
     this.checkFitted(method);
-    if (this.scaler && this.scaler.offset.length !== this.nFeatures) throw new DataError('SHAPE_MISMATCH', `${method}: the model's scaler has ${this.scaler.offset.length} features, its coefficients ${this.nFeatures}`);
+    if (this.scaler && this.scaler.offset.length !== this.nFeatures)
+      throw new DataError('SHAPE_MISMATCH', `${method}: the model's scaler has ${this.scaler.offset.length} features, its coefficients ${this.nFeatures}`);
     const input = toMatrix(X, 'X', false);
     let M = input;
     if (this.featureMap) {
@@ -600,7 +627,17 @@ function sameLabels(a: Label[], b: Label[]): boolean {
 }
 
 /** Advice a user can act on when a fit did not converge or looks degenerate. */
-function adviceFor(r: SolveResult, o: SoftmaxRegressionOptions, W: Float64Array, b: Float64Array | null, X: Matrix, y: Int32Array, K: number, R: number, diverged = false): string[] {
+function adviceFor(
+  r: SolveResult,
+  o: SoftmaxRegressionOptions,
+  W: Float64Array,
+  b: Float64Array | null,
+  X: Matrix,
+  y: Int32Array,
+  K: number,
+  R: number,
+  diverged = false,
+): string[] {
   const out: string[] = [];
   if (diverged) {
     if (o.penalty !== 'none' && o.C < 1e-6) out.push(`C = ${o.C} makes the penalty (strength 1/C) overflow: raise C`);

@@ -30,7 +30,9 @@ export function linearForm(model: SoftmaxRegression): LinearForm {
   if (!model.coef || !model.intercept || !model.classes) throw new NotFittedError('toOnnx');
   // A feature map (x1^2, rbf, ...) is no linear function of the inputs: a graph of W and b would read the wrong columns.
   if (model.featureMap) {
-    throw new OnnxError(`the model computes ${model.featureMap.terms.length} features from its ${model.featureMap.inputs} input columns (option featureMap); ONNX export covers models that are linear in their input columns`);
+    throw new OnnxError(
+      `the model computes ${model.featureMap.terms.length} features from its ${model.featureMap.inputs} input columns (option featureMap); ONNX export covers models that are linear in their input columns`,
+    );
   }
   const classes = [...model.classes];
   const rows = model.coef.length;

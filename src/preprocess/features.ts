@@ -80,7 +80,9 @@ function termList(spec: FeatureMapSpec): string[] {
 export function checkFeatureMapSpec(spec: unknown): void {
   if (spec === null) return;
   if (typeof spec !== 'string' && !(Array.isArray(spec) && spec.every((t) => typeof t === 'string'))) {
-    specError(`must be null, a preset ('poly2', 'poly3', 'rbf5', ...) or a list of terms like ['x1', 'x2', 'x1^2', 'x1*x2', 'sin(pi*x1)', 'r', 'rbf(0 0; 4)'], got ${JSON.stringify(spec)}`);
+    specError(
+      `must be null, a preset ('poly2', 'poly3', 'rbf5', ...) or a list of terms like ['x1', 'x2', 'x1^2', 'x1*x2', 'sin(pi*x1)', 'r', 'rbf(0 0; 4)'], got ${JSON.stringify(spec)}`,
+    );
   }
   const list = termList(spec);
   if (list.length === 1 && isPreset(list[0]!)) return;
@@ -142,7 +144,11 @@ function parseTerm(raw: string, d: number, names: readonly string[] | null): Par
   }
   m = /^rbf\(([^;]*);([^;]*)\)$/.exec(t);
   if (m) {
-    const centre = m[1]!.trim().split(' ').filter((s) => s !== '').map((s) => num(s, raw));
+    const centre = m[1]!
+      .trim()
+      .split(' ')
+      .filter((s) => s !== '')
+      .map((s) => num(s, raw));
     const gamma = num(m[2]!.trim(), raw);
     if (!(gamma > 0)) specError(`term '${raw}': the width gamma must be > 0`);
     if (Number.isFinite(d) && centre.length !== d) specError(`term '${raw}': the centre has ${centre.length} coordinates but the data has ${d} columns`);
@@ -217,7 +223,7 @@ export function fitFeatureMap(spec: FeatureMapSpec, X: Matrix, names: readonly s
   if (preset === 'poly2' || preset === 'poly3') {
     const deg = preset === 'poly2' ? 2 : 3;
     let count = 0;
-    for (let k = 1, c = 1; k <= deg; k++) count += (c = (c * (d + k - 1)) / k);
+    for (let k = 1, c = 1; k <= deg; k++) count += c = (c * (d + k - 1)) / k;
     if (count > MAX_OUTPUTS) specError(`'${preset}' on ${d} columns gives ${count} features (more than ${MAX_OUTPUTS}); list the terms you want instead`);
     terms = monomials(d, deg);
   } else if (preset) {
@@ -275,7 +281,10 @@ export function featureMapNames(s: FeatureMapState): string[] {
 /** Apply a fitted map to X (n x inputs) -> a new dense n x terms matrix. */
 export function applyFeatureMap(s: FeatureMapState, X: Matrix, what = 'X'): DenseMatrix {
   if (X.cols !== s.inputs) {
-    throw new DataError('FEATURE_MISMATCH', `${what} has ${X.cols} features but the model's feature map reads ${s.inputs} (it expands them into ${s.terms.length})`);
+    throw new DataError(
+      'FEATURE_MISMATCH',
+      `${what} has ${X.cols} features but the model's feature map reads ${s.inputs} (it expands them into ${s.terms.length})`,
+    );
   }
   if (X instanceof CSRMatrix) specError('applies to dense data only; pass X as a dense matrix');
   const dense = X as DenseMatrix;

@@ -22,18 +22,30 @@ test('train --feature-map poly2 -o M, then predict and eval with M apply the sto
     const lines = readFileSync(IRIS, 'utf8').trim().split('\n');
     const rows = lines.slice(1).map((l) => l.split(',').map(Number));
     const X = rows.map((r) => r.slice(0, 4));
-    const ref = new SoftmaxRegression({ featureMap: 'poly2', scale: 'standard' }).fit(X, rows.map((r) => r[4]!));
+    const ref = new SoftmaxRegression({ featureMap: 'poly2', scale: 'standard' }).fit(
+      X,
+      rows.map((r) => r[4]!),
+    );
     const p = await run(['predict', '--model', model, IRIS]);
     assert.equal(p.code, 0, p.stderr);
     const out = parsePredictCsv(p.stdout);
     const cols = ['p_0', 'p_1', 'p_2'].map((c) => out.header.indexOf(c));
-    assert.ok(cols.every((c) => c >= 0), out.header.join(','));
+    assert.ok(
+      cols.every((c) => c >= 0),
+      out.header.join(','),
+    );
     const P = ref.predictProba(X);
     out.rows.forEach((r, i) => cols.forEach((c, k) => assert.ok(Math.abs(Number(r[c]) - P[i]![k]!) < 1e-6, `row ${i} p_${k}`)));
 
     const e = await run(['eval', '--model', model, IRIS, '--json']);
     assert.equal(e.code, 0, e.stderr);
-    assert.equal(JSON.parse(e.stdout).accuracy ?? JSON.parse(e.stdout).metrics?.accuracy, ref.score(X, rows.map((r) => r[4]!)));
+    assert.equal(
+      JSON.parse(e.stdout).accuracy ?? JSON.parse(e.stdout).metrics?.accuracy,
+      ref.score(
+        X,
+        rows.map((r) => r[4]!),
+      ),
+    );
   } finally {
     cleanup();
   }

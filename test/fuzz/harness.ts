@@ -432,7 +432,14 @@ let serveApp: ReturnType<typeof createApp> | null = null;
 function app(): ReturnType<typeof createApp> {
   if (serveApp) return serveApp;
   const dir = workDir();
-  const X = [[0, 1, 2], [1, 0, 2], [0.5, 0.5, 1], [2, 1, 0], [1, 2, 0.5], [0, 0, 1]];
+  const X = [
+    [0, 1, 2],
+    [1, 0, 2],
+    [0.5, 0.5, 1],
+    [2, 1, 0],
+    [1, 2, 0.5],
+    [0, 0, 1],
+  ];
   saveModel(new SoftmaxRegression({ maxIter: 50 }).fit(X, [0, 1, 2, 0, 1, 2], { featureNames: ['a', 'b', 'c'] }), join(dir, 'num.json'));
   saveModel(new SoftmaxRegression({ maxIter: 50, scale: 'standard' }).fit(X, ['x', 'y', 'x', 'y', 'x', 'y']), join(dir, 'txt.json'));
   const registry = new ModelRegistry([
@@ -504,13 +511,23 @@ async function serveCase(r: Rng): Promise<void> {
     } catch {
       throw new Error(`${path}: HTTP ${res.status} without a JSON error body: ${text.slice(0, 200)}`);
     }
-    if (typeof err !== 'string' || err.length === 0 || err.includes('\n')) throw new Error(`${path}: HTTP ${res.status} error is not a one-line message: ${JSON.stringify(err)}`);
+    if (typeof err !== 'string' || err.length === 0 || err.includes('\n'))
+      throw new Error(`${path}: HTTP ${res.status} error is not a one-line message: ${JSON.stringify(err)}`);
     throw new SoftmaxError('PARSE_ERROR', err);
   }
   if ((res.headers.get('content-type') ?? '').includes('json')) {
     const bad = jsonNumbersFinite(JSON.parse(text));
     if (bad) throw new NonFinite(`${path}: ${bad}`);
-  } else if (/\b(NaN|Infinity)\b/.test(text.split('\n').slice(1).join('\n').replace(/"[^"]*"/g, ''))) throw new NonFinite(`${path}: non-finite CSV output`);
+  } else if (
+    /\b(NaN|Infinity)\b/.test(
+      text
+        .split('\n')
+        .slice(1)
+        .join('\n')
+        .replace(/"[^"]*"/g, ''),
+    )
+  )
+    throw new NonFinite(`${path}: non-finite CSV output`);
 }
 
 /** Run case `index` of `target` with `seed`. */

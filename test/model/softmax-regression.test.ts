@@ -24,8 +24,22 @@ describe('options are validated in the constructor', () => {
     );
   });
   it('rejects bad values, naming the option', () => {
-    for (const [k, v] of [['C', 0], ['C', -1], ['C', NaN], ['tol', -1], ['maxIter', 1.5], ['solver', 'nope'], ['penalty', 'l3'], ['fitIntercept', 'yes'], ['classWeight', 'weird']] as const) {
-      assert.throws(() => new SoftmaxRegression({ [k]: v } as never), (e: unknown) => e instanceof OptionError && e.option === k, `${k}=${String(v)}`);
+    for (const [k, v] of [
+      ['C', 0],
+      ['C', -1],
+      ['C', NaN],
+      ['tol', -1],
+      ['maxIter', 1.5],
+      ['solver', 'nope'],
+      ['penalty', 'l3'],
+      ['fitIntercept', 'yes'],
+      ['classWeight', 'weird'],
+    ] as const) {
+      assert.throws(
+        () => new SoftmaxRegression({ [k]: v } as never),
+        (e: unknown) => e instanceof OptionError && e.option === k,
+        `${k}=${String(v)}`,
+      );
     }
   });
   it('rejects an incompatible solver/penalty pair', () => {

@@ -96,8 +96,14 @@ describe('binomial model vs scikit-learn (breast_cancer)', () => {
     const ref = loadSk('binomial_breast_cancer_standard_C1');
     const { X, y } = refData(ref);
     const bounds: Partial<Record<SolverName, [number, number]>> = {
-      lbfgs: [1e-9, 1e-5], 'newton-cg': [1e-9, 1e-5], newton: [1e-9, 1e-5], 'trust-region': [1e-9, 1e-5],
-      gd: [1e-7, 1e-3], fista: [1e-7, 1e-3], sag: [1e-7, 1e-3], saga: [1e-7, 1e-3],
+      lbfgs: [1e-9, 1e-5],
+      'newton-cg': [1e-9, 1e-5],
+      newton: [1e-9, 1e-5],
+      'trust-region': [1e-9, 1e-5],
+      gd: [1e-7, 1e-3],
+      fista: [1e-7, 1e-3],
+      sag: [1e-7, 1e-3],
+      saga: [1e-7, 1e-3],
     };
     for (const [solver, [ot, ct]] of Object.entries(bounds) as [SolverName, [number, number]][]) {
       const opts = solver === 'sag' || solver === 'saga' ? { epochs: 3000 } : { maxIter: 20000 };

@@ -62,7 +62,10 @@ for (const name of ['cv_iris', 'cv_breast_cancer_standard10']) {
     const base = { Cs: ref.Cs, cv: ref.folds, tol: 1e-10, maxIter: 20000 };
 
     it('unweighted: fold scores and refit: false coefficients (LogisticRegressionCV)', () => {
-      for (const [scoring, part] of [['accuracy', ref.unweighted_accuracy], ['log-loss', ref.unweighted_neg_log_loss]] as const) {
+      for (const [scoring, part] of [
+        ['accuracy', ref.unweighted_accuracy],
+        ['log-loss', ref.unweighted_neg_log_loss],
+      ] as const) {
         const cv = new SoftmaxRegressionCV({ ...base, scoring, refit: false }).fit(X, y);
         const sign = scoring === 'log-loss' ? -1 : 1; // scikit-learn's neg_log_loss
         const ours = cv.scores![0]!.map((r) => r.map((v) => sign * v));
@@ -81,10 +84,16 @@ for (const name of ['cv_iris', 'cv_breast_cancer_standard10']) {
     });
 
     it('weighted: fold scores weight the held-out rows (scikit-learn >= 1.4), refit: false averages', () => {
-      for (const [scoring, part] of [['accuracy', ref.weighted_accuracy], ['log-loss', ref.weighted_log_loss]] as const) {
+      for (const [scoring, part] of [
+        ['accuracy', ref.weighted_accuracy],
+        ['log-loss', ref.weighted_log_loss],
+      ] as const) {
         const cv = new SoftmaxRegressionCV({ ...base, scoring, refit: false }).fit(X, y, { sampleWeight: ref.sample_weight });
         assert.ok(maxDiff(cv.scores![0]!, part.scores) < 1e-6, `${scoring} weighted scores: ${maxDiff(cv.scores![0]!, part.scores)}`);
-        assert.deepEqual(cv.bestIndexPerFold!.map((b) => b.c), part.best_per_fold);
+        assert.deepEqual(
+          cv.bestIndexPerFold!.map((b) => b.c),
+          part.best_per_fold,
+        );
         assert.ok(Math.abs(cv.C! - part.C_mean_of_fold_best!) < 1e-12);
         assert.ok(maxDiff(cv.model!.coef!, part.coef) < 1e-6, `${scoring} averaged coef: ${maxDiff(cv.model!.coef!, part.coef)}`);
       }
@@ -101,7 +110,13 @@ for (const name of ['cv_iris', 'cv_breast_cancer_standard10']) {
 
 describe('SoftmaxRegressionCV options', () => {
   it('fold ids are checked; penalty none is refused', () => {
-    assert.throws(() => new SoftmaxRegressionCV({ cv: [0, 0, 2] }), (e: unknown) => e instanceof OptionError && /fold 1 has no rows/.test(e.message));
-    assert.throws(() => new SoftmaxRegressionCV({ penalty: 'none' }), (e: unknown) => e instanceof OptionError && e.option === 'penalty');
+    assert.throws(
+      () => new SoftmaxRegressionCV({ cv: [0, 0, 2] }),
+      (e: unknown) => e instanceof OptionError && /fold 1 has no rows/.test(e.message),
+    );
+    assert.throws(
+      () => new SoftmaxRegressionCV({ penalty: 'none' }),
+      (e: unknown) => e instanceof OptionError && e.option === 'penalty',
+    );
   });
 });

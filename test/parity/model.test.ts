@@ -52,11 +52,20 @@ describe('writable coefficients (scikit-learn coef_ semantics)', () => {
   it('a wrong shape or a non-finite value is a clear error, never silent', () => {
     const m = new SoftmaxRegression().fit(iris.X, iris.y);
     m.coef![1]![2] = NaN;
-    assert.throws(() => m.predict(iris.X), (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && /coef\[1\]\[2\]/.test(e.message));
+    assert.throws(
+      () => m.predict(iris.X),
+      (e: unknown) => e instanceof DataError && e.code === 'NON_FINITE' && /coef\[1\]\[2\]/.test(e.message),
+    );
     m.coef![1]![2] = 0;
     m.coef = m.coef!.slice(0, 2);
-    assert.throws(() => m.predictProba(iris.X), (e: unknown) => e instanceof DataError && e.code === 'SHAPE_MISMATCH' && /3 x 4/.test(e.message));
-    assert.throws(() => m.toJSON(), (e: unknown) => e instanceof DataError && e.code === 'SHAPE_MISMATCH');
+    assert.throws(
+      () => m.predictProba(iris.X),
+      (e: unknown) => e instanceof DataError && e.code === 'SHAPE_MISMATCH' && /3 x 4/.test(e.message),
+    );
+    assert.throws(
+      () => m.toJSON(),
+      (e: unknown) => e instanceof DataError && e.code === 'SHAPE_MISMATCH',
+    );
   });
 });
 
@@ -69,13 +78,20 @@ describe('fitted state record (issue 9 goal 4)', () => {
     st.coef[0]![0] = 123; // a copy: the model is unchanged
     assert.deepEqual(c.predictProba(iris.X), m.predictProba(iris.X));
     const bad: FittedState = { ...m.fittedState(), multiClass: 'binomial' };
-    assert.throws(() => SoftmaxRegression.fromState(bad), (e: unknown) => e instanceof DataError && /2 classes/.test(e.message));
+    assert.throws(
+      () => SoftmaxRegression.fromState(bad),
+      (e: unknown) => e instanceof DataError && /2 classes/.test(e.message),
+    );
   });
 });
 
 describe('one rule for ignored options', () => {
   const ignored = (o: Record<string, unknown>, option: string) =>
-    assert.throws(() => new SoftmaxRegression(o), (e: unknown) => e instanceof OptionError && e.code === 'INCOMPATIBLE_OPTIONS' && e.option === option, JSON.stringify(o));
+    assert.throws(
+      () => new SoftmaxRegression(o),
+      (e: unknown) => e instanceof OptionError && e.code === 'INCOMPATIBLE_OPTIONS' && e.option === option,
+      JSON.stringify(o),
+    );
   it('a non-default value of an option the configuration does not read is an INCOMPATIBLE_OPTIONS error', () => {
     ignored({ penalty: 'none', C: 0.5 }, 'C');
     ignored({ penalty: 'l2', l1Ratio: 0.5 }, 'l1Ratio');
@@ -97,7 +113,10 @@ describe('one rule for ignored options', () => {
 
 describe('edge values of C, tol and maxIter', () => {
   it('maxIter 0 returns the starting point (zeros) with stopReason max-iterations', () => {
-    for (const [X, y] of [[bc.X, bc.y], [iris.X, iris.y]] as const) {
+    for (const [X, y] of [
+      [bc.X, bc.y],
+      [iris.X, iris.y],
+    ] as const) {
       const m = new SoftmaxRegression({ maxIter: 0 }).fit(X, y);
       const r = m.fitResult!;
       assert.equal(r.iterations, 0);
@@ -124,7 +143,11 @@ describe('edge values of C, tol and maxIter', () => {
   });
 
   it('C must be > 0; Infinity is accepted', () => {
-    for (const C of [0, -1, NaN, -Infinity]) assert.throws(() => new SoftmaxRegression({ C }), (e: unknown) => e instanceof OptionError && e.option === 'C');
+    for (const C of [0, -1, NaN, -Infinity])
+      assert.throws(
+        () => new SoftmaxRegression({ C }),
+        (e: unknown) => e instanceof OptionError && e.option === 'C',
+      );
     assert.equal(new SoftmaxRegression({ C: Infinity }).options.C, Infinity);
   });
 });

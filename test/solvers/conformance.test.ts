@@ -167,9 +167,19 @@ for (const name of SOLVER_NAMES) {
       for (const [option, value] of Object.entries(nonDefault) as Array<[SolverOptionName, unknown]>) {
         // nesterov is sgd's momentum variant: it needs momentum > 0 as well.
         // Options that only a schedule or early stopping reads come with it (an option nothing reads is an error).
-        const enabling: Partial<Record<SolverOptionName, Partial<SoftmaxRegressionOptions>>> = { powerT: { schedule: 'invscaling' }, dropFactor: { schedule: 'step' }, dropEvery: { schedule: 'step' }, validationFraction: { earlyStopping: true } };
-        const context = entry.reads.includes(option) ? enabling[option] ?? {} : {};
-        const opts = { solver: name, ...context, [option]: value, ...(option === 'nesterov' && entry.reads.includes('momentum') ? { momentum: 0.5 } : {}) } as Partial<SoftmaxRegressionOptions>;
+        const enabling: Partial<Record<SolverOptionName, Partial<SoftmaxRegressionOptions>>> = {
+          powerT: { schedule: 'invscaling' },
+          dropFactor: { schedule: 'step' },
+          dropEvery: { schedule: 'step' },
+          validationFraction: { earlyStopping: true },
+        };
+        const context = entry.reads.includes(option) ? (enabling[option] ?? {}) : {};
+        const opts = {
+          solver: name,
+          ...context,
+          [option]: value,
+          ...(option === 'nesterov' && entry.reads.includes('momentum') ? { momentum: 0.5 } : {}),
+        } as Partial<SoftmaxRegressionOptions>;
         if (entry.reads.includes(option)) assert.doesNotThrow(() => new SoftmaxRegression(opts), option);
         else
           assert.throws(

@@ -75,7 +75,16 @@ before(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
   });
@@ -103,10 +112,13 @@ function samplePlane(page: Page, step = 20): Promise<number[]> {
 
 /** The canvas pixel at plane coordinates (x, y) in [-1, 1]^2 (the backing store is devicePixelRatio x the CSS size). */
 async function pixelAt(page: Page, x: number, y: number): Promise<number[]> {
-  return page.evaluate(([x, y]) => {
-    const c = document.getElementById('plane') as HTMLCanvasElement;
-    return Array.from(c.getContext('2d')!.getImageData(Math.round(((x! + 1) / 2) * c.width), Math.round(((1 - y!) / 2) * c.height), 1, 1).data);
-  }, [x, y]);
+  return page.evaluate(
+    ([x, y]) => {
+      const c = document.getElementById('plane') as HTMLCanvasElement;
+      return Array.from(c.getContext('2d')!.getImageData(Math.round(((x! + 1) / 2) * c.width), Math.round(((1 - y!) / 2) * c.height), 1, 1).data);
+    },
+    [x, y],
+  );
 }
 
 async function waitState(page: Page, states: string[], timeout = 30_000): Promise<string> {
@@ -431,76 +443,80 @@ function meanLoss(model: SoftmaxRegression, pts: number[][]): number {
   return pts.reduce((s, p, i) => s - Math.log(P[i]![model.classes!.indexOf(p[2]!)]!), 0) / pts.length;
 }
 
-test('playground: feature transforms separate circles and spirals; weights per feature; loss from iteration 0 with held-out loss', { skip, timeout: 180_000 }, async () => {
-  const page = await context!.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base);
-  await page.waitForSelector('#class-0');
-  const pg = hook(page);
-  await page.selectOption('#preset', 'circles');
-  await page.selectOption('#speed', '0');
-  await page.click('#start');
-  assert.equal(await waitState(page, ['converged', 'stopped']), 'converged');
-  const linearAcc = Number(await page.getAttribute('#accuracy', 'data-value'));
-  assert.ok(linearAcc < 0.75, `two rings, linear features: accuracy ${linearAcc}`);
-  // Low accuracy on x1, x2 alone is explained, pointing at the feature transforms.
-  assert.ok(await page.isVisible('#advice'));
-  assert.match((await page.textContent('#advice'))!, /straight.*Features/s);
+test(
+  'playground: feature transforms separate circles and spirals; weights per feature; loss from iteration 0 with held-out loss',
+  { skip, timeout: 180_000 },
+  async () => {
+    const page = await context!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(base);
+    await page.waitForSelector('#class-0');
+    const pg = hook(page);
+    await page.selectOption('#preset', 'circles');
+    await page.selectOption('#speed', '0');
+    await page.click('#start');
+    assert.equal(await waitState(page, ['converged', 'stopped']), 'converged');
+    const linearAcc = Number(await page.getAttribute('#accuracy', 'data-value'));
+    assert.ok(linearAcc < 0.75, `two rings, linear features: accuracy ${linearAcc}`);
+    // Low accuracy on x1, x2 alone is explained, pointing at the feature transforms.
+    assert.ok(await page.isVisible('#advice'));
+    assert.match((await page.textContent('#advice'))!, /straight.*Features/s);
 
-  await page.click('#features-circles');
-  await page.waitForFunction(() => document.getElementById('iteration')!.textContent === '0');
-  await page.click('#start');
-  assert.equal(await waitState(page, ['converged', 'stopped']), 'converged');
-  const acc = Number(await page.getAttribute('#accuracy', 'data-value'));
-  assert.ok(acc > 0.95, `circles with x1^2, x2^2: accuracy ${acc}`);
-  assert.ok(await page.isHidden('#advice'));
-  // The weight of each transformed feature per class is shown.
-  const weights = (await page.textContent('#weights'))!;
-  for (const f of ['x₁', 'x₂', 'x₁²', 'x₂²', 'intercept']) assert.ok(weights.includes(f), `weights table lists ${f}: ${weights}`);
+    await page.click('#features-circles');
+    await page.waitForFunction(() => document.getElementById('iteration')!.textContent === '0');
+    await page.click('#start');
+    assert.equal(await waitState(page, ['converged', 'stopped']), 'converged');
+    const acc = Number(await page.getAttribute('#accuracy', 'data-value'));
+    assert.ok(acc > 0.95, `circles with x1^2, x2^2: accuracy ${acc}`);
+    assert.ok(await page.isHidden('#advice'));
+    // The weight of each transformed feature per class is shown.
+    const weights = (await page.textContent('#weights'))!;
+    for (const f of ['x₁', 'x₂', 'x₁²', 'x₂²', 'intercept']) assert.ok(weights.includes(f), `weights table lists ${f}: ${weights}`);
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
-  const json = JSON.parse(readFileSync((await download.path())!, 'utf8'));
-  assert.deepEqual(json.featureMap.terms, ['x1', 'x2', 'x1^2', 'x2^2']);
-  // ONNX holds the linear model only: the page says so instead of writing a graph that reads the wrong columns.
-  await page.click('#export-onnx');
-  await page.waitForFunction(() => /featureMap/.test(document.getElementById('message')!.textContent ?? ''));
-  const model = SoftmaxRegression.fromJSON(json);
-  const pts = await pg.points();
-  const held = await pg.testPoints();
-  assert.ok(held.length > 0, 'the preset comes with a held-out sample');
-  // The exported model applies its feature map in Node and predicts as the page does (raw x1, x2 in).
-  const grid: number[][] = [];
-  for (let i = 0; i < 11; i++) for (let j = 0; j < 11; j++) grid.push([-1 + i / 5, -1 + j / 5]);
-  const X = [...pts, ...held].map((p) => [p[0]!, p[1]!]);
-  assert.deepEqual(await pg.predict([...X, ...grid]), model.predict([...X, ...grid]));
-  const hits = (set: number[][]) => set.filter((p, i) => model.predict(set.map((q) => [q[0]!, q[1]!]))[i] === p[2]).length / set.length;
-  assert.equal(acc, hits(pts));
-  assert.ok((await page.textContent('#test-accuracy'))!.startsWith(`${(100 * hits(held)).toFixed(2)}%`));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    const json = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    assert.deepEqual(json.featureMap.terms, ['x1', 'x2', 'x1^2', 'x2^2']);
+    // ONNX holds the linear model only: the page says so instead of writing a graph that reads the wrong columns.
+    await page.click('#export-onnx');
+    await page.waitForFunction(() => /featureMap/.test(document.getElementById('message')!.textContent ?? ''));
+    const model = SoftmaxRegression.fromJSON(json);
+    const pts = await pg.points();
+    const held = await pg.testPoints();
+    assert.ok(held.length > 0, 'the preset comes with a held-out sample');
+    // The exported model applies its feature map in Node and predicts as the page does (raw x1, x2 in).
+    const grid: number[][] = [];
+    for (let i = 0; i < 11; i++) for (let j = 0; j < 11; j++) grid.push([-1 + i / 5, -1 + j / 5]);
+    const X = [...pts, ...held].map((p) => [p[0]!, p[1]!]);
+    assert.deepEqual(await pg.predict([...X, ...grid]), model.predict([...X, ...grid]));
+    const hits = (set: number[][]) => set.filter((p, i) => model.predict(set.map((q) => [q[0]!, q[1]!]))[i] === p[2]).length / set.length;
+    assert.equal(acc, hits(pts));
+    assert.ok((await page.textContent('#test-accuracy'))!.startsWith(`${(100 * hits(held)).toFixed(2)}%`));
 
-  // The loss curve starts at iteration 0 (W = 0: every p_k = 1/K, loss log K) and has train and held-out losses.
-  const st = (await pg.state())!;
-  assert.equal(st.curve[0]!.iteration, 0);
-  assert.ok(Math.abs(st.curve[0]!.train - Math.log(2)) < 1e-12 && Math.abs(st.curve[0]!.test! - Math.log(2)) < 1e-12, JSON.stringify(st.curve[0]));
-  assert.equal(st.curve.length, st.iteration + 1);
-  const last = st.curve[st.curve.length - 1]!;
-  assert.ok(Math.abs(last.train - meanLoss(model, pts)) < 1e-9, `final training loss ${last.train} vs ${meanLoss(model, pts)}`);
-  assert.ok(Math.abs(last.test! - meanLoss(model, held)) < 1e-9, `final held-out loss ${last.test} vs ${meanLoss(model, held)}`);
+    // The loss curve starts at iteration 0 (W = 0: every p_k = 1/K, loss log K) and has train and held-out losses.
+    const st = (await pg.state())!;
+    assert.equal(st.curve[0]!.iteration, 0);
+    assert.ok(Math.abs(st.curve[0]!.train - Math.log(2)) < 1e-12 && Math.abs(st.curve[0]!.test! - Math.log(2)) < 1e-12, JSON.stringify(st.curve[0]));
+    assert.equal(st.curve.length, st.iteration + 1);
+    const last = st.curve[st.curve.length - 1]!;
+    assert.ok(Math.abs(last.train - meanLoss(model, pts)) < 1e-9, `final training loss ${last.train} vs ${meanLoss(model, pts)}`);
+    assert.ok(Math.abs(last.test! - meanLoss(model, held)) < 1e-9, `final held-out loss ${last.test} vs ${meanLoss(model, held)}`);
 
-  // Spirals: radial basis features and C = 10 take a linear model from about 66% to over 90%.
-  await page.selectOption('#preset', 'spirals');
-  await page.click('#features-spirals');
-  await page.$eval('#logC', (el) => ((el as HTMLInputElement).value = '1', el.dispatchEvent(new Event('input'))));
-  await page.click('#start');
-  assert.equal(await waitState(page, ['converged', 'stopped'], 60_000), 'converged');
-  const spiralAcc = Number(await page.getAttribute('#accuracy', 'data-value'));
-  assert.ok(spiralAcc > 0.9, `spirals with radial basis features: accuracy ${spiralAcc}`);
-  assert.ok(((await pg.state())!.featureNames ?? []).filter((n) => n.startsWith('rbf(')).length === 25);
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: join(SHOTS, 'playground-features.png') });
-  assert.deepEqual(errors, []);
-  await page.close();
-});
+    // Spirals: radial basis features and C = 10 take a linear model from about 66% to over 90%.
+    await page.selectOption('#preset', 'spirals');
+    await page.click('#features-spirals');
+    await page.$eval('#logC', (el) => (((el as HTMLInputElement).value = '1'), el.dispatchEvent(new Event('input'))));
+    await page.click('#start');
+    assert.equal(await waitState(page, ['converged', 'stopped'], 60_000), 'converged');
+    const spiralAcc = Number(await page.getAttribute('#accuracy', 'data-value'));
+    assert.ok(spiralAcc > 0.9, `spirals with radial basis features: accuracy ${spiralAcc}`);
+    assert.ok(((await pg.state())!.featureNames ?? []).filter((n) => n.startsWith('rbf(')).length === 25);
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(SHOTS, 'playground-features.png') });
+    assert.deepEqual(errors, []);
+    await page.close();
+  },
+);
 
 test('playground: a share link encodes the points and settings and restores them', { skip, timeout: 120_000 }, async () => {
   const page = await context!.newPage();
@@ -510,7 +526,14 @@ test('playground: a share link encodes the points and settings and restores them
   await page.waitForSelector('#class-0');
   const box = (await page.locator('#plane').boundingBox())!;
   const at = (x: number, y: number) => ({ x: box.x + ((x + 1) / 2) * box.width, y: box.y + ((1 - y) / 2) * box.height });
-  const placed: Array<[number, number, number]> = [[-0.5, 0.4, 0], [-0.3, 0.6, 0], [-0.6, 0.7, 0], [0.4, -0.5, 2], [0.6, -0.2, 2], [0.3, -0.7, 2]];
+  const placed: Array<[number, number, number]> = [
+    [-0.5, 0.4, 0],
+    [-0.3, 0.6, 0],
+    [-0.6, 0.7, 0],
+    [0.4, -0.5, 2],
+    [0.6, -0.2, 2],
+    [0.3, -0.7, 2],
+  ];
   for (const [x, y, c] of placed) {
     await page.click(`#class-${c}`);
     const p = at(x, y);
@@ -518,7 +541,7 @@ test('playground: a share link encodes the points and settings and restores them
   }
   await page.selectOption('#holdout', '0.3');
   await page.selectOption('#solver', 'newton-cg');
-  await page.$eval('#logC', (el) => ((el as HTMLInputElement).value = '1.5', el.dispatchEvent(new Event('input'))));
+  await page.$eval('#logC', (el) => (((el as HTMLInputElement).value = '1.5'), el.dispatchEvent(new Event('input'))));
   await page.click('#features-circles');
   await page.selectOption('#speed', '400');
   const pg = hook(page);
@@ -536,7 +559,8 @@ test('playground: a share link encodes the points and settings and restores them
   await other.goto(url);
   await other.waitForSelector('#class-0');
   const og = hook(other);
-  const close = (a: number[][], b: number[][]) => a.length === b.length && a.every((p, i) => Math.abs(p[0]! - b[i]![0]!) <= 5e-4 && Math.abs(p[1]! - b[i]![1]!) <= 5e-4 && p[2] === b[i]![2]);
+  const close = (a: number[][], b: number[][]) =>
+    a.length === b.length && a.every((p, i) => Math.abs(p[0]! - b[i]![0]!) <= 5e-4 && Math.abs(p[1]! - b[i]![1]!) <= 5e-4 && p[2] === b[i]![2]);
   assert.ok(close(await og.points(), pts), 'training points restored');
   assert.ok(close(await og.testPoints(), held), 'held-out points restored');
   assert.equal(await other.inputValue('#solver'), 'newton-cg');
@@ -565,10 +589,18 @@ async function axeViolations(page: Page): Promise<string[]> {
   const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
   await page.addScriptTag({ content: readFileSync(axePath, 'utf8') });
   const result = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
+    const r = await (
+      window as unknown as {
+        axe: {
+          run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }>;
+        };
+      }
+    ).axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   });
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 5).join(', ')}`);
+  return result
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 5).join(', ')}`);
 }
 
 /** Horizontal overflow, and every visible control inside the viewport's width (reachable by vertical scrolling). */
@@ -586,154 +618,199 @@ async function layoutProblems(page: Page): Promise<string[]> {
   });
 }
 
-test('playground at 1280 x 800: keyboard operable, no serious accessibility violations (axe-core), nothing off-screen, hover panel beside the plane', { skip, timeout: 120_000 }, async () => {
-  const page = await context!.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(base);
-  await page.waitForSelector('#class-0');
-  assert.deepEqual(await layoutProblems(page), []);
-  const plane = (await page.locator('#plane').boundingBox())!;
-  const panel = (await page.locator('#hover-panel').boundingBox())!;
-  assert.ok(panel.y < 800 - 100 && panel.y >= 0, `hover panel top ${panel.y} is in view`);
-  assert.ok(panel.x >= plane.x + plane.width - 1 || panel.y >= plane.y + plane.height - 1, 'hover panel beside or under the plane');
-  assert.ok(plane.y + plane.height <= 800, 'the whole plane is in view');
-  // The canvas backing store matches its CSS size at devicePixelRatio 1.
-  assert.deepEqual(await page.evaluate(() => { const c = document.getElementById('plane') as HTMLCanvasElement; return [c.width, c.height]; }), [Math.round(plane.width - 2), Math.round(plane.height - 2)]);
-
-  // Keyboard only: Tab reaches the plane first; keys choose the class; arrows move the cursor; Enter adds a point.
-  await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'plane');
-  await page.keyboard.press('2');
-  assert.equal(await page.getAttribute('#class-2', 'aria-checked'), 'true');
-  for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('0');
-  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowLeft');
-  await page.keyboard.press('ArrowUp');
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('Shift+ArrowDown');
-  await page.keyboard.press('Enter');
-  const pg = hook(page);
-  const pts = await pg.points();
-  assert.equal(pts.length, 3);
-  assert.deepEqual(pts.map((p) => [Number(p[0]!.toFixed(6)), Number(p[1]!.toFixed(6)), p[2]]), [[0.5, 0, 2], [-0.5, 0.05, 0], [-0.5, -0.15, 0]]);
-  // Delete removes the point nearest to the cursor.
-  await page.keyboard.press('Delete');
-  assert.equal((await pg.points()).length, 2);
-  // The hover panel follows the keyboard cursor.
-  assert.match((await page.textContent('#hover'))!, /cursor at|point/);
-  // Tab on to Train and press it with the keyboard.
-  let found = false;
-  for (let i = 0; i < 30 && !found; i++) {
-    await page.keyboard.press('Tab');
-    found = (await page.evaluate(() => document.activeElement?.id)) === 'start';
-  }
-  assert.ok(found, 'Train is reachable with Tab');
-  await page.keyboard.press('Enter');
-  assert.equal(await waitState(page, ['converged', 'stopped']), 'converged');
-
-  assert.deepEqual(await axeViolations(page), []);
-  await page.selectOption('#preset', 'spirals');
-  await page.click('#start');
-  await waitState(page, ['converged', 'stopped']);
-  assert.deepEqual(await layoutProblems(page), []);
-  await page.selectOption('#preset', 'digits');
-  assert.deepEqual(await axeViolations(page), []);
-  assert.deepEqual(await layoutProblems(page), []);
-  assert.deepEqual(errors, []);
-  await page.close();
-});
-
-test('playground on a 390 x 844 phone: no sideways scrolling, controls under the plane, crisp canvas at DPR 3, tap / long-press / erase mode, axe-core', { skip, timeout: 180_000 }, async () => {
-  // A touch-screen context needs its own browser (the persistent context above has no touch).
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  try {
-    const mctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
-    const page = await mctx.newPage();
+test(
+  'playground at 1280 x 800: keyboard operable, no serious accessibility violations (axe-core), nothing off-screen, hover panel beside the plane',
+  { skip, timeout: 120_000 },
+  async () => {
+    const page = await context!.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(base);
     await page.waitForSelector('#class-0');
     assert.deepEqual(await layoutProblems(page), []);
     const plane = (await page.locator('#plane').boundingBox())!;
-    assert.ok(plane.width >= 340 && plane.x >= 0 && plane.x + plane.width <= 390, `plane ${JSON.stringify(plane)}`);
-    // Controls stack under the plane.
-    for (const sel of ['#start', '#preset', '#solver', '#class-0']) {
-      const b = (await page.locator(sel).boundingBox())!;
-      assert.ok(b.y >= plane.y + plane.height, `${sel} under the plane`);
-    }
-    // Crisp: 3 device pixels per CSS pixel.
-    const [cw, css] = await page.evaluate(() => { const c = document.getElementById('plane') as HTMLCanvasElement; return [c.width, c.clientWidth]; });
-    assert.equal(cw, Math.round(css! * 3));
-    // The hint speaks of touch, not only of right-click and keys.
-    assert.match((await page.textContent('#hint'))!, /[Tt]ap.*long-press/);
+    const panel = (await page.locator('#hover-panel').boundingBox())!;
+    assert.ok(panel.y < 800 - 100 && panel.y >= 0, `hover panel top ${panel.y} is in view`);
+    assert.ok(panel.x >= plane.x + plane.width - 1 || panel.y >= plane.y + plane.height - 1, 'hover panel beside or under the plane');
+    assert.ok(plane.y + plane.height <= 800, 'the whole plane is in view');
+    // The canvas backing store matches its CSS size at devicePixelRatio 1.
+    assert.deepEqual(
+      await page.evaluate(() => {
+        const c = document.getElementById('plane') as HTMLCanvasElement;
+        return [c.width, c.height];
+      }),
+      [Math.round(plane.width - 2), Math.round(plane.height - 2)],
+    );
 
+    // Keyboard only: Tab reaches the plane first; keys choose the class; arrows move the cursor; Enter adds a point.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'plane');
+    await page.keyboard.press('2');
+    assert.equal(await page.getAttribute('#class-2', 'aria-checked'), 'true');
+    for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('0');
+    for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Enter');
     const pg = hook(page);
-    // Screen position of plane point (x, y), the plane scrolled into view first (tapping a control scrolls).
-    const at = async (x: number, y: number) => {
-      await page.locator('#plane').scrollIntoViewIfNeeded();
-      const b = (await page.locator('#plane').boundingBox())!;
-      return { x: b.x + ((x + 1) / 2) * b.width, y: b.y + ((1 - y) / 2) * b.height };
-    };
-    let p = await at(0.5, 0.5);
-    await page.touchscreen.tap(p.x, p.y);
-    await page.tap('#class-1');
-    p = await at(-0.5, -0.5);
-    await page.touchscreen.tap(p.x, p.y);
-    p = await at(0.1, -0.6);
-    await page.touchscreen.tap(p.x, p.y);
-    assert.deepEqual((await pg.points()).map((q) => q[2]), [0, 1, 1]);
-    // A tap on a point shows its numbers instead of adding another.
-    p = await at(0.5, 0.5);
-    await page.touchscreen.tap(p.x, p.y);
-    assert.equal((await pg.points()).length, 3);
-    assert.match((await page.textContent('#hover'))!, /point \(0\.\d+, 0\.\d+\) of class 0/);
-    // Long-press removes the nearest point.
-    const cdp = await mctx.newCDPSession(page);
-    p = await at(-0.5, -0.5);
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: p.x, y: p.y }] });
-    await page.waitForTimeout(900);
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-    await page.waitForTimeout(400);
-    assert.deepEqual((await pg.points()).map((q) => q[2]), [0, 1]);
-    // Erase mode: a tap removes.
-    await page.tap('#erase');
-    p = await at(0.1, -0.6);
-    await page.touchscreen.tap(p.x, p.y);
-    assert.deepEqual((await pg.points()).map((q) => q[2]), [0]);
-    await page.tap('#erase');
+    const pts = await pg.points();
+    assert.equal(pts.length, 3);
+    assert.deepEqual(
+      pts.map((p) => [Number(p[0]!.toFixed(6)), Number(p[1]!.toFixed(6)), p[2]]),
+      [
+        [0.5, 0, 2],
+        [-0.5, 0.05, 0],
+        [-0.5, -0.15, 0],
+      ],
+    );
+    // Delete removes the point nearest to the cursor.
+    await page.keyboard.press('Delete');
+    assert.equal((await pg.points()).length, 2);
+    // The hover panel follows the keyboard cursor.
+    assert.match((await page.textContent('#hover'))!, /cursor at|point/);
+    // Tab on to Train and press it with the keyboard.
+    let found = false;
+    for (let i = 0; i < 30 && !found; i++) {
+      await page.keyboard.press('Tab');
+      found = (await page.evaluate(() => document.activeElement?.id)) === 'start';
+    }
+    assert.ok(found, 'Train is reachable with Tab');
+    await page.keyboard.press('Enter');
+    assert.equal(await waitState(page, ['converged', 'stopped']), 'converged');
 
-    await page.selectOption('#preset', 'spirals');
-    await page.tap('#features-spirals');
-    await page.selectOption('#speed', '0');
-    await page.$eval('#logC', (el) => ((el as HTMLInputElement).value = '1', el.dispatchEvent(new Event('input'))));
-    await page.tap('#start');
-    assert.equal(await waitState(page, ['converged', 'stopped'], 60_000), 'converged');
-    assert.deepEqual(await layoutProblems(page), []);
     assert.deepEqual(await axeViolations(page), []);
-    await page.evaluate(() => window.scrollTo(0, 0));
-    mkdirSync(SHOTS, { recursive: true });
-    // The committed image is at DPR 2 (the test above checks DPR 3): same layout, a smaller file.
-    const shot = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    const sp = await shot.newPage();
-    await sp.goto(page.url());
-    await sp.waitForSelector('#class-0');
-    await sp.selectOption('#preset', 'spirals');
-    await sp.tap('#features-spirals');
-    await sp.selectOption('#speed', '0');
-    await sp.$eval('#logC', (el) => ((el as HTMLInputElement).value = '1', el.dispatchEvent(new Event('input'))));
-    await sp.tap('#start');
-    await waitState(sp, ['converged', 'stopped'], 60_000);
-    await sp.evaluate(() => window.scrollTo(0, 0));
-    await sp.screenshot({ path: join(SHOTS, 'playground-mobile.png') });
-    await sp.screenshot({ path: join(SHOTS, 'playground-mobile-full.png'), fullPage: true });
-    await shot.close();
+    await page.selectOption('#preset', 'spirals');
+    await page.click('#start');
+    await waitState(page, ['converged', 'stopped']);
+    assert.deepEqual(await layoutProblems(page), []);
+    await page.selectOption('#preset', 'digits');
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(await layoutProblems(page), []);
     assert.deepEqual(errors, []);
-    await mctx.close();
-  } finally {
-    await browser.close();
-  }
-});
+    await page.close();
+  },
+);
+
+test(
+  'playground on a 390 x 844 phone: no sideways scrolling, controls under the plane, crisp canvas at DPR 3, tap / long-press / erase mode, axe-core',
+  { skip, timeout: 180_000 },
+  async () => {
+    // A touch-screen context needs its own browser (the persistent context above has no touch).
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const mctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+      const page = await mctx.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(base);
+      await page.waitForSelector('#class-0');
+      assert.deepEqual(await layoutProblems(page), []);
+      const plane = (await page.locator('#plane').boundingBox())!;
+      assert.ok(plane.width >= 340 && plane.x >= 0 && plane.x + plane.width <= 390, `plane ${JSON.stringify(plane)}`);
+      // Controls stack under the plane.
+      for (const sel of ['#start', '#preset', '#solver', '#class-0']) {
+        const b = (await page.locator(sel).boundingBox())!;
+        assert.ok(b.y >= plane.y + plane.height, `${sel} under the plane`);
+      }
+      // Crisp: 3 device pixels per CSS pixel.
+      const [cw, css] = await page.evaluate(() => {
+        const c = document.getElementById('plane') as HTMLCanvasElement;
+        return [c.width, c.clientWidth];
+      });
+      assert.equal(cw, Math.round(css! * 3));
+      // The hint speaks of touch, not only of right-click and keys.
+      assert.match((await page.textContent('#hint'))!, /[Tt]ap.*long-press/);
+
+      const pg = hook(page);
+      // Screen position of plane point (x, y), the plane scrolled into view first (tapping a control scrolls).
+      const at = async (x: number, y: number) => {
+        await page.locator('#plane').scrollIntoViewIfNeeded();
+        const b = (await page.locator('#plane').boundingBox())!;
+        return { x: b.x + ((x + 1) / 2) * b.width, y: b.y + ((1 - y) / 2) * b.height };
+      };
+      let p = await at(0.5, 0.5);
+      await page.touchscreen.tap(p.x, p.y);
+      await page.tap('#class-1');
+      p = await at(-0.5, -0.5);
+      await page.touchscreen.tap(p.x, p.y);
+      p = await at(0.1, -0.6);
+      await page.touchscreen.tap(p.x, p.y);
+      assert.deepEqual(
+        (await pg.points()).map((q) => q[2]),
+        [0, 1, 1],
+      );
+      // A tap on a point shows its numbers instead of adding another.
+      p = await at(0.5, 0.5);
+      await page.touchscreen.tap(p.x, p.y);
+      assert.equal((await pg.points()).length, 3);
+      assert.match((await page.textContent('#hover'))!, /point \(0\.\d+, 0\.\d+\) of class 0/);
+      // Long-press removes the nearest point.
+      const cdp = await mctx.newCDPSession(page);
+      p = await at(-0.5, -0.5);
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: p.x, y: p.y }] });
+      await page.waitForTimeout(900);
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+      await page.waitForTimeout(400);
+      assert.deepEqual(
+        (await pg.points()).map((q) => q[2]),
+        [0, 1],
+      );
+      // Erase mode: a tap removes.
+      await page.tap('#erase');
+      p = await at(0.1, -0.6);
+      await page.touchscreen.tap(p.x, p.y);
+      assert.deepEqual(
+        (await pg.points()).map((q) => q[2]),
+        [0],
+      );
+      await page.tap('#erase');
+
+      await page.selectOption('#preset', 'spirals');
+      await page.tap('#features-spirals');
+      await page.selectOption('#speed', '0');
+      await page.$eval('#logC', (el) => (((el as HTMLInputElement).value = '1'), el.dispatchEvent(new Event('input'))));
+      await page.tap('#start');
+      assert.equal(await waitState(page, ['converged', 'stopped'], 60_000), 'converged');
+      assert.deepEqual(await layoutProblems(page), []);
+      assert.deepEqual(await axeViolations(page), []);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      mkdirSync(SHOTS, { recursive: true });
+      // The committed image is at DPR 2 (the test above checks DPR 3): same layout, a smaller file.
+      const shot = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+      const sp = await shot.newPage();
+      await sp.goto(page.url());
+      await sp.waitForSelector('#class-0');
+      await sp.selectOption('#preset', 'spirals');
+      await sp.tap('#features-spirals');
+      await sp.selectOption('#speed', '0');
+      await sp.$eval('#logC', (el) => (((el as HTMLInputElement).value = '1'), el.dispatchEvent(new Event('input'))));
+      await sp.tap('#start');
+      await waitState(sp, ['converged', 'stopped'], 60_000);
+      await sp.evaluate(() => window.scrollTo(0, 0));
+      await sp.screenshot({ path: join(SHOTS, 'playground-mobile.png') });
+      await sp.screenshot({ path: join(SHOTS, 'playground-mobile-full.png'), fullPage: true });
+      await shot.close();
+      assert.deepEqual(errors, []);
+      await mctx.close();
+    } finally {
+      await browser.close();
+    }
+  },
+);
