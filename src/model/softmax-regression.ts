@@ -430,7 +430,9 @@ export class SoftmaxRegression {
     const { W, b } = this.params(method);
     const K = this.nRows;
     // n x K scores: checked against the budget first (a typed error, not a failed allocation).
-    checkMemory(8 * M.rows * K, resolveLimits(), `${method}() on ${M.rows} rows x ${K} classes`, 'predict in batches of rows');
+    // (The binomial model's probabilities are n x 2 built from its n scores.)
+    const outCols = this.kind === 'binomial' && (method === 'predictProba' || method === 'predictLogProba') ? 2 : K;
+    checkMemory(8 * M.rows * outCols, resolveLimits(), `${method}() on ${M.rows} rows x ${this.nClasses} classes`, 'predict in batches of rows');
     const Z = new Float64Array(M.rows * K);
     if (softmax) predictProbabilities(M, W, K, b, Z);
     else predictScores(M, W, K, b, Z);
