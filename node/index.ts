@@ -17,6 +17,11 @@ export {
 } from './io.js';
 export {
   loadBuiltinDataset,
+  loadFashionMnist,
+  fashionMnistDir,
+  fashionMnistInstalled,
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_FILES,
   isBuiltinDataset,
   builtinDataDir,
   BUILTIN_DATASETS,
