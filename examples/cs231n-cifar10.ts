@@ -22,7 +22,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DenseMatrix, SoftmaxRegression, accuracy, CIFAR_RECORD, CIFAR_PIXELS, type Dataset } from '../src/index.js';
+import { DenseMatrix, SoftmaxError, SoftmaxRegression, accuracy, CIFAR_RECORD, CIFAR_PIXELS, type Dataset } from '../src/index.js';
 import { SoftmaxObjective, makeRng, shuffleInPlace } from '../src/solvers/index.js';
 import { readDataset, writeFileSafe } from '../node/index.js';
 import { renderSvg, type TopLevelSpec } from '../src/plots/index.js';
@@ -32,7 +32,7 @@ import { printResult, type ExampleFlag, type ExampleOptions, type ExampleResult 
 export const description = 'CS231n softmax on CIFAR-10: naive vs vectorized loss, gradient check, lr x reg search with SGD, class templates';
 
 export const flags: Record<string, ExampleFlag> = {
-  data: { type: 'string', description: 'folder with the CIFAR-10 binary batches (default $SOFTMAX_CIFAR10_DIR; none: a generated demo set)' },
+  data: { type: 'string', value: 'DIR', description: 'folder with the CIFAR-10 binary batches (default $SOFTMAX_CIFAR10_DIR; none: a generated demo set)' },
 };
 
 export const CIFAR10_CLASSES = ['plane', 'car', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
@@ -142,7 +142,8 @@ export function loadSplits(options: Cs231nOptions): Splits {
   let what: string;
   if (dir) {
     const batches = [1, 2, 3, 4, 5].map((b) => join(dir, `data_batch_${b}.bin`)).filter((p) => existsSync(p));
-    if (batches.length === 0) throw new Error(`${dir}: no data_batch_N.bin files (CIFAR-10 binary version, cifar-10-batches-bin)`);
+    if (batches.length === 0)
+      throw new SoftmaxError('IO_ERROR', `${dir}: no data_batch_1.bin ... data_batch_5.bin here (the CIFAR-10 binary version, cifar-10-batches-bin)`);
     // Raw 0-255 pixels, as the notebook uses them.
     full = concat((quick ? batches.slice(0, 1) : batches).map((p) => readDataset(p, { format: 'cifar', normalize: false })));
     testAll = readDataset(join(dir, 'test_batch.bin'), { format: 'cifar', normalize: false });
@@ -250,7 +251,7 @@ function median(v: number[]): number {
 // ---------------------------------------------------------------------------------------------------------
 // Plots
 
-function templatesSpec(coef: number[][], subtitle: string): TopLevelSpec {
+export function templatesSpec(coef: number[][], subtitle: string): TopLevelSpec {
   // The notebook's picture: each class's weights (bias row dropped) rescaled to 0-255 with the global min/max.
   let lo = Infinity;
   let hi = -Infinity;
@@ -282,20 +283,29 @@ function templatesSpec(coef: number[][], subtitle: string): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-function searchSpec(grid: { lr: number; reg: number; val: number }[], subtitle: string): TopLevelSpec {
+export function searchSpec(grid: { lr: number; reg: number; val: number }[], subtitle: string): TopLevelSpec {
+  const vals = grid.map((g) => g.val);
+  const mid = (Math.min(...vals) + Math.max(...vals)) / 2;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Validation accuracy over learning rate x regularization (mini-batch SGD)', subtitle },
+    title: { text: 'Validation accuracy, learning rate x regularization', subtitle },
     data: { values: grid.map((g) => ({ lr: g.lr.toExponential(0), reg: g.reg.toExponential(1), val: g.val })) },
     width: 260,
     height: 200,
     encoding: {
-      x: { field: 'lr', type: 'ordinal', title: 'learning rate' },
-      y: { field: 'reg', type: 'ordinal', title: 'regularization strength' },
+      x: { field: 'lr', type: 'ordinal', title: 'learning rate', axis: { labelAngle: 0, grid: false } },
+      y: { field: 'reg', type: 'ordinal', title: 'regularization strength', axis: { grid: false } },
     },
     layer: [
       { mark: 'rect', encoding: { color: { field: 'val', type: 'quantitative', title: 'val acc', scale: { scheme: 'blues' } } } },
-      { mark: { type: 'text', fontSize: 13 }, encoding: { text: { field: 'val', type: 'quantitative', format: '.3f' } } },
+      {
+        mark: { type: 'text', fontSize: 14 },
+        encoding: {
+          text: { field: 'val', type: 'quantitative', format: '.3f' },
+          // Light text on the dark cells, dark text on the light ones.
+          color: { condition: { test: `datum.val > ${mid}`, value: 'white' }, value: 'black' },
+        },
+      },
     ],
   } as TopLevelSpec;
 }

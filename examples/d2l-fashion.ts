@@ -23,6 +23,7 @@ export const description = "d2l.ai's softmax regression from scratch on Fashion-
 export const flags: Record<string, ExampleFlag> = {
   data: {
     type: 'string',
+    value: 'DIR',
     description: 'folder with the four Fashion-MNIST IDX files (default: $SOFTMAX_FASHION_MNIST_DIR, else Debian dataset-fashion-mnist)',
   },
 };
