@@ -32,12 +32,6 @@ export const flags: Record<string, ExampleFlag> = {
 export const D2L_REPORTED_TEST_ACCURACY = '0.83-0.85';
 /** Fashion-MNIST's own scikit-learn benchmark lists LogisticRegression at about this test accuracy. */
 export const FASHION_BENCHMARK_LOGISTIC = 0.84;
-/**
- * scikit-learn 1.2.1 on the full official split, pixels / 255: LogisticRegression(C=1, solver='lbfgs',
- * max_iter=1000, tol=1e-4, multi_class='multinomial'). Obtained with
- * `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 scripts/examples_sklearn.py fashion`.
- */
-export const SKLEARN_C1_TEST_ACCURACY = NaN;
 
 export interface D2lOptions extends ExampleOptions {
   /** Folder holding the four IDX files (see flags.data). */
@@ -185,14 +179,10 @@ export async function run(options: D2lOptions): Promise<ExampleResult> {
         note: full ? undefined : what,
       },
       { name: 'SGD seconds (with per-epoch evaluation)', value: sgdSeconds, reference: null },
+      // No scikit-learn figure on this split: scripts/examples_sklearn.py fashion did not finish on the loaded
+      // machine (docs/examples/d2l-fashion.md says so); the benchmark's figure is the reference.
       {
         name: 'L-BFGS (C = 1) test accuracy',
-        value: lbfgsTest,
-        reference: full ? SKLEARN_C1_TEST_ACCURACY : null,
-        referenceSource: 'scikit-learn 1.2.1, same problem',
-      },
-      {
-        name: 'L-BFGS (C = 1) test accuracy vs benchmark',
         value: lbfgsTest,
         reference: FASHION_BENCHMARK_LOGISTIC,
         referenceSource: "Fashion-MNIST's scikit-learn benchmark, LogisticRegression",
