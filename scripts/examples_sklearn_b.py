@@ -67,7 +67,7 @@ if 'ovr' in which:
     for name in ('iris', 'digits'):
         X, y, Xt, yt = read(name)
         for mc in ('multinomial', 'ovr'):
-            clf = LogisticRegression(C=1.0, solver='lbfgs', tol=1e-10, max_iter=10000, multi_class=mc).fit(X, y)
+            clf = LogisticRegression(C=1.0, solver='newton-cg', tol=1e-12, max_iter=10000, multi_class=mc).fit(X, y)
             P = clf.predict_proba(Xt)
             out(example='ovr-vs-multinomial', dataset=name, multi_class=mc, C=1.0, test_accuracy=float(clf.score(Xt, yt)),
                 test_log_loss=float(log_loss(yt, P, labels=clf.classes_)), test_brier=brier(yt, P), test_ece=ece(yt, P))

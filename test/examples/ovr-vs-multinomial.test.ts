@@ -21,9 +21,9 @@ test('ovr-vs-multinomial (quick): scikit-learn figures for both strategies; mult
         const ref = SKLEARN[name][s];
         const at = (what: string) => value(r, `${name} ${s}: ${what}`);
         assert.equal(at('test accuracy'), ref.testAccuracy, `${name} ${s} accuracy`);
-        assert.ok(Math.abs(at('test log loss') - ref.testLogLoss) < 1e-5, `${name} ${s} log loss ${at('test log loss')} vs ${ref.testLogLoss}`);
-        assert.ok(Math.abs(at('test Brier score') - ref.testBrier) < 1e-5, `${name} ${s} Brier`);
-        assert.ok(Math.abs(at('test ECE (10 bins)') - ref.testEce) < 1e-4, `${name} ${s} ECE ${at('test ECE (10 bins)')} vs ${ref.testEce}`);
+        assert.ok(Math.abs(at('test log loss') - ref.testLogLoss) < 1e-6, `${name} ${s} log loss ${at('test log loss')} vs ${ref.testLogLoss}`);
+        assert.ok(Math.abs(at('test Brier score') - ref.testBrier) < 1e-6, `${name} ${s} Brier`);
+        assert.ok(Math.abs(at('test ECE (10 bins)') - ref.testEce) < 1e-6, `${name} ${s} ECE ${at('test ECE (10 bins)')} vs ${ref.testEce}`);
       }
     assert.ok(value(r, 'iris multinomial: test accuracy') >= 0.93);
     assert.ok(value(r, 'digits multinomial: test accuracy') >= 0.95);
