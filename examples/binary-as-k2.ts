@@ -2,9 +2,9 @@
  * Binary logistic regression is softmax regression with K = 2, on breast_cancer (standardized on the training rows).
  *
  * The identity. Two scores [z1, z0] and their softmax: p1 = e^z1 / (e^z1 + e^z0) = 1 / (1 + e^-(z1 - z0)),
- * so softmax([z, 0])_1 = sigmoid(z), and only the difference of the scores matters. With the two-row
- * parameterization W = [w0; w1] (one row per class, classes[0] first as in the model's coef), the binomial
- * model's single row is w = w1 - w0 and its intercept b = b1 - b0: the same probabilities for every x.
+ * so softmax([z, 0]) gives sigmoid(z) to the first score (softmax([0, z])_1 = sigmoid(z)), and only the difference
+ * of the scores matters. With the two-row parameterization W = [w0; w1] (one row per class, classes[0] first
+ * as in the model's coef), the binomial model's single row is w = w1 - w0 and its intercept b = b1 - b0: the same probabilities for every x.
  *
  * How C maps. The binomial objective is F_b(w) = sum_i l(w.x_i) + ||w||^2 / (2 C_b). The two-row one is
  * F_2(w0, w1) = sum_i l((w1 - w0).x_i) + (||w0||^2 + ||w1||^2) / (2 C_2): the loss sees only w = w1 - w0,
@@ -82,7 +82,8 @@ export async function run(options: BinaryAsK2Options): Promise<ExampleResult> {
     `breast_cancer: ${X.rows} training rows, ${Xt.rows} test rows, ${X.cols} standardized features, classes ${ds.train.y.filter((v, i, a) => a.indexOf(v) === i).join(', ')}`,
   );
 
-  // 1. The identity on a grid of scores: the library's softmax kernel on [z, 0] against 1 / (1 + e^-z).
+  // 1. The identity on a grid of scores: the library's softmax kernel on [0, z] (scores of classes[0], classes[1])
+  // against 1 / (1 + e^-z); softmax([z, 0])_0 is the same identity with the classes' order swapped.
   let identityError = 0;
   const pair = new Float64Array(2);
   for (let z = -40; z <= 40; z += 0.01) {
