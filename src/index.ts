@@ -68,3 +68,15 @@ export type { CVFitStats } from './model/cv.js';
 
 // Metrics.
 export * from './metrics/index.js';
+export {
+  MemoryBlockStore,
+  type BlockStore,
+  type DataBlock,
+  type DenseBlock,
+  type SparseBlock,
+  type StreamSummary,
+  type ColumnSummary,
+} from './stream/block.js';
+export { blockStoreFromArrays, FirstPass } from './stream/first-pass.js';
+export { StreamObjective, type StreamObjectiveOptions } from './stream/stream-objective.js';
+export { STREAM_SOLVERS, scalerFromSummary } from './stream/fit.js';
