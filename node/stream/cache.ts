@@ -261,6 +261,12 @@ export class FileBlockStore implements BlockStore {
   }
 
   forEachBlock(fn: (block: DataBlock, index: number) => void): void {
+    let index = 0;
+    for (const block of this.blocks()) fn(block, index++);
+  }
+
+  /** The blocks in order, as a generator (each valid until the next is asked for). */
+  *blocks(): Generator<DataBlock> {
     const { meta, buf } = this;
     const d = meta.summary.d;
     const es = meta.dtype === 'float64' ? 8 : 4;
@@ -274,7 +280,8 @@ export class FileBlockStore implements BlockStore {
     let rowsDone = 0;
     try {
       const bytes = new Uint8Array(buf);
-      meta.blocks.forEach((b, index) => {
+      for (let index = 0; index < meta.blocks.length; index++) {
+        const b = meta.blocks[index]!;
         let got = 0;
         while (got < b.bytes) {
           const n = readSync(fd, bytes, got, b.bytes - got, b.offset + got);
@@ -293,25 +300,23 @@ export class FileBlockStore implements BlockStore {
         };
         const F = (o: number, c: number): Float64Array | Float32Array => (es === 8 ? new Float64Array(buf, o, c) : new Float32Array(buf, o, c));
         const I = (o: number, c: number) => new Int32Array(buf, o, c);
-        let block: DataBlock;
         const y = this.y.subarray(0, rows);
         if (meta.summary.sparse) {
           const indptr = take(I, rows + 1, 4);
           const indices = take(I, b.nnz, 4);
           const data = take(F, b.nnz, es);
           const codes = take(I, rows, 4);
-          for (let i = 0; i < rows; i++) y[i] = this.remap[codes[i]!]!;
-          block = { kind: 'csr', rows, indptr, indices, data, y };
+          for (let i = 0; i < rows; i++) y[i] = this.remap[codes[i]!] ?? 0;
+          yield { kind: 'csr', rows, indptr, indices, data, y };
         } else {
           const X = take(F, rows * d, es);
           const codes = take(I, rows, 4);
-          for (let i = 0; i < rows; i++) y[i] = this.remap[codes[i]!]!;
-          block = { kind: 'dense', rows, X, y };
+          for (let i = 0; i < rows; i++) y[i] = this.remap[codes[i]!] ?? 0;
+          yield { kind: 'dense', rows, X, y };
         }
-        fn(block, index);
         rowsDone += rows;
         this.onProgress?.({ pass, rows: rowsDone, totalRows: meta.summary.n });
-      });
+      }
     } finally {
       closeSync(fd);
     }

@@ -76,7 +76,7 @@ export class FastCsvParser {
     const rest = this.buf.length - this.pos;
     if (rest === 0) this.buf = chunk;
     else {
-      const b = new Uint8Array(rest + chunk.length);
+      const b = Buffer.allocUnsafe(rest + chunk.length);
       b.set(this.buf.subarray(this.pos));
       b.set(chunk, rest);
       this.buf = b;
@@ -127,14 +127,18 @@ export class FastCsvParser {
     }
   }
 
+  /**
+   * The pending rows as views of the parser's buffers (no copy): valid until the next drain step, which the
+   * first pass respects (it stores a block before asking for the next).
+   */
   private take(): RawBlock {
     const rows = this.rows;
     this.rows = 0;
     return {
       kind: 'dense',
       rows,
-      X: this.X.slice(0, rows * this.d),
-      labels: this.labelCol >= 0 ? { codes: this.codes.slice(0, rows), texts: this.texts } : null,
+      X: this.X.subarray(0, rows * this.d),
+      labels: this.labelCol >= 0 ? { codes: this.codes.subarray(0, rows), texts: this.texts } : null,
     };
   }
 
@@ -173,18 +177,34 @@ export class FastCsvParser {
       let col = 0;
       let ok = true;
       for (;;) {
-        // One field [p, q).
-        let q = p;
-        while (q < stop && buf[q] !== delim) q++;
+        // One field [p, q): a feature's number is parsed in the same scan that finds its end.
         const f = col < width ? featureOf[col]! : -2;
+        let q: number;
         if (f >= 0) {
-          const v = this.number(buf, p, q);
+          const v = this.number(buf, p, stop, delim);
+          q = this.numEnd;
           if (v === undefined) {
             ok = false;
             break;
           }
           X[base + f] = v;
-        } else if (col === labelCol) {
+          if (q >= stop) {
+            col++;
+            break;
+          }
+          p = q + 1;
+          col++;
+          if (p === stop) {
+            if (col < width && featureOf[col]! >= 0) ok = false;
+            else if (col === labelCol) ok = false;
+            col++;
+            break;
+          }
+          continue;
+        }
+        q = p;
+        while (q < stop && buf[q] !== delim) q++;
+        if (col === labelCol) {
           const code = this.label(buf, p, q);
           if (code < 0) {
             ok = false;
@@ -225,8 +245,23 @@ export class FastCsvParser {
     this.pos = Math.min(pos, len);
   }
 
-  /** The number in buf[p, q), or undefined when the field is not a plain number (the general reader decides). */
-  private number(buf: Uint8Array, p: number, q: number): number | undefined {
+  /** End of the field the last number() call read (its delimiter, or the record's end). */
+  private numEnd = 0;
+
+  /**
+   * The number starting at p, read up to the delimiter or `stop` (numEnd = where it ended), or undefined
+   * when the field is not a plain number (the general reader decides).
+   */
+  private number(buf: Uint8Array, p: number, stop: number, delim: number): number | undefined {
+    let q = p;
+    while (q < stop) {
+      const c = buf[q]!;
+      // Digits, '.', '+', '-', 'e', 'E' make a number; anything else ends the scan.
+      if ((c >= 48 && c <= 57) || c === 46 || c === 45 || c === 43 || c === 101 || c === 69) q++;
+      else break;
+    }
+    this.numEnd = q;
+    if (q < stop && buf[q] !== delim) return undefined;
     if (p >= q) return undefined;
     let i = p;
     let neg = false;

@@ -17,6 +17,8 @@ import { checkStreamOptions } from '../../src/stream/fit.js';
 import { CacheWriter, cacheName, defaultCacheDir, fileKey, findCache, FileBlockStore, type CacheMeta, type PassProgress } from './cache.js';
 import { fileSource, iterableBlocks, type RawBlock, type SourceInfo } from './sources.js';
 import { randomBytes } from 'node:crypto';
+import { DenseMatrix } from '../../src/matrix/dense.js';
+import { CSRMatrix } from '../../src/matrix/csr.js';
 
 export interface StreamProgress extends PassProgress {
   /** First pass: bytes of the source read so far and its size (compressed bytes for gzip). */
@@ -80,6 +82,7 @@ async function firstPass(
   key: Record<string, unknown>,
   dtype: 'float64' | 'float32',
   onProgress?: (p: StreamProgress) => void,
+  requireLabels = true,
 ): Promise<{ meta: CacheMeta; binPath: string }> {
   let pass: FirstPass | null = null;
   let writer: CacheWriter | null = null;
@@ -87,7 +90,7 @@ async function firstPass(
   let rows = 0;
   try {
     for await (const raw of blocks) {
-      if (raw.labels === null)
+      if (raw.labels === null && requireLabels)
         throw new OptionError('label', `${info.format === 'blocks' ? 'the blocks have' : 'the data have'} no labels: a fit needs a label column`);
       if (pass === null) {
         const d = raw.kind === 'dense' ? (info.d ?? raw.X.length / Math.max(1, raw.rows)) : raw.width;
@@ -102,7 +105,7 @@ async function firstPass(
         writer = new CacheWriter(dir, name, dtype, d);
       }
       const labels = raw.labels;
-      const codes = 'codes' in labels ? pass.codesFromText(labels.codes, labels.texts) : pass.codes(labels.values);
+      const codes = labels === null ? new Int32Array(raw.rows) : 'codes' in labels ? pass.codesFromText(labels.codes, labels.texts) : pass.codes(labels.values);
       let block: DataBlock;
       if (raw.kind === 'dense') {
         const d = pass.width;
@@ -138,7 +141,7 @@ function resolveDtype(model: SoftmaxRegression, dtype: StreamSourceOptions['dtyp
 /** Build (or find) the cache of a file and return a store over it. */
 export async function openFileCache(
   path: string,
-  opts: StreamSourceOptions & { dtype: 'float64' | 'float32' },
+  opts: StreamSourceOptions & { dtype: 'float64' | 'float32'; requireLabels?: boolean },
 ): Promise<{ store: FileBlockStore; reused: boolean; firstPassMs: number; parser?: string }> {
   const dir = opts.cacheDir ?? defaultCacheDir();
   const keyOpts = {
@@ -149,13 +152,14 @@ export async function openFileCache(
     nFeatures: opts.nFeatures ?? null,
     dtype: opts.dtype,
     blockRows: opts.blockRows ?? null,
+    labels: opts.requireLabels !== false,
   };
   const t0 = performance.now();
   const key = fileKey(path, keyOpts);
   const found = opts.reuseCache === false ? null : findCache(dir, key);
   if (found) return { store: new FileBlockStore(found.binPath, found.meta, opts.onProgress), reused: true, firstPassMs: performance.now() - t0 };
   const src = fileSource(path, opts);
-  const built = await firstPass(src.blocks, src.info, dir, cacheName(key), key, opts.dtype, opts.onProgress);
+  const built = await firstPass(src.blocks, src.info, dir, cacheName(key), key, opts.dtype, opts.onProgress, opts.requireLabels !== false);
   return { store: new FileBlockStore(built.binPath, built.meta, opts.onProgress), reused: false, firstPassMs: performance.now() - t0, parser: src.info.parser };
 }
 
@@ -228,4 +232,51 @@ export async function fitStream(
 export function removeCache(store: FileBlockStore): void {
   rmSync(store.binPath, { force: true });
   rmSync(store.binPath.replace(/\.bin$/, '.json'), { force: true });
+}
+
+/**
+ * The rows of a store as the model's input matrices, block by block (the stored shift added back):
+ * for predictions and metrics over data read in blocks.
+ */
+export function forEachInputBlock(store: FileBlockStore, fn: (X: DenseMatrix | CSRMatrix, y: Int32Array) => void): void {
+  for (const { X, y } of inputBlocks(store)) fn(X, y);
+}
+
+/** The same, as a generator. */
+export function* inputBlocks(store: FileBlockStore): Generator<{ X: DenseMatrix | CSRMatrix; y: Int32Array }> {
+  const d = store.summary.d;
+  const shift = store.shift;
+  for (const b of store.blocks()) {
+    if (b.rows === 0) continue;
+    if (b.kind === 'dense') {
+      const X = new Float64Array(b.rows * d);
+      for (let p = 0; p < X.length; p++) X[p] = b.X[p]!;
+      if (shift) for (let i = 0; i < b.rows; i++) for (let j = 0; j < d; j++) X[i * d + j]! += shift[j]!;
+      yield { X: new DenseMatrix(b.rows, d, X), y: b.y };
+    } else yield { X: new CSRMatrix(b.rows, d, b.indptr, b.indices, Float64Array.from(b.data), false), y: b.y };
+  }
+}
+
+/** Accuracy and mean log-loss of a fitted model over a store's rows (one pass). */
+export function streamMetrics(model: SoftmaxRegression, store: FileBlockStore): { rows: number; accuracy: number; logLoss: number } {
+  const classes = store.summary.classes;
+  const K = model.classes!.length;
+  // Store classes -> model classes (the same list after a fit on this store).
+  const pos = new Map(model.classes!.map((c, k) => [c, k]));
+  const to = classes.map((c) => pos.get(c) ?? -1);
+  let hit = 0;
+  let ll = 0;
+  let n = 0;
+  forEachInputBlock(store, (X, y) => {
+    const P = model.predictProbaFlat(X);
+    for (let i = 0; i < X.rows; i++) {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (P[i * K + k]! > P[i * K + best]!) best = k;
+      const t = to[y[i]!]!;
+      if (best === t) hit++;
+      ll -= Math.log(Math.max(t >= 0 ? P[i * K + t]! : 0, 1e-15));
+    }
+    n += X.rows;
+  });
+  return { rows: n, accuracy: hit / n, logLoss: ll / n };
 }
