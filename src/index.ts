@@ -77,6 +77,6 @@ export {
   type StreamSummary,
   type ColumnSummary,
 } from './stream/block.js';
-export { blockStoreFromArrays, FirstPass } from './stream/first-pass.js';
+export { FirstPass } from './stream/first-pass.js';
 export { StreamObjective, type StreamObjectiveOptions } from './stream/stream-objective.js';
-export { STREAM_SOLVERS, scalerFromSummary } from './stream/fit.js';
+export { STREAM_SOLVERS, scalerFromSummary, blockStoreFromArrays } from './model/stream-fit.js';

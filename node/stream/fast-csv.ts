@@ -16,7 +16,7 @@
  * path), so it equals Number(text), which csv.ts uses; other numbers go through Number() on their bytes.
  */
 import { CsvReader, MISSING, resolveColumns, type CsvOptions } from '../../src/data/csv.js';
-import type { RawBlock } from './sources.js';
+import type { RawBlock } from './types.js';
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const LF = 10;
@@ -83,6 +83,7 @@ export class FastCsvParser {
     }
     this.pos = 0;
     if (!this.headerSkipped) {
+      // (a worker's chunk has no header: skipHeader() was called)
       let p = this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf ? 3 : 0;
       const eol = this.buf.indexOf(LF, p);
       if (eol < 0) return;
@@ -96,6 +97,17 @@ export class FastCsvParser {
 
   end(): void {
     this.ended = true;
+  }
+
+  /** Input without a header (a chunk of records, for a worker thread): lines count from 1. */
+  skipHeader(): void {
+    this.headerSkipped = true;
+    this.line = 1;
+  }
+
+  /** The labels seen so far, in first-seen order (the codes index this list). */
+  labelTextList(): string[] {
+    return this.texts;
   }
 
   /** The header line's bytes (for the general reader taking over). */

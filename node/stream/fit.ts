@@ -13,7 +13,7 @@ import type { SoftmaxRegression } from '../../src/model/softmax-regression.js';
 import type { IterationCallback } from '../../src/solvers/solver.js';
 import type { DataBlock } from '../../src/stream/block.js';
 import { FirstPass } from '../../src/stream/first-pass.js';
-import { checkStreamOptions } from '../../src/stream/fit.js';
+import { checkStreamOptions } from '../../src/model/stream-fit.js';
 import { CacheWriter, cacheName, defaultCacheDir, fileKey, findCache, FileBlockStore, type CacheMeta, type PassProgress } from './cache.js';
 import { fileSource, iterableBlocks, type RawBlock, type SourceInfo } from './sources.js';
 import { randomBytes } from 'node:crypto';
@@ -49,6 +49,10 @@ export interface StreamSourceOptions {
   blockRows?: number;
   /** CSV: the numeric byte-level fast path (default true; false forces the general reader). */
   fastCsv?: boolean;
+  /** CSV: worker threads parsing in parallel with the fast path (default 0: the main thread parses). */
+  workers?: number;
+  /** CSV with workers: bytes per chunk given to a thread (default 4 MiB). */
+  chunkBytes?: number;
   /** Called after every block of every pass (the CLI's progress bar). */
   onProgress?: (p: StreamProgress) => void;
 }

@@ -15,25 +15,11 @@ import { DenseMatrix } from '../../src/matrix/dense.js';
 import type { CSRMatrix } from '../../src/matrix/csr.js';
 import { formatFromPath, sniffTextFormat } from '../io.js';
 import { FastCsvParser } from './fast-csv.js';
+import { parallelCsvBlocks } from './parallel-csv.js';
+import { availableParallelism } from 'node:os';
 
-/** Parsed rows of one block with their labels as the source gives them. */
-export type RawBlock =
-  | { kind: 'dense'; rows: number; X: Float64Array; labels: RawLabels }
-  | { kind: 'csr'; rows: number; indptr: Int32Array; indices: Int32Array; data: Float64Array; width: number; labels: RawLabels };
-
-/** Text labels coded by a reader (codes index texts, first-seen, stable across blocks), or values, or none. */
-export type RawLabels = { codes: Int32Array; texts: readonly string[] } | { values: ArrayLike<Label> } | null;
-
-export interface SourceInfo {
-  format: 'csv' | 'libsvm' | 'blocks';
-  d: number | null;
-  featureNames: string[] | null;
-  /** Bytes read of the file so far (compressed bytes for gzip) and its size: for progress. */
-  bytesRead: number;
-  totalBytes: number;
-  /** Which CSV parser ran: 'fast' (numeric byte-level) or 'general' (csv.ts), for reports. */
-  parser?: string;
-}
+export type { RawBlock, RawLabels, SourceInfo } from './types.js';
+import type { RawBlock, SourceInfo } from './types.js';
 
 export interface FileSourceOptions {
   format?: 'csv' | 'libsvm';
@@ -45,6 +31,13 @@ export interface FileSourceOptions {
   blockRows?: number;
   /** CSV: try the numeric byte-level parser first (default true). */
   fastCsv?: boolean;
+  /**
+   * CSV: worker threads parsing chunks in parallel (parallel-csv.ts); default 0, the fast parser on the
+   * main thread (on the 2-core machine of docs/streaming.md, under load, threads were slower: see there).
+   */
+  workers?: number;
+  /** Bytes per chunk given to a worker (default 4 MiB; tests use small chunks). */
+  chunkBytes?: number;
 }
 
 /** Rows per block for d columns: about 8 MiB of float64 values, at least 1024 rows. */
@@ -193,6 +186,13 @@ async function* textBlocks(
     r.setLine(fast!.nextLine());
     r.push(decoder.decode(fast!.remaining(), { stream: true }));
   };
+  const workers = Math.min(opts.workers ?? 0, availableParallelism());
+  if (fast && workers > 0) {
+    info.parser = 'fast(threads)';
+    const eol = headBuf.indexOf(10);
+    yield* parallelCsvBlocks(rest(), headBuf.subarray(0, eol + 1), csvOpts, workers, B, info, opts.chunkBytes);
+    return;
+  }
   for await (const chunk of rest()) {
     if (!general) {
       fast!.push(chunk);

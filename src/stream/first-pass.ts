@@ -8,10 +8,7 @@
 import { DataError } from '../errors.js';
 import { uniqueSortedLabels, type Label } from '../core/labels.js';
 import { parseNumber } from '../data/csv.js';
-import { toMatrix, type MatrixLike } from '../model/input.js';
-import { DenseMatrix } from '../matrix/dense.js';
-import { CSRMatrix } from '../matrix/csr.js';
-import { MemoryBlockStore, type DataBlock, type StreamSummary } from './block.js';
+import type { DataBlock, StreamSummary } from './block.js';
 import { ColumnStats } from './stats.js';
 
 export class FirstPass {
@@ -105,40 +102,4 @@ export function remapBlock(block: DataBlock, remap: Int32Array): DataBlock {
   const y = new Int32Array(block.rows);
   for (let i = 0; i < block.rows; i++) y[i] = remap[block.y[i]!]!;
   return { ...block, y };
-}
-
-/** A MemoryBlockStore over X and y cut into blocks of `blockRows` rows (tests; data that fit in memory). */
-export function blockStoreFromArrays(X: MatrixLike, y: ArrayLike<Label>, opts: { blockRows?: number; featureNames?: string[] } = {}): MemoryBlockStore {
-  const M = toMatrix(X);
-  if (y.length !== M.rows) throw new DataError('SHAPE_MISMATCH', `X has ${M.rows} rows but y has ${y.length} labels`);
-  const B = Math.max(1, opts.blockRows ?? 65536);
-  const sparse = M instanceof CSRMatrix;
-  const pass = new FirstPass(M.cols, sparse);
-  const blocks: DataBlock[] = [];
-  for (let start = 0; start < M.rows; start += B) {
-    const end = Math.min(M.rows, start + B);
-    const codes = pass.codes(Array.prototype.slice.call(y, start, end) as Label[], start);
-    let block: DataBlock;
-    if (M instanceof DenseMatrix) block = { kind: 'dense', rows: end - start, X: M.data.slice(start * M.cols, end * M.cols), y: codes };
-    else {
-      const c = M as CSRMatrix;
-      const p0 = c.indptr[start]!;
-      const p1 = c.indptr[end]!;
-      block = {
-        kind: 'csr',
-        rows: end - start,
-        indptr: Int32Array.from(c.indptr.subarray(start, end + 1), (p) => p - p0),
-        indices: c.indices.slice(p0, p1),
-        data: c.data.slice(p0, p1),
-        y: codes,
-      };
-    }
-    pass.add(block);
-    blocks.push(block);
-  }
-  const { summary, remap } = pass.finish(opts.featureNames ?? null);
-  return new MemoryBlockStore(
-    summary,
-    blocks.map((b) => remapBlock(b, remap)),
-  );
 }

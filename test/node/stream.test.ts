@@ -171,6 +171,41 @@ describe('the numeric fast path', () => {
     assert.deepEqual(r.fastY, r.generalY);
   });
 
+  it('on worker threads (small chunks): the same values and labels, and the hand-over at a bad record', async () => {
+    const rows = ['x,y,label'];
+    for (let i = 0; i < 3000; i++) rows.push(`${(i * 0.37) % 5},${-i / 7},${i % 3 === 0 ? 'a' : 'b'}`);
+    const text = rows.join('\n') + '\n';
+    const path = join(dir, 'threads.csv');
+    writeFileSync(path, text);
+    const { store, parser } = await openFileCache(path, { cacheDir, dtype: 'float64', reuseCache: false, keepCache: false, workers: 2, chunkBytes: 4096 });
+    assert.equal(parser, 'fast(threads)');
+    const X: number[] = [];
+    const y: unknown[] = [];
+    store.forEachBlock((b) => {
+      if (b.kind === 'dense') X.push(...b.X);
+      for (const k of b.y) y.push(store.summary.classes[k]);
+    });
+    const g = parseCsv(text);
+    assert.deepEqual(X, Array.from((g.X as unknown as { data: Float64Array }).data));
+    assert.deepEqual(y, g.y);
+    // A quoted field in the middle: the general reader takes over there and reads the same rows.
+    rows[1700] = rows[1700]!.replace(/,b$/, ',"b"').replace(/,a$/, ',"a"');
+    const text2 = rows.join('\n') + '\n';
+    writeFileSync(path, text2);
+    const r2 = await openFileCache(path, { cacheDir, dtype: 'float64', reuseCache: false, keepCache: false, workers: 2, chunkBytes: 4096 });
+    assert.equal(r2.parser, 'fast(threads)+general');
+    const X2: number[] = [];
+    r2.store.forEachBlock((b) => b.kind === 'dense' && X2.push(...b.X));
+    assert.deepEqual(X2, Array.from((parseCsv(text2).X as unknown as { data: Float64Array }).data));
+    // A bad value: the general reader's error, with the file's line number.
+    rows[2500] = rows[2500]!.replace(/^[^,]+/, 'zz');
+    writeFileSync(path, rows.join('\n') + '\n');
+    await assert.rejects(
+      openFileCache(path, { cacheDir, dtype: 'float64', reuseCache: false, workers: 2, chunkBytes: 4096 }),
+      (e: unknown) => e instanceof ParseError && /line 2501/.test((e as Error).message),
+    );
+  });
+
   it('applies only to headers it can read, and errors keep the general reader message and line', async () => {
     assert.equal(FastCsvParser.create(Buffer.from('"a",b\n1,2\n'), {}), null);
     assert.notEqual(FastCsvParser.create(Buffer.from('a,b\n1,2\n'), {}), null);

@@ -13,10 +13,17 @@ import type { IterationCallback, SolveResult } from '../solvers/solver.js';
 import type { StochasticOptions } from '../solvers/stochastic.js';
 import type { UpdateRule } from '../solvers/update-rules.js';
 import type { ScalerState } from '../preprocess/scaler.js';
-import type { SoftmaxRegressionOptions } from '../model/options.js';
-import type { BlockStore, StreamSummary } from './block.js';
-import { StreamObjective } from './stream-objective.js';
-import { streamMinibatch } from './minibatch.js';
+import type { SoftmaxRegressionOptions } from './options.js';
+import type { BlockStore, StreamSummary } from '../stream/block.js';
+import { StreamObjective } from '../stream/stream-objective.js';
+import { MemoryBlockStore, type DataBlock } from '../stream/block.js';
+import { FirstPass, remapBlock } from '../stream/first-pass.js';
+import { DataError } from '../errors.js';
+import type { Label } from '../core/labels.js';
+import { DenseMatrix } from '../matrix/dense.js';
+import { CSRMatrix } from '../matrix/csr.js';
+import { toMatrix, type MatrixLike } from './input.js';
+import { streamMinibatch } from '../stream/minibatch.js';
 
 /** The solvers a streamed fit runs: full-batch ones over summed blocks, mini-batch ones by epochs. */
 export const STREAM_SOLVERS: readonly string[] = ['lbfgs', 'newton-cg', 'trust-region', 'gd', 'sgd', 'adam', 'adagrad', 'rmsprop'];
@@ -163,4 +170,40 @@ function gauge(W: Float64Array, b: Float64Array, K: number, d: number, fitInterc
       for (let k = 0; k < K; k++) W[k * d + j]! -= m;
     }
   }
+}
+
+/** A MemoryBlockStore over X and y cut into blocks of `blockRows` rows (tests; data that fit in memory). */
+export function blockStoreFromArrays(X: MatrixLike, y: ArrayLike<Label>, opts: { blockRows?: number; featureNames?: string[] } = {}): MemoryBlockStore {
+  const M = toMatrix(X);
+  if (y.length !== M.rows) throw new DataError('SHAPE_MISMATCH', `X has ${M.rows} rows but y has ${y.length} labels`);
+  const B = Math.max(1, opts.blockRows ?? 65536);
+  const sparse = M instanceof CSRMatrix;
+  const pass = new FirstPass(M.cols, sparse);
+  const blocks: DataBlock[] = [];
+  for (let start = 0; start < M.rows; start += B) {
+    const end = Math.min(M.rows, start + B);
+    const codes = pass.codes(Array.prototype.slice.call(y, start, end) as Label[], start);
+    let block: DataBlock;
+    if (M instanceof DenseMatrix) block = { kind: 'dense', rows: end - start, X: M.data.slice(start * M.cols, end * M.cols), y: codes };
+    else {
+      const c = M as CSRMatrix;
+      const p0 = c.indptr[start]!;
+      const p1 = c.indptr[end]!;
+      block = {
+        kind: 'csr',
+        rows: end - start,
+        indptr: Int32Array.from(c.indptr.subarray(start, end + 1), (p) => p - p0),
+        indices: c.indices.slice(p0, p1),
+        data: c.data.slice(p0, p1),
+        y: codes,
+      };
+    }
+    pass.add(block);
+    blocks.push(block);
+  }
+  const { summary, remap } = pass.finish(opts.featureNames ?? null);
+  return new MemoryBlockStore(
+    summary,
+    blocks.map((b) => remapBlock(b, remap)),
+  );
 }
