@@ -47,7 +47,8 @@ if (args.includes('--in-memory')) {
     },
   });
 } else {
-  const passes: Array<{ pass: number; seconds: number }> = [];
+  const passes: Array<{ pass: number; seconds: number; cpuSeconds: number }> = [];
+  let lastCpu = 0;
   // A pass's time: from the end of the previous pass (or the fit's start) to its last block.
   let lastEnd = -1;
   const c0 = cpu();
@@ -59,8 +60,10 @@ if (args.includes('--in-memory')) {
     onProgress: (p) => {
       if (p.pass <= 1 || lastEnd < 0 || p.rows !== p.totalRows) return;
       const now = performance.now();
-      passes.push({ pass: p.pass, seconds: (now - lastEnd) / 1000 });
+      const c = cpu();
+      passes.push({ pass: p.pass, seconds: (now - lastEnd) / 1000, cpuSeconds: c - lastCpu });
       lastEnd = now;
+      lastCpu = c;
     },
   });
   const firstPass = {
@@ -78,6 +81,7 @@ if (args.includes('--in-memory')) {
   const cacheRead = { seconds: (performance.now() - t1) / 1000, cpuSeconds: cpu() - c1 };
   const t2 = performance.now();
   lastEnd = t2;
+  lastCpu = cpu();
   model.fitBlocks(store);
   const fr = model.fitResult!;
   Object.assign(report, {
