@@ -15,7 +15,7 @@ import {
   defaultLimits,
   formatBytes,
 } from '../src/index.js';
-import { readDataset, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
+import { readDatasetAsync, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from '../node/datasets.js';
 import { didYouMean } from './suggest.js';
 import { RAISE_MEMORY } from '../src/core/limits.js';
@@ -77,7 +77,7 @@ export async function readData(path: string, flags: DataFlags, io: CliIO, over: 
       // Parsed as it arrives; more input than the memory budget (an endless stream) is refused.
       return await readDatasetFromStream(io.stdin, opts);
     }
-    return readDataset(path, opts);
+    return await readDatasetAsync(path, opts);
   } catch (e) {
     // Columns picked by the command (the model's features), not by a flag: a missing one is a data problem
     // (exit 1), not bad usage.

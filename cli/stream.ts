@@ -2,8 +2,8 @@
  * Streaming in the CLI (docs/streaming.md): when `train` and `predict` read a file in blocks instead of
  * whole, and the progress bar of a streamed run.
  *
- * Threshold: a CSV or LibSVM file streams by itself when its size (x4 for gzip, a typical compression
- * ratio of numeric text) is above a quarter of the memory budget (--max-memory; default half the
+ * Threshold: a CSV, LibSVM or Parquet file streams by itself when its size (x4 for gzip, a typical
+ * compression ratio of numeric text; x2 for Parquet) is above a quarter of the memory budget (--max-memory; default half the
  * machine's memory). Text parses to roughly its own size in float64 values, and an in-memory fit holds
  * the data about three times (the parsed matrix, its scaled copy, the kernel's copy), so above a quarter
  * of the budget an in-memory fit risks being refused; streamed, memory stays at a few blocks whatever the
@@ -19,6 +19,8 @@ import { UsageError, type CliIO } from './context.js';
 
 /** Assumed expansion of gzip-compressed numeric text, for the automatic threshold. */
 export const GZIP_RATIO = 4;
+/** Assumed expansion of a Parquet file into float64 values (compressed columns, often 4 bytes a value). */
+export const PARQUET_RATIO = 2;
 
 export interface StreamFlags {
   /** true: --stream; false: --no-stream; undefined: by size. */
@@ -32,10 +34,10 @@ export function shouldStream(path: string | undefined, f: StreamFlags & { dataFo
   if (f.stream === false) return false;
   const isFile = path !== undefined && path !== '-' && f.dataset === undefined;
   const fmt = f.dataFormat ?? (isFile ? formatFromPath(path) : undefined);
-  const textFormat = fmt === undefined || fmt === 'csv' || fmt === 'libsvm';
+  const textFormat = fmt === undefined || fmt === 'csv' || fmt === 'libsvm' || fmt === 'parquet';
   if (f.stream === true) {
     if (!isFile) throw new UsageError('--stream reads a data file in blocks: give a file path (not - or --dataset)');
-    if (!textFormat) throw new UsageError(`--stream reads CSV and LibSVM files (plain or .gz); ${path} is ${fmt}`);
+    if (!textFormat) throw new UsageError(`--stream reads CSV and LibSVM files (plain or .gz) and Parquet; ${path} is ${fmt}`);
     return true;
   }
   if (!isFile || !textFormat) return false;
@@ -45,7 +47,7 @@ export function shouldStream(path: string | undefined, f: StreamFlags & { dataFo
   } catch {
     return false; // the reader reports the missing file
   }
-  return size * (isGzip(path) ? GZIP_RATIO : 1) > streamThreshold(f.maxMemory);
+  return size * (isGzip(path) ? GZIP_RATIO : fmt === 'parquet' ? PARQUET_RATIO : 1) > streamThreshold(f.maxMemory);
 }
 
 /** Bytes of (uncompressed) text above which a file streams: a quarter of the memory budget. */

@@ -157,7 +157,7 @@ async function runStreamed(ctx: CommandContext, data: string, f: PredictFlags, m
   let opened: Awaited<ReturnType<typeof openFileCache>>;
   try {
     opened = await openFileCache(data, {
-      format: f.dataFormat as 'csv' | 'libsvm' | undefined,
+      format: f.dataFormat as 'csv' | 'libsvm' | 'parquet' | undefined,
       label: f.label ?? null,
       ...(model.inputFeatureNames ? { features: model.inputFeatureNames } : {}),
       delimiter: f.delimiter,

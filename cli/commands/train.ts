@@ -155,7 +155,7 @@ async function runStreamed(ctx: CommandContext, data: string, f: TrainFlags, mod
   let opened: Awaited<ReturnType<typeof openFileCache>>;
   try {
     opened = await openFileCache(data, {
-      format: f.dataFormat as 'csv' | 'libsvm' | undefined,
+      format: f.dataFormat as 'csv' | 'libsvm' | 'parquet' | undefined,
       label: f.label,
       features: f.features,
       delimiter: f.delimiter,

@@ -27,8 +27,8 @@ export interface StreamProgress extends PassProgress {
 }
 
 export interface StreamSourceOptions {
-  /** 'csv' or 'libsvm' (default: from the extension, else sniffed from the first 64 KiB). */
-  format?: 'csv' | 'libsvm';
+  /** 'csv', 'libsvm' or 'parquet' (default: from the extension, else sniffed from the first bytes). */
+  format?: 'csv' | 'libsvm' | 'parquet';
   /** CSV: label column name or 0-based index (default the last column). */
   label?: string | number | null;
   /** CSV: feature columns by name. */

@@ -14,6 +14,7 @@ import { toMatrix, type MatrixLike } from '../../src/model/input.js';
 import { DenseMatrix } from '../../src/matrix/dense.js';
 import type { CSRMatrix } from '../../src/matrix/csr.js';
 import { formatFromPath, sniffTextFormat } from '../io.js';
+import { looksParquet, openParquetFile } from '../parquet.js';
 import { FastCsvParser } from './fast-csv.js';
 import { parallelCsvBlocks } from './parallel-csv.js';
 import { availableParallelism } from 'node:os';
@@ -22,7 +23,7 @@ export type { RawBlock, RawLabels, SourceInfo } from './types.js';
 import type { RawBlock, SourceInfo } from './types.js';
 
 export interface FileSourceOptions {
-  format?: 'csv' | 'libsvm';
+  format?: 'csv' | 'libsvm' | 'parquet';
   label?: string | number | null;
   features?: string[];
   delimiter?: string;
@@ -90,8 +91,12 @@ export function fileSource(path: string, opts: FileSourceOptions): { info: Sourc
     throw new SoftmaxError('IO_ERROR', `cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   }
   const pathFormat = formatFromPath(path);
+  if (opts.format === 'parquet' || (opts.format === undefined && (pathFormat === 'parquet' || sniffParquetFile(path)))) {
+    const info: SourceInfo = { format: 'parquet', d: null, featureNames: null, bytesRead: 0, totalBytes: size, parser: 'parquet' };
+    return { info, blocks: parquetBlocks(path, opts, info) };
+  }
   if (opts.format === undefined && pathFormat !== undefined && pathFormat !== 'csv' && pathFormat !== 'libsvm') {
-    throw new OptionError('format', `${path}: ${pathFormat} files are not read in blocks; streaming reads CSV and LibSVM (plain or .gz)`);
+    throw new OptionError('format', `${path}: ${pathFormat} files are not read in blocks; streaming reads CSV, LibSVM (plain or .gz) and Parquet`);
   }
   const info: SourceInfo = { format: 'csv', d: null, featureNames: null, bytesRead: 0, totalBytes: size };
   const fmt = opts.format ?? (pathFormat === 'csv' || pathFormat === 'libsvm' ? pathFormat : undefined);
@@ -221,6 +226,44 @@ async function* textBlocks(
     info.d = info.featureNames.length;
   }
   while (r.pendingRows > 0) yield takeGeneral();
+}
+
+/** Whether a file starts with Parquet's magic bytes. */
+function sniffParquetFile(path: string): boolean {
+  const head = Buffer.alloc(4);
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      return readSync(fd, head, 0, 4, 0) === 4 && looksParquet(head);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A Parquet file in blocks, through node/parquet.ts's block reader (DuckDB when installed, else
+ * hyparquet): row groups are decoded one block at a time, never the whole file.
+ */
+async function* parquetBlocks(path: string, opts: FileSourceOptions, info: SourceInfo): AsyncGenerator<RawBlock> {
+  if (opts.nFeatures !== undefined) throw new OptionError('nFeatures', 'applies to LibSVM data only');
+  const reader = await openParquetFile(path, { label: opts.label, features: opts.features, blockRows: opts.blockRows, file: path });
+  try {
+    info.parser = `parquet (${reader.engine})`;
+    info.d = reader.layout.featureNames.length;
+    info.featureNames = reader.layout.featureNames;
+    const total = Math.max(1, reader.layout.rows);
+    for await (const b of reader.blocks()) {
+      // Progress in bytes: the share of rows read so far.
+      info.bytesRead = Math.round((info.totalBytes * (b.rowStart + b.rows)) / total);
+      const X = b.X instanceof Float64Array ? b.X : Float64Array.from(b.X);
+      yield { kind: 'dense', rows: b.rows, X, labels: reader.layout.label === null ? null : { values: b.y } };
+    }
+  } finally {
+    await reader.close();
+  }
 }
 
 /** Blocks from an async (or plain) iterable of { X, y } (the library's streaming input). */

@@ -10,7 +10,7 @@ export type RawBlock =
 export type RawLabels = { codes: Int32Array; texts: readonly string[] } | { values: ArrayLike<Label> } | null;
 
 export interface SourceInfo {
-  format: 'csv' | 'libsvm' | 'blocks';
+  format: 'csv' | 'libsvm' | 'parquet' | 'blocks';
   d: number | null;
   featureNames: string[] | null;
   /** Bytes read of the file so far (compressed bytes for gzip) and its size: for progress. */

@@ -58,6 +58,25 @@ describe('fitFile and fitStream equal the in-memory fit', () => {
     }
   });
 
+  it('a Parquet file (written by DuckDB, row groups of 40 rows), read in blocks by both engines', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const pq = join(dir, 'wine.parquet');
+    await conn.run(`COPY (SELECT * FROM read_csv('${join(FIXTURES, 'data', 'wine.csv')}', header = true)) TO '${pq}' (FORMAT parquet, ROW_GROUP_SIZE 40)`);
+    conn.closeSync();
+    db.closeSync();
+    const d = readDataset(join(FIXTURES, 'data', 'wine.csv'));
+    const a = new SoftmaxRegression(OPTS).fit(d.X, d.y, { featureNames: d.featureNames ?? undefined });
+    const b = new SoftmaxRegression(OPTS);
+    const info = await fitFile(b, pq, { cacheDir, blockRows: 32 });
+    assert.match(info.parser ?? '', /^parquet/);
+    assert.equal(info.rows, 178);
+    assert.ok(rel(b.fitResult!.value, a.fitResult!.value) < 1e-9, `${b.fitResult!.value} vs ${a.fitResult!.value}`);
+    assert.deepEqual(b.featureNames, a.featureNames);
+    assert.deepEqual(b.classes, a.classes);
+  });
+
   it('an async iterable of { X, y } blocks, the cache removed afterwards', async () => {
     const d = readDataset(join(FIXTURES, 'data', 'iris.csv'));
     const X = d.X as unknown as { rows: number; cols: number; get(i: number, j: number): number };
