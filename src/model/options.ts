@@ -39,8 +39,10 @@ export interface SoftmaxRegressionOptions extends SolverKnobs {
   /** Default 'lbfgs'. */
   solver: SolverName;
   /**
-   * Stop when max|grad F| <= tol * sum_i s_i (the mean objective's gradient below tol). Default 1e-4.
-   * 0 never stops on the gradient: the solver runs to maxIter (or until it can make no progress).
+   * Stop when max|grad F| <= tol * sum_i s_i (the mean objective's gradient below tol) and, for lbfgs, its
+   * estimate of the decrease still to come is at most 0.1 tol^2 of the objective (docs/model.md, stopping
+   * rule). Default 1e-4. 0 never stops on the gradient: the solver runs to maxIter (or until it can make no
+   * progress).
    */
   tol: number;
   /** Iteration cap (default 1000). 0 returns the starting point (zeros, or the warm start) unfitted. */
