@@ -149,6 +149,6 @@ export function binomialProblem(M: Matrix, y01: Int32Array, sampleWeight: Float6
 /** The multinomial problem for a model's options. */
 export function multinomialProblem(M: Matrix, yIdx: Int32Array, K: number, sampleWeight: Float64Array | null, o: SoftmaxRegressionOptions) {
   const { l2, nonSmooth } = splitPenalty(o.penalty, o.C, o.l1Ratio ?? 0, K, M.cols);
-  const objective = new LinearFiniteSum(M, yIdx, softmaxRowLoss(K), { l2, fitIntercept: o.fitIntercept, sampleWeight, kernel: o.backend });
+  const objective = new LinearFiniteSum(M, yIdx, softmaxRowLoss(K), { l2, fitIntercept: o.fitIntercept, sampleWeight, kernel: o.backend, threads: o.threads });
   return { objective, nonSmooth };
 }

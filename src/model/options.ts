@@ -18,6 +18,8 @@ import {
 import type { ScaleKind } from '../preprocess/scaler.js';
 import { checkFeatureMapSpec, type FeatureMapSpec } from '../preprocess/features.js';
 
+import type { Threads } from '../backends/provider.js';
+
 export type ClassWeight = null | 'balanced' | Record<string, number>;
 
 /**
@@ -71,6 +73,13 @@ export interface SoftmaxRegressionOptions extends SolverKnobs {
   dtype: 'float64' | 'float32';
   /** The loops that walk X during the fit (see Backend). Default 'auto'. */
   backend: Backend;
+  /**
+   * Threads for this model's fits and predictions. 'auto' (default): in Node, all cores when one pass over
+   * the data is at least 4e6 multiply-adds (n*d*K dense, nnz*K sparse), one thread below; in a browser, or
+   * wherever no thread host is registered, one thread. A count: that many threads (1 turns threads off).
+   * Chosen per fit: two models in one process can use different counts. See docs/performance.md (threads).
+   */
+  threads: Threads;
   /** Elastic-net mixing r in (1/C)(r ||W||_1 + (1-r)/2 ||W||^2); required with penalty 'elasticnet', only there. */
   l1Ratio: number | null;
   /**
@@ -122,6 +131,7 @@ export const DEFAULT_OPTIONS: SoftmaxRegressionOptions = {
   featureMap: null,
   dtype: 'float64',
   backend: 'auto',
+  threads: 'auto',
   l1Ratio: null,
   multiClass: 'auto',
   randomState: 0,
@@ -202,6 +212,10 @@ export const OPTION_CHECKS: Record<string, Check> = {
   featureMap: checkFeatureMapSpec,
   dtype: oneOf(['float64', 'float32']),
   backend: oneOf(['auto', 'wasm', 'js']),
+  threads: (v, name) => {
+    if (v === 'auto') return;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new OptionError(name, `must be 'auto' or an integer >= 1, got ${fmt(v)}`);
+  },
   l1Ratio: (v, name) => {
     if (v === null) return;
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new OptionError(name, `must be a number in [0, 1] (or null), got ${fmt(v)}`);

@@ -42,6 +42,11 @@ export interface FitOptions {
 /** How a fit ended, plus what it was fitted on. The per-iteration history is in `history`. */
 export interface FitResult extends Omit<SolveResult, 'w'> {
   solver: string;
+  /**
+   * Threads the fit's loss passes ran on (the `threads` option resolved for this problem: 'auto' gives more
+   * than one only in Node and above the size threshold). Not kept in model files.
+   */
+  threads?: number;
   nSamples: number;
   sumWeights: number;
   /** Advice when the fit did not converge or the data look problematic (empty when all is well). */
@@ -262,6 +267,7 @@ export class SoftmaxRegression {
     const rng = makeRng(o.randomState);
     let result: SolveResult;
     let sumWeights: number;
+    let threads = 1;
     if (kind === 'ovr') {
       const r = fitOneVsRest(M, yIdx, K, s, o, rng, w0, onIteration);
       result = { ...r.result, w: r.w };
@@ -273,6 +279,7 @@ export class SoftmaxRegression {
       sumWeights = objective.sumWeights;
     } else {
       const { objective, nonSmooth } = multinomialProblem(M, yIdx, K, s, o);
+      threads = objective.threads;
       result = runSolver(objective, nonSmooth, w0 ?? new Float64Array(layout.dimension), o, rng, onIteration);
       sumWeights = objective.sumWeights;
     }
@@ -307,6 +314,7 @@ export class SoftmaxRegression {
       fitResult: {
         ...rest,
         solver: o.solver,
+        threads,
         nSamples: n,
         sumWeights,
         advice: adviceFor(result, o, W, o.fitIntercept ? b : null, M, yIdx, K, R),
@@ -499,8 +507,8 @@ export class SoftmaxRegression {
     // Probabilities are n x nClasses even where the scores are n x 1 (binomial).
     checkMemory(8 * M.rows * this.nClasses, resolveLimits(), `${method}() on ${M.rows} rows x ${this.nClasses} classes`, 'predict in batches of rows');
     const Z = new Float64Array(M.rows * K);
-    if (softmax) predictProbabilities(M, W, K, b, Z);
-    else predictScores(M, W, K, b, Z);
+    if (softmax) predictProbabilities(M, W, K, b, Z, this.options.threads);
+    else predictScores(M, W, K, b, Z, this.options.threads);
     if (!allFiniteF64(Z)) {
       assertFinite(input);
       // X is finite, so a score overflowed (|x| near the float64 limit times the coefficients): say so,
