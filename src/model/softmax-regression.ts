@@ -280,7 +280,12 @@ export class SoftmaxRegression {
     } else {
       const { objective, nonSmooth } = multinomialProblem(M, yIdx, K, s, o);
       threads = objective.threads;
-      result = runSolver(objective, nonSmooth, w0 ?? new Float64Array(layout.dimension), o, rng, onIteration);
+      try {
+        result = runSolver(objective, nonSmooth, w0 ?? new Float64Array(layout.dimension), o, rng, onIteration);
+      } finally {
+        // The fit is over: a small kernel's wasm memory goes to the next fit instead of the collector.
+        objective.dispose();
+      }
       sumWeights = objective.sumWeights;
     }
 

@@ -150,6 +150,11 @@ export class LinearFiniteSum implements FiniteSumObjective {
   get dimension(): number {
     return this.layout.dimension;
   }
+  /** Done with this objective (the fit is over): the softmax kernel's buffers may serve the next fit. */
+  dispose(): void {
+    if (this.fast instanceof SoftmaxObjective) this.fast.dispose();
+  }
+
   /** Threads the full-batch passes run on (1 unless the softmax kernel is a threaded one). */
   get threads(): number {
     const name = this.fast instanceof SoftmaxObjective ? this.fast.kernel.name : '';

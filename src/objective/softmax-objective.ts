@@ -128,6 +128,11 @@ export class SoftmaxObjective implements Objective {
     return this.passes;
   }
 
+  /** Done with this objective: its kernel's buffers may serve the next fit (using it afterwards throws). */
+  dispose(): void {
+    this.kernel.dispose?.();
+  }
+
   /** Weighted sum of cross-entropy losses (no penalty). */
   loss(w: Float64Array): number {
     this.passes++;
