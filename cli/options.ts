@@ -8,9 +8,12 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { CSRMatrix, DEFAULT_OPTIONS, defaultLimits, formatBytes, parseByteSize, type Matrix } from '../src/index.js';
+import { DEFAULT_OPTIONS, defaultLimits, formatBytes, parseByteSize } from '../src/index.js';
+import { CSRMatrix } from '../src/matrix/csr.js';
+import type { Matrix } from '../src/matrix/matrix.js';
+import { AUTO_THREADS_MIN_WORK } from '../src/backends/provider.js';
 import { DATA_FORMATS } from '../node/io.js';
-import { AUTO_THREADS_MIN_WORK, PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/index.js';
+import { PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/index.js';
 import '../node/limits.js';
 import { UsageError } from './context.js';
 
@@ -53,13 +56,13 @@ export function parseThreads(value: string): number | 'auto' {
 /**
  * Load the worker-thread host when this run may want more than one thread: --threads n > 1 (or 0, one
  * per core), or the default 'auto' when one pass over X is at least AUTO_THREADS_MIN_WORK multiply-adds
- * (without X, as before reading the data: always for 'auto'). --threads 1 never loads it. The library's
+ * (called after the data are read; without X, 'auto' stays on one thread). --threads 1 never loads it. The library's
  * `threads` option (modelOptionsFrom) then decides per fit. Returns the threads a large pass would use.
  */
 export async function useThreads(flags: ModelFlags, X?: Matrix, K = 2): Promise<number> {
   const t = flags.threads ?? 'auto';
   if (t === 1) return 1;
-  if (t === 'auto' && X !== undefined && (X instanceof CSRMatrix ? X.nnz : X.rows * X.cols) * K < AUTO_THREADS_MIN_WORK) return 1;
+  if (t === 'auto' && (X === undefined || (X instanceof CSRMatrix ? X.nnz : X.rows * X.cols) * K < AUTO_THREADS_MIN_WORK)) return 1;
   // The worker pool's code loads only when threads may be used; importing it registers the thread host.
   const { threadsAvailable } = await import('../node/threads.js');
   if (!threadsAvailable()) return 1;
