@@ -7,9 +7,8 @@
  * command or option, bad or conflicting option values, missing arguments). Errors are one line on stderr;
  * --debug adds the stack trace.
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { OptionError, SoftmaxError } from '../src/index.js';
 import { COMMAND_NAMES } from './commands/index.js';
@@ -17,21 +16,7 @@ import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, type CliIO, type Command
 import { liblinearAnswer } from './habits.js';
 import { didYouMean } from './suggest.js';
 import { visible } from './safe-output.js';
-
-/** The package version, from the package.json above this file (cli/ in source, dist/cli/ when built). */
-export function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'softmax-regression' && pkg.version) return pkg.version;
-    } catch {
-      // not here: look one level up
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
-}
+import { packageVersion } from './version.js';
 
 /**
  * The command modules to register: only the one being run when argv starts with a command name (so
