@@ -9,9 +9,9 @@
  * Data: ../shared/data (or $SHARED_DATA_DIR); the synthetic set is generated into $SYNTH_DIR (default
  * ./synth, git-ignored) by the peer generator when missing.
  *
- *   npm run bench -- [--only kernels,fits,sparse,predict,epoch,memory,scaling,solvers,serve] [--fits digits,mnist-std,mnist-raw,synth]
+ *   npm run bench -- [--only coldstart,kernels,fits,sparse,predict,epoch,memory,scaling,solvers,serve] [--fits digits,mnist-std,mnist-raw,synth]
  *                    [--solver-datasets iris,wine,digits,mnist]
- *                    [--rounds 3] [--quick] [--out FILE]
+ *                    [--rounds 3] [--quick] [--out FILE] [--coldstart-runs 15]
  *                    [--serve-seconds 5] [--soak] [--soak-seconds 60]   (serve: only when named in --only)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -28,6 +28,7 @@ import { readDataset } from '../node/io.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { wasmAvailable } from '../src/kernels/wasm.js';
 import { runServeBench } from './serve.js';
+import { coldStartBench } from './coldstart.js';
 
 const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 const SHARED = process.env.SHARED_DATA_DIR ?? join(ROOT, '..', 'shared', 'data');
@@ -43,7 +44,7 @@ const opt = (k: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const only = new Set((opt('only') ?? 'kernels,fits,sparse,predict,epoch,memory,scaling,solvers').split(','));
+const only = new Set((opt('only') ?? 'coldstart,kernels,fits,sparse,predict,epoch,memory,scaling,solvers').split(','));
 const rounds = Number(opt('rounds') ?? (quick ? 1 : 3));
 const out: string[] = [];
 const say = (s = '') => {
@@ -85,6 +86,9 @@ function numpyEnv(threads: number): NodeJS.ProcessEnv {
 function ratioCell(pairs: number[]): string {
   return pairs.length ? `${fmt(median(pairs), 2)}x` : '—';
 }
+
+// ----------------------------------------------------------------------------- cold start
+if (only.has('coldstart')) coldStartBench(ROOT, Number(opt('coldstart-runs') ?? (quick ? 5 : 15)), say, fmt);
 
 // ----------------------------------------------------------------------------- kernels
 if (only.has('kernels')) {

@@ -7,40 +7,29 @@
  * command or option, bad or conflicting option values, missing arguments). Errors are one line on stderr;
  * --debug adds the stack trace.
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { OptionError, SoftmaxError } from '../src/index.js';
-import { COMMAND_NAMES } from './commands/index.js';
+import { OptionError, SoftmaxError } from '../src/errors.js';
+import { COMMAND_LOADERS, COMMAND_NAMES } from './commands/index.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, type CliIO, type CommandModule } from './context.js';
 import { liblinearAnswer } from './habits.js';
 import { didYouMean } from './suggest.js';
 import { visible } from './safe-output.js';
+import { packageVersion } from './version.js';
 
-/** The package version, from the package.json above this file (cli/ in source, dist/cli/ when built). */
-export function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'softmax-regression' && pkg.version) return pkg.version;
-    } catch {
-      // not here: look one level up
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
-}
+export { packageVersion };
 
 /**
  * The command modules to register: only the one being run when argv starts with a command name (so
- * `softmax train` never loads the code of plot, report or the others, which keeps start-up short), every
- * one otherwise (program help, `help CMD`, suggestions for a mistyped command, the CLI reference).
+ * `softmax train` never loads the code of plot, report or the others, which keeps start-up short), none for
+ * `--version`, every one otherwise (program help, `help CMD`, suggestions for a mistyped command, the CLI
+ * reference).
  */
 export async function loadCommands(argv: readonly string[] = []): Promise<CommandModule[]> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return [];
   const names = argv[0] !== undefined && COMMAND_NAMES.includes(argv[0]) ? [argv[0]] : COMMAND_NAMES;
-  return Promise.all(names.map(async (name) => ((await import(`./commands/${name}.js`)) as { default: CommandModule }).default));
+  return Promise.all(names.map(async (name) => (await COMMAND_LOADERS[name]!()).default));
 }
 
 /** The whole command tree, ready to parse (also read by scripts/cli-reference.ts to write the CLI reference). */
@@ -192,7 +181,8 @@ function isMainModule(): boolean {
   }
 }
 
-if (isMainModule()) {
+/** Runs `main` on this process's arguments and sets its exit code (the bin, cli/bin.ts, and `node cli/main.js`). */
+export function runBin(): void {
   // `softmax predict ... | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(EXIT_OK);
@@ -208,3 +198,7 @@ if (isMainModule()) {
     },
   );
 }
+
+// Run directly (`node dist/cli/main.js`, `tsx cli/main.ts`). Inside the bundle this module's URL is the
+// bundle's, which cli/bin.ts already runs: the name test keeps it from running twice.
+if (/\/main\.[jt]s$/.test(import.meta.url) && isMainModule()) runBin();

@@ -7,9 +7,10 @@
  * drifts from the library: the option table (DEFAULT_OPTIONS) is read at run time.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_OPTIONS, defaultLimits, formatBytes, parseByteSize } from '../src/index.js';
+import { DEFAULT_OPTIONS } from '../src/model/options.js';
+import { defaultLimits, formatBytes, parseByteSize } from '../src/core/limits.js';
 import { DATA_FORMATS } from '../node/io.js';
-import { PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/index.js';
+import { PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/registry.js';
 import '../node/limits.js';
 import { UsageError } from './context.js';
 

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { loadModel, writeFileAtomic } from '../../node/model-file.js';
 import { toOnnx } from '../../src/index.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
-import { packageVersion } from '../main.js';
+import { packageVersion } from '../version.js';
 import { checkOutput } from '../outputs.js';
 
 interface ExportFlags extends GlobalFlags {

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { parseModelSpec, type ModelSpec } from '../../node/serve/registry.js';
 import { startServer } from '../../node/serve/server.js';
 import { addGlobalFlags, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
-import { packageVersion } from '../main.js';
+import { packageVersion } from '../version.js';
 
 interface ServeFlags extends GlobalFlags {
   model: string[];

@@ -66,14 +66,16 @@ export function chooseLossKernel(
 ): LossKernel {
   const dense = X instanceof DenseMatrix;
   const dt: Dtype = dtype ?? (dense && X.data instanceof Float32Array ? 'float32' : 'float64');
-  if (dense && kernel !== 'js' && wasmAvailable() && (kernel === 'wasm' || X.rows * X.cols * K >= WASM_MIN_WORK)) {
+  // The size test comes before wasmAvailable(), which compiles the module (tens of ms at start-up) that a small
+  // problem would not use.
+  if (dense && kernel !== 'js' && (kernel === 'wasm' || X.rows * X.cols * K >= WASM_MIN_WORK) && wasmAvailable()) {
     const provided = denseKernelProvider()?.(X, y, K, sampleWeight, dt);
     if (provided) return provided;
     return new WasmDenseKernel(X, y, K, sampleWeight, dt);
   }
   // CSR: the fused transposed-layout kernels (csr-js.ts documents them), WebAssembly SIMD unless 'js'.
   if (X instanceof CSRMatrix) {
-    if (kernel !== 'js' && wasmAvailable() && X.nnz * K >= WASM_MIN_WORK)
+    if (kernel !== 'js' && X.nnz * K >= WASM_MIN_WORK && wasmAvailable())
       return csrKernelProvider()?.(X, y, K, sampleWeight) ?? new WasmCsrKernel(X, y, K, sampleWeight);
     return new CsrLossKernel(X, y, K, sampleWeight);
   }
