@@ -20,10 +20,10 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fitBench } from './fit.js';
 import { formatSolversTable, runSolversBench } from './solvers.js';
-import { kernelObjective, median, randomProblem, timeObjective } from './kernels.js';
+import { kernelObjective, kernelsBench, median, randomProblem, timeObjective } from './kernels.js';
 import { adamEpochs } from './epoch.js';
 import { tfjsEpochs } from './tfjs_epoch.js';
-import { disableThreads, enableThreads, threadedKernel } from '../node/threads.js';
+import { disableThreads, enableThreads } from '../node/threads.js';
 import { readDataset } from '../node/io.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { wasmAvailable } from '../src/kernels/wasm.js';
@@ -99,50 +99,7 @@ if (only.has('kernels')) {
         [60000, 784, 10],
         [200000, 100, 10],
       ];
-  say('## One loss+gradient evaluation (dense), milliseconds');
-  say();
-  say('| n x d x K | dtype | NumPy 2 thr | ours 1 thr | ours 2 thr | ratio 2 thr (ours/NumPy) | ours f64 / ours f32 (2 thr) |');
-  say('|---|---|---|---|---|---|---|');
-  for (const [n, d, K] of shapes) {
-    const { X, y } = randomProblem(n, d, K);
-    const rows: Record<string, { np: number[]; one: number[]; two: number[]; pair: number[] }> = {
-      float64: { np: [], one: [], two: [], pair: [] },
-      float32: { np: [], one: [], two: [], pair: [] },
-    };
-    const objs = {
-      float64: [kernelObjective(X, y, K, 'wasm', 'float64'), kernelObjective(X, y, K, 'wasm', 'float64', threadedKernel(X, y, K, null, 'float64', 2))],
-      float32: [kernelObjective(X, y, K, 'wasm', 'float32'), kernelObjective(X, y, K, 'wasm', 'float32', threadedKernel(X, y, K, null, 'float32', 2))],
-    } as const;
-    for (let r = 0; r < rounds; r++) {
-      const np: Record<string, number> = {};
-      if (havePeers) {
-        const txt = execFileSync(PY, [join(PEERS, 'numpy_lossgrad.py'), '--shapes', `${n}x${d}x${K}`, '--reps', '5'], { env: numpyEnv(2), encoding: 'utf8' });
-        for (const line of txt.trim().split('\n')) {
-          const j = JSON.parse(line) as { dtype: string; lossgrad_ms: number };
-          np[j.dtype] = j.lossgrad_ms;
-        }
-      }
-      for (const dt of ['float64', 'float32'] as const) {
-        const one = median(timeObjective(objs[dt][0], 5));
-        const two = median(timeObjective(objs[dt][1], 5));
-        rows[dt]!.one.push(one);
-        rows[dt]!.two.push(two);
-        if (np[dt] !== undefined) {
-          rows[dt]!.np.push(np[dt]!);
-          rows[dt]!.pair.push(two / np[dt]!);
-        }
-      }
-    }
-    for (const dt of ['float64', 'float32'] as const) {
-      const R = rows[dt]!;
-      const f64over32 = dt === 'float32' ? `${fmt(median(rows.float64!.two) / median(R.two), 2)}x` : '';
-      say(
-        `| ${n} x ${d} x ${K} | ${dt} | ${R.np.length ? fmt(median(R.np)) : 'missing'} | ${fmt(median(R.one))} | ${fmt(median(R.two))} | ${ratioCell(R.pair)} | ${f64over32} |`,
-      );
-    }
-  }
-  await disableThreads();
-  say();
+  await kernelsBench({ shapes, rounds, peer: havePeers ? { py: PY, script: join(PEERS, 'numpy_lossgrad.py'), env: numpyEnv(2) } : null, say, fmt });
 }
 
 // ----------------------------------------------------------------------------- whole fits
