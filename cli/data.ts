@@ -7,7 +7,7 @@ import { stratifiedSplit, subsetDataset } from '../src/data/split.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import { DataError, listForMessage, OptionError, LimitError } from '../src/errors.js';
 import { defaultLimits, formatBytes } from '../src/core/limits.js';
-import { readDataset, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
+import { readDatasetAsync, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from '../node/datasets.js';
 import { didYouMean } from './suggest.js';
 import { RAISE_MEMORY } from '../src/core/limits.js';
@@ -69,7 +69,7 @@ export async function readData(path: string, flags: DataFlags, io: CliIO, over: 
       // Parsed as it arrives; more input than the memory budget (an endless stream) is refused.
       return await readDatasetFromStream(io.stdin, opts);
     }
-    return readDataset(path, opts);
+    return await readDatasetAsync(path, opts);
   } catch (e) {
     // Columns picked by the command (the model's features), not by a flag: a missing one is a data problem
     // (exit 1), not bad usage.

@@ -18,8 +18,6 @@ import { didYouMean } from './suggest.js';
 import { visible } from './safe-output.js';
 import { packageVersion } from './version.js';
 
-export { packageVersion };
-
 /**
  * The command modules to register: only the one being run when argv starts with a command name (so
  * `softmax train` never loads the code of plot, report or the others, which keeps start-up short), none for

@@ -13,7 +13,8 @@
  * can pause, step and redraw between chunks. A warm restart rebuilds the solver's internal state each chunk; the
  * optimum is the same, the path to it is not.
  */
-import { fittedMultiClassFor, SoftmaxRegression } from '../src/model/softmax-regression.js';
+import { SoftmaxRegression } from '../src/model/softmax-regression.js';
+import { fittedMultiClassFor } from '../src/model/state.js';
 import { uniqueSortedLabels } from '../src/core/labels.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import { applyFeatureMap, featureMapNames, fitFeatureMap, type FeatureMapState } from '../src/preprocess/features.js';

@@ -26,7 +26,8 @@ import { checkSampleWeight } from '../core/weights.js';
 import { toMatrix, type MatrixLike } from './input.js';
 import { resolveOptions, type SoftmaxRegressionOptions } from './options.js';
 import { regularizationPath, resolveCs } from './path.js';
-import { SoftmaxRegression, type FitOptions, type FittedState } from './softmax-regression.js';
+import { SoftmaxRegression, type FitOptions } from './softmax-regression.js';
+import type { FittedState } from './state.js';
 
 export type CVScoring = 'accuracy' | 'log-loss';
 

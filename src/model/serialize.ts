@@ -9,7 +9,7 @@ import type { ScalerState } from '../preprocess/scaler.js';
 import { validateFeatureMapState, type FeatureMapState } from '../preprocess/features.js';
 import type { Label } from '../core/labels.js';
 import type { SoftmaxRegressionOptions } from './options.js';
-import type { FitResult, FittedState, SoftmaxRegression } from './softmax-regression.js';
+import type { FitResult, FittedState } from './state.js';
 
 export const MODEL_FORMAT = 'softmax-regression';
 /**
@@ -62,8 +62,7 @@ export interface ModelJSON {
   fit: FitSummaryJSON | null;
 }
 
-export function modelToJSON(m: SoftmaxRegression): ModelJSON {
-  const st = m.fittedState();
+export function modelToJSON(st: FittedState, options: SoftmaxRegressionOptions): ModelJSON {
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -73,9 +72,9 @@ export function modelToJSON(m: SoftmaxRegression): ModelJSON {
     coef: st.coef,
     intercept: st.intercept,
     options: {
-      ...m.options,
-      C: m.options.C === Infinity ? 'Infinity' : m.options.C,
-      classWeight: m.options.classWeight && typeof m.options.classWeight === 'object' ? { ...m.options.classWeight } : m.options.classWeight,
+      ...options,
+      C: options.C === Infinity ? 'Infinity' : options.C,
+      classWeight: options.classWeight && typeof options.classWeight === 'object' ? { ...options.classWeight } : options.classWeight,
     },
     scaler: st.scaler,
     ...(st.featureMap ? { featureMap: st.featureMap } : {}),
@@ -176,7 +175,7 @@ function numArray(v: unknown, path: string, len?: number): number[] {
 }
 
 /** Validate a model file and hand its fitted state and options to `make` (the model is built from them, never patched). */
-export function modelFromJSON(input: unknown, make: (state: FittedState, o: Partial<SoftmaxRegressionOptions>) => SoftmaxRegression): SoftmaxRegression {
+export function modelFromJSON<M>(input: unknown, make: (state: FittedState, o: Partial<SoftmaxRegressionOptions>) => M): M {
   let json = input;
   if (typeof input === 'string') {
     try {
