@@ -10,10 +10,10 @@
  * Data: the package's data/ folder (or $BENCH_DATA_DIR); the synthetic sets are generated into $SYNTH_DIR
  * (default ./synth, git-ignored) by the peer generators (bench/peers/gen_synth_*.py) when missing.
  *
- *   npm run bench -- [--only defaults,kernels,fits,sparse,predict,epoch,memory,scaling,solvers,serve] [--fits digits,mnist-std,mnist-raw,synth]
+ *   npm run bench -- [--only coldstart,defaults,kernels,fits,sparse,predict,epoch,memory,scaling,solvers,serve] [--fits digits,mnist-std,mnist-raw,synth]
  *                    [--sets iris,wine,breast_cancer,digits,digits-raw,mnist-raw,mnist-std,synth,sparse]   (defaults)
  *                    [--solver-datasets iris,wine,digits,mnist]
- *                    [--rounds 3] [--quick] [--out FILE]
+ *                    [--rounds 3] [--quick] [--out FILE] [--coldstart-runs 15]
  *                    [--serve-seconds 5] [--soak] [--soak-seconds 60]   (serve: only when named in --only)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -22,15 +22,16 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fitBench } from './fit.js';
 import { formatSolversTable, runSolversBench } from './solvers.js';
-import { kernelObjective, median, randomProblem, timeObjective } from './kernels.js';
+import { kernelObjective, kernelsBench, median, randomProblem, timeObjective } from './kernels.js';
 import { adamEpochs } from './epoch.js';
 import { tfjsEpochs } from './tfjs_epoch.js';
-import { disableThreads, enableThreads, threadedKernel } from '../node/threads.js';
+import { disableThreads, enableThreads } from '../node/threads.js';
 import { readDataset } from '../node/io.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { wasmAvailable } from '../src/kernels/wasm.js';
 import { runServeBench } from './serve.js';
 import { formatDefaultsTable, runDefaultsBench, sklearnDefaults, type DefaultsCase } from './defaults.js';
+import { coldStartBench } from './coldstart.js';
 
 const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 const SHARED = process.env.BENCH_DATA_DIR ?? join(ROOT, 'data');
@@ -46,7 +47,7 @@ const opt = (k: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const only = new Set((opt('only') ?? 'defaults,kernels,fits,sparse,predict,epoch,memory,scaling,solvers').split(','));
+const only = new Set((opt('only') ?? 'coldstart,defaults,kernels,fits,sparse,predict,epoch,memory,scaling,solvers').split(','));
 const rounds = Number(opt('rounds') ?? (quick ? 1 : 3));
 const out: string[] = [];
 const say = (s = '') => {
@@ -123,6 +124,9 @@ function ratioCell(pairs: number[]): string {
   return pairs.length ? `${fmt(median(pairs), 2)}x` : '—';
 }
 
+// ----------------------------------------------------------------------------- cold start
+if (only.has('coldstart')) coldStartBench(ROOT, Number(opt('coldstart-runs') ?? (quick ? 5 : 15)), say, fmt);
+
 // ----------------------------------------------------------------------------- defaults vs defaults
 if (only.has('defaults')) {
   const d = (name: string) => join(SHARED, name);
@@ -196,50 +200,7 @@ if (only.has('kernels')) {
         [60000, 784, 10],
         [200000, 100, 10],
       ];
-  say('## One loss+gradient evaluation (dense), milliseconds');
-  say();
-  say('| n x d x K | dtype | NumPy 2 thr | ours 1 thr | ours 2 thr | ratio 2 thr (ours/NumPy) | ours f64 / ours f32 (2 thr) |');
-  say('|---|---|---|---|---|---|---|');
-  for (const [n, d, K] of shapes) {
-    const { X, y } = randomProblem(n, d, K);
-    const rows: Record<string, { np: number[]; one: number[]; two: number[]; pair: number[] }> = {
-      float64: { np: [], one: [], two: [], pair: [] },
-      float32: { np: [], one: [], two: [], pair: [] },
-    };
-    const objs = {
-      float64: [kernelObjective(X, y, K, 'wasm', 'float64'), kernelObjective(X, y, K, 'wasm', 'float64', threadedKernel(X, y, K, null, 'float64', 2))],
-      float32: [kernelObjective(X, y, K, 'wasm', 'float32'), kernelObjective(X, y, K, 'wasm', 'float32', threadedKernel(X, y, K, null, 'float32', 2))],
-    } as const;
-    for (let r = 0; r < rounds; r++) {
-      const np: Record<string, number> = {};
-      if (havePeers) {
-        const txt = execFileSync(PY, [join(PEERS, 'numpy_lossgrad.py'), '--shapes', `${n}x${d}x${K}`, '--reps', '5'], { env: numpyEnv(2), encoding: 'utf8' });
-        for (const line of txt.trim().split('\n')) {
-          const j = JSON.parse(line) as { dtype: string; lossgrad_ms: number };
-          np[j.dtype] = j.lossgrad_ms;
-        }
-      }
-      for (const dt of ['float64', 'float32'] as const) {
-        const one = median(timeObjective(objs[dt][0], 5));
-        const two = median(timeObjective(objs[dt][1], 5));
-        rows[dt]!.one.push(one);
-        rows[dt]!.two.push(two);
-        if (np[dt] !== undefined) {
-          rows[dt]!.np.push(np[dt]!);
-          rows[dt]!.pair.push(two / np[dt]!);
-        }
-      }
-    }
-    for (const dt of ['float64', 'float32'] as const) {
-      const R = rows[dt]!;
-      const f64over32 = dt === 'float32' ? `${fmt(median(rows.float64!.two) / median(R.two), 2)}x` : '';
-      say(
-        `| ${n} x ${d} x ${K} | ${dt} | ${R.np.length ? fmt(median(R.np)) : 'missing'} | ${fmt(median(R.one))} | ${fmt(median(R.two))} | ${ratioCell(R.pair)} | ${f64over32} |`,
-      );
-    }
-  }
-  await disableThreads();
-  say();
+  await kernelsBench({ shapes, rounds, peer: havePeers ? { py: PY, script: join(PEERS, 'numpy_lossgrad.py'), env: numpyEnv(2) } : null, say, fmt });
 }
 
 // ----------------------------------------------------------------------------- whole fits

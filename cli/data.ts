@@ -2,20 +2,12 @@
  * Getting data for a command: a file, '-' (stdin), or a built-in data set. Reading is the data layer's job
  * (node/io.ts, node/datasets.ts); this maps the flags onto it and checks the combination makes sense.
  */
-import {
-  type Dataset,
-  stratifiedSplit,
-  subsetDataset,
-  DenseMatrix,
-  DataError,
-  listForMessage,
-  OptionError,
-  type Label,
-  LimitError,
-  defaultLimits,
-  formatBytes,
-} from '../src/index.js';
-import { readDataset, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
+import type { Dataset, Label } from '../src/index.js';
+import { stratifiedSplit, subsetDataset } from '../src/data/split.js';
+import { DenseMatrix } from '../src/matrix/dense.js';
+import { DataError, listForMessage, OptionError, LimitError } from '../src/errors.js';
+import { defaultLimits, formatBytes } from '../src/core/limits.js';
+import { readDatasetAsync, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from '../node/datasets.js';
 import { didYouMean } from './suggest.js';
 import { RAISE_MEMORY } from '../src/core/limits.js';
@@ -77,7 +69,7 @@ export async function readData(path: string, flags: DataFlags, io: CliIO, over: 
       // Parsed as it arrives; more input than the memory budget (an endless stream) is refused.
       return await readDatasetFromStream(io.stdin, opts);
     }
-    return readDataset(path, opts);
+    return await readDatasetAsync(path, opts);
   } catch (e) {
     // Columns picked by the command (the model's features), not by a flag: a missing one is a data problem
     // (exit 1), not bad usage.

@@ -8,12 +8,13 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { DEFAULT_OPTIONS, defaultLimits, formatBytes, parseByteSize } from '../src/index.js';
+import { DEFAULT_OPTIONS } from '../src/model/options.js';
+import { defaultLimits, formatBytes, parseByteSize } from '../src/core/limits.js';
 import { CSRMatrix } from '../src/matrix/csr.js';
 import type { Matrix } from '../src/matrix/matrix.js';
 import { AUTO_THREADS_MIN_WORK } from '../src/backends/provider.js';
 import { DATA_FORMATS } from '../node/io.js';
-import { PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/index.js';
+import { PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/registry.js';
 import '../node/limits.js';
 import { UsageError } from './context.js';
 

@@ -5,6 +5,7 @@ export { writeFileSafe, checkWritable, removeStaleTemps, type WriteData } from '
 export { enableThreads, disableThreads, threadsAvailable, threadedKernel, ThreadedDenseKernel, THREADS_MIN_WORK } from './threads.js';
 export {
   readDataset,
+  readDatasetAsync,
   readDatasetFromText,
   readDatasetFromStream,
   readBytes,
@@ -15,6 +16,7 @@ export {
   type DataFormat,
   type ReadDatasetOptions,
 } from './io.js';
+export { openParquetFile, readParquetFile, parquetFileSource, looksParquet, PARQUET_ENGINES, type ParquetEngine, type ParquetFileOptions } from './parquet.js';
 export {
   loadBuiltinDataset,
   isBuiltinDataset,

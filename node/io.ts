@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { OptionError, ParseError, SoftmaxError } from '../src/errors.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { CsvReader, sniffDelimiter } from '../src/data/csv.js';
@@ -18,9 +18,13 @@ import { looksGzipped } from '../src/data/gzip.js';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import './limits.js';
 import { readWholeFile } from './read-file.js';
+import { looksParquet, readParquetFile, type ParquetEngine } from './parquet.js';
 
-export type DataFormat = 'csv' | 'libsvm' | 'idx' | 'cifar';
-export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'libsvm', 'idx', 'cifar'];
+// node:zlib is loaded when a gzipped file arrives, not at start-up (docs/performance.md, "Cold start").
+const lazyRequire = createRequire(import.meta.url);
+
+export type DataFormat = 'csv' | 'libsvm' | 'idx' | 'cifar' | 'parquet';
+export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'libsvm', 'idx', 'cifar', 'parquet'];
 
 export interface ReadDatasetOptions {
   /** File format; default from the extension (see `formatFromPath`). */
@@ -62,6 +66,7 @@ export function formatFromPath(path: string): DataFormat | undefined {
   if (/\.(libsvm|svm|svmlight|txt)$/.test(name)) return 'libsvm';
   if (/idx\d-ubyte$/.test(name) || /\.idx\d?$/.test(name)) return 'idx';
   if (/\.bin$/.test(name)) return 'cifar';
+  if (/\.(parquet|parq|pq)$/.test(basename(path).toLowerCase())) return 'parquet';
   return undefined;
 }
 
@@ -88,7 +93,7 @@ export function readBytes(path: string, maxMemory?: number): Uint8Array {
 function gunzip(raw: Uint8Array, path: string, limits: Limits): Uint8Array {
   const cap = Math.min(limits.maxMemory, MAX_TEXT_BYTES * 4);
   try {
-    return gunzipSync(raw, { maxOutputLength: cap });
+    return (lazyRequire('node:zlib') as typeof import('node:zlib')).gunzipSync(raw, { maxOutputLength: cap });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
@@ -129,12 +134,45 @@ export function readDataset(path: string, opts: ReadDatasetOptions = {}): Datase
   if (path === '-') throw new OptionError('path', "'-' (stdin) is read with readDatasetFromStream or readDatasetFromText");
   const format = checkFormat(opts.format) ?? formatFromPath(path);
   if (format === 'idx') return readIdxDataset(path, opts);
+  if (format === 'parquet') {
+    // Parquet decoders (hyparquet, DuckDB) are asynchronous.
+    throw new OptionError('format', `${path}: Parquet files are read asynchronously: use readDatasetAsync (or readParquetFile / openParquetFile for blocks)`);
+  }
   if (format === 'cifar') {
     if (opts.label !== undefined && opts.label !== null) throw new OptionError('label', 'CIFAR-10 batches carry their labels; --label applies to CSV');
     const bytes = readBytes(path, opts.maxMemory);
     return finish(parseCifar10(bytes, { file: path, normalize: opts.normalize, limits: { ...opts.limits, maxMemory: opts.maxMemory } }), opts);
   }
   return readTextFile(path, format, opts);
+}
+
+/**
+ * Read a data file of any format, Parquet included (which only reads asynchronously); the other formats
+ * are read as by readDataset. `engine` picks the Parquet decoder (default: DuckDB when installed).
+ */
+export async function readDatasetAsync(path: string, opts: ReadDatasetOptions & { engine?: ParquetEngine } = {}): Promise<Dataset> {
+  if (path === '-') throw new OptionError('path', "'-' (stdin) is read with readDatasetFromStream or readDatasetFromText");
+  const format = checkFormat(opts.format) ?? formatFromPath(path) ?? (sniffParquet(path) ? 'parquet' : undefined);
+  if (format !== 'parquet') return readDataset(path, { ...opts, format });
+  for (const k of ['missing', 'labelsPath', 'nFeatures', 'delimiter'] as const) {
+    if (opts[k] !== undefined) throw new OptionError(k, 'does not apply to Parquet data');
+  }
+  const label = typeof opts.label === 'string' || typeof opts.label === 'number' || opts.label === null ? opts.label : undefined;
+  return readParquetFile(path, { label, features: opts.features, maxMemory: opts.maxMemory, engine: opts.engine });
+}
+
+/** Whether the file at `path` starts with Parquet's magic bytes (a .parquet file under another name). */
+function sniffParquet(path: string): boolean {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && looksParquet(head);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 /**
@@ -235,8 +273,8 @@ function streamText(
 export function readDatasetFromText(text: string, opts: ReadDatasetOptions & { file?: string } = {}): Dataset {
   const file = opts.file ?? '<stdin>';
   const format = checkFormat(opts.format) ?? sniffTextFormat(text);
-  if (format === 'idx' || format === 'cifar') {
-    throw new OptionError('format', `${format} is a binary format: read it from a file (readDataset), not from text`);
+  if (format === 'idx' || format === 'cifar' || format === 'parquet') {
+    throw new OptionError('format', `${format} is a binary format: read it from a file (readDataset${format === 'parquet' ? 'Async' : ''}), not from text`);
   }
   const sink = textSink(file, format, opts, resolveLimits({ ...opts.limits, maxMemory: opts.maxMemory }), text);
   sink.push(text);
@@ -250,8 +288,8 @@ export function readDatasetFromText(text: string, opts: ReadDatasetOptions & { f
 export async function readDatasetFromStream(stream: AsyncIterable<string | Uint8Array>, opts: ReadDatasetOptions & { file?: string } = {}): Promise<Dataset> {
   const file = opts.file ?? '<stdin>';
   const format = checkFormat(opts.format);
-  if (format === 'idx' || format === 'cifar') {
-    throw new OptionError('format', `${format} is a binary format: read it from a file (readDataset), not from a stream`);
+  if (format === 'idx' || format === 'cifar' || format === 'parquet') {
+    throw new OptionError('format', `${format} is a binary format: read it from a file (readDataset${format === 'parquet' ? 'Async' : ''}), not from a stream`);
   }
   const limits = resolveLimits({ ...opts.limits, maxMemory: opts.maxMemory });
   const decoder = new TextDecoder('utf-8');

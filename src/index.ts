@@ -52,6 +52,16 @@ export { parseLibSvm, LibSvmReader, type LibSvmOptions } from './data/libsvm.js'
 export { parseIdx, encodeIdx, mnistFromIdx, type IdxArray, type IdxType, type MnistOptions } from './data/idx.js';
 export { parseCifar10, CIFAR_PIXELS, CIFAR_RECORD } from './data/cifar.js';
 export { looksGzipped } from './data/gzip.js';
+export {
+  openParquet,
+  readParquet,
+  DEFAULT_BLOCK_ROWS,
+  type ParquetSource,
+  type ParquetReadOptions,
+  type ParquetBlockReader,
+  type ParquetLayout,
+  type DataBlock,
+} from './data/parquet.js';
 export { stratifiedSplit, stratifiedKFold, subsetDataset, type Split } from './data/split.js';
 export { fitScaler, applyScaler, type ScalerState, type ScaleKind } from './preprocess/scaler.js';
 export {

@@ -1,6 +1,8 @@
 /** `softmax train`: fit a model on a file or a built-in data set, report the fit and its metrics, save it. */
 import type { Command } from 'commander';
-import { SoftmaxRegression, DEFAULT_OPTIONS, defaultLimits, describeEstimate, formatBytes } from '../../src/index.js';
+import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
+import { DEFAULT_OPTIONS } from '../../src/model/options.js';
+import { defaultLimits, describeEstimate, formatBytes } from '../../src/core/limits.js';
 import { saveModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { readTrainTest } from '../data.js';

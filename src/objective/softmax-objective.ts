@@ -72,7 +72,9 @@ export function chooseLossKernel(
 ): LossKernel {
   const dense = X instanceof DenseMatrix;
   const dt: Dtype = dtype ?? (dense && X.data instanceof Float32Array ? 'float32' : 'float64');
-  if (dense && kernel !== 'js' && wasmAvailable() && (kernel === 'wasm' || X.rows * X.cols * K >= WASM_MIN_WORK)) {
+  // The size test comes before wasmAvailable(), which compiles the module (tens of ms at start-up) that a small
+  // problem would not use.
+  if (dense && kernel !== 'js' && (kernel === 'wasm' || X.rows * X.cols * K >= WASM_MIN_WORK) && wasmAvailable()) {
     const T = resolveThreads(threads, X.rows * X.cols * K, X.rows);
     const provided = T > 1 ? threadHost()?.denseKernel(X, y, K, sampleWeight, dt, T) : null;
     if (provided) return provided;
@@ -80,7 +82,7 @@ export function chooseLossKernel(
   }
   // CSR: the fused transposed-layout kernels (csr-js.ts documents them), WebAssembly SIMD unless 'js'.
   if (X instanceof CSRMatrix) {
-    if (kernel !== 'js' && wasmAvailable() && X.nnz * K >= WASM_MIN_WORK) {
+    if (kernel !== 'js' && X.nnz * K >= WASM_MIN_WORK && wasmAvailable()) {
       const T = resolveThreads(threads, X.nnz * K, X.rows);
       return (T > 1 ? threadHost()?.csrKernel(X, y, K, sampleWeight, T) : null) ?? new WasmCsrKernel(X, y, K, sampleWeight);
     }
