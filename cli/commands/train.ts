@@ -50,7 +50,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
   checkOutput(f.output);
   // Validate options before reading anything: a typo in --solver should not wait for a big file to parse.
   const model = new SoftmaxRegression(options);
-  if (shouldStream(data, f)) return runStreamed(ctx, data!, f, model, threads);
+  if (shouldStream(data, f)) return runStreamed(ctx, data!, f, model);
   const {
     train,
     test,
@@ -139,7 +139,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
  * The streamed form of train (docs/streaming.md): the file is read in blocks into the binary cache, the fit
  * replays it; train metrics come from one more pass; --test FILE is read whole (test sets are small).
  */
-async function runStreamed(ctx: CommandContext, data: string, f: TrainFlags, model: SoftmaxRegression, threads: number): Promise<void> {
+async function runStreamed(ctx: CommandContext, data: string, f: TrainFlags, model: SoftmaxRegression): Promise<void> {
   if (f.testSize !== undefined) throw new UsageError('--test-size needs all rows at once; a streamed fit (--stream, or a file this large) takes --test FILE');
   if (f.missing !== undefined && f.missing !== 'error') throw new UsageError('--missing mean needs all rows at once: it is not available when streaming');
   if (f.dataFormat !== undefined && f.dataFormat !== 'csv' && f.dataFormat !== 'libsvm')
@@ -199,7 +199,8 @@ async function runStreamed(ctx: CommandContext, data: string, f: TrainFlags, mod
     classes: model.classes,
     nFeatures: model.nFeatures,
     options: model.options,
-    threads,
+    // The streamed kernels run on this thread (the worker-thread kernels need X whole).
+    threads: 1,
     stream,
     fit: {
       solver: fr.solver,
