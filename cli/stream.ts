@@ -4,7 +4,7 @@
  *
  * Threshold: a CSV, LibSVM or Parquet file streams by itself when its size (x4 for gzip, a typical
  * compression ratio of numeric text; x2 for Parquet) is above a quarter of the memory budget (--max-memory; default half the
- * machine's memory). Text parses to roughly its own size in float64 values, and an in-memory fit holds
+ * machine's memory), and at least 16 MiB. Text parses to roughly its own size in float64 values, and an in-memory fit holds
  * the data about three times (the parsed matrix, its scaled copy, the kernel's copy), so above a quarter
  * of the budget an in-memory fit risks being refused; streamed, memory stays at a few blocks whatever the
  * size. --stream forces streaming, --no-stream forbids it.
@@ -12,7 +12,7 @@
 import { statSync, openSync, readSync, closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type cliProgressTypes from 'cli-progress';
-import { defaultLimits } from '../src/index.js';
+import { defaultLimits } from '../src/core/limits.js';
 import { formatFromPath } from '../node/io.js';
 import type { StreamProgress } from '../node/stream/fit.js';
 import { UsageError, type CliIO } from './context.js';
@@ -50,9 +50,15 @@ export function shouldStream(path: string | undefined, f: StreamFlags & { dataFo
   return size * (isGzip(path) ? GZIP_RATIO : fmt === 'parquet' ? PARQUET_RATIO : 1) > streamThreshold(f.maxMemory);
 }
 
-/** Bytes of (uncompressed) text above which a file streams: a quarter of the memory budget. */
+/**
+ * Files smaller than this never stream by themselves: the in-memory path is fast for them, and a budget
+ * too small for them is reported as such (--stream still streams them).
+ */
+export const STREAM_MIN_BYTES = 16 * 1024 * 1024;
+
+/** Bytes of (uncompressed) text above which a file streams: a quarter of the memory budget, at least 16 MiB. */
 export function streamThreshold(maxMemory?: number): number {
-  return (maxMemory ?? defaultLimits().maxMemory) / 4;
+  return Math.max(STREAM_MIN_BYTES, (maxMemory ?? defaultLimits().maxMemory) / 4);
 }
 
 function isGzip(path: string): boolean {

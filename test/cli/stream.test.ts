@@ -32,13 +32,19 @@ describe('softmax train streaming', () => {
     assert.equal(again.stream.cacheReused, true);
   });
 
-  it('a file above a quarter of --max-memory streams by itself; --no-stream reads it whole (and hits the budget)', async () => {
-    const auto = JSON.parse((await run(['train', WINE, '--max-memory', '20K', '--cache-dir', join(tmp.dir, 'c2'), '--json'])).stdout);
-    assert.equal(auto.stream.rows, 178);
+  it('a file above a quarter of --max-memory (and 16 MiB) streams by itself; --no-stream reads it whole (and hits the budget)', async () => {
+    // 17 MiB of wine rows: above the 16 MiB floor and above a quarter of a 40 MiB budget.
+    const lines = readFileSync(WINE, 'utf8').trim().split('\n');
+    const body = lines.slice(1).join('\n') + '\n';
+    const big = join(tmp.dir, 'big.csv');
+    writeFileSync(big, lines[0] + '\n' + body.repeat(Math.ceil((17 << 20) / body.length)));
+    const auto = await run(['train', big, '--max-memory', '40M', '--cache-dir', join(tmp.dir, 'c2'), '--max-iter', '5', '--json']);
+    assert.equal(auto.code, 0, auto.stderr);
+    assert.ok(JSON.parse(auto.stdout).stream.rows > 100000);
     const small = JSON.parse((await run(['train', WINE, '--json'])).stdout);
     assert.equal(small.stream, undefined);
     // In memory, the same budget is too small: what the threshold is for.
-    const forced = await run(['train', WINE, '--max-memory', '20K', '--no-stream', '--json']);
+    const forced = await run(['train', big, '--max-memory', '40M', '--no-stream', '--max-iter', '5', '--json']);
     assert.notEqual(forced.code, 0);
     assert.match(forced.stderr, /memory budget/);
   });
