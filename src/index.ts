@@ -16,6 +16,7 @@ export {
   type FittedMultiClass,
 } from './model/softmax-regression.js';
 export { DEFAULT_OPTIONS, type SoftmaxRegressionOptions, type ClassWeight, type Backend } from './model/options.js';
+export type { Threads } from './backends/provider.js';
 export { MODEL_FORMAT, MODEL_VERSION, MODEL_VERSIONS_READ, type ModelJSON, type FitSummaryJSON } from './model/serialize.js';
 export type { Label } from './core/labels.js';
 export type { MatrixLike } from './model/input.js';
@@ -78,3 +79,15 @@ export type { CVFitStats } from './model/cv.js';
 
 // Metrics.
 export * from './metrics/index.js';
+export {
+  MemoryBlockStore,
+  type BlockStore,
+  type DataBlock as StreamDataBlock,
+  type DenseBlock,
+  type SparseBlock,
+  type StreamSummary,
+  type ColumnSummary,
+} from './stream/block.js';
+export { FirstPass } from './stream/first-pass.js';
+export { StreamObjective, type StreamObjectiveOptions } from './stream/stream-objective.js';
+export { STREAM_SOLVERS, scalerFromSummary, blockStoreFromArrays } from './model/stream-fit.js';
