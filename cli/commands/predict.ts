@@ -9,7 +9,8 @@
  */
 import type { Command } from 'commander';
 import { listForMessage } from '../../src/errors.js';
-import { loadModel, writeFileAtomic } from '../../node/model-file.js';
+import { writeFileAtomic } from '../../node/model-file.js';
+import { loadModelAsync } from '../../node/spark.js';
 import { readBytes } from '../../node/io.js';
 import { csvTextColumns, sniffDelimiter, type Dataset, type Label } from '../../src/index.js';
 import { addGlobalFlags, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
@@ -70,7 +71,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
   const format = f.format ?? (f.json && !f.output ? 'jsonl' : 'csv');
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be 'csv' or 'jsonl', got '${format}'`);
   checkOutput(f.output);
-  const model = loadModel(f.model);
+  const model = await loadModelAsync(f.model);
   const classes = model.classes!;
   const keep = f.keep ?? [];
   const outNames = [PREDICTED, ...classes.map((c) => `p_${c}`)];
