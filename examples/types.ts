@@ -40,6 +40,8 @@ export interface ExampleResult {
 export interface ExampleFlag {
   type: 'string' | 'boolean';
   description: string;
+  /** The value's name in `--list` (default VALUE), e.g. DIR. */
+  value?: string;
 }
 
 function show(v: number | string | null): string {

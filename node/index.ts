@@ -20,6 +20,11 @@ export { saveSparkModel, loadSparkModel, loadModelAsync, isSparkModelDir } from 
 export { openParquetFile, readParquetFile, parquetFileSource, looksParquet, PARQUET_ENGINES, type ParquetEngine, type ParquetFileOptions } from './parquet.js';
 export {
   loadBuiltinDataset,
+  loadFashionMnist,
+  fashionMnistDir,
+  fashionMnistInstalled,
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_FILES,
   isBuiltinDataset,
   builtinDataDir,
   BUILTIN_DATASETS,

@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
       const m = await load(n);
       console.log(`  ${n.padEnd(20)} ${m.description ?? ''}`);
       for (const [flag, f] of Object.entries(m.flags ?? {}))
-        console.log(`  ${''.padEnd(20)}   --${flag}${f.type === 'string' ? ' VALUE' : ''}  ${f.description}`);
+        console.log(`  ${''.padEnd(20)}   --${flag}${f.type === 'string' ? ` ${f.value ?? 'VALUE'}` : ''}  ${f.description}`);
     }
     return first === undefined && !argv.includes('--list') && !argv.includes('--help') && !argv.includes('-h') ? 2 : 0;
   }

@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'IO_ERROR'
   | 'ONNX_UNSUPPORTED'
   | 'SPARK_UNSUPPORTED'
-  | 'MISSING_DEPENDENCY';
+  | 'MISSING_DEPENDENCY'
+  | 'DATASET_NOT_INSTALLED';
 
 export class SoftmaxError extends Error {
   readonly code: ErrorCode;
@@ -189,6 +190,25 @@ export class MissingDependencyError extends SoftmaxError {
       `${feature} need${/s$/.test(feature) ? '' : 's'} the optional package${packages.length > 1 ? 's' : ''} ${packages.join(' and ')}, which ${packages.length > 1 ? 'are' : 'is'} not installed; install ${packages.length > 1 ? 'them' : 'it'} with: ${install}`,
     );
     this.packages = packages;
+    this.install = install;
+  }
+}
+
+/**
+ * A built-in data set that is not shipped with the package (it comes from a system package, e.g. Debian's
+ * `dataset-fashion-mnist`) is not installed where it is looked for. `install` is the command that installs it.
+ */
+export class DatasetNotInstalledError extends SoftmaxError {
+  /** The data set's name, e.g. 'fashion-mnist'. */
+  readonly dataset: string;
+  /** The file that was looked for and not found. */
+  readonly path: string;
+  /** e.g. `apt-get install -y dataset-fashion-mnist`. */
+  readonly install: string;
+  constructor(dataset: string, path: string, install: string, alternative: string) {
+    super('DATASET_NOT_INSTALLED', `the data set '${dataset}' is not installed: ${path} not found; install it with: ${install} (${alternative})`);
+    this.dataset = dataset;
+    this.path = path;
     this.install = install;
   }
 }

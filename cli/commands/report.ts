@@ -102,7 +102,10 @@ export function computePath(model: SoftmaxRegression, train: Dataset, grid: numb
 export function addSourceFlags(cmd: Command, verb: string): Command {
   cmd
     .option('-m, --model <file>', `${verb} this saved model (default: train one on the training data with the model flags)`)
-    .option('--dataset <name>', 'a built-in data set (iris, wine, breast_cancer, digits, mnist) with its fixed train/test split')
+    .option(
+      '--dataset <name>',
+      'a built-in data set (iris, wine, breast_cancer, digits, mnist; fashion-mnist when the Debian package dataset-fashion-mnist is installed) with its fixed train/test split',
+    )
     .option('--test <file>', 'held-out data file: metrics and plots on it')
     .option('--test-size <f>', 'hold out this fraction of DATA (stratified) as the test set', parseNumber)
     .option('--seed <n>', 'seed for --test-size and stochastic solvers (default 0)', parseInteger);

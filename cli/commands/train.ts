@@ -244,7 +244,10 @@ const command: CommandModule = {
       .description('fit a model on DATA (or a built-in data set); print the fit summary and metrics; -o saves the model')
       .argument('[DATA]', "training data file (CSV with header, .csv.gz, LibSVM, IDX, CIFAR-10 .bin, .parquet), or '-' for CSV on stdin")
       .argument('[MODEL]', "LIBLINEAR's form `train DATA MODEL`: save the model to MODEL (same as -o MODEL)")
-      .option('--dataset <name>', 'train on a built-in data set (iris, wine, breast_cancer, digits, mnist) with its fixed train/test split')
+      .option(
+        '--dataset <name>',
+        'train on a built-in data set (iris, wine, breast_cancer, digits, mnist; fashion-mnist when the Debian package dataset-fashion-mnist is installed) with its fixed train/test split',
+      )
       .option('--test <file>', 'test data file (same columns as DATA): report test metrics')
       .option('--test-size <f>', 'hold out this fraction of DATA (stratified) as a test set (or a whole number of rows)', parseNumber)
       .option('--seed <n>', `seed for --test-size (and for stochastic solvers) (default ${DEFAULT_SEED})`, parseInteger)

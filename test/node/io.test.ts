@@ -105,7 +105,7 @@ test('readDatasetFromText (stdin): csv and libsvm sniffed, named <stdin> in erro
 });
 
 test('built-in data sets: names, shapes, the fixed splits shipped in data/', () => {
-  assert.deepEqual([...BUILTIN_DATASETS], ['iris', 'wine', 'breast_cancer', 'digits', 'mnist']);
+  assert.deepEqual([...BUILTIN_DATASETS], ['iris', 'wine', 'breast_cancer', 'digits', 'mnist', 'fashion-mnist']);
   const expected: Record<string, [number, number, number, number]> = {
     iris: [120, 30, 4, 3],
     wine: [142, 36, 13, 3],
