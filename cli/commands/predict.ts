@@ -20,7 +20,6 @@ import { addDataFlags, parseNameList, type DataFlags } from '../options.js';
 import { checkOutput } from '../outputs.js';
 import { csvText } from '../safe-output.js';
 import { writeFileSafe } from '../../node/safe-write.js';
-import { inputBlocks, openFileCache, removeCache } from '../../node/stream/fit.js';
 import type { SoftmaxRegression } from '../../src/index.js';
 import { shouldStream, streamProgress, type StreamFlags } from '../stream.js';
 
@@ -156,6 +155,8 @@ async function runStreamed(ctx: CommandContext, data: string, f: PredictFlags, m
   const classes = model.classes!;
   const K = classes.length;
   const progress = streamProgress(ctx.io, f.progress !== false && !f.json && f.output !== undefined);
+  // Loaded only when streaming (zlib, the cache code).
+  const { inputBlocks, openFileCache, removeCache } = await import('../../node/stream/fit.js');
   let opened: Awaited<ReturnType<typeof openFileCache>>;
   try {
     opened = await openFileCache(data, {

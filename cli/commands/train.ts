@@ -12,8 +12,6 @@ import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger
 import { fitProgress } from '../progress.js';
 import { checkOutput } from '../outputs.js';
 import { formatFromPath } from '../../node/io.js';
-import { openFileCache, streamMetrics } from '../../node/stream/fit.js';
-import { removeCache } from '../../node/stream/fit.js';
 import { readData } from '../data.js';
 import { shouldStream, streamProgress, streamThreshold, type StreamFlags } from '../stream.js';
 
@@ -154,6 +152,8 @@ async function runStreamed(ctx: CommandContext, data: string, f: TrainFlags, mod
       `streaming ${data} in blocks (${f.stream ? '--stream' : `larger than a quarter of the memory budget, ${formatBytes(streamThreshold(f.maxMemory))}`}); cache in ${f.cacheDir ?? 'the default cache directory'}\n`,
     );
   }
+  // Loaded only when streaming: the readers pull in zlib and the cache code, which an in-memory train never needs.
+  const { openFileCache, streamMetrics, removeCache } = await import('../../node/stream/fit.js');
   const t0 = Date.now();
   let opened: Awaited<ReturnType<typeof openFileCache>>;
   try {
