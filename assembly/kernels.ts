@@ -9,9 +9,11 @@
 // rows of G per sweep with 4 rows of X (each G load/store carries 4 rows' contributions). One pass over X
 // thus gives loss, gradient and intercept gradient.
 //
-// f32: X and W in float32, f32x4 products; scores, softmax, loss and residuals in float64; the gradient is
-// accumulated in float32 for at most FLUSH_ROWS rows and then added into the float64 G, which bounds the
-// float32 rounding to a short sum.
+// f32: X and W in float32, f32x4 products. In the loss and loss+gradient passes the scores, softmax and
+// residuals of each block of rows stay float32 too (f32x4 over classes); each row's loss is formed in float64
+// and summed in float64; the gradient is accumulated in float32 for at most FLUSH_ROWS rows and then added
+// into the float64 G, which bounds the float32 rounding to a short sum. (Scores for prediction and the
+// Hessian-vector product keep float64 scores.)
 
 const ROWS: i32 = 4;
 const FLUSH_ROWS: i32 = 256;
@@ -189,27 +191,89 @@ function grad1F64(x: usize, d: i32, R: usize, K: i32, G: usize): void {
 
 // ------------------------------------------------------------ row pointwise (float64)
 
+// e^x on two lanes, for the softmax (x = z - max <= 0). exp(x) = 2^k e^r with k = round(x / ln 2) and
+// r = x - k ln 2 (ln 2 split in two so k ln2_hi is exact: |r| <= ln2/2 to about 1e-17); e^r by its Taylor
+// series to degree 13 (truncation below 4e-18 relative), 2^k written into the exponent bits. Within 2 ulp
+// of Math.exp; 0 below -708.39 (where 2^k would leave the normal range; e^x < 3e-308 there, nothing next to
+// the row's largest term, which is 1). NaN stays NaN. One scalar Math.exp took most of the time of a
+// softmax row (K exps per row, ~20% of a float32 evaluation); two lanes of polynomial are several times cheaper.
+@inline
+function expF64x2(x: v128): v128 {
+  const kf = f64x2.nearest(f64x2.mul(x, f64x2.splat(1.4426950408889634)));
+  let r = f64x2.sub(x, f64x2.mul(kf, f64x2.splat(6.93147180369123816490e-1)));
+  r = f64x2.sub(r, f64x2.mul(kf, f64x2.splat(1.90821492927058770002e-10)));
+  let p = f64x2.splat(1.0 / 6227020800.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  const k = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kf));
+  const e = f64x2.mul(p, i64x2.shl(i64x2.add(k, i64x2.splat(1023)), 52));
+  return v128.bitselect(f64x2.splat(0), e, f64x2.lt(x, f64x2.splat(-708.3964185322641)));
+}
+
+@inline
+function hsum2(a: v128): f64 {
+  return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+}
+
 // Row z[0..K) of scores (+ b): turn into the residual s (p - onehot(y)) and return s * loss. Adds the
-// residual into gb when hasB. Stable: exponentials of z - max only; loss = max - z_y + log(sum).
+// residual into gb when hasB. Stable: exponentials of z - max only; loss = max - z_y + log(sum). Two
+// classes per step (f64x2), the last odd class through the same exp on a splat.
 @inline
 function rowResidual(z: usize, K: i32, b: usize, yi: i32, s: f64, gb: usize): f64 {
-  let m = -Infinity;
-  if (b != 0) for (let k = 0; k < K; k++) store<f64>(z + (<usize>k << 3), load<f64>(z + (<usize>k << 3)) + load<f64>(b + (<usize>k << 3)));
-  for (let k = 0; k < K; k++) {
-    const v = load<f64>(z + (<usize>k << 3));
-    if (v > m) m = v;
+  const K2 = K & ~1;
+  if (b != 0) {
+    for (let k = 0; k < K2; k += 2) {
+      const o = <usize>k << 3;
+      v128.store(z + o, f64x2.add(v128.load(z + o), v128.load(b + o)));
+    }
+    if (K2 < K) store<f64>(z + (<usize>K2 << 3), load<f64>(z + (<usize>K2 << 3)) + load<f64>(b + (<usize>K2 << 3)));
   }
+  let mv = f64x2.splat(-Infinity);
+  for (let k = 0; k < K2; k += 2) mv = f64x2.max(mv, v128.load(z + (<usize>k << 3)));
+  let m = Math.max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
+  if (K2 < K) m = Math.max(m, load<f64>(z + (<usize>K2 << 3)));
   const zy = load<f64>(z + (<usize>yi << 3));
-  let sum = 0.0;
-  for (let k = 0; k < K; k++) {
-    const e = Math.exp(load<f64>(z + (<usize>k << 3)) - m);
-    store<f64>(z + (<usize>k << 3), e);
+  const ms = f64x2.splat(m);
+  let sv = f64x2.splat(0);
+  for (let k = 0; k < K2; k += 2) {
+    const o = <usize>k << 3;
+    const e = expF64x2(f64x2.sub(v128.load(z + o), ms));
+    v128.store(z + o, e);
+    sv = f64x2.add(sv, e);
+  }
+  let sum = hsum2(sv);
+  if (K2 < K) {
+    const o = <usize>K2 << 3;
+    const e = f64x2.extract_lane(expF64x2(f64x2.splat(load<f64>(z + o) - m)), 0);
+    store<f64>(z + o, e);
     sum += e;
   }
   const inv = s / sum;
-  for (let k = 0; k < K; k++) store<f64>(z + (<usize>k << 3), load<f64>(z + (<usize>k << 3)) * inv);
+  const iv = f64x2.splat(inv);
+  for (let k = 0; k < K2; k += 2) {
+    const o = <usize>k << 3;
+    v128.store(z + o, f64x2.mul(v128.load(z + o), iv));
+  }
+  if (K2 < K) store<f64>(z + (<usize>K2 << 3), load<f64>(z + (<usize>K2 << 3)) * inv);
   store<f64>(z + (<usize>yi << 3), load<f64>(z + (<usize>yi << 3)) - s);
-  if (gb != 0) for (let k = 0; k < K; k++) store<f64>(gb + (<usize>k << 3), load<f64>(gb + (<usize>k << 3)) + load<f64>(z + (<usize>k << 3)));
+  if (gb != 0) {
+    for (let k = 0; k < K2; k += 2) {
+      const o = <usize>k << 3;
+      v128.store(gb + o, f64x2.add(v128.load(gb + o), v128.load(z + o)));
+    }
+    if (K2 < K) store<f64>(gb + (<usize>K2 << 3), load<f64>(gb + (<usize>K2 << 3)) + load<f64>(z + (<usize>K2 << 3)));
+  }
   return s * (m - zy + Math.log(sum));
 }
 
@@ -467,6 +531,215 @@ function grad1F32(x: usize, d: i32, R: usize, K: i32, G: usize): void {
   }
 }
 
+// ---- float32 loss+gradient in float32 registers (lossGradF32, lossF32): scores, softmax and residuals of a
+// block of ROWS rows stay float32 (z32: ROWS*K floats), four classes per f32x4; only per-row losses, the
+// intercept gradient and the flushed gradient are float64. Why: at 200,000 x 100 x 10 the float64 softmax
+// (K exps per row, two lanes) and the float64 horizontal sums of the scores cost as much as the products
+// themselves, which float32 makes twice as fast; the residuals feed a float32 gradient anyway.
+
+// [sum A, sum B, sum C, sum D] (float32) from four accumulators: a 4x4 transpose folded into adds.
+@inline
+function reduce4(A: v128, B: v128, C: v128, D: v128): v128 {
+  const u = f32x4.add(f32x4.shuffle(A, B, 0, 4, 1, 5), f32x4.shuffle(A, B, 2, 6, 3, 7));
+  const w = f32x4.add(f32x4.shuffle(C, D, 0, 4, 1, 5), f32x4.shuffle(C, D, 2, 6, 3, 7));
+  return f32x4.add(f32x4.shuffle(u, w, 0, 1, 4, 5), f32x4.shuffle(u, w, 2, 3, 6, 7));
+}
+
+// Scores of ROWS rows at x into z32[r*K + k] (float32, no intercept).
+@inline
+function scores4F32to32(x: usize, d: i32, W: usize, K: i32, z: usize): void {
+  const rs = <usize>d << 2;
+  const x0 = x, x1 = x + rs, x2 = x + 2 * rs, x3 = x + 3 * rs;
+  const d4 = d & ~3;
+  const zs = <usize>K << 2;
+  let k = 0;
+  for (; k + 2 <= K; k += 2) {
+    const w0 = W + <usize>k * rs, w1 = w0 + rs;
+    let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+    let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+    for (let j = 0; j < d4; j += 4) {
+      const o = <usize>j << 2;
+      const v0 = v128.load(w0 + o), v1 = v128.load(w1 + o);
+      const y0 = v128.load(x0 + o);
+      a00 = f32x4.add(a00, f32x4.mul(y0, v0));
+      a01 = f32x4.add(a01, f32x4.mul(y0, v1));
+      const y1 = v128.load(x1 + o);
+      a10 = f32x4.add(a10, f32x4.mul(y1, v0));
+      a11 = f32x4.add(a11, f32x4.mul(y1, v1));
+      const y2 = v128.load(x2 + o);
+      a20 = f32x4.add(a20, f32x4.mul(y2, v0));
+      a21 = f32x4.add(a21, f32x4.mul(y2, v1));
+      const y3 = v128.load(x3 + o);
+      a30 = f32x4.add(a30, f32x4.mul(y3, v0));
+      a31 = f32x4.add(a31, f32x4.mul(y3, v1));
+    }
+    // lanes: [row0 k, row0 k+1, row1 k, row1 k+1] and the same for rows 2, 3: 8 bytes per row into z32.
+    let s01 = reduce4(a00, a01, a10, a11);
+    let s23 = reduce4(a20, a21, a30, a31);
+    for (let j = d4; j < d; j++) {
+      const o = <usize>j << 2;
+      const v0 = load<f32>(w0 + o), v1 = load<f32>(w1 + o);
+      const y0 = load<f32>(x0 + o), y1 = load<f32>(x1 + o), y2 = load<f32>(x2 + o), y3 = load<f32>(x3 + o);
+      s01 = f32x4.add(s01, f32x4.mul(f32x4(y0, y0, y1, y1), f32x4(v0, v1, v0, v1)));
+      s23 = f32x4.add(s23, f32x4.mul(f32x4(y2, y2, y3, y3), f32x4(v0, v1, v0, v1)));
+    }
+    const zk = z + (<usize>k << 2);
+    v128.store64_lane(zk, s01, 0);
+    v128.store64_lane(zk + zs, s01, 1);
+    v128.store64_lane(zk + 2 * zs, s23, 0);
+    v128.store64_lane(zk + 3 * zs, s23, 1);
+  }
+  if (k < K) {
+    const w0 = W + <usize>k * rs;
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    for (let j = 0; j < d4; j += 4) {
+      const o = <usize>j << 2;
+      const v0 = v128.load(w0 + o);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(x0 + o), v0));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(x1 + o), v0));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(x2 + o), v0));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(x3 + o), v0));
+    }
+    let s = reduce4(a0, a1, a2, a3);
+    for (let j = d4; j < d; j++) {
+      const o = <usize>j << 2;
+      const v0 = load<f32>(w0 + o);
+      s = f32x4.add(s, f32x4.mul(f32x4(load<f32>(x0 + o), load<f32>(x1 + o), load<f32>(x2 + o), load<f32>(x3 + o)), f32x4.splat(v0)));
+    }
+    const zk = z + (<usize>k << 2);
+    store<f32>(zk, f32x4.extract_lane(s, 0));
+    store<f32>(zk + zs, f32x4.extract_lane(s, 1));
+    store<f32>(zk + 2 * zs, f32x4.extract_lane(s, 2));
+    store<f32>(zk + 3 * zs, f32x4.extract_lane(s, 3));
+  }
+}
+
+// e^x on four float32 lanes (x <= 0 here): 2^k e^r, r = x - k ln 2 (ln 2 in two parts), e^r by Cephes' expf
+// polynomial (about 1 ulp of float32); 0 below -87.33 (2^k would leave float32's normal range). NaN stays NaN.
+@inline
+function expF32x4(x: v128): v128 {
+  const kf = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(x, f32x4.mul(kf, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(kf, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  const e = f32x4.mul(p, i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(kf), i32x4.splat(127)), 23));
+  return v128.bitselect(f32x4.splat(0), e, f32x4.lt(x, f32x4.splat(-87.33654)));
+}
+
+// As rowResidual on a float32 row z32[0..K): residual s (p - onehot(y)) in place (float32), its float64
+// column sums into gb (when gb != 0), returns s * loss in float64 (max - z_y exact, log of the float32 sum).
+@inline
+function rowResidual32(z: usize, K: i32, b: usize, yi: i32, s: f64, gb: usize): f64 {
+  const K4 = K & ~3;
+  if (b != 0) {
+    for (let k = 0; k < K4; k += 4) {
+      const o = <usize>k << 2, ob = <usize>k << 3;
+      const bb = f32x4.demote_f64x2_zero(v128.load(b + ob));
+      const bh = f32x4.demote_f64x2_zero(v128.load(b + ob + 16));
+      v128.store(z + o, f32x4.add(v128.load(z + o), f32x4.shuffle(bb, bh, 0, 1, 4, 5)));
+    }
+    for (let k = K4; k < K; k++) store<f32>(z + (<usize>k << 2), load<f32>(z + (<usize>k << 2)) + <f32>load<f64>(b + (<usize>k << 3)));
+  }
+  let mv = f32x4.splat(-Infinity);
+  for (let k = 0; k < K4; k += 4) mv = f32x4.max(mv, v128.load(z + (<usize>k << 2)));
+  let m = Mathf.max(Mathf.max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), Mathf.max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+  for (let k = K4; k < K; k++) m = Mathf.max(m, load<f32>(z + (<usize>k << 2)));
+  const zy = load<f32>(z + (<usize>yi << 2));
+  const ms = f32x4.splat(m);
+  let sv = f32x4.splat(0);
+  for (let k = 0; k < K4; k += 4) {
+    const o = <usize>k << 2;
+    const e = expF32x4(f32x4.sub(v128.load(z + o), ms));
+    v128.store(z + o, e);
+    sv = f32x4.add(sv, e);
+  }
+  let sum = <f64>(f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1)) + <f64>(f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3));
+  for (let k = K4; k < K; k++) {
+    const o = <usize>k << 2;
+    const e = f32x4.extract_lane(expF32x4(f32x4.splat(load<f32>(z + o) - m)), 0);
+    store<f32>(z + o, e);
+    sum += <f64>e;
+  }
+  const inv = <f32>(s / sum);
+  const iv = f32x4.splat(inv);
+  for (let k = 0; k < K4; k += 4) {
+    const o = <usize>k << 2;
+    v128.store(z + o, f32x4.mul(v128.load(z + o), iv));
+  }
+  for (let k = K4; k < K; k++) store<f32>(z + (<usize>k << 2), load<f32>(z + (<usize>k << 2)) * inv);
+  store<f32>(z + (<usize>yi << 2), load<f32>(z + (<usize>yi << 2)) - <f32>s);
+  if (gb != 0) {
+    for (let k = 0; k < K4; k += 4) {
+      const r = v128.load(z + (<usize>k << 2));
+      const g = gb + (<usize>k << 3);
+      v128.store(g, f64x2.add(v128.load(g), f64x2.promote_low_f32x4(r)));
+      v128.store(g + 16, f64x2.add(v128.load(g + 16), f64x2.promote_low_f32x4(f32x4.shuffle(r, r, 2, 3, 0, 1))));
+    }
+    for (let k = K4; k < K; k++) store<f64>(gb + (<usize>k << 3), load<f64>(gb + (<usize>k << 3)) + <f64>load<f32>(z + (<usize>k << 2)));
+  }
+  return s * (<f64>m - <f64>zy + Math.log(sum));
+}
+
+// grad4F32 with the residuals already float32 (z32).
+@inline
+function grad4F32from32(x: usize, d: i32, R: usize, K: i32, G: usize): void {
+  const rs = <usize>d << 2;
+  const x0 = x, x1 = x + rs, x2 = x + 2 * rs, x3 = x + 3 * rs;
+  const d4 = d & ~3;
+  const ks = <usize>K << 2;
+  let k = 0;
+  for (; k + 2 <= K; k += 2) {
+    const rk = R + (<usize>k << 2);
+    const q00 = load<f32>(rk), q01 = load<f32>(rk + 4);
+    const q10 = load<f32>(rk + ks), q11 = load<f32>(rk + ks + 4);
+    const q20 = load<f32>(rk + 2 * ks), q21 = load<f32>(rk + 2 * ks + 4);
+    const q30 = load<f32>(rk + 3 * ks), q31 = load<f32>(rk + 3 * ks + 4);
+    const g0 = G + <usize>k * rs, g1 = g0 + rs;
+    const r00 = f32x4.splat(q00), r01 = f32x4.splat(q01), r10 = f32x4.splat(q10), r11 = f32x4.splat(q11);
+    const r20 = f32x4.splat(q20), r21 = f32x4.splat(q21), r30 = f32x4.splat(q30), r31 = f32x4.splat(q31);
+    for (let j = 0; j < d4; j += 4) {
+      const o = <usize>j << 2;
+      const y0 = v128.load(x0 + o), y1 = v128.load(x1 + o), y2 = v128.load(x2 + o), y3 = v128.load(x3 + o);
+      let u0 = v128.load(g0 + o);
+      let u1 = v128.load(g1 + o);
+      u0 = f32x4.add(u0, f32x4.add(f32x4.add(f32x4.mul(r00, y0), f32x4.mul(r10, y1)), f32x4.add(f32x4.mul(r20, y2), f32x4.mul(r30, y3))));
+      u1 = f32x4.add(u1, f32x4.add(f32x4.add(f32x4.mul(r01, y0), f32x4.mul(r11, y1)), f32x4.add(f32x4.mul(r21, y2), f32x4.mul(r31, y3))));
+      v128.store(g0 + o, u0);
+      v128.store(g1 + o, u1);
+    }
+    for (let j = d4; j < d; j++) {
+      const o = <usize>j << 2;
+      const y0 = load<f32>(x0 + o), y1 = load<f32>(x1 + o), y2 = load<f32>(x2 + o), y3 = load<f32>(x3 + o);
+      store<f32>(g0 + o, load<f32>(g0 + o) + ((q00 * y0 + q10 * y1) + (q20 * y2 + q30 * y3)));
+      store<f32>(g1 + o, load<f32>(g1 + o) + ((q01 * y0 + q11 * y1) + (q21 * y2 + q31 * y3)));
+    }
+  }
+  if (k < K) {
+    const rk = R + (<usize>k << 2);
+    const q0 = load<f32>(rk), q1 = load<f32>(rk + ks), q2 = load<f32>(rk + 2 * ks), q3 = load<f32>(rk + 3 * ks);
+    const r0 = f32x4.splat(q0), r1 = f32x4.splat(q1), r2 = f32x4.splat(q2), r3 = f32x4.splat(q3);
+    const g0 = G + <usize>k * rs;
+    for (let j = 0; j < d4; j += 4) {
+      const o = <usize>j << 2;
+      const t = f32x4.add(
+        f32x4.add(f32x4.mul(r0, v128.load(x0 + o)), f32x4.mul(r1, v128.load(x1 + o))),
+        f32x4.add(f32x4.mul(r2, v128.load(x2 + o)), f32x4.mul(r3, v128.load(x3 + o))),
+      );
+      v128.store(g0 + o, f32x4.add(v128.load(g0 + o), t));
+    }
+    for (let j = d4; j < d; j++) {
+      const o = <usize>j << 2;
+      store<f32>(g0 + o, load<f32>(g0 + o) + ((q0 * load<f32>(x0 + o) + q1 * load<f32>(x1 + o)) + (q2 * load<f32>(x2 + o) + q3 * load<f32>(x3 + o))));
+    }
+  }
+}
+
 // G (f64) += G32, then G32 = 0.
 function flush32(G: usize, G32: usize, count: i32): void {
   for (let j = 0; j < count; j++) {
@@ -486,14 +759,15 @@ export function narrowF32(W: usize, W32: usize, count: i32): void {
 export function lossGradF32(X: usize, d: i32, W32: usize, b: usize, K: i32, y: usize, sw: usize, G: usize, G32: usize, gb: usize, z: usize, start: i32, end: i32): f64 {
   let total = 0.0;
   const rs = <usize>d << 2;
+  const zs32 = <usize>K << 2;
   const zs = <usize>K << 3;
   let i = start;
   let sinceFlush = 0;
   for (; i + ROWS <= end; i += ROWS) {
     const x = X + <usize>i * rs;
-    scores4F32(x, d, W32, K, z);
-    for (let r = 0; r < ROWS; r++) total += rowResidual(z + <usize>r * zs, K, b, load<i32>(y + (<usize>(i + r) << 2)), weightAt(sw, i + r), gb);
-    grad4F32(x, d, z, K, G32);
+    scores4F32to32(x, d, W32, K, z);
+    for (let r = 0; r < ROWS; r++) total += rowResidual32(z + <usize>r * zs32, K, b, load<i32>(y + (<usize>(i + r) << 2)), weightAt(sw, i + r), gb);
+    grad4F32from32(x, d, z, K, G32);
     sinceFlush += ROWS;
     if (sinceFlush >= FLUSH_ROWS) {
       flush32(G, G32, K * d);
@@ -513,11 +787,12 @@ export function lossGradF32(X: usize, d: i32, W32: usize, b: usize, K: i32, y: u
 export function lossF32(X: usize, d: i32, W32: usize, b: usize, K: i32, y: usize, sw: usize, z: usize, start: i32, end: i32): f64 {
   let total = 0.0;
   const rs = <usize>d << 2;
+  const zs32 = <usize>K << 2;
   const zs = <usize>K << 3;
   let i = start;
   for (; i + ROWS <= end; i += ROWS) {
-    scores4F32(X + <usize>i * rs, d, W32, K, z);
-    for (let r = 0; r < ROWS; r++) total += rowResidual(z + <usize>r * zs, K, b, load<i32>(y + (<usize>(i + r) << 2)), weightAt(sw, i + r), 0);
+    scores4F32to32(X + <usize>i * rs, d, W32, K, z);
+    for (let r = 0; r < ROWS; r++) total += rowResidual32(z + <usize>r * zs32, K, b, load<i32>(y + (<usize>(i + r) << 2)), weightAt(sw, i + r), 0);
   }
   for (; i < end; i++) {
     scores1F32(X + <usize>i * rs, d, W32, K, z);

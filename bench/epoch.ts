@@ -27,5 +27,5 @@ export function adamEpochs(train: string, epochs = 5, batchSize = 128): { epoch_
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(adamEpochs(process.argv[2] ?? '../shared/data/mnist10k_train.csv.gz', Number(process.argv[3] ?? 5))));
+  console.log(JSON.stringify(adamEpochs(process.argv[2] ?? 'data/mnist10k_train.csv.gz', Number(process.argv[3] ?? 5))));
 }

@@ -4,14 +4,16 @@
  *
  * Peers (each optional; a missing one is reported and our figures are still printed):
  *   - NumPy/OpenBLAS and scikit-learn through Debian's python3-sklearn (`apt-get install -y python3-sklearn`),
- *     run as /usr/bin/python3 with ../shared/bench/*.py (or $PEER_BENCH_DIR);
+ *     run as /usr/bin/python3 with bench/peers/*.py, always without the OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE
+ *     overrides some machines set (they hold OpenBLAS to older kernels): the peer at its best;
  *   - TensorFlow.js 4.22 (dev dependency), cpu and wasm backends.
- * Data: ../shared/data (or $SHARED_DATA_DIR); the synthetic set is generated into $SYNTH_DIR (default
- * ./synth, git-ignored) by the peer generator when missing.
+ * Data: the package's data/ folder (or $BENCH_DATA_DIR); the synthetic sets are generated into $SYNTH_DIR
+ * (default ./synth, git-ignored) by the peer generators (bench/peers/gen_synth_*.py) when missing.
  *
- *   npm run bench -- [--only kernels,fits,sparse,predict,epoch,memory,scaling,solvers,serve] [--fits digits,mnist-std,mnist-raw,synth]
+ *   npm run bench -- [--only coldstart,defaults,kernels,fits,sparse,predict,epoch,memory,scaling,solvers,serve] [--fits digits,mnist-std,mnist-raw,synth]
+ *                    [--sets iris,wine,breast_cancer,digits,digits-raw,mnist-raw,mnist-std,synth,sparse]   (defaults)
  *                    [--solver-datasets iris,wine,digits,mnist]
- *                    [--rounds 3] [--quick] [--out FILE]
+ *                    [--rounds 3] [--quick] [--out FILE] [--coldstart-runs 15]
  *                    [--serve-seconds 5] [--soak] [--soak-seconds 60]   (serve: only when named in --only)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -20,18 +22,20 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fitBench } from './fit.js';
 import { formatSolversTable, runSolversBench } from './solvers.js';
-import { kernelObjective, median, randomProblem, timeObjective } from './kernels.js';
+import { kernelObjective, kernelsBench, median, randomProblem, timeObjective } from './kernels.js';
 import { adamEpochs } from './epoch.js';
 import { tfjsEpochs } from './tfjs_epoch.js';
-import { disableThreads, enableThreads, threadedKernel } from '../node/threads.js';
+import { disableThreads, enableThreads } from '../node/threads.js';
 import { readDataset } from '../node/io.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { wasmAvailable } from '../src/kernels/wasm.js';
 import { runServeBench } from './serve.js';
+import { formatDefaultsTable, runDefaultsBench, sklearnDefaults, type DefaultsCase } from './defaults.js';
+import { coldStartBench } from './coldstart.js';
 
 const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
-const SHARED = process.env.SHARED_DATA_DIR ?? join(ROOT, '..', 'shared', 'data');
-const PEERS = process.env.PEER_BENCH_DIR ?? join(ROOT, '..', 'shared', 'bench');
+const SHARED = process.env.BENCH_DATA_DIR ?? join(ROOT, 'data');
+const PEERS = join(ROOT, 'bench', 'peers');
 const SYNTH = process.env.SYNTH_DIR ?? join(ROOT, 'synth');
 const PY = '/usr/bin/python3';
 /** Our stopping tolerance in the fit comparison: tight enough to reach scikit-learn's objective. */
@@ -43,7 +47,7 @@ const opt = (k: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const only = new Set((opt('only') ?? 'kernels,fits,sparse,predict,epoch,memory,scaling,solvers').split(','));
+const only = new Set((opt('only') ?? 'coldstart,defaults,kernels,fits,sparse,predict,epoch,memory,scaling,solvers').split(','));
 const rounds = Number(opt('rounds') ?? (quick ? 1 : 3));
 const out: string[] = [];
 const say = (s = '') => {
@@ -54,36 +58,137 @@ const fmt = (x: number | null | undefined, digits = 3) =>
   x === null || x === undefined || !Number.isFinite(x) ? '—' : Number(x.toPrecision(digits)).toString();
 
 // ----------------------------------------------------------------------------- machine and peers
-function python(code: string): string | null {
-  const r = spawnSync(PY, ['-c', code], { encoding: 'utf8' });
+/**
+ * Every peer process runs with the machine's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE overrides removed (they
+ * hold OpenBLAS to its Haswell/AVX2 kernels on CPUs with AVX-512) and, unless a thread count is given, with
+ * OpenBLAS's own default thread count (all cores): scikit-learn and NumPy at their best.
+ */
+function peerEnv(threads?: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  delete env.PEER_KEEP_OPENBLAS_ENV;
+  if (threads !== undefined) env.OPENBLAS_NUM_THREADS = String(threads);
+  return env;
+}
+const numpyEnv = (threads: number) => peerEnv(threads);
+function python(code: string, env: NodeJS.ProcessEnv = peerEnv()): string | null {
+  const r = spawnSync(PY, ['-c', code], { encoding: 'utf8', env });
   return r.status === 0 ? r.stdout.trim() : null;
 }
 const pyVersions = existsSync(PY) ? python('import sklearn, numpy; print(sklearn.__version__, numpy.__version__)') : null;
 const havePeers = pyVersions !== null && existsSync(join(PEERS, 'numpy_lossgrad.py'));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
+/** The CPU's model name and SIMD extensions (Linux /proc/cpuinfo; elsewhere just the model name). */
+function cpuVector(): string {
+  let flags: string[] = [];
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const line = info.split('\n').find((l) => l.startsWith('flags')) ?? '';
+    flags = line.split(':')[1]?.trim().split(/\s+/) ?? [];
+  } catch {
+    // not Linux: no flag list
+  }
+  const simd = flags.filter((f) => /^(sse4_2|avx|avx2|fma|avx512f|avx512bw|avx512vl|avx512dq|avx512_bf16|avx512_vnni)$/.test(f));
+  const widest = flags.includes('avx512f') ? 'AVX-512' : flags.includes('avx2') ? 'AVX2' : flags.length ? 'SSE/AVX' : 'unknown';
+  return `${cpus()[0]?.model ?? '?'}; widest vector extension ${widest}${simd.length ? ` (${simd.join(' ')})` : ''}`;
+}
+/** The OpenBLAS the peers load, as threadpoolctl sees it (under the peers' environment). */
+const blasInfo = havePeers
+  ? python(
+      "import numpy, json\nfrom threadpoolctl import threadpool_info\nprint(json.dumps([{k: i.get(k) for k in ('internal_api','version','architecture','num_threads')} for i in threadpool_info() if i.get('user_api') == 'blas']))",
+    )
+  : null;
+const blasLine = (() => {
+  if (!blasInfo) return 'threadpoolctl not available: the peer BLAS kernel is unknown';
+  const list = JSON.parse(blasInfo) as Array<{ internal_api: string; version: string; architecture: string; num_threads: number }>;
+  return list.map((b) => `${b.internal_api} ${b.version}, kernel ${b.architecture}, ${b.num_threads} threads`).join('; ');
+})();
+
 say(`# softmax-regression benchmark — ${new Date().toISOString().slice(0, 10)}`);
 say();
 say(
-  `Machine: ${cpus()[0]?.model ?? '?'} x ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; softmax-regression ${pkg.version}; WebAssembly SIMD ${wasmAvailable() ? 'yes' : 'no'}.`,
+  `Machine: ${cpus()[0]?.model ?? '?'} x ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; softmax-regression ${pkg.version}; WebAssembly SIMD ${wasmAvailable() ? 'yes (128-bit)' : 'no'}.`,
 );
+say(`CPU: ${cpuVector()}.`);
 say(
   havePeers
-    ? `Peers: scikit-learn ${pyVersions!.split(' ')[0]}, NumPy ${pyVersions!.split(' ')[1]} (${PY}; OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for NumPy timings, OPENBLAS_NUM_THREADS=2).`
+    ? `Peers: scikit-learn ${pyVersions!.split(' ')[0]}, NumPy ${pyVersions!.split(' ')[1]} (${PY}), every peer run with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE removed; BLAS (threadpoolctl): ${blasLine}.`
     : `Peers: scikit-learn/NumPy NOT FOUND (${PY} with sklearn, and ${PEERS}); install with \`apt-get install -y python3-sklearn\`. Our figures only.`,
 );
 say(`Rounds: ${rounds} (sides alternate within each round). Ratios are ours / peer (below 1: we are faster).`);
 say();
 
-function numpyEnv(threads: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  return env;
-}
-
 function ratioCell(pairs: number[]): string {
   return pairs.length ? `${fmt(median(pairs), 2)}x` : '—';
+}
+
+// ----------------------------------------------------------------------------- cold start
+if (only.has('coldstart')) coldStartBench(ROOT, Number(opt('coldstart-runs') ?? (quick ? 5 : 15)), say, fmt);
+
+// ----------------------------------------------------------------------------- defaults vs defaults
+if (only.has('defaults')) {
+  const d = (name: string) => join(SHARED, name);
+  const cases: DefaultsCase[] = [
+    { id: 'iris', name: 'iris, standardized', train: d('iris_train.csv'), test: d('iris_test.csv'), C: 1, scale: 'standard', repeats: 21 },
+    { id: 'wine', name: 'wine, standardized', train: d('wine_train.csv'), test: d('wine_test.csv'), C: 1, scale: 'standard', repeats: 21 },
+    {
+      id: 'breast_cancer',
+      name: 'breast_cancer, standardized',
+      train: d('breast_cancer_train.csv'),
+      test: d('breast_cancer_test.csv'),
+      C: 1,
+      scale: 'standard',
+      repeats: 11,
+    },
+    { id: 'digits', name: 'digits, standardized', train: d('digits_train.csv'), test: d('digits_test.csv'), C: 1, scale: 'standard', repeats: 7 },
+    { id: 'digits-raw', name: 'digits, unscaled', train: d('digits_train.csv'), test: d('digits_test.csv'), C: 1, scale: 'none', repeats: 3 },
+    { id: 'mnist-raw', name: 'MNIST subset, raw [0,1]', train: d('mnist10k_train.csv.gz'), test: d('mnist10k_test.csv.gz'), C: 0.1, scale: 'none', repeats: 1 },
+    {
+      id: 'mnist-std',
+      name: 'MNIST subset, standardized',
+      train: d('mnist10k_train.csv.gz'),
+      test: d('mnist10k_test.csv.gz'),
+      C: 1,
+      scale: 'standard',
+      repeats: 1,
+    },
+  ];
+  if (!quick) {
+    const s = synthPath();
+    if (s)
+      cases.push({ id: 'synth', name: 'synthetic dense, standardized', train: s, test: s.replace('_train', '_test'), C: 1, scale: 'standard', repeats: 1 });
+    const sp = join(SYNTH, 'synth_sparse_train.svm');
+    if (existsSync(sp))
+      cases.push({
+        id: 'sparse',
+        name: 'synthetic sparse (CSR), unscaled',
+        train: sp,
+        test: sp.replace('_train', '_test'),
+        C: 1,
+        scale: 'none',
+        libsvm: true,
+        repeats: 1,
+      });
+    else say(`(sparse set skipped: generate it with \`SYNTH_DIR=${SYNTH} ${PY} ${join(PEERS, 'gen_synth_sparse.py')}\`)`);
+  }
+  const pick = opt('sets')?.split(',');
+  const chosen = pick ? cases.filter((c) => pick.includes(c.id)) : cases;
+  say('## Defaults against defaults: the model and the time a user gets (scikit-learn lbfgs, tol 1e-4, max_iter 10000)');
+  say();
+  say(
+    'Ours: `new SoftmaxRegression({ C })`, nothing else set (default solver, stopping rule and thread policy). Objective in one convention (summed loss + 1/(2C)||W||^2); time = the whole fit call, median of the repeats; time ratio = ours / scikit-learn per round (median, then each round).',
+  );
+  say();
+  const rows = runDefaultsBench({
+    cases: chosen,
+    rounds,
+    peer: havePeers ? sklearnDefaults(PY, join(PEERS, 'sklearn_fit.py'), peerEnv()) : null,
+    log: (m) => console.error(m),
+  });
+  for (const l of formatDefaultsTable(rows)) say(l);
+  say();
 }
 
 // ----------------------------------------------------------------------------- kernels
@@ -95,50 +200,7 @@ if (only.has('kernels')) {
         [60000, 784, 10],
         [200000, 100, 10],
       ];
-  say('## One loss+gradient evaluation (dense), milliseconds');
-  say();
-  say('| n x d x K | dtype | NumPy 2 thr | ours 1 thr | ours 2 thr | ratio 2 thr (ours/NumPy) | ours f64 / ours f32 (2 thr) |');
-  say('|---|---|---|---|---|---|---|');
-  for (const [n, d, K] of shapes) {
-    const { X, y } = randomProblem(n, d, K);
-    const rows: Record<string, { np: number[]; one: number[]; two: number[]; pair: number[] }> = {
-      float64: { np: [], one: [], two: [], pair: [] },
-      float32: { np: [], one: [], two: [], pair: [] },
-    };
-    const objs = {
-      float64: [kernelObjective(X, y, K, 'wasm', 'float64'), kernelObjective(X, y, K, 'wasm', 'float64', threadedKernel(X, y, K, null, 'float64', 2))],
-      float32: [kernelObjective(X, y, K, 'wasm', 'float32'), kernelObjective(X, y, K, 'wasm', 'float32', threadedKernel(X, y, K, null, 'float32', 2))],
-    } as const;
-    for (let r = 0; r < rounds; r++) {
-      const np: Record<string, number> = {};
-      if (havePeers) {
-        const txt = execFileSync(PY, [join(PEERS, 'numpy_lossgrad.py'), '--shapes', `${n}x${d}x${K}`, '--reps', '5'], { env: numpyEnv(2), encoding: 'utf8' });
-        for (const line of txt.trim().split('\n')) {
-          const j = JSON.parse(line) as { dtype: string; lossgrad_ms: number };
-          np[j.dtype] = j.lossgrad_ms;
-        }
-      }
-      for (const dt of ['float64', 'float32'] as const) {
-        const one = median(timeObjective(objs[dt][0], 5));
-        const two = median(timeObjective(objs[dt][1], 5));
-        rows[dt]!.one.push(one);
-        rows[dt]!.two.push(two);
-        if (np[dt] !== undefined) {
-          rows[dt]!.np.push(np[dt]!);
-          rows[dt]!.pair.push(two / np[dt]!);
-        }
-      }
-    }
-    for (const dt of ['float64', 'float32'] as const) {
-      const R = rows[dt]!;
-      const f64over32 = dt === 'float32' ? `${fmt(median(rows.float64!.two) / median(R.two), 2)}x` : '';
-      say(
-        `| ${n} x ${d} x ${K} | ${dt} | ${R.np.length ? fmt(median(R.np)) : 'missing'} | ${fmt(median(R.one))} | ${fmt(median(R.two))} | ${ratioCell(R.pair)} | ${f64over32} |`,
-      );
-    }
-  }
-  await disableThreads();
-  say();
+  await kernelsBench({ shapes, rounds, peer: havePeers ? { py: PY, script: join(PEERS, 'numpy_lossgrad.py'), env: numpyEnv(2) } : null, say, fmt });
 }
 
 // ----------------------------------------------------------------------------- whole fits
@@ -157,7 +219,7 @@ function synthPath(): string | null {
   if (existsSync(p)) return p;
   if (!havePeers) return null;
   say(`(generating the synthetic dense set into ${SYNTH} …)`);
-  spawnSync(PY, [join(PEERS, 'gen_synth_dense.py')], { env: { ...process.env, SYNTH_DIR: SYNTH }, stdio: 'ignore' });
+  spawnSync(PY, [join(PEERS, 'gen_synth_dense.py')], { env: { ...peerEnv(), SYNTH_DIR: SYNTH }, stdio: 'ignore' });
   return existsSync(p) ? p : null;
 }
 
@@ -222,7 +284,7 @@ if (only.has('fits')) {
       let target: number | undefined;
       if (havePeers) {
         const a = [join(PEERS, 'sklearn_fit.py'), '--train', c.train, '--C', String(c.C), '--scale', c.scale, '--repeats', String(c.repeats)];
-        const j = JSON.parse(execFileSync(PY, a, { encoding: 'utf8' }).trim().split('\n').pop()!) as {
+        const j = JSON.parse(execFileSync(PY, a, { encoding: 'utf8', env: peerEnv() }).trim().split('\n').pop()!) as {
           fit_s_median: number;
           n_iter: number;
           objective: number;
@@ -277,7 +339,7 @@ if (only.has('sparse')) {
         let target: number | undefined;
         if (havePeers) {
           const a = [join(PEERS, 'sklearn_fit.py'), '--train', train, '--libsvm', '--solver', peer, '--C', '1', '--repeats', '1'];
-          const j = JSON.parse(execFileSync(PY, a, { encoding: 'utf8' }).trim().split('\n').pop()!) as {
+          const j = JSON.parse(execFileSync(PY, a, { encoding: 'utf8', env: peerEnv() }).trim().split('\n').pop()!) as {
             fit_s_median: number;
             n_iter: number;
             objective: number;

@@ -55,5 +55,5 @@ export async function tfjsEpochs(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await tfjsEpochs(process.argv[2] ?? '../shared/data/mnist10k_train.csv.gz', (process.argv[3] as 'cpu' | 'wasm') ?? 'cpu')));
+  console.log(JSON.stringify(await tfjsEpochs(process.argv[2] ?? 'data/mnist10k_train.csv.gz', (process.argv[3] as 'cpu' | 'wasm') ?? 'cpu')));
 }

@@ -2,19 +2,11 @@
  * Getting data for a command: a file, '-' (stdin), or a built-in data set. Reading is the data layer's job
  * (node/io.ts, node/datasets.ts); this maps the flags onto it and checks the combination makes sense.
  */
-import {
-  type Dataset,
-  stratifiedSplit,
-  subsetDataset,
-  DenseMatrix,
-  DataError,
-  listForMessage,
-  OptionError,
-  type Label,
-  LimitError,
-  defaultLimits,
-  formatBytes,
-} from '../src/index.js';
+import type { Dataset, Label } from '../src/index.js';
+import { stratifiedSplit, subsetDataset } from '../src/data/split.js';
+import { DenseMatrix } from '../src/matrix/dense.js';
+import { DataError, listForMessage, OptionError, LimitError } from '../src/errors.js';
+import { defaultLimits, formatBytes } from '../src/core/limits.js';
 import { readDatasetAsync, readDatasetFromStream, readDatasetFromText } from '../node/io.js';
 import { BUILTIN_DATASETS, isBuiltinDataset, loadBuiltinDataset } from '../node/datasets.js';
 import { didYouMean } from './suggest.js';

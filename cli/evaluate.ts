@@ -1,5 +1,7 @@
 /** Metrics of a fitted model on a labelled data set, as the commands print and return them. */
-import { type Dataset, type Label, type SoftmaxRegression, accuracy, logLoss, precisionRecallF1 } from '../src/index.js';
+import type { Dataset, Label, SoftmaxRegression } from '../src/index.js';
+import { accuracy, precisionRecallF1 } from '../src/metrics/classification.js';
+import { logLoss } from '../src/metrics/probabilistic.js';
 import { alignLabels } from './data.js';
 import { num } from './format.js';
 

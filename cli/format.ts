@@ -1,6 +1,6 @@
 /** Text rendering helpers shared by the commands. */
 import { basename, isAbsolute, relative } from 'node:path';
-import { type FitResult } from '../src/index.js';
+import type { FitResult } from '../src/index.js';
 
 /** A number for humans: 4 significant digits for metrics, more for objectives. */
 export function num(v: number | null | undefined, digits = 4): string {

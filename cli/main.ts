@@ -10,8 +10,8 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { OptionError, SoftmaxError } from '../src/index.js';
-import { COMMAND_NAMES } from './commands/index.js';
+import { OptionError, SoftmaxError } from '../src/errors.js';
+import { COMMAND_LOADERS, COMMAND_NAMES } from './commands/index.js';
 import { EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, UsageError, type CliIO, type CommandModule } from './context.js';
 import { liblinearAnswer } from './habits.js';
 import { didYouMean } from './suggest.js';
@@ -20,12 +20,14 @@ import { packageVersion } from './version.js';
 
 /**
  * The command modules to register: only the one being run when argv starts with a command name (so
- * `softmax train` never loads the code of plot, report or the others, which keeps start-up short), every
- * one otherwise (program help, `help CMD`, suggestions for a mistyped command, the CLI reference).
+ * `softmax train` never loads the code of plot, report or the others, which keeps start-up short), none for
+ * `--version`, every one otherwise (program help, `help CMD`, suggestions for a mistyped command, the CLI
+ * reference).
  */
 export async function loadCommands(argv: readonly string[] = []): Promise<CommandModule[]> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return [];
   const names = argv[0] !== undefined && COMMAND_NAMES.includes(argv[0]) ? [argv[0]] : COMMAND_NAMES;
-  return Promise.all(names.map(async (name) => ((await import(`./commands/${name}.js`)) as { default: CommandModule }).default));
+  return Promise.all(names.map(async (name) => (await COMMAND_LOADERS[name]!()).default));
 }
 
 /** The whole command tree, ready to parse (also read by scripts/cli-reference.ts to write the CLI reference). */
@@ -177,7 +179,8 @@ function isMainModule(): boolean {
   }
 }
 
-if (isMainModule()) {
+/** Runs `main` on this process's arguments and sets its exit code (the bin, cli/bin.ts, and `node cli/main.js`). */
+export function runBin(): void {
   // `softmax predict ... | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(EXIT_OK);
@@ -193,3 +196,7 @@ if (isMainModule()) {
     },
   );
 }
+
+// Run directly (`node dist/cli/main.js`, `tsx cli/main.ts`). Inside the bundle this module's URL is the
+// bundle's, which cli/bin.ts already runs: the name test keeps it from running twice.
+if (/\/main\.[jt]s$/.test(import.meta.url) && isMainModule()) runBin();

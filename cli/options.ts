@@ -7,9 +7,14 @@
  * drifts from the library: the option table (DEFAULT_OPTIONS) is read at run time.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_OPTIONS, defaultLimits, formatBytes, parseByteSize } from '../src/index.js';
+import { availableParallelism } from 'node:os';
+import { DEFAULT_OPTIONS } from '../src/model/options.js';
+import { defaultLimits, formatBytes, parseByteSize } from '../src/core/limits.js';
+import { CSRMatrix } from '../src/matrix/csr.js';
+import type { Matrix } from '../src/matrix/matrix.js';
+import { AUTO_THREADS_MIN_WORK } from '../src/backends/provider.js';
 import { DATA_FORMATS } from '../node/io.js';
-import { PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/index.js';
+import { PENALTIES, SOLVERS, SOLVER_NAMES, solversFor, solversReading, type SolverOptionName } from '../src/solvers/registry.js';
 import '../node/limits.js';
 import { UsageError } from './context.js';
 
@@ -44,16 +49,25 @@ export function parseNonNegativeInteger(value: string): number {
   return n;
 }
 
+/** `--threads`: 'auto' or an integer >= 0 (0: one per core). */
+export function parseThreads(value: string): number | 'auto' {
+  return value.trim() === 'auto' ? 'auto' : parseNonNegativeInteger(value);
+}
+
 /**
- * Start the worker pool when --threads asks for more than one thread (the library's kernels then split
- * large passes over it; small problems stay on one thread). Same results up to summation order.
- * Returns the number of threads in use.
+ * Load the worker-thread host when this run may want more than one thread: --threads n > 1 (or 0, one
+ * per core), or the default 'auto' when one pass over X is at least AUTO_THREADS_MIN_WORK multiply-adds
+ * (called after the data are read; without X, 'auto' stays on one thread). --threads 1 never loads it. The library's
+ * `threads` option (modelOptionsFrom) then decides per fit. Returns the threads a large pass would use.
  */
-export async function useThreads(flags: ModelFlags): Promise<number> {
-  if (flags.threads === undefined || flags.threads === 1) return 1;
-  // The worker pool's code loads only when threads are asked for.
-  const { enableThreads } = await import('../node/threads.js');
-  return enableThreads(flags.threads === 0 ? undefined : flags.threads);
+export async function useThreads(flags: ModelFlags, X?: Matrix, K = 2): Promise<number> {
+  const t = flags.threads ?? 'auto';
+  if (t === 1) return 1;
+  if (t === 'auto' && (X === undefined || (X instanceof CSRMatrix ? X.nnz : X.rows * X.cols) * K < AUTO_THREADS_MIN_WORK)) return 1;
+  // The worker pool's code loads only when threads may be used; importing it registers the thread host.
+  const { threadsAvailable } = await import('../node/threads.js');
+  if (!threadsAvailable()) return 1;
+  return t === 'auto' || t === 0 ? availableParallelism() : t;
 }
 
 export function parseNumberList(value: string): number[] {
@@ -77,8 +91,8 @@ function collectKeyValue(value: string, previous: Array<[string, string]> = []):
 }
 
 export interface ModelFlags {
-  /** Worker threads for large fits and predictions (0: one per core; default 1). */
-  threads?: number;
+  /** Worker threads for fits and predictions: 'auto' (default: all cores for large passes), 0 (one per core), n (1: off). */
+  threads?: number | 'auto';
   solver?: string;
   penalty?: string;
   C?: number;
@@ -179,7 +193,11 @@ export function addModelFlags(cmd: Command, { withC = true, withL1Ratio = true }
       '--no-precondition',
       `run ${SOLVER_NAMES.filter((n) => SOLVERS[n].preconditioned).join('/')} in the raw coordinates (library option precondition: false)`,
     )
-    .option('--threads <n>', 'threads for large dense or sparse fits (0: one per core; default 1)', parseNonNegativeInteger)
+    .option(
+      '--threads <n>',
+      `threads for fits and predictions: auto (default: all cores when one pass is at least ${AUTO_THREADS_MIN_WORK / 1e6}e6 multiply-adds, else 1), 0 (one per core), or a count (1: off)`,
+      parseThreads,
+    )
     .option('--option <key=value>', 'any other library option (repeatable; value parsed as JSON when it parses)', collectKeyValue);
 }
 
@@ -211,6 +229,7 @@ export function modelOptionsFrom(flags: ModelFlags): Record<string, unknown> {
   if (flags.C !== undefined) o.C = flags.C;
   if (flags.tol !== undefined) o.tol = flags.tol;
   if (flags.maxIter !== undefined) o.maxIter = flags.maxIter;
+  if (flags.threads !== undefined) o.threads = flags.threads === 0 ? availableParallelism() : flags.threads;
   if (flags.intercept === false) o.fitIntercept = false;
   o.scale = flags.scale ?? CLI_DEFAULT_SCALE;
   if (flags.classWeight !== undefined) {

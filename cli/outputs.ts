@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { SoftmaxError } from '../src/index.js';
+import { SoftmaxError } from '../src/errors.js';
 import { checkWritable } from '../node/safe-write.js';
 import { UsageError } from './context.js';
 

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type cliProgressTypes from 'cli-progress';
-import { type IterationCallback, type IterationInfo } from '../src/index.js';
+import type { IterationCallback, IterationInfo } from '../src/index.js';
 import type { CliIO } from './context.js';
 
 /** Fits shorter than this never show a bar (a flash of a bar is noise). */

@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { OptionError, ParseError, SoftmaxError } from '../src/errors.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { CsvReader, sniffDelimiter } from '../src/data/csv.js';
@@ -19,6 +19,9 @@ import { DenseMatrix } from '../src/matrix/dense.js';
 import './limits.js';
 import { readWholeFile } from './read-file.js';
 import { looksParquet, readParquetFile, type ParquetEngine } from './parquet.js';
+
+// node:zlib is loaded when a gzipped file arrives, not at start-up (docs/performance.md, "Cold start").
+const lazyRequire = createRequire(import.meta.url);
 
 export type DataFormat = 'csv' | 'libsvm' | 'idx' | 'cifar' | 'parquet';
 export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'libsvm', 'idx', 'cifar', 'parquet'];
@@ -90,7 +93,7 @@ export function readBytes(path: string, maxMemory?: number): Uint8Array {
 function gunzip(raw: Uint8Array, path: string, limits: Limits): Uint8Array {
   const cap = Math.min(limits.maxMemory, MAX_TEXT_BYTES * 4);
   try {
-    return gunzipSync(raw, { maxOutputLength: cap });
+    return (lazyRequire('node:zlib') as typeof import('node:zlib')).gunzipSync(raw, { maxOutputLength: cap });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {

@@ -14,7 +14,7 @@
  * A save killed with SIGKILL leaves its temporary file behind; the next save to the same target removes
  * temporary files of this naming whose process no longer exists.
  */
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import {
   closeSync,
   fchmodSync,
@@ -36,6 +36,11 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SoftmaxError } from '../src/errors.js';
+
+// node:crypto is loaded on the first write, not at start-up: most commands write nothing, and loading it
+// costs the command line's start-up several milliseconds (docs/performance.md, "Cold start").
+const lazyRequire = createRequire(import.meta.url);
+const randomHex = (bytes: number): string => (lazyRequire('node:crypto') as typeof import('node:crypto')).randomBytes(bytes).toString('hex');
 
 /** What a save writes: text, bytes, or a sequence of chunks (so large outputs need no single giant string). */
 export type WriteData = string | Uint8Array | Iterable<string | Uint8Array>;
@@ -300,7 +305,7 @@ export function writeFileSafe(path: string, data: WriteData): number {
   const target = kind === 'regular' ? realpathOr(path) : resolve(path);
   const prev = kind === 'regular' ? statOrNull(target) : null;
   removeStaleTemps(target);
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomHex(4)}.tmp`);
   let fd: number | null = null;
   try {
     fd = openSync(tmp, 'wx', 0o666);

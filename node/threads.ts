@@ -5,17 +5,18 @@
  * thread sums them. Synchronization is Atomics.wait/notify on a small control block per worker, so an
  * evaluation stays a synchronous call and the solvers are unchanged.
  *
- *   import { enableThreads } from 'softmax-regression/node';
- *   enableThreads();          // every later dense fit in this process uses all cores
- *
- * Workers are unref'd (they never keep the process alive) and reused across fits.
+ * Importing this module (softmax-regression/node does, and so does the package root when imported in Node)
+ * registers the thread host: each fit then chooses its threads through its own `threads` option ('auto':
+ * all cores for passes of at least THREADS_MIN_WORK multiply-adds, src/backends/provider.ts). The pool
+ * starts at the first fit that wants it. Workers are unref'd (they never keep the process alive) and
+ * reused across fits.
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { DenseMatrix } from '../src/matrix/dense.js';
 import { residentLayout, WasmDenseWorkspaceView, type Dtype, type WasmDenseLayout } from '../src/backends/dense-wasm.js';
 import type { LossKernel } from '../src/backends/loss-kernel.js';
-import { setCsrKernelProvider, setDenseKernelProvider, setDenseScoresProvider } from '../src/backends/provider.js';
+import { AUTO_THREADS_MIN_WORK, setThreadHost, type ThreadHost } from '../src/backends/provider.js';
 import { WasmCsrView } from '../src/backends/csr-wasm.js';
 import type { CSRMatrix } from '../src/matrix/csr.js';
 import { arenaOf, type WasmArena } from '../src/kernels/resident.js';
@@ -23,7 +24,7 @@ import { wasmModule } from '../src/kernels/wasm.js';
 import { CTRL, OP } from './threads-protocol.js';
 
 /** Below this many multiply-adds per pass, waking a worker costs more than it saves (~tens of microseconds). */
-export const THREADS_MIN_WORK = 2_000_000;
+export const THREADS_MIN_WORK = AUTO_THREADS_MIN_WORK;
 
 /** A worker's first answer includes its start-up (module load, wasm compile): generous. */
 const WORKER_TIMEOUT_MS = 60_000;
@@ -381,35 +382,59 @@ export function threadsAvailable(): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && wasmModule('shared') !== null;
 }
 
+/** Threads a fit with `threads: 'auto'` uses above the threshold: the cores, or what enableThreads() set. */
+let autoThreads = availableParallelism();
+
+/** The pool with `threads - 1` workers (made on first use; remade when a fit asks for another count). */
+function poolFor(threads: number): Pool {
+  if (!pool || pool.workers.length !== threads - 1) {
+    void closePool();
+    pool = new Pool(threads - 1);
+  }
+  return pool;
+}
+
+const nodeHost: ThreadHost = {
+  get autoThreads() {
+    return autoThreads;
+  },
+  denseKernel: (X, y, K, sw, dtype, threads) => (threadsAvailable() ? new ThreadedDenseKernel(X, y, K, sw, dtype, poolFor(threads)) : null),
+  csrKernel: (X, y, K, sw, threads) => (threadsAvailable() ? new ThreadedCsrKernel(X, y, K, sw, poolFor(threads)) : null),
+  scores: (X, W, K, b, out, softmax, threads) => threadsAvailable() && threadedScores(poolFor(threads), threads, X, W, K, b, out, softmax),
+};
+setThreadHost(nodeHost);
+
 /**
- * Use `threads` threads in all (default: the machine's cores) for every later dense fit of at least
- * THREADS_MIN_WORK multiply-adds per pass. Returns the number of threads in use (1: not available).
+ * Make `threads` (default: the machine's cores) what fits and predictions with `threads: 'auto'` use above
+ * the threshold, in this process. Not needed for both cores (importing softmax-regression/node, or the
+ * package root in Node, already gives 'auto' the cores); a fit's own `threads` option always wins. Returns
+ * the number of threads in use (1: not available).
  */
 export function enableThreads(threads = availableParallelism()): number {
-  disableThreadsSync();
-  if (threads < 2 || !threadsAvailable()) return 1;
-  const p = new Pool(threads - 1);
-  pool = p;
-  setDenseKernelProvider((X, y, K, sw, dtype) =>
-    X.rows * X.cols * K >= THREADS_MIN_WORK && X.rows >= 8 * threads ? new ThreadedDenseKernel(X, y, K, sw, dtype, p) : null,
-  );
-  setDenseScoresProvider((X, W, K, b, out, softmax) => threadedScores(p, threads, X, W, K, b, out, softmax));
-  setCsrKernelProvider((X, y, K, sw) => (X.nnz * K >= THREADS_MIN_WORK && X.rows >= 8 * threads ? new ThreadedCsrKernel(X, y, K, sw, p) : null));
+  setThreadHost(nodeHost);
+  if (threads < 2 || !threadsAvailable()) {
+    autoThreads = 1;
+    void closePool();
+    return 1;
+  }
+  autoThreads = threads;
+  poolFor(threads);
   return threads;
 }
 
-function disableThreadsSync(): Promise<void> {
-  setDenseKernelProvider(null);
-  setDenseScoresProvider(null);
-  setCsrKernelProvider(null);
+function closePool(): Promise<void> {
   const p = pool;
   pool = null;
   return p ? p.close() : Promise.resolve();
 }
 
-/** Stop the workers and go back to single-thread kernels. */
+/**
+ * Stop the workers; fits and predictions with `threads: 'auto'` stay on one thread from now on (until
+ * enableThreads()). A fit that asks for a count (`threads: 2`) still gets it and starts the pool again.
+ */
 export function disableThreads(): Promise<void> {
-  return disableThreadsSync();
+  autoThreads = 1;
+  return closePool();
 }
 
 /** A threaded kernel for one problem, outside the provider (benchmarks, tests). */
@@ -421,11 +446,7 @@ export function threadedKernel(
   dtype: Dtype,
   threads = availableParallelism(),
 ): ThreadedDenseKernel {
-  if (!pool || pool.workers.length !== threads - 1) {
-    void disableThreadsSync();
-    pool = new Pool(threads - 1);
-  }
-  return new ThreadedDenseKernel(X, y, K, sampleWeight, dtype, pool);
+  return new ThreadedDenseKernel(X, y, K, sampleWeight, dtype, poolFor(threads));
 }
 
 /** A threaded CSR kernel for one problem, outside the provider (benchmarks, tests). */
@@ -436,9 +457,5 @@ export function threadedCsrKernel(
   sampleWeight: Float64Array | null,
   threads = availableParallelism(),
 ): ThreadedCsrKernel {
-  if (!pool || pool.workers.length !== threads - 1) {
-    void disableThreadsSync();
-    pool = new Pool(threads - 1);
-  }
-  return new ThreadedCsrKernel(X, y, K, sampleWeight, pool);
+  return new ThreadedCsrKernel(X, y, K, sampleWeight, poolFor(threads));
 }

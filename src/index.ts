@@ -16,6 +16,7 @@ export {
   type FittedMultiClass,
 } from './model/softmax-regression.js';
 export { DEFAULT_OPTIONS, type SoftmaxRegressionOptions, type ClassWeight, type Backend } from './model/options.js';
+export type { Threads } from './backends/provider.js';
 export { MODEL_FORMAT, MODEL_VERSION, MODEL_VERSIONS_READ, type ModelJSON, type FitSummaryJSON } from './model/serialize.js';
 export type { Label } from './core/labels.js';
 export type { MatrixLike } from './model/input.js';

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { SoftmaxRegressionCV, type CVScoring } from '../../src/index.js';
+import { SoftmaxRegressionCV, type CVScoring } from '../../src/model/cv.js';
 import { saveModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, readData, checkOneSource } from '../data.js';
@@ -84,7 +84,6 @@ async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): P
   if (f.folds < 2) throw new UsageError(`--folds must be at least 2, got ${f.folds}`);
   checkOutput(f.output);
   const options = modelOptionsFrom(f);
-  await useThreads(f);
   const seed = f.seed ?? 0;
   const scoring = f.scoring as CVScoring;
   // The library validates every option (and the C / l1-ratio lists) before any data is read.
@@ -99,6 +98,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: CvFlags): P
   });
   const ds = f.dataset ? builtin(f.dataset).train : await readData(data!, f, ctx.io);
   if (ds.y.length === 0) throw new UsageError('cv needs labelled data: the data has no label column (see --label)');
+  await useThreads(f, ds.X, new Set(ds.y).size);
   cv.fit(ds.X, ds.y, { featureNames: ds.featureNames ?? undefined, maxMemory: f.maxMemory });
   if (f.output) saveModel(cv.model!, f.output);
   const rows = cvRows(cv);

@@ -2,15 +2,9 @@
 import type { Command } from 'commander';
 import { listForMessage } from '../../src/errors.js';
 import { loadModelAsync } from '../../node/spark.js';
-import {
-  brierScore,
-  classificationReport,
-  confusionMatrix,
-  expectedCalibrationError,
-  formatClassificationReport,
-  formatConfusionMatrix,
-  topKAccuracy,
-} from '../../src/index.js';
+import { brierScore, expectedCalibrationError, topKAccuracy } from '../../src/metrics/probabilistic.js';
+import { confusionMatrix } from '../../src/metrics/classification.js';
+import { classificationReport, formatClassificationReport, formatConfusionMatrix } from '../../src/metrics/report.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { builtin, modelColumns, readData, checkOneSource } from '../data.js';
 import { metricsOf, score } from '../evaluate.js';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadModelAsync } from '../../node/spark.js';
 import { addGlobalFlags, emit, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { fitSummaryRows, labelList, num, optionSummary, table } from '../format.js';
-import { DEFAULT_OPTIONS } from '../../src/index.js';
+import { DEFAULT_OPTIONS } from '../../src/model/options.js';
 import { parsePositiveInteger } from '../options.js';
 
 interface InspectFlags extends GlobalFlags {

@@ -40,7 +40,6 @@ export async function resolveModelAndData(ctx: CommandContext, data: string | un
   const loaded = f.model ? await loadModelAsync(f.model) : null;
   // Validate model options before reading data, as train does.
   const fresh = loaded ? null : new SoftmaxRegression(modelOptionsFrom(f));
-  if (!loaded) await useThreads(f);
   if (loaded && !f.dataset && f.testSize === undefined && (data === undefined) !== (f.test === undefined)) {
     const file = (data ?? f.test)!;
     const name = `${displayName(file)} (evaluation data)`;
@@ -59,6 +58,7 @@ export async function resolveModelAndData(ctx: CommandContext, data: string | un
     f.features ?? loaded?.inputFeatureNames ?? undefined,
   );
   let { train, test } = tt;
+  if (!loaded && train) await useThreads(f, train.X, new Set(train.y).size);
   const src = displayName(tt.source);
   let trainName = tt.testFrom === 'builtin' ? `${src} (train)` : tt.testFrom === 'split' ? `${src} (train split)` : src;
   if (loaded && tt.testFrom !== 'builtin') trainName = `${trainName}, as training data`;

@@ -1,6 +1,8 @@
 /** `softmax train`: fit a model on a file or a built-in data set, report the fit and its metrics, save it. */
 import type { Command } from 'commander';
-import { SoftmaxRegression, DEFAULT_OPTIONS, defaultLimits, describeEstimate, formatBytes } from '../../src/index.js';
+import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
+import { DEFAULT_OPTIONS } from '../../src/model/options.js';
+import { defaultLimits, describeEstimate, formatBytes } from '../../src/core/limits.js';
 import { saveModel } from '../../node/model-file.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { readTrainTest } from '../data.js';
@@ -41,7 +43,6 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
   const seed = f.seed ?? DEFAULT_SEED;
   const options = modelOptionsFrom(f);
   checkOutput(f.output);
-  const threads = await useThreads(f);
   // Validate options before reading anything: a typo in --solver should not wait for a big file to parse.
   const model = new SoftmaxRegression(options);
   const {
@@ -50,6 +51,8 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
     source: name,
     testFrom,
   } = await readTrainTest(data, f, ctx.io, 'missing training data: give a DATA file (or - for stdin) or --dataset NAME');
+  // Threads: loaded only when this fit may use them (--threads, or 'auto' on a large pass).
+  await useThreads(f, train.X, new Set(train.y).size);
   const source = testFrom === 'builtin' ? `built-in data set '${name}' (fixed split)` : name;
   const testSource =
     testFrom === 'builtin'
@@ -94,7 +97,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
     classes: model.classes,
     nFeatures: model.nFeatures,
     options: model.options,
-    threads,
+    threads: fr.threads ?? 1,
     fit: {
       solver: fr.solver,
       converged: fr.converged,

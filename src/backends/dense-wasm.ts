@@ -42,14 +42,28 @@ export function residentLayout(X: DenseMatrix, L: WasmDenseLayout, workers: numb
 
 export class WasmDenseKernel implements LossKernel {
   readonly name: string;
-  readonly ws: WasmDenseWorkspaceView;
+  private readonly view: WasmDenseWorkspaceView;
+  private disposed = false;
+
+  /** The workspace (throws once the kernel is disposed: its memory may belong to another fit by then). */
+  get ws(): WasmDenseWorkspaceView {
+    if (this.disposed) throw new Error(`${this.name} kernel used after dispose()`);
+    return this.view;
+  }
+
+  /** The fit is over: its workspace may serve the next small fit (src/kernels/wasm.ts, release). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.view.ws.release();
+  }
 
   constructor(X: DenseMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, dtype: Dtype, variant: WasmVariant = 'plain') {
     this.name = `wasm-${dtype}`;
     const L: WasmDenseLayout = { n: X.rows, d: X.cols, K, dtype, weighted: sampleWeight !== null };
     const resident = residentLayout(X, L, 0, this);
-    this.ws = resident ? new WasmDenseWorkspaceView(resident.layout, 'shared', 0, resident.memory) : new WasmDenseWorkspaceView(L, variant);
-    this.ws.load(X, y, sampleWeight);
+    this.view = resident ? new WasmDenseWorkspaceView(resident.layout, 'shared', 0, resident.memory) : new WasmDenseWorkspaceView(L, variant);
+    this.view.load(X, y, sampleWeight);
   }
 
   lossGrad(W: Float64Array, b: Float64Array | null, G: Float64Array, gb: Float64Array | null): number {

@@ -21,6 +21,8 @@ export interface LossKernel {
   hvp(V: Float64Array, vb: Float64Array | null, out: Float64Array, ob: Float64Array | null): void;
   /** Z[(i-start)*K + k] = scores of rows [start, end). */
   scores(W: Float64Array, b: Float64Array | null, out: Float64Array, start: number, end: number): void;
+  /** Optional: the owner is done with the kernel (its buffers may be reused); later calls throw. */
+  dispose?(): void;
 }
 
 /** Rows per block: the score/residual buffers of one block stay in cache (K doubles per row). */

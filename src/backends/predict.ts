@@ -9,7 +9,7 @@ import type { Matrix } from '../matrix/matrix.js';
 import { planBytes, wasmAvailable, WasmWorkspace } from '../kernels/wasm.js';
 import { asF64 } from '../kernels/dense-js.js';
 import { arenaOf, type WasmArena } from '../kernels/resident.js';
-import { denseScoresProvider } from './provider.js';
+import { resolveThreads, threadHost, type Threads } from './provider.js';
 import { softmaxInPlace } from '../kernels/softmax.js';
 
 /** Rows per chunk: X chunk (d doubles a row) plus scores stay within L2 for d up to a few thousand. */
@@ -87,29 +87,38 @@ function residentScores(arena: WasmArena, X: DenseMatrix, W: ArrayLike<number>, 
   out.set(ws.f64(c.pZ, n * K));
 }
 
-/** A host provider (worker threads) takes dense X when it can; see provider.ts. */
-function provided(X: Matrix, W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array, softmax: boolean): boolean {
-  const p = denseScoresProvider();
-  return p !== null && X instanceof DenseMatrix && p(X, asF64(W), K, b ? asF64(b) : null, out, softmax);
+/** The thread host (worker threads) takes dense X when the model's `threads` asks for more than one; see provider.ts. */
+function provided(X: Matrix, W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array, softmax: boolean, threads: Threads): boolean {
+  const h = threadHost();
+  if (h === null || !(X instanceof DenseMatrix)) return false;
+  const T = resolveThreads(threads, X.rows * X.cols * K, X.rows);
+  return T > 1 && h.scores(X, asF64(W), K, b ? asF64(b) : null, out, softmax, T);
 }
 
 /**
  * out[i*K + k] = softmax(X_i W^T + b)_k for all rows of X: the scores as predictScores, then softmaxInPlace
  * row by row (the threaded provider runs both on each thread's rows, with the same arithmetic).
  */
-export function predictProbabilities(X: Matrix, W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array): void {
-  if (provided(X, W, K, b, out, true)) return;
-  predictScores(X, W, K, b, out);
+export function predictProbabilities(
+  X: Matrix,
+  W: ArrayLike<number>,
+  K: number,
+  b: ArrayLike<number> | null,
+  out: Float64Array,
+  threads: Threads = 'auto',
+): void {
+  if (provided(X, W, K, b, out, true, threads)) return;
+  predictScores(X, W, K, b, out, threads);
   for (let i = 0; i < out.length; i += K) softmaxInPlace(out, i, K);
 }
 
 /** out[i*K + k] = X_i . W_k + b_k for all rows of X. */
-export function predictScores(X: Matrix, W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array): void {
+export function predictScores(X: Matrix, W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array, threads: Threads = 'auto'): void {
   if (!(X instanceof DenseMatrix) || X.rows * X.cols * K < MIN_WORK || !wasmAvailable()) {
     X.scores(W, K, b, out);
     return;
   }
-  if (provided(X, W, K, b, out, false)) return;
+  if (provided(X, W, K, b, out, false, threads)) return;
   const arena = arenaOf(X.data);
   if (arena) {
     residentScores(arena, X, W, K, b, out);

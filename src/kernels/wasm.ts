@@ -223,6 +223,22 @@ export function wasmAvailable(): boolean {
   return wasmModule('plain') !== null;
 }
 
+/** Released workspaces' memories (with their instances), newest last; only small ones are kept. */
+const spares: Array<{ memory: WasmMemory; k: KernelExports }> = [];
+const SPARE_COUNT = 2;
+const SPARE_MAX_BYTES = 16 * 2 ** 20;
+
+function takeSpare(bytes: number): { memory: WasmMemory; k: KernelExports } | null {
+  for (let i = spares.length - 1; i >= 0; i--) {
+    const s = spares[i]!;
+    if (s.memory.buffer.byteLength >= bytes) {
+      spares.splice(i, 1);
+      return s;
+    }
+  }
+  return null;
+}
+
 /**
  * One instance with its own memory, laid out once: `alloc` hands out 16-byte-aligned regions from a plan
  * computed up front, so the memory never grows after the views are taken (a grow would detach them).
@@ -243,17 +259,27 @@ export class WasmWorkspace {
     // Static data of the module sits below __heap_base; 64 KiB covers it with room to spare.
     const reserve = WASM_PAGE;
     const pages = Math.ceil((bytes + reserve) / WASM_PAGE) + 1;
-    this.memory =
-      memory ?? (variant === 'shared' ? new WA.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true }) : new WA.Memory({ initial: pages }));
-    const inst = new WA.Instance(mod, {
-      env: {
-        memory: this.memory,
-        abort: () => {
-          throw new Error('wasm kernel abort');
+    // A small private workspace takes a released one's memory and instance when one is large enough: a
+    // fresh memory costs its allocation, the page faults of its first writes and, later, the collector's
+    // time, which on a digits-size fit was about a sixth of the fit (docs/performance.md, small problems).
+    const spare = memory === undefined && at === undefined && variant === 'plain' ? takeSpare(pages * WASM_PAGE) : null;
+    this.reusable = memory === undefined && at === undefined && variant === 'plain' && pages * WASM_PAGE <= SPARE_MAX_BYTES;
+    if (spare) {
+      this.memory = spare.memory;
+      this.k = spare.k;
+    } else {
+      this.memory =
+        memory ?? (variant === 'shared' ? new WA.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true }) : new WA.Memory({ initial: pages }));
+      const inst = new WA.Instance(mod, {
+        env: {
+          memory: this.memory,
+          abort: () => {
+            throw new Error('wasm kernel abort');
+          },
         },
-      },
-    });
-    this.k = inst.exports as unknown as KernelExports;
+      });
+      this.k = inst.exports as unknown as KernelExports;
+    }
     if (at !== undefined) {
       this.top = align16(at);
       this.limit = this.top + bytes;
@@ -262,6 +288,21 @@ export class WasmWorkspace {
       this.top = align16(Math.max(this.k.heapBase(), 1024));
       this.limit = this.memory.buffer.byteLength;
     }
+  }
+
+  /** Whether release() may hand this workspace's memory to a later one (small, private, 'plain'). */
+  private readonly reusable: boolean;
+  private released = false;
+
+  /**
+   * The owner is done with this workspace: a later small workspace may reuse its memory and instance.
+   * Every view taken from it must be dropped first (the owner throws on use after release).
+   */
+  release(): void {
+    if (this.released || !this.reusable) return;
+    this.released = true;
+    spares.push({ memory: this.memory, k: this.k });
+    if (spares.length > SPARE_COUNT) spares.shift();
   }
 
   alloc(bytes: number): number {

@@ -18,6 +18,8 @@ import {
 import type { ScaleKind } from '../preprocess/scaler.js';
 import { checkFeatureMapSpec, type FeatureMapSpec } from '../preprocess/features.js';
 
+import type { Threads } from '../backends/provider.js';
+
 export type ClassWeight = null | 'balanced' | Record<string, number>;
 
 /**
@@ -39,8 +41,10 @@ export interface SoftmaxRegressionOptions extends SolverKnobs {
   /** Default 'lbfgs'. */
   solver: SolverName;
   /**
-   * Stop when max|grad F| <= tol * sum_i s_i (the mean objective's gradient below tol). Default 1e-4.
-   * 0 never stops on the gradient: the solver runs to maxIter (or until it can make no progress).
+   * Stop when max|grad F| <= tol * sum_i s_i (the mean objective's gradient below tol) and, for lbfgs, its
+   * estimate of the decrease still to come is at most 0.1 tol^2 of the objective (docs/model.md, stopping
+   * rule). Default 1e-4. 0 never stops on the gradient: the solver runs to maxIter (or until it can make no
+   * progress).
    */
   tol: number;
   /** Iteration cap (default 1000). 0 returns the starting point (zeros, or the warm start) unfitted. */
@@ -69,6 +73,13 @@ export interface SoftmaxRegressionOptions extends SolverKnobs {
   dtype: 'float64' | 'float32';
   /** The loops that walk X during the fit (see Backend). Default 'auto'. */
   backend: Backend;
+  /**
+   * Threads for this model's fits and predictions. 'auto' (default): in Node, all cores when one pass over
+   * the data is at least 4e6 multiply-adds (n*d*K dense, nnz*K sparse), one thread below; in a browser, or
+   * wherever no thread host is registered, one thread. A count: that many threads (1 turns threads off).
+   * Chosen per fit: two models in one process can use different counts. See docs/performance.md (threads).
+   */
+  threads: Threads;
   /** Elastic-net mixing r in (1/C)(r ||W||_1 + (1-r)/2 ||W||^2); required with penalty 'elasticnet', only there. */
   l1Ratio: number | null;
   /**
@@ -120,6 +131,7 @@ export const DEFAULT_OPTIONS: SoftmaxRegressionOptions = {
   featureMap: null,
   dtype: 'float64',
   backend: 'auto',
+  threads: 'auto',
   l1Ratio: null,
   multiClass: 'auto',
   randomState: 0,
@@ -200,6 +212,10 @@ export const OPTION_CHECKS: Record<string, Check> = {
   featureMap: checkFeatureMapSpec,
   dtype: oneOf(['float64', 'float32']),
   backend: oneOf(['auto', 'wasm', 'js']),
+  threads: (v, name) => {
+    if (v === 'auto') return;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new OptionError(name, `must be 'auto' or an integer >= 1, got ${fmt(v)}`);
+  },
   l1Ratio: (v, name) => {
     if (v === null) return;
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new OptionError(name, `must be a number in [0, 1] (or null), got ${fmt(v)}`);

@@ -223,6 +223,7 @@ export class SoftmaxRegression {
     const rng = makeRng(o.randomState);
     let result: SolveResult;
     let sumWeights: number;
+    let threads = 1;
     if (kind === 'ovr') {
       const r = fitOneVsRest(M, yIdx, K, s, o, rng, w0, onIteration);
       result = { ...r.result, w: r.w };
@@ -234,7 +235,13 @@ export class SoftmaxRegression {
       sumWeights = objective.sumWeights;
     } else {
       const { objective, nonSmooth } = multinomialProblem(M, yIdx, K, s, o);
-      result = runSolver(objective, nonSmooth, w0 ?? new Float64Array(layout.dimension), o, rng, onIteration);
+      threads = objective.threads;
+      try {
+        result = runSolver(objective, nonSmooth, w0 ?? new Float64Array(layout.dimension), o, rng, onIteration);
+      } finally {
+        // The fit is over: a small kernel's wasm memory goes to the next fit instead of the collector.
+        objective.dispose();
+      }
       sumWeights = objective.sumWeights;
     }
 
@@ -268,6 +275,7 @@ export class SoftmaxRegression {
       fitResult: {
         ...rest,
         solver: o.solver,
+        threads,
         nSamples: n,
         sumWeights,
         advice: adviceFor(result, o, W, o.fitIntercept ? b : null, M, yIdx, K, R),
@@ -460,8 +468,8 @@ export class SoftmaxRegression {
     // Probabilities are n x nClasses even where the scores are n x 1 (binomial).
     checkMemory(8 * M.rows * this.nClasses, resolveLimits(), `${method}() on ${M.rows} rows x ${this.nClasses} classes`, 'predict in batches of rows');
     const Z = new Float64Array(M.rows * K);
-    if (softmax) predictProbabilities(M, W, K, b, Z);
-    else predictScores(M, W, K, b, Z);
+    if (softmax) predictProbabilities(M, W, K, b, Z, this.options.threads);
+    else predictScores(M, W, K, b, Z, this.options.threads);
     if (!allFiniteF64(Z)) {
       assertFinite(input);
       // X is finite, so a score overflowed (|x| near the float64 limit times the coefficients): say so,

@@ -12,6 +12,11 @@ import type { SoftmaxRegressionOptions } from './options.js';
 /** How a fit ended, plus what it was fitted on. The per-iteration history is in `history`. */
 export interface FitResult extends Omit<SolveResult, 'w'> {
   solver: string;
+  /**
+   * Threads the fit's loss passes ran on (the `threads` option resolved for this problem: 'auto' gives more
+   * than one only in Node and above the size threshold). Not kept in model files.
+   */
+  threads?: number;
   nSamples: number;
   sumWeights: number;
   /** Advice when the fit did not converge or the data look problematic (empty when all is well). */

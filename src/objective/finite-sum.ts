@@ -11,6 +11,7 @@
  * (one implementation of the hot loop, tuned elsewhere); the logistic loss (one-vs-rest) has its own.
  */
 import { softmaxCrossEntropyInPlace, softmaxInPlace } from '../kernels/softmax.js';
+import type { Threads } from '../backends/provider.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { ParamLayout } from './layout.js';
 import type { FiniteSumObjective, HessianOperator, Objective } from './objective.js';
@@ -107,6 +108,8 @@ export interface LinearFiniteSumOptions {
   sampleWeight?: Float64Array | null;
   /** The loops behind the full-batch softmax passes (SoftmaxObjectiveOptions.kernel); default 'auto'. */
   kernel?: 'auto' | 'wasm' | 'js';
+  /** Threads for the full-batch softmax passes (SoftmaxObjectiveOptions.threads); default 'auto'. */
+  threads?: Threads;
 }
 
 export class LinearFiniteSum implements FiniteSumObjective {
@@ -146,6 +149,17 @@ export class LinearFiniteSum implements FiniteSumObjective {
 
   get dimension(): number {
     return this.layout.dimension;
+  }
+  /** Done with this objective (the fit is over): the softmax kernel's buffers may serve the next fit. */
+  dispose(): void {
+    if (this.fast instanceof SoftmaxObjective) this.fast.dispose();
+  }
+
+  /** Threads the full-batch passes run on (1 unless the softmax kernel is a threaded one). */
+  get threads(): number {
+    const name = this.fast instanceof SoftmaxObjective ? this.fast.kernel.name : '';
+    const m = /threads(\d+)/.exec(name);
+    return m ? Number(m[1]) : 1;
   }
   get nSamples(): number {
     return this.X.rows;

@@ -7,7 +7,7 @@ import { softmaxInPlace } from '../kernels/softmax.js';
 import { MatrixLossKernel, type LossKernel } from '../backends/loss-kernel.js';
 import { WasmDenseKernel, type Dtype } from '../backends/dense-wasm.js';
 import { wasmAvailable } from '../kernels/wasm.js';
-import { csrKernelProvider, denseKernelProvider } from '../backends/provider.js';
+import { resolveThreads, threadHost, type Threads } from '../backends/provider.js';
 import type { HessianOperator, Objective } from './objective.js';
 import { ParamLayout } from './layout.js';
 
@@ -50,6 +50,11 @@ export interface SoftmaxObjectiveOptions {
   dtype?: Dtype;
   /** A ready kernel (e.g. node's worker-thread kernel); overrides `kernel` and `dtype`. */
   lossKernel?: LossKernel;
+  /**
+   * Threads for this objective's passes: 'auto' (default: the policy of src/backends/provider.ts, more than
+   * one only where a thread host is registered and the passes are large) or a count (1: this thread only).
+   */
+  threads?: Threads;
 }
 
 /** Below this many multiply-adds per pass (n*d*K) the wasm copy of X is not worth making. */
@@ -63,18 +68,24 @@ export function chooseLossKernel(
   sampleWeight: Float64Array | null,
   kernel: 'auto' | 'wasm' | 'js' = 'auto',
   dtype?: Dtype,
+  threads: Threads = 'auto',
 ): LossKernel {
   const dense = X instanceof DenseMatrix;
   const dt: Dtype = dtype ?? (dense && X.data instanceof Float32Array ? 'float32' : 'float64');
-  if (dense && kernel !== 'js' && wasmAvailable() && (kernel === 'wasm' || X.rows * X.cols * K >= WASM_MIN_WORK)) {
-    const provided = denseKernelProvider()?.(X, y, K, sampleWeight, dt);
+  // The size test comes before wasmAvailable(), which compiles the module (tens of ms at start-up) that a small
+  // problem would not use.
+  if (dense && kernel !== 'js' && (kernel === 'wasm' || X.rows * X.cols * K >= WASM_MIN_WORK) && wasmAvailable()) {
+    const T = resolveThreads(threads, X.rows * X.cols * K, X.rows);
+    const provided = T > 1 ? threadHost()?.denseKernel(X, y, K, sampleWeight, dt, T) : null;
     if (provided) return provided;
     return new WasmDenseKernel(X, y, K, sampleWeight, dt);
   }
   // CSR: the fused transposed-layout kernels (csr-js.ts documents them), WebAssembly SIMD unless 'js'.
   if (X instanceof CSRMatrix) {
-    if (kernel !== 'js' && wasmAvailable() && X.nnz * K >= WASM_MIN_WORK)
-      return csrKernelProvider()?.(X, y, K, sampleWeight) ?? new WasmCsrKernel(X, y, K, sampleWeight);
+    if (kernel !== 'js' && X.nnz * K >= WASM_MIN_WORK && wasmAvailable()) {
+      const T = resolveThreads(threads, X.nnz * K, X.rows);
+      return (T > 1 ? threadHost()?.csrKernel(X, y, K, sampleWeight, T) : null) ?? new WasmCsrKernel(X, y, K, sampleWeight);
+    }
     return new CsrLossKernel(X, y, K, sampleWeight);
   }
   if (dense && dt === 'float32' && X.data instanceof Float64Array) {
@@ -108,7 +119,7 @@ export class SoftmaxObjective implements Objective {
     if (this.sampleWeight) for (let i = 0; i < this.sampleWeight.length; i++) sw += this.sampleWeight[i]!;
     else sw = X.rows;
     this.sumWeights = sw;
-    this.kernel = opts.lossKernel ?? chooseLossKernel(X, y, K, this.sampleWeight, opts.kernel, opts.dtype);
+    this.kernel = opts.lossKernel ?? chooseLossKernel(X, y, K, this.sampleWeight, opts.kernel, opts.dtype, opts.threads);
   }
 
   get dimension(): number {
@@ -117,6 +128,11 @@ export class SoftmaxObjective implements Objective {
 
   get dataPasses(): number {
     return this.passes;
+  }
+
+  /** Done with this objective: its kernel's buffers may serve the next fit (using it afterwards throws). */
+  dispose(): void {
+    this.kernel.dispose?.();
   }
 
   /** Weighted sum of cross-entropy losses (no penalty). */

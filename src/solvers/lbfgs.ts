@@ -44,20 +44,13 @@ export const lbfgs: Solver<LbfgsOptions> = {
     let wT = new Float64Array(n);
     let gT = new Float64Array(n);
     const d = new Float64Array(n);
-    let f = obj.valueAndGradient(w, g);
-    let gnorm = maxAbs(g);
-    let detail = '';
-    let reason: StopReason | null = run.start(f, gnorm);
-
-    while (reason === null) {
-      if (run.iterations >= options.maxIter) {
-        reason = 'max-iterations';
-        break;
-      }
-      run.iterations++;
-      // Two-loop recursion: d = -H g. Each sweep over d applies one pair's update and takes the dot
-      // product the next pair needs (the same operations in the same order as separate loops, so the same
-      // rounding, in half the passes over the n-vectors).
+    /**
+     * d = -H g by the two-loop recursion, returning g.d (< 0). Each sweep over d applies one pair's update
+     * and takes the dot product the next pair needs (the same operations in the same order as separate
+     * loops, so the same rounding, in half the passes over the n-vectors). Computed right after the
+     * gradient, before the stop test: -g.d/2 is the model's estimate of the decrease still to come.
+     */
+    const direction = (): number => {
       for (let i = 0; i < n; i++) d[i] = -g[i]!;
       const mk = S.length;
       if (mk > 0) {
@@ -100,13 +93,28 @@ export const lbfgs: Solver<LbfgsOptions> = {
           } else for (let i = 0; i < n; i++) d[i]! += c * sj[i]!;
         }
       }
-      let df0 = dot(g, d);
-      if (!(df0 < 0)) {
+      let gd = dot(g, d);
+      if (!(gd < 0)) {
         // Lost descent (rounding in H): restart from steepest descent.
         reset();
         for (let i = 0; i < n; i++) d[i] = -g[i]!;
-        df0 = dot(g, d);
+        gd = dot(g, d);
       }
+      return gd;
+    };
+
+    let f = obj.valueAndGradient(w, g);
+    let gnorm = maxAbs(g);
+    let detail = '';
+    let reason: StopReason | null = run.start(f, gnorm);
+    let df0 = reason === null ? direction() : 0;
+
+    while (reason === null) {
+      if (run.iterations >= options.maxIter) {
+        reason = 'max-iterations';
+        break;
+      }
+      run.iterations++;
       const alpha1 = S.length === 0 ? Math.min(1, 1 / Math.max(maxAbs(d), 1e-300)) : 1;
       const ls = searchAlong(obj, w, f, d, df0, alpha1, wT, gT);
       if (!ls.ok) {
@@ -114,6 +122,7 @@ export const lbfgs: Solver<LbfgsOptions> = {
         if (S.length > 0) {
           reset();
           run.iterations--;
+          df0 = direction();
           continue;
         }
         reason = 'line-search-failed';
@@ -153,7 +162,10 @@ export const lbfgs: Solver<LbfgsOptions> = {
       [g, gT] = [gT, g];
       f = ls.f;
       gnorm = maxAbs(g);
-      reason = run.endIteration({ value: f, gradientNorm: gnorm, step: ls.alpha }, w, fPrev);
+      df0 = direction();
+      // The quasi-Newton decrement (no estimate before the first curvature pair).
+      const gap = S.length > 0 ? -0.5 * df0 : undefined;
+      reason = run.endIteration({ value: f, gradientNorm: gnorm, step: ls.alpha, gap }, w, fPrev);
     }
     return run.result({ w, value: f, gradientNorm: gnorm, reason, detail });
   },

@@ -51,6 +51,8 @@ export interface SolveContext {
   gtol: number;
   /** The model's tol, for relative tests (the mini-batch plateau rule). */
   tol: number;
+  /** Relative objective-gap tolerance for solvers that estimate the gap (SolveOptions.gapTol); 0: off. */
+  gapTol?: number;
   /** Sum of sample weights S of the rows being fitted. */
   sumWeights: number;
   /** The fit's one seeded stream. */
@@ -110,7 +112,7 @@ const MINIBATCH_READS: readonly SolverOptionName[] = [
   'nIterNoChange',
 ];
 
-const base = (k: SolverKnobs, c: SolveContext): SolveOptions => ({ gtol: c.gtol, maxIter: k.maxIter, onIteration: c.onIteration });
+const base = (k: SolverKnobs, c: SolveContext): SolveOptions => ({ gtol: c.gtol, gapTol: c.gapTol, maxIter: k.maxIter, onIteration: c.onIteration });
 
 /** The mini-batch solvers share their options; only the rule differs (sgd's reads momentum). */
 function minibatchOptions(k: SolverKnobs, c: SolveContext, defaultRate: number): StochasticOptions {

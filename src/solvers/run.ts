@@ -113,6 +113,18 @@ export class SolveRun<O extends Objective = Objective> {
     return gradientNorm <= this.options.gtol ? 'gradient-tolerance' : null;
   }
 
+  /**
+   * The objective half of the convergence test (SolveOptions.gapTol): the estimated decrease still to come
+   * is small relative to the objective. The estimate -g.d/2 is that of the solver's quadratic model,
+   * g^T H^-1 g / 2, which does not depend on the coordinates (w = T u leaves it unchanged), so a solve in
+   * preconditioned coordinates tests the same number as one in the user's. No estimate (no curvature pairs
+   * yet, or a solver without a model): the gradient test alone.
+   */
+  private gapMet(gap: number | undefined, f: number): boolean {
+    const t = this.options.gapTol ?? 0;
+    return !(t > 0) || gap === undefined || gap <= t * Math.max(Math.abs(f), 1);
+  }
+
   /** The iteration's record: the solver's figures plus the evaluation count, data passes and time. */
   info(fields: IterationFields): IterationInfo {
     const { value, gradientNorm, step, ...extra } = fields;
@@ -141,7 +153,7 @@ export class SolveRun<O extends Objective = Objective> {
     const ftol = o.ftol ?? 0;
     let reason: StopReason | null = null;
     if (!Number.isFinite(f) || !Number.isFinite(info.gradientNorm)) reason = 'non-finite';
-    else if (flags.gradientFresh !== false && info.gradientNorm <= o.gtol) reason = 'gradient-tolerance';
+    else if (flags.gradientFresh !== false && info.gradientNorm <= o.gtol && this.gapMet(fields.gap, f)) reason = 'gradient-tolerance';
     else if (flags.decreased !== false && ftol > 0 && (fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) reason = 'function-tolerance';
     else if (flags.stop) reason = flags.stop();
     if (callbackStops(o.onIteration, info, w) && reason === null) reason = 'callback';

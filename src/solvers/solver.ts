@@ -48,6 +48,13 @@ export interface SolveOptions {
   gtol: number;
   /** Stop when the relative decrease (f_prev - f) / max(|f_prev|, |f|, 1) falls below this (0 disables). */
   ftol?: number;
+  /**
+   * The objective half of the convergence test (0 or unset: off): the gradient test passes only when the
+   * solver's own estimate of the decrease still to come, `gap` in its iteration record (L-BFGS: -g.d/2 =
+   * g^T H g / 2 with its inverse-Hessian model H, the quasi-Newton decrement), is at most
+   * gapTol * max(|f|, 1). Solvers without a curvature model report no gap and test the gradient alone.
+   */
+  gapTol?: number;
   maxIter: number;
   onIteration?: IterationCallback;
   /** Keep per-iteration history (default true). */

@@ -1,6 +1,6 @@
 /** Run the CLI in-process (main(argv, io)) or as a real process, capturing stdout, stderr and the exit code. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -27,9 +27,16 @@ export async function run(argv: string[], stdin?: string): Promise<RunResult> {
   return { code, stdout, stderr };
 }
 
-/** The CLI as a separate process, from source through tsx (the same module the bin is built from). */
+/** The package's `bin`: the bundled command line that `npm run build` (and so `npm test`) writes. */
+export const BIN = join(ROOT, 'dist', 'bin', 'softmax.js');
+
+/**
+ * The CLI as a separate process: the bundled bin, as users run it (`npx softmax`). It is built from these
+ * sources by `npm run build`, which `npm test` runs first; run it yourself before a single test file.
+ */
 export function runProcess(argv: string[], input?: string): RunResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), ...argv], { input, encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build (npm test does)`);
+  const r = spawnSync(process.execPath, [BIN, ...argv], { input, encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

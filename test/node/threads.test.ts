@@ -13,7 +13,7 @@ import { disableThreads, enableThreads, threadedCsrKernel, threadedKernel, threa
 import { CSRMatrix } from '../../src/matrix/csr.js';
 import { CsrLossKernel } from '../../src/backends/csr-js.js';
 import { predictProbabilities, predictScores } from '../../src/backends/predict.js';
-import { denseScoresProvider } from '../../src/backends/provider.js';
+import { threadHost } from '../../src/backends/provider.js';
 import { arenaOf } from '../../src/kernels/resident.js';
 
 function lcg(seed: number): () => number {
@@ -161,7 +161,8 @@ describe('prediction over the worker pool', { skip }, () => {
       };
       const refs = [single(predictScores, b), single(predictProbabilities, b), single(predictScores, null), single(predictProbabilities, null)];
       assert.equal(enableThreads(2), 2);
-      const provider = denseScoresProvider()!;
+      const provider = (Xp: DenseMatrix, Wp: Float64Array, Kp: number, bp: Float64Array | null, out: Float64Array, softmax: boolean) =>
+        threadHost()!.scores(Xp, Wp, Kp, bp, out, softmax, 2);
       // The provider takes this X (else the comparison below would compare the single-thread path to itself).
       assert.equal(provider(X, W, K, b, new Float64Array(n * K), true), true);
       const got = [single(predictScores, b), single(predictProbabilities, b), single(predictScores, null), single(predictProbabilities, null)];
@@ -202,7 +203,8 @@ describe('prediction over the worker pool', { skip }, () => {
     out.fill(0);
     predictProbabilities(X, W, K, b, out);
     assert.deepEqual(out, ref);
-    const provider = denseScoresProvider()!;
+    const provider = (Xp: DenseMatrix, Wp: Float64Array, Kp: number, bp: Float64Array | null, out: Float64Array, softmax: boolean) =>
+      threadHost()!.scores(Xp, Wp, Kp, bp, out, softmax, 2);
     const small = new DenseMatrix(40, d, X.data.slice(0, 40 * d));
     assert.equal(provider(small, W, K, b, new Float64Array(40 * K), true), false);
     const plain = new DenseMatrix(n, d, X.data.slice());
