@@ -1,7 +1,7 @@
 /**
  * Our side of the kernel benchmark: time of one loss+gradient evaluation (the objective's
  * valueAndGradient, penalty included) per kernel and shape, median of reps, on random data like
- * ../shared/bench/numpy_lossgrad.py (X standard normal, W 0.01 N(0,1)).
+ * bench/peers/numpy_lossgrad.py (X standard normal, W 0.01 N(0,1)).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

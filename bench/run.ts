@@ -15,6 +15,8 @@
  *                    [--solver-datasets iris,wine,digits,mnist]
  *                    [--rounds 3] [--quick] [--out FILE] [--coldstart-runs 15]
  *                    [--serve-seconds 5] [--soak] [--soak-seconds 60]   (serve: only when named in --only)
+ *                    [--stream-file F] [--stream-gb 4] [--stream-subset 2000000] [--stream-dtype float32]
+ *                                                                        (stream: only when named in --only)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
@@ -30,6 +32,7 @@ import { readDataset } from '../node/io.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { wasmAvailable } from '../src/kernels/wasm.js';
 import { runServeBench } from './serve.js';
+import { runStreamBench } from './stream.js';
 import { formatDefaultsTable, runDefaultsBench, sklearnDefaults, type DefaultsCase } from './defaults.js';
 import { coldStartBench } from './coldstart.js';
 
@@ -547,6 +550,24 @@ if (only.has('serve')) {
     rounds,
     soak: args.includes('--soak'),
     soakSeconds: Number(opt('soak-seconds') ?? 60),
+    log: (m) => console.error(m),
+  });
+  for (const l of lines) say(l);
+  say();
+}
+
+// ----------------------------------------------------------------------------- streamed fits (issue 13)
+if (only.has('stream')) {
+  say('## Streamed fit of a file larger than memory (bench/stream.ts)');
+  say();
+  const lines = runStreamBench({
+    root: ROOT,
+    file: opt('stream-file') ?? process.env.STREAM_BENCH_FILE ?? '/tmp/softmax-stream-4g.csv',
+    gb: Number(opt('stream-gb') ?? 4),
+    subsetRows: Number(opt('stream-subset') ?? 2_000_000),
+    dtype: (opt('stream-dtype') ?? 'float32') as 'float32' | 'float64',
+    solver: opt('stream-solver') ?? 'lbfgs',
+    tol: Number(opt('stream-tol') ?? 1e-4),
     log: (m) => console.error(m),
   });
   for (const l of lines) say(l);

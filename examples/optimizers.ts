@@ -53,19 +53,26 @@ export interface OptimizersOptions extends ExampleOptions {
   dataset?: 'digits' | 'iris';
   /** Stop each solver after this many passes over the data (default 2000; quick 400). Numbers or numeric strings (the runner's flags). */
   maxPasses?: number | string;
-  /** Stop each solver after this many seconds (default 60; quick 10). */
+  /** Stop each solver after this many seconds (default 180: Newton took up to 65 s on the loaded test machine; quick 10). */
   maxSeconds?: number | string;
   /** Mini-batch SGD's learning rate on the mean objective (default 0.1) and batch size (default 32). */
   sgdLearningRate?: number | string;
   sgdBatchSize?: number | string;
+  /**
+   * Runs of the four methods (default 1). With more, the order alternates (forwards, backwards, ...) so a
+   * change in the machine's load hits every method alike, and the seconds reported are the median over runs;
+   * the plot and the pass counts (deterministic) are the first run's.
+   */
+  rounds?: number | string;
 }
 
 export const flags: Record<string, ExampleFlag> = {
   dataset: { type: 'string', description: "'digits' (default) or 'iris' (the quick run's)" },
   maxPasses: { type: 'string', description: 'passes over the data allowed per method (default 2000)' },
-  maxSeconds: { type: 'string', description: 'seconds allowed per method (default 60)' },
+  maxSeconds: { type: 'string', description: 'seconds allowed per method (default 180)' },
   sgdLearningRate: { type: 'string', description: "mini-batch SGD's constant learning rate on the mean objective (default 0.1)" },
   sgdBatchSize: { type: 'string', description: "mini-batch SGD's batch size (default 32)" },
+  rounds: { type: 'string', description: 'runs of the four methods, order alternating; seconds are the median (default 1)' },
 };
 
 /** A positive number from an option (the runner passes flags as strings). */
@@ -165,9 +172,10 @@ export async function run(options: OptimizersOptions): Promise<OptimizersResult>
   const name = options.dataset ?? (options.quick ? 'iris' : 'digits');
   if (name !== 'digits' && name !== 'iris') throw new Error(`dataset must be 'digits' or 'iris', got '${String(name)}'`);
   const maxPasses = positive(options.maxPasses, options.quick ? 400 : 2000, 'maxPasses');
-  const maxSeconds = positive(options.maxSeconds, options.quick ? 10 : 60, 'maxSeconds');
+  const maxSeconds = positive(options.maxSeconds, options.quick ? 10 : 180, 'maxSeconds');
   const lr = positive(options.sgdLearningRate, 0.1, 'sgdLearningRate');
   const batch = positive(options.sgdBatchSize, 32, 'sgdBatchSize');
+  const rounds = Math.round(positive(options.rounds, 1, 'rounds'));
   mkdirSync(options.outDir, { recursive: true });
   const ds = loadBuiltinDataset(name);
   const full = ds.full!;
@@ -186,8 +194,7 @@ export async function run(options: OptimizersOptions): Promise<OptimizersResult>
   // The start point (w = 0) every method shares: maxIter 0 returns it with its objective.
   const f0 = new SoftmaxRegression({ C, maxIter: 0 }).fit(X, y).fitResult!.value;
 
-  const traces: Trace[] = [];
-  for (const m of METHODS) {
+  const runMethod = (m: (typeof METHODS)[number]): Trace => {
     const extra = m.solver === 'sgd' ? { learningRate: lr, batchSize: batch, nIterNoChange: 1_000_000, epochs: 1_000_000 } : {};
     const trace: Trace = { key: m.key, label: m.label, passes: [0], seconds: [0], gap: [f0 - fStar], iterations: 0, stopReason: '' };
     const model = new SoftmaxRegression({ C, solver: m.solver, tol: 0, maxIter: 1_000_000, ...extra });
@@ -209,8 +216,26 @@ export async function run(options: OptimizersOptions): Promise<OptimizersResult>
     log(
       `${m.label}: ${trace.iterations} iterations, ${trace.passes[trace.passes.length - 1]!.toFixed(1)} passes, ${trace.seconds[trace.seconds.length - 1]!.toFixed(3)} s, final gap ${last.toExponential(2)} (${model.fitResult!.stopReason})`,
     );
-    traces.push(trace);
+    return trace;
+  };
+  const traces: Trace[] = [];
+  /** Per method, the seconds to a relative gap of REPORT_GAP in each run (NaN: not reached). */
+  const secondsByRun = new Map<string, number[]>(METHODS.map((m) => [m.key, []]));
+  for (let r = 0; r < rounds; r++) {
+    if (rounds > 1) log(`run ${r + 1} of ${rounds}`);
+    const order = r % 2 === 0 ? METHODS : [...METHODS].reverse();
+    const byKey = new Map(order.map((m) => [m.key, runMethod(m)]));
+    for (const m of METHODS) {
+      const t = byKey.get(m.key)!;
+      if (r === 0) traces.push(t);
+      secondsByRun.get(m.key)!.push(firstBelow(t, fStar, REPORT_GAP)?.seconds ?? NaN);
+    }
   }
+  const median = (v: number[]): number => {
+    const a = [...v].sort((x, z) => x - z);
+    return a.length % 2 ? a[(a.length - 1) / 2]! : (a[a.length / 2 - 1]! + a[a.length / 2]!) / 2;
+  };
+  const lbfgsSeconds = secondsByRun.get('lbfgs')!;
 
   const figures: ExampleFigure[] = [
     { name: 'F* (trust-region, tol 1e-13)', value: fStar, reference: refOpt, referenceSource: 'scikit-learn 1.2.1, polished (test/fixtures/reference)' },
@@ -222,12 +247,20 @@ export async function run(options: OptimizersOptions): Promise<OptimizersResult>
     const src = 'docs/solvers.md benchmark (train split, quiet machine)';
     if (hit) {
       figures.push({ name: `${t.key}: passes to gap 1e-6 F*`, value: hit.passes, reference: bench?.passes ?? null, referenceSource: bench ? src : undefined });
+      const runs = secondsByRun.get(t.key)!;
       figures.push({
-        name: `${t.key}: seconds to gap 1e-6 F*`,
-        value: hit.seconds,
+        name: `${t.key}: seconds to gap 1e-6 F*${rounds > 1 ? ` (median of ${rounds} runs)` : ''}`,
+        value: median(runs),
         reference: bench?.seconds ?? null,
         referenceSource: bench ? src : undefined,
+        note: rounds > 1 ? `runs: ${runs.map((v) => v.toFixed(3)).join(', ')}` : undefined,
       });
+      if (t.key !== 'lbfgs' && lbfgsSeconds.every(Number.isFinite))
+        figures.push({
+          name: `${t.key}: seconds / L-BFGS seconds${rounds > 1 ? ' (median over runs)' : ''}`,
+          value: median(runs.map((v, r) => v / lbfgsSeconds[r]!)),
+          reference: null,
+        });
       figures.push({ name: `${t.key}: iterations to gap 1e-6 F*`, value: hit.iteration, reference: null });
     } else {
       figures.push({

@@ -31,3 +31,14 @@ export { startServer, formatAccess, type ServeOptions, type RunningServer } from
 export { createApp, createHandlers, type AppOptions, type AccessEntry, type Handlers, type ServeVars } from './serve/app.js';
 export { Metrics, LATENCY_BUCKETS } from './serve/metrics.js';
 export { ModelRegistry, parseModelSpec, loadServedModel, type ModelSpec, type ServedModel } from './serve/registry.js';
+export {
+  fitFile,
+  fitStream,
+  openFileCache,
+  removeCache,
+  type StreamFitOptions,
+  type StreamSourceOptions,
+  type StreamFitInfo,
+  type StreamProgress,
+} from './stream/fit.js';
+export { FileBlockStore, defaultCacheDir, type CacheMeta, type PassProgress } from './stream/cache.js';

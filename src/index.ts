@@ -79,3 +79,15 @@ export type { CVFitStats } from './model/cv.js';
 
 // Metrics.
 export * from './metrics/index.js';
+export {
+  MemoryBlockStore,
+  type BlockStore,
+  type DataBlock as StreamDataBlock,
+  type DenseBlock,
+  type SparseBlock,
+  type StreamSummary,
+  type ColumnSummary,
+} from './stream/block.js';
+export { FirstPass } from './stream/first-pass.js';
+export { StreamObjective, type StreamObjectiveOptions } from './stream/stream-objective.js';
+export { STREAM_SOLVERS, scalerFromSummary, blockStoreFromArrays } from './model/stream-fit.js';

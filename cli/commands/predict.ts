@@ -18,8 +18,12 @@ import { builtin, modelColumns, readData, readStdin, checkOneSource } from '../d
 import { addDataFlags, parseNameList, type DataFlags } from '../options.js';
 import { checkOutput } from '../outputs.js';
 import { csvText } from '../safe-output.js';
+import { writeFileSafe } from '../../node/safe-write.js';
+import type { SoftmaxRegression } from '../../src/index.js';
+import { shouldStream, streamProgress, type StreamFlags } from '../stream.js';
 
-interface PredictFlags extends GlobalFlags, DataFlags {
+interface PredictFlags extends GlobalFlags, DataFlags, StreamFlags {
+  progress?: boolean;
   model?: string;
   dataset?: string;
   output?: string;
@@ -77,6 +81,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
   const outNames = [PREDICTED, ...classes.map((c) => `p_${c}`)];
   const clash = keep.find((k) => outNames.includes(k));
   if (clash) throw new UsageError(`--keep: column '${clash}' would clash with an output column (${listForMessage(outNames, { quote: '' })})`);
+  if (!f.dataset && shouldStream(data, f)) return runStreamed(ctx, data!, f, model, format, outNames);
   // With --keep the text is read here once, parsed for the features and scanned for the kept columns.
   const stdinText = data === '-' && keep.length > 0 ? await readStdin(ctx.io) : null;
   let ds: Dataset;
@@ -136,6 +141,83 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
   } else for (let i = 0; i < parts.length; i += 4096) ctx.io.stdout.write(parts.slice(i, i + 4096).join(''));
 }
 
+/**
+ * Predictions for a file read in blocks (docs/streaming.md): the input goes through a binary cache (the
+ * first pass), then every block is predicted and its lines handed to the output as they are made, so
+ * memory stays at a block whatever the size. An output file is written as every output is
+ * (node/safe-write.ts): to a temporary file renamed over the target at the end, so an error midway leaves
+ * the previous file, never a half-written one.
+ */
+async function runStreamed(ctx: CommandContext, data: string, f: PredictFlags, model: SoftmaxRegression, format: string, outNames: string[]): Promise<void> {
+  if (f.keep?.length) throw new UsageError('--keep is not available when streaming (the kept columns are read whole); use --no-stream, or split the file');
+  if (f.missing !== undefined && f.missing !== 'error') throw new UsageError('--missing mean needs all rows at once: it is not available when streaming');
+  const classes = model.classes!;
+  const K = classes.length;
+  const progress = streamProgress(ctx.io, f.progress !== false && !f.json && f.output !== undefined);
+  // Loaded only when streaming (zlib, the cache code).
+  const { inputBlocks, openFileCache, removeCache } = await import('../../node/stream/fit.js');
+  let opened: Awaited<ReturnType<typeof openFileCache>>;
+  try {
+    opened = await openFileCache(data, {
+      format: f.dataFormat as 'csv' | 'libsvm' | 'parquet' | undefined,
+      label: f.label ?? null,
+      ...(model.inputFeatureNames ? { features: model.inputFeatureNames } : {}),
+      delimiter: f.delimiter,
+      nFeatures: f.nFeatures ?? (model.inputFeatureNames ? undefined : model.nInputFeatures),
+      cacheDir: f.cacheDir,
+      reuseCache: false,
+      dtype: 'float64',
+      requireLabels: false,
+      onProgress: progress?.onProgress,
+    });
+  } catch (e) {
+    progress?.stop();
+    throw e;
+  }
+  const { store } = opened;
+  let n = 0;
+  function* lines(): Generator<string> {
+    if (format === 'csv') yield outNames.map(csvLabelField).join(',') + '\n';
+    for (const { X } of inputBlocks(store)) {
+      const P = model.predictProbaFlat(X);
+      const out: string[] = [];
+      for (let i = 0; i < X.rows; i++) {
+        let best = 0;
+        for (let k = 1; k < K; k++) if (P[i * K + k]! > P[i * K + best]!) best = k;
+        if (format === 'csv') {
+          const row = [csvLabelField(classes[best]!)];
+          for (let k = 0; k < K; k++) row.push(String(P[i * K + k]));
+          out.push(row.join(',') + '\n');
+        } else {
+          const proba: Record<string, number> = Object.create(null) as Record<string, number>;
+          classes.forEach((c, k) => (proba[String(c)] = P[i * K + k]!));
+          const rec: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+          rec[PREDICTED] = classes[best];
+          rec.proba = proba;
+          out.push(JSON.stringify(rec) + '\n');
+        }
+      }
+      n += X.rows;
+      yield out.join('');
+    }
+  }
+  try {
+    if (f.output !== undefined) {
+      writeFileSafe(f.output, lines());
+      const summary = { rows: n, classes, output: f.output, format, streamed: true };
+      ctx.io.stdout.write(f.json ? JSON.stringify(summary) + '\n' : `wrote ${n} predictions (${format}, streamed) to ${f.output}\n`);
+    } else {
+      const out = ctx.io.stdout as NodeJS.WritableStream & { once?: (ev: string, cb: () => void) => void };
+      for (const chunk of lines()) {
+        if (!out.write(chunk) && typeof out.once === 'function') await new Promise<void>((res) => out.once!('drain', res));
+      }
+    }
+  } finally {
+    progress?.stop();
+    removeCache(store);
+  }
+}
+
 /** LIBLINEAR's `predict TEST MODEL OUTPUT`: positional MODEL and OUTPUT, unless given as flags too. */
 function positional(model: string | undefined, output: string | undefined, f: PredictFlags): PredictFlags {
   if (model !== undefined && f.model !== undefined)
@@ -160,7 +242,11 @@ const command: CommandModule = {
       .option(
         '--format <format>',
         'csv (kept columns, predicted, p_<class>...) or jsonl ({"predicted":..,"proba":{..}} per line); default csv, or jsonl with --json',
-      );
+      )
+      .option('--stream', 'read DATA in blocks and write predictions as they are made (default: when the file is above a quarter of --max-memory)')
+      .option('--no-stream', 'never stream, whatever the file size')
+      .option('--cache-dir <dir>', 'where the streamed input is staged (default: $SOFTMAX_CACHE_DIR, else <tmpdir>/softmax-regression-cache)')
+      .option('--no-progress', 'never show a progress bar');
     addDataFlags(cmd);
     addGlobalFlags(cmd);
     cmd.addHelpText(

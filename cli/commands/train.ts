@@ -12,14 +12,17 @@ import { addDataFlags, addModelFlags, modelOptionsFrom, useThreads, parseInteger
 import { fitProgress } from '../progress.js';
 import { checkOutput } from '../outputs.js';
 import { formatFromPath } from '../../node/io.js';
+import { readData } from '../data.js';
+import { shouldStream, streamProgress, streamThreshold, type StreamFlags } from '../stream.js';
 
-interface TrainFlags extends GlobalFlags, DataFlags, ModelFlags {
+interface TrainFlags extends GlobalFlags, DataFlags, ModelFlags, StreamFlags {
   dataset?: string;
   test?: string;
   testSize?: number;
   output?: string;
   progress?: boolean;
   verbose?: boolean;
+  keepCache?: boolean;
 }
 
 export const DEFAULT_SEED = 0;
@@ -45,6 +48,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
   checkOutput(f.output);
   // Validate options before reading anything: a typo in --solver should not wait for a big file to parse.
   const model = new SoftmaxRegression(options);
+  if (shouldStream(data, f)) return runStreamed(ctx, data!, f, model);
   const {
     train,
     test,
@@ -129,6 +133,110 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
   });
 }
 
+/**
+ * The streamed form of train (docs/streaming.md): the file is read in blocks into the binary cache, the fit
+ * replays it; train metrics come from one more pass; --test FILE is read whole (test sets are small).
+ */
+async function runStreamed(ctx: CommandContext, data: string, f: TrainFlags, model: SoftmaxRegression): Promise<void> {
+  if (f.testSize !== undefined) throw new UsageError('--test-size needs all rows at once; a streamed fit (--stream, or a file this large) takes --test FILE');
+  if (f.missing !== undefined && f.missing !== 'error') throw new UsageError('--missing mean needs all rows at once: it is not available when streaming');
+  if (f.dataFormat !== undefined && f.dataFormat !== 'csv' && f.dataFormat !== 'libsvm')
+    throw new UsageError(`--data-format ${f.dataFormat} files are not streamed`);
+  const progress = streamProgress(ctx.io, f.progress !== false && !f.json);
+  const verbose = f.verbose
+    ? (info: { iteration: number; value: number; gradientNorm: number }) =>
+        void ctx.io.stderr.write(`iter ${info.iteration}  objective ${info.value.toPrecision(12)}  max|g| ${info.gradientNorm.toExponential(3)}\n`)
+    : null;
+  if (f.verbose) {
+    ctx.io.stderr.write(
+      `streaming ${data} in blocks (${f.stream ? '--stream' : `larger than a quarter of the memory budget, ${formatBytes(streamThreshold(f.maxMemory))}`}); cache in ${f.cacheDir ?? 'the default cache directory'}\n`,
+    );
+  }
+  // Loaded only when streaming: the readers pull in zlib and the cache code, which an in-memory train never needs.
+  const { openFileCache, streamMetrics, removeCache } = await import('../../node/stream/fit.js');
+  const t0 = Date.now();
+  let opened: Awaited<ReturnType<typeof openFileCache>>;
+  try {
+    opened = await openFileCache(data, {
+      format: f.dataFormat as 'csv' | 'libsvm' | 'parquet' | undefined,
+      label: f.label,
+      features: f.features,
+      delimiter: f.delimiter,
+      nFeatures: f.nFeatures,
+      cacheDir: f.cacheDir,
+      reuseCache: !f.rebuildCache,
+      dtype: model.options.dtype,
+      onProgress: progress?.onProgress,
+    });
+    model.fitBlocks(opened.store, { onIteration: verbose ? (info) => verbose(info) : undefined });
+  } finally {
+    progress?.stop();
+  }
+  const { store } = opened;
+  const fr = model.fitResult!;
+  const trainMetrics = streamMetrics(model, store);
+  let testMetrics: SetMetrics | null = null;
+  if (f.test) {
+    const test = await readData(f.test, f, ctx.io, { ...(model.featureNames ? { features: model.featureNames } : {}) });
+    if (test.y.length === 0) throw new UsageError(`test data ${f.test} has no label column`);
+    testMetrics = metricsOf(model, score(model, test));
+  }
+  if (f.output) saveModel(model, f.output);
+  const stream = {
+    rows: store.summary.n,
+    cache: store.binPath,
+    cacheBytes: store.meta.bytes,
+    cacheReused: opened.reused,
+    cacheDtype: store.dtype,
+    parser: opened.parser ?? null,
+    firstPassMs: opened.firstPassMs,
+    passes: store.passes,
+    elapsedMs: Date.now() - t0,
+  };
+  const result = {
+    data,
+    test: f.test ?? null,
+    classes: model.classes,
+    nFeatures: model.nFeatures,
+    options: model.options,
+    // The streamed kernels run on this thread (the worker-thread kernels need X whole).
+    threads: 1,
+    stream,
+    fit: {
+      solver: fr.solver,
+      converged: fr.converged,
+      stopReason: fr.stopReason,
+      message: fr.message,
+      iterations: fr.iterations,
+      objective: fr.value,
+      gradientNorm: fr.gradientNorm,
+      functionEvaluations: fr.functionEvaluations,
+      gradientEvaluations: fr.gradientEvaluations,
+      elapsedMs: fr.elapsedMs,
+      advice: fr.advice,
+    },
+    train: trainMetrics,
+    testMetrics,
+    model: f.output ?? null,
+  };
+  if (f.keepCache === false) removeCache(store);
+  emit(ctx, f, result, () => {
+    const rows: Array<[string, string]> = [
+      ['data', `${data}: ${store.summary.n} rows, ${model.nFeatures} features, ${model.classes!.length} classes (${labelList(model.classes!)}), streamed`],
+      [
+        'cache',
+        `${store.binPath} (${formatBytes(store.meta.bytes)}, ${store.dtype}, ${opened.reused ? 'reused' : `first pass ${(opened.firstPassMs / 1000).toFixed(1)} s`}, ${store.passes} passes)`,
+      ],
+      ['options', optionSummary(model.options, DEFAULT_OPTIONS)],
+      ...fitSummaryRows(fr),
+      ['train', `accuracy ${trainMetrics.accuracy.toFixed(4)}  log-loss ${trainMetrics.logLoss.toFixed(4)}`],
+    ];
+    if (testMetrics) rows.push(['test', `${metricsLine(testMetrics)}  [${f.test}]`]);
+    if (f.output) rows.push(['saved', f.output]);
+    return table(rows);
+  });
+}
+
 const command: CommandModule = {
   register(program: Command, ctx: CommandContext) {
     const cmd = program
@@ -142,7 +250,12 @@ const command: CommandModule = {
       .option('--seed <n>', `seed for --test-size (and for stochastic solvers) (default ${DEFAULT_SEED})`, parseInteger)
       .option('-o, --output <file>', 'save the fitted model to this JSON file (written atomically)')
       .option('--no-progress', 'never show a progress bar')
-      .option('--verbose', 'print the estimated peak memory, then one line per iteration, on stderr');
+      .option('--verbose', 'print the estimated peak memory, then one line per iteration, on stderr')
+      .option('--stream', 'read DATA in blocks through a binary cache, never whole (default: when the file is above a quarter of --max-memory)')
+      .option('--no-stream', 'never stream, whatever the file size')
+      .option('--cache-dir <dir>', 'where a streamed fit keeps its binary cache (default: $SOFTMAX_CACHE_DIR, else <tmpdir>/softmax-regression-cache)')
+      .option('--rebuild-cache', 'read the file again even if a cache of the unchanged file exists')
+      .option('--no-keep-cache', 'delete the cache after a streamed fit (default: kept, so a refit skips the parse)');
     addModelFlags(cmd);
     addDataFlags(cmd);
     addGlobalFlags(cmd);

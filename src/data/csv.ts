@@ -43,7 +43,7 @@ export interface CsvOptions {
 }
 
 /** Field values read as missing (after trimming). */
-const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'NAN', 'na', 'n/a', '?', 'null', 'NULL']);
+export const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'NAN', 'na', 'n/a', '?', 'null', 'NULL']);
 
 const LF = 10;
 const CR = 13;
@@ -108,7 +108,7 @@ export class CsvReader {
   /** Label codes per row and the distinct labels (interned: one string each). */
   private codes = new Int32Array(0);
   private labelIndex = new Map<string, number>();
-  private labelTexts: string[] = [];
+  private labelTextsList: string[] = [];
   private labelBytes = 0;
   /** Missing cells (row * d + j) to impute, when missing = 'mean'. */
   private holes: Grow | null = null;
@@ -204,9 +204,69 @@ export class CsvReader {
     };
   }
 
+  /**
+   * Rows parsed since the last call, handed over and forgotten (streaming fits read a file in blocks this
+   * way: the reader's arrays never grow beyond one block). `codes[i]` indexes `labelTexts()` (first-seen
+   * order, stable across blocks); empty without a label column. Call `header()`/`featureNames()` for the
+   * columns. Missing values are refused here: 'mean' imputation needs every row at once.
+   */
+  takeRows(): { rows: number; X: Float64Array; codes: Int32Array } {
+    if (this.holes && this.holes.n > 0) {
+      throw new OptionError('missing', "'mean' imputation needs the whole data set: it is not available when the data are read in blocks");
+    }
+    const rows = this.n;
+    const out = { rows, X: this.X.slice(0, rows * this.d), codes: this.labelCol >= 0 ? this.codes.slice(0, rows) : new Int32Array(0) };
+    this.n = 0;
+    return out;
+  }
+
+  /** Complete rows parsed and not yet taken (takeRows). */
+  get pendingRows(): number {
+    return this.n;
+  }
+
+  /** Parse whatever is complete and stop taking input (streaming use: then takeRows() for the last rows). */
+  finish(): void {
+    if (this.ended) return;
+    if (this.pending.length > 0) {
+      this.carry += this.pending.join('');
+      this.pending = [];
+      this.pendingLength = 0;
+    }
+    this.process(true);
+    this.ended = true;
+    if (this.names === null) throw new ParseError('empty input: a header row is required', { file: this.file, line: 1 });
+  }
+
+  /** The distinct labels seen so far, in first-seen order (the codes of takeRows index this list). */
+  labelTexts(): readonly string[] {
+    return this.labelTextsList;
+  }
+
+  /** The feature columns' names (after the header was read). */
+  featureNames(): string[] {
+    if (this.names === null) this.header();
+    return this.featCols.map((c) => this.names![c]!);
+  }
+
+  /** Whether the data have a label column. */
+  get hasLabels(): boolean {
+    return this.labelCol >= 0;
+  }
+
+  /** Set the line number of the next record (a reader taking over a file part-way, for its messages). */
+  setLine(line: number): void {
+    this.line = line;
+  }
+
+  /** Line number of the next record (for messages of streaming readers). */
+  get currentLine(): number {
+    return this.line;
+  }
+
   /** Numbers when every distinct label reads as a finite number, else the (interned) strings. */
   private labels(): Label[] {
-    const texts = this.labelTexts;
+    const texts = this.labelTextsList;
     let values: Label[] = texts;
     const nums = new Array<number>(texts.length);
     let allNumeric = true;
@@ -537,11 +597,11 @@ export class CsvReader {
     }
     let code = this.labelIndex.get(s);
     if (code === undefined) {
-      code = this.labelTexts.length;
+      code = this.labelTextsList.length;
       // A copy, so the label does not keep the whole chunk it was sliced from alive.
       const own = (' ' + s).slice(1);
       this.labelIndex.set(own, code);
-      this.labelTexts.push(own);
+      this.labelTextsList.push(own);
       this.labelBytes += 2 * s.length + 64;
     }
     this.codes[this.n] = code;
@@ -599,7 +659,7 @@ function nameList(header: string[]): string {
   return header.length > 10 ? `${shown}, ... (${header.length} columns)` : shown;
 }
 
-function resolveColumns(header: string[], opts: CsvOptions, file: string | undefined): { labelCol: number; featCols: number[] } {
+export function resolveColumns(header: string[], opts: CsvOptions, file: string | undefined): { labelCol: number; featCols: number[] } {
   const where = file ? ` in ${file}` : '';
   const list = () => nameList(header);
   let labelCol: number;

@@ -146,6 +146,44 @@ export class LibSvmReader {
     return { X, y, featureNames: null, source: this.file };
   }
 
+  /**
+   * Rows parsed since the last call as a CSR block (indptr from 0) with their labels, handed over and
+   * forgotten: streaming fits read a file in blocks this way. `width` is the largest index seen so far.
+   */
+  takeRows(): { rows: number; indptr: Int32Array; indices: Int32Array; values: Float64Array; y: Float64Array; width: number } {
+    const rows = this.y.n;
+    const nnz = this.indices.n;
+    const out = {
+      rows,
+      indptr: this.indptr.a.slice(0, rows + 1),
+      indices: this.indices.a.slice(0, nnz),
+      values: this.values.a.slice(0, nnz),
+      y: this.y.a.slice(0, rows),
+      width: this.nFeat ?? this.maxIndex,
+    };
+    this.y.n = 0;
+    this.indices.n = 0;
+    this.values.n = 0;
+    this.indptr.n = 0;
+    this.indptr.push(0);
+    return out;
+  }
+
+  /** Complete rows parsed and not yet taken (takeRows). */
+  get pendingRows(): number {
+    return this.y.n;
+  }
+
+  /** Parse the last line and stop taking input (streaming use: then takeRows() for the last rows). */
+  finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const text = this.carry + this.pending.join('');
+    this.carry = '';
+    this.pending = [];
+    this.lines(text, 0, text.length);
+  }
+
   /** Bytes held by the growth buffers now. */
   private bytes(): number {
     return this.indptr.a.byteLength + this.indices.a.byteLength + this.values.a.byteLength + this.y.a.byteLength;

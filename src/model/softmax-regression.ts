@@ -24,6 +24,11 @@ import { fitOneVsRest, ovrLogProbaInPlace, ovrProbaInPlace } from './ovr.js';
 import { binomialLogProbaInto, binomialProbaInto } from './binomial.js';
 import { modelFromJSON, modelToJSON, type ModelJSON } from './serialize.js';
 import { fittedMultiClassFor, type FitResult, type FittedMultiClass, type FittedState } from './state.js';
+import type { BlockStore } from '../stream/block.js';
+import { checkStreamOptions, fitStore } from './stream-fit.js';
+import { onlineStep, type OnlineState } from '../stream/online.js';
+import { sgdRule, makeSchedule, type UpdateRule } from '../solvers/update-rules.js';
+import type { StochasticOptions } from '../solvers/stochastic.js';
 
 export { fittedMultiClassFor, type FitResult, type FittedMultiClass, type FittedState };
 
@@ -66,6 +71,8 @@ export class SoftmaxRegression {
   featureMap: FeatureMapState | null = null;
   fitResult: FitResult | null = null;
   private kind: FittedMultiClass | null = null;
+  /** partialFit's optimizer state (update rule state, rows seen); reset by fit. */
+  private online: OnlineState | null = null;
   // Flat copies the predict kernels read, refreshed from coef/intercept at every call (O(R d)).
   private W: Float64Array | null = null;
   private b: Float64Array | null = null;
@@ -152,6 +159,7 @@ export class SoftmaxRegression {
 
   fit(X: MatrixLike, y: ArrayLike<Label>, fitOptions: FitOptions = {}): this {
     const o = this.options;
+    this.online = null;
     let M = toMatrix(X);
     if (!y || typeof y.length !== 'number') throw new DataError('SHAPE_MISMATCH', `y must be an array of labels`);
     if (y.length !== M.rows) throw new DataError('SHAPE_MISMATCH', `X has ${M.rows} rows but y has ${y.length} labels`);
@@ -281,6 +289,147 @@ export class SoftmaxRegression {
         advice: adviceFor(result, o, W, o.fitIntercept ? b : null, M, yIdx, K, R),
       },
     });
+    return this;
+  }
+
+  /**
+   * Fit on data read in blocks (a BlockStore: softmax-regression/node's `fitFile` / `fitStream` build one
+   * from a file or an async iterable through a binary cache). Full-batch solvers reach the same optimum as
+   * `fit` on the same rows; see docs/streaming.md for what is available.
+   */
+  fitBlocks(store: BlockStore, fitOptions: Pick<FitOptions, 'onIteration'> = {}): this {
+    const o = this.options;
+    this.online = null;
+    const s = store.summary;
+    if (s.classes.length < 2) {
+      throw new DataError('TOO_FEW_CLASSES', `the data have ${s.classes.length} distinct class(es): softmax regression needs at least 2`);
+    }
+    const r = fitStore(o, store, fitOptions.onIteration);
+    const { w: _w, ...rest } = r.result;
+    this.loadState({
+      classes: s.classes,
+      multiClass: r.kind,
+      coef: rowsOf(r.W, s.d),
+      intercept: Array.from(r.b),
+      featureNames: s.featureNames,
+      scaler: r.scaler,
+      featureMap: null,
+      fitResult: { ...rest, solver: o.solver, nSamples: s.n, sumWeights: s.n, advice: [] },
+    });
+    return this;
+  }
+
+  /**
+   * Update the multinomial model with one batch of rows (online learning; src/stream/online.ts). The first
+   * call needs `classes`, every label the model will ever see (as scikit-learn's partial_fit), unless the
+   * model was fitted before (then it continues from that fit). Each call is one pass of mini-batch updates
+   * over the batch with the rule of the model's mini-batch solver (`solver: 'adam'`, ...; plain SGD with
+   * learningRate (default 0.01) when the solver is a full-batch one), its state kept between calls. Scaling
+   * (option `scale`) is fitted on the first batch and then kept.
+   */
+  partialFit(
+    X: MatrixLike,
+    y: ArrayLike<Label>,
+    opts: {
+      classes?: ArrayLike<Label>;
+      featureNames?: string[];
+      /**
+       * Rows of the whole data set when the batches replay a fixed one over several epochs: the penalty's
+       * share per row is then l2 / nSamples, as in fit (default: the rows seen so far, for a true stream).
+       */
+      nSamples?: number;
+    } = {},
+  ): this {
+    const o = this.options;
+    let M = toMatrix(X);
+    if (!y || typeof y.length !== 'number') throw new DataError('SHAPE_MISMATCH', `y must be an array of labels`);
+    if (y.length !== M.rows) throw new DataError('SHAPE_MISMATCH', `X has ${M.rows} rows but y has ${y.length} labels`);
+    let st = this.online;
+    const given = opts.classes !== undefined ? uniqueSortedLabels(opts.classes) : null;
+    if (st === null) {
+      checkStreamOptions(o, 'partialFit');
+      const classes = given ?? (this.kind === 'multinomial' ? this.classes : null);
+      if (!classes) {
+        throw new OptionError('classes', 'the first partialFit call needs classes: every label the model will ever see (later batches may lack some of them)');
+      }
+      if (classes.length < 2) throw new DataError('TOO_FEW_CLASSES', `classes lists ${classes.length} label(s): softmax regression needs at least 2`);
+      const K = classes.length;
+      const d = M.cols;
+      const continuing = this.kind === 'multinomial' && this.classes !== null && sameLabels(this.classes, classes) && this.nFeatures === d;
+      if (!continuing) {
+        this.scaler = o.scale === 'none' ? null : fitScaler(o.scale, M);
+        this.featureNames = opts.featureNames ? [...opts.featureNames] : null;
+        this.fitResult = null;
+      }
+      const w = new Float64Array(K * d + (o.fitIntercept ? K : 0));
+      if (continuing) {
+        const { W, b } = this.params('partialFit');
+        w.set(W);
+        if (o.fitIntercept) w.set(b, K * d);
+      }
+      const entry = SOLVERS[o.solver]!;
+      let rule: UpdateRule;
+      let learningRate: number;
+      let schedule: (lr0: number, epoch: number) => number;
+      let batchSize = o.batchSize;
+      const rng = makeRng(o.randomState);
+      if (entry.minibatch) {
+        const cfg = entry.configure(o, { gtol: 0, tol: o.tol, sumWeights: 1, rng, nonSmooth: null, validation: null }) as StochasticOptions;
+        rule = cfg.rule ?? (entry.solver as unknown as { defaultRule: (x: StochasticOptions) => UpdateRule }).defaultRule(cfg);
+        learningRate = cfg.learningRate;
+        schedule = cfg.schedule ?? makeSchedule('constant');
+        batchSize = cfg.batchSize ?? batchSize;
+      } else {
+        rule = sgdRule(o.momentum, o.nesterov);
+        learningRate = o.learningRate ?? 0.01;
+        schedule = makeSchedule(o.schedule, { powerT: o.powerT, dropFactor: o.dropFactor, dropEvery: o.dropEvery });
+      }
+      st = {
+        rule,
+        ruleState: rule.init(w.length),
+        w,
+        seen: continuing ? (this.fitResult?.nSamples ?? 0) : 0,
+        calls: 0,
+        updates: 0,
+        rng,
+        learningRate,
+        schedule,
+        batchSize,
+      };
+      this.online = st;
+      this.classes = [...classes];
+      this.kind = 'multinomial';
+      this.nFeatures = d;
+    } else if (given && !sameLabels(given, this.classes!)) {
+      throw new OptionError('classes', `differ from the first partialFit call's (${listForMessage(this.classes!, { quote: '' })})`);
+    }
+    const classes = this.classes!;
+    const K = classes.length;
+    const yIdx = encodeLabels(y, classes);
+    if (M.cols !== this.nFeatures) throw new DataError('FEATURE_MISMATCH', `partialFit: X has ${M.cols} features but the model has ${this.nFeatures}`);
+    if (this.scaler) M = applyScaler(this.scaler, M);
+    const l2 = o.penalty === 'none' || o.C === Infinity ? 0 : 1 / o.C;
+    onlineStep(st, M, yIdx, K, { fitIntercept: o.fitIntercept, l2, nSamples: opts.nSamples });
+    const d = this.nFeatures;
+    const W = st.w.slice(0, K * d);
+    const b = o.fitIntercept ? st.w.slice(K * d, K * d + K) : new Float64Array(K);
+    if (!allFiniteF64(W) || !allFiniteF64(b)) {
+      this.online = null;
+      throw new FitError(
+        `partialFit diverged (non-finite coefficients): lower learningRate (now ${st.learningRate}) or standardize the features`,
+        'non-finite',
+        st.calls,
+      );
+    }
+    // The reported intercepts in the usual gauge (sum 0); the optimizer keeps its own iterate.
+    if (o.fitIntercept) {
+      let m = 0;
+      for (let k = 0; k < K; k++) m += b[k]!;
+      for (let k = 0; k < K; k++) b[k]! -= m / K;
+    }
+    this.coef = rowsOf(W, d);
+    this.intercept = Array.from(b);
+    this.params('partialFit');
     return this;
   }
 

@@ -57,9 +57,14 @@ export interface StochasticOptions extends SolveOptions {
  * The mini-batch loop around an update rule. Each exported solver is this loop composed with its rule
  * (optax's alias.py): the loop knows nothing of momentum or moments, the rule nothing of batches.
  */
-export function minibatchSolver(name: string, defaultRule: (o: StochasticOptions) => UpdateRule): Solver<StochasticOptions> {
+export function minibatchSolver(
+  name: string,
+  defaultRule: (o: StochasticOptions) => UpdateRule,
+): Solver<StochasticOptions> & { defaultRule: (o: StochasticOptions) => UpdateRule } {
   return {
     name,
+    // Exposed so loops over other data layouts (streamed epochs, partialFit in src/stream) use the same rule.
+    defaultRule,
     solve(objective: Objective, w0: Float64Array, options: StochasticOptions): SolveResult {
       if (!isFiniteSum(objective)) throw new OptionError('solver', `'${name}' needs a finite-sum objective (per-sample access)`, 'INCOMPATIBLE_OPTIONS');
       const run = new SolveRun(objective, options);

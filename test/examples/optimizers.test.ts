@@ -49,3 +49,28 @@ test("optimizers (quick, iris): F* is scikit-learn's optimum; Newton converges q
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('optimizers (quick, 2 runs): seconds are the median over runs in alternating order, with the ratio to L-BFGS', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'softmax-example-optimizers-'));
+  try {
+    const lines: string[] = [];
+    const r = await run({ outDir: dir, quick: true, rounds: '2', maxPasses: '250', log: (l) => lines.push(l) });
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith('run ')),
+      ['run 1 of 2', 'run 2 of 2'],
+    );
+    // Run 2 goes backwards: L-BFGS first.
+    const run2 = lines.slice(lines.indexOf('run 2 of 2') + 1, lines.indexOf('run 2 of 2') + 5).map((l) => l.split(':')[0]);
+    assert.deepEqual(run2, ['L-BFGS (10 pairs)', "Newton's method (exact Hessian)", 'mini-batch SGD', 'gradient descent (Armijo)']);
+    for (const key of ['gd', 'newton', 'lbfgs']) {
+      const f = r.figures.find((x) => x.name === `${key}: seconds to gap 1e-6 F* (median of 2 runs)`);
+      assert.ok(f, key);
+      const runs = f.note!.replace('runs: ', '').split(', ').map(Number);
+      assert.equal(runs.length, 2);
+      assert.ok(Math.abs(f.value - (runs[0]! + runs[1]!) / 2) < 1e-3, `${key}: median of two is their mean`);
+    }
+    assert.ok(r.figures.some((x) => x.name === 'newton: seconds / L-BFGS seconds (median over runs)'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
