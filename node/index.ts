@@ -16,6 +16,7 @@ export {
   type DataFormat,
   type ReadDatasetOptions,
 } from './io.js';
+export { saveSparkModel, loadSparkModel, loadModelAsync, isSparkModelDir } from './spark.js';
 export { openParquetFile, readParquetFile, parquetFileSource, looksParquet, PARQUET_ENGINES, type ParquetEngine, type ParquetFileOptions } from './parquet.js';
 export {
   loadBuiltinDataset,

@@ -3,7 +3,9 @@
  * checked, fsynced, its size verified, then renamed over the target, so an interrupted or failed save
  * (crash, full disk, file-size limit) never leaves a half-written model: the old file or the new one.
  */
-import { ModelFormatError, SoftmaxError } from '../src/errors.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelFormatError, SoftmaxError, SparkModelError } from '../src/errors.js';
 import { SoftmaxRegression } from '../src/model/softmax-regression.js';
 import { readWholeText } from './read-file.js';
 import { writeFileSafe, type WriteData } from './safe-write.js';
@@ -45,6 +47,15 @@ export function saveModel(model: SoftmaxRegression, path: string): number {
 }
 
 export function loadModel(path: string): SoftmaxRegression {
+  // A Spark model directory is read asynchronously (its coefficients are in a Parquet file).
+  if (existsSync(join(path, 'metadata', 'part-00000'))) {
+    throw new SparkModelError(
+      `${path} is a Spark model directory: read it with loadModelAsync or loadSparkModel (softmax-regression/node), which are asynchronous`,
+      {
+        file: path,
+      },
+    );
+  }
   let text: string;
   try {
     text = readWholeText(path, 'model file');

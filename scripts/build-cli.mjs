@@ -40,8 +40,9 @@ const lazyChildProcess = {
 
 const result = await build({
   absWorkingDir: root,
-  // node/threads.ts starts its worker as `./threads-worker.js` beside the chunk it lands in.
-  entryPoints: { softmax: 'cli/bin.ts', 'threads-worker': 'node/threads-worker.ts' },
+  // node/threads.ts and node/stream/parallel-csv.ts start their workers as `./threads-worker.js` and
+  // `./csv-worker.js` beside the chunk they land in.
+  entryPoints: { softmax: 'cli/bin.ts', 'threads-worker': 'node/threads-worker.ts', 'csv-worker': 'node/stream/csv-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,

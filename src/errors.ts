@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'UNKNOWN_DATASET'
   | 'IO_ERROR'
   | 'ONNX_UNSUPPORTED'
+  | 'SPARK_UNSUPPORTED'
   | 'MISSING_DEPENDENCY'
   | 'DATASET_NOT_INSTALLED';
 
@@ -157,6 +158,19 @@ export class OnnxError extends SoftmaxError {
   constructor(message: string, opts: { node?: string; code?: ErrorCode } = {}) {
     super(opts.code ?? 'ONNX_UNSUPPORTED', message);
     this.node = opts.node;
+  }
+}
+
+/**
+ * A Spark MLlib model directory this library cannot read (another class, a pipeline, a malformed file:
+ * code MODEL_FORMAT or SPARK_UNSUPPORTED), or a model with no Spark LogisticRegressionModel form.
+ */
+export class SparkModelError extends SoftmaxError {
+  /** The file or directory at fault, when there is one. */
+  readonly file?: string;
+  constructor(message: string, opts: { file?: string; code?: 'MODEL_FORMAT' | 'SPARK_UNSUPPORTED' } = {}) {
+    super(opts.code ?? 'MODEL_FORMAT', message);
+    this.file = opts.file;
   }
 }
 

@@ -37,6 +37,15 @@ export {
   type MemoryEstimate,
 } from './core/limits.js';
 export { toOnnx, fromOnnx, type ToOnnxOptions } from './onnx/index.js';
+export {
+  toSparkFiles,
+  fromSparkFiles,
+  sparkParamMap,
+  SPARK_LR_CLASS,
+  type SparkModelFiles,
+  type ToSparkOptions,
+  type FromSparkOptions,
+} from './spark/model.js';
 
 // Choosing C: cross-validation and regularization paths.
 export { SoftmaxRegressionCV, type SoftmaxRegressionCVOptions, type CVScoring } from './model/cv.js';

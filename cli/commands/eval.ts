@@ -1,7 +1,7 @@
 /** `softmax eval`: classification report, confusion matrix and probability metrics of a saved model on labelled DATA. */
 import type { Command } from 'commander';
 import { listForMessage } from '../../src/errors.js';
-import { loadModel } from '../../node/model-file.js';
+import { loadModelAsync } from '../../node/spark.js';
 import { brierScore, expectedCalibrationError, topKAccuracy } from '../../src/metrics/probabilistic.js';
 import { confusionMatrix } from '../../src/metrics/classification.js';
 import { classificationReport, formatClassificationReport, formatConfusionMatrix } from '../../src/metrics/report.js';
@@ -20,7 +20,7 @@ interface EvalFlags extends GlobalFlags, DataFlags {
 
 async function run(ctx: CommandContext, data: string | undefined, f: EvalFlags): Promise<void> {
   checkOneSource(data, f.dataset, "missing DATA: give a labelled data file, '-' for stdin, or --dataset NAME");
-  const model = loadModel(f.model);
+  const model = await loadModelAsync(f.model);
   const classes = model.classes!;
   const ds = f.dataset ? builtin(f.dataset).test : await readData(data!, f, ctx.io, modelColumns(model));
   if (ds.y.length === 0) throw new UsageError('eval needs labelled data: the data has no label column (see --label)');

@@ -1,6 +1,6 @@
 /** `softmax inspect`: what a saved model is: classes, features, options, fit summary, largest coefficients. */
 import type { Command } from 'commander';
-import { loadModel } from '../../node/model-file.js';
+import { loadModelAsync } from '../../node/spark.js';
 import { addGlobalFlags, emit, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { fitSummaryRows, labelList, num, optionSummary, table } from '../format.js';
 import { DEFAULT_OPTIONS } from '../../src/model/options.js';
@@ -13,7 +13,7 @@ interface InspectFlags extends GlobalFlags {
 export const DEFAULT_TOP = 5;
 
 async function run(ctx: CommandContext, file: string, f: InspectFlags): Promise<void> {
-  const model = loadModel(file);
+  const model = await loadModelAsync(file);
   const classes = model.classes!;
   const names = model.featureNames ?? Array.from({ length: model.nFeatures }, (_, j) => `x${j}`);
   // A binomial model (two classes) has one row: the weights of classes[1] (p = sigmoid(w.x + b)).

@@ -9,7 +9,8 @@
  */
 import type { Command } from 'commander';
 import { listForMessage } from '../../src/errors.js';
-import { loadModel, writeFileAtomic } from '../../node/model-file.js';
+import { writeFileAtomic } from '../../node/model-file.js';
+import { loadModelAsync } from '../../node/spark.js';
 import { readBytes } from '../../node/io.js';
 import type { Dataset, Label } from '../../src/index.js';
 import { csvTextColumns, sniffDelimiter } from '../../src/data/csv.js';
@@ -75,7 +76,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: PredictFlag
   const format = f.format ?? (f.json && !f.output ? 'jsonl' : 'csv');
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be 'csv' or 'jsonl', got '${format}'`);
   checkOutput(f.output);
-  const model = loadModel(f.model);
+  const model = await loadModelAsync(f.model);
   const classes = model.classes!;
   const keep = f.keep ?? [];
   const outNames = [PREDICTED, ...classes.map((c) => `p_${c}`)];

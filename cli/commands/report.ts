@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { type Dataset, DataError, SoftmaxRegression, regularizationPath, type PathResult } from '../../src/index.js';
-import { loadModel } from '../../node/model-file.js';
+import { loadModelAsync } from '../../node/spark.js';
 import { addGlobalFlags, emit, UsageError, type CommandContext, type CommandModule, type GlobalFlags } from '../context.js';
 import { alignLabels, modelColumns, readData, readTrainTest, type TrainTestFlags } from '../data.js';
 import { displayName, num, table } from '../format.js';
@@ -37,7 +37,7 @@ export interface Resolved {
  * DATA) evaluates on T. DATA with --test or --test-size keeps its training role (e.g. for a path).
  */
 export async function resolveModelAndData(ctx: CommandContext, data: string | undefined, f: SourceFlags): Promise<Resolved> {
-  const loaded = f.model ? loadModel(f.model) : null;
+  const loaded = f.model ? await loadModelAsync(f.model) : null;
   // Validate model options before reading data, as train does.
   const fresh = loaded ? null : new SoftmaxRegression(modelOptionsFrom(f));
   if (loaded && !f.dataset && f.testSize === undefined && (data === undefined) !== (f.test === undefined)) {

@@ -242,7 +242,7 @@ const command: CommandModule = {
     const cmd = program
       .command('train')
       .description('fit a model on DATA (or a built-in data set); print the fit summary and metrics; -o saves the model')
-      .argument('[DATA]', "training data file (CSV with header, .csv.gz, LibSVM, IDX, CIFAR-10 .bin), or '-' for CSV on stdin")
+      .argument('[DATA]', "training data file (CSV with header, .csv.gz, LibSVM, IDX, CIFAR-10 .bin, .parquet), or '-' for CSV on stdin")
       .argument('[MODEL]', "LIBLINEAR's form `train DATA MODEL`: save the model to MODEL (same as -o MODEL)")
       .option(
         '--dataset <name>',
