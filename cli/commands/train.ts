@@ -1,6 +1,7 @@
 /** `softmax train`: fit a model on a file or a built-in data set, report the fit and its metrics, save it. */
 import type { Command } from 'commander';
 import { SoftmaxRegression } from '../../src/model/softmax-regression.js';
+import type { FitResult } from '../../src/model/state.js';
 import { DEFAULT_OPTIONS } from '../../src/model/options.js';
 import { defaultLimits, describeEstimate, formatBytes } from '../../src/core/limits.js';
 import { saveModel } from '../../node/model-file.js';
@@ -102,19 +103,7 @@ async function run(ctx: CommandContext, data: string | undefined, f: TrainFlags)
     nFeatures: model.nFeatures,
     options: model.options,
     threads: fr.threads ?? 1,
-    fit: {
-      solver: fr.solver,
-      converged: fr.converged,
-      stopReason: fr.stopReason,
-      message: fr.message,
-      iterations: fr.iterations,
-      objective: fr.value,
-      gradientNorm: fr.gradientNorm,
-      functionEvaluations: fr.functionEvaluations,
-      gradientEvaluations: fr.gradientEvaluations,
-      elapsedMs: fr.elapsedMs,
-      advice: fr.advice,
-    },
+    fit: fitJson(fr),
     train: trainMetrics,
     testMetrics,
     model: f.output ?? null,
@@ -202,19 +191,7 @@ async function runStreamed(ctx: CommandContext, data: string, f: TrainFlags, mod
     // The streamed kernels run on this thread (the worker-thread kernels need X whole).
     threads: 1,
     stream,
-    fit: {
-      solver: fr.solver,
-      converged: fr.converged,
-      stopReason: fr.stopReason,
-      message: fr.message,
-      iterations: fr.iterations,
-      objective: fr.value,
-      gradientNorm: fr.gradientNorm,
-      functionEvaluations: fr.functionEvaluations,
-      gradientEvaluations: fr.gradientEvaluations,
-      elapsedMs: fr.elapsedMs,
-      advice: fr.advice,
-    },
+    fit: fitJson(fr),
     train: trainMetrics,
     testMetrics,
     model: f.output ?? null,
@@ -269,3 +246,20 @@ const command: CommandModule = {
   },
 };
 export default command;
+
+/** The fit summary of `train --json`, the same for in-memory and streamed fits. */
+function fitJson(fr: FitResult) {
+  return {
+    solver: fr.solver,
+    converged: fr.converged,
+    stopReason: fr.stopReason,
+    message: fr.message,
+    iterations: fr.iterations,
+    objective: fr.value,
+    gradientNorm: fr.gradientNorm,
+    functionEvaluations: fr.functionEvaluations,
+    gradientEvaluations: fr.gradientEvaluations,
+    elapsedMs: fr.elapsedMs,
+    advice: fr.advice,
+  };
+}
