@@ -14,6 +14,7 @@ import { median } from './kernels.js';
 interface ColdCase {
   name: string;
   argv: string[];
+  env?: NodeJS.ProcessEnv;
 }
 
 /** User+system CPU seconds of this process's reaped children so far (Linux only; null elsewhere). */
@@ -29,17 +30,17 @@ function childrenCpuSeconds(): number | null {
   }
 }
 
-function timeOnce(argv: string[], cwd: string): { wall: number; cpu: number | null; ok: boolean } {
+function timeOnce(argv: string[], cwd: string, env?: NodeJS.ProcessEnv): { wall: number; cpu: number | null; ok: boolean } {
   const cpu0 = childrenCpuSeconds();
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(process.execPath, argv, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu1 = childrenCpuSeconds();
   return { wall, cpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, ok: r.status === 0 };
 }
 
 export function coldStartBench(root: string, runs: number, say: (s?: string) => void, fmt: (x: number | null | undefined, digits?: number) => string): void {
-  const bin = join(root, 'dist', 'bin', 'softmax.js');
+  const bin = join(root, 'dist', 'bin', 'softmax.cjs');
   const unbundled = join(root, 'dist', 'cli', 'main.js');
   say('## Cold start: `softmax train --dataset iris`, whole process, seconds');
   say();
@@ -49,19 +50,24 @@ export function coldStartBench(root: string, runs: number, say: (s?: string) => 
     return;
   }
   const cases: ColdCase[] = [
-    { name: 'bundled bin (dist/bin/softmax.js): what `npx softmax` runs', argv: [bin, 'train', '--dataset', 'iris'] },
+    { name: 'bundled bin (dist/bin/softmax.cjs): what `npx softmax` runs, code cache warm', argv: [bin, 'train', '--dataset', 'iris'] },
+    {
+      name: 'the same without the code cache (NODE_DISABLE_COMPILE_CACHE=1: a first run)',
+      argv: [bin, 'train', '--dataset', 'iris'],
+      env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' },
+    },
     { name: 'unbundled (dist/cli/main.js, one file per module)', argv: [unbundled, 'train', '--dataset', 'iris'] },
     { name: '`softmax --version` (bundled; start-up without data or fit)', argv: [bin, '--version'] },
     { name: '`node -e 0` (Node itself, for scale)', argv: ['-e', '0'] },
   ];
-  // One warm-up round: the first run pays for the OS file cache.
-  for (const c of cases) timeOnce(c.argv, root);
+  // One warm-up round: the first run pays for the OS file cache (and fills the code cache).
+  for (const c of cases) timeOnce(c.argv, root, c.env);
   const wall: number[][] = cases.map(() => []);
   const cpu: number[][] = cases.map(() => []);
   let failed = '';
   for (let r = 0; r < runs; r++) {
     for (let i = 0; i < cases.length; i++) {
-      const t = timeOnce(cases[i]!.argv, root);
+      const t = timeOnce(cases[i]!.argv, root, cases[i]!.env);
       if (!t.ok) failed ||= cases[i]!.name;
       wall[i]!.push(t.wall);
       if (t.cpu !== null) cpu[i]!.push(t.cpu);

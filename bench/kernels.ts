@@ -70,7 +70,9 @@ export function kernelObjective(
   dtype: 'float64' | 'float32',
   lossKernel?: LossKernel,
 ): SoftmaxObjective {
-  return new SoftmaxObjective(X, y, K, { l2: 1, fitIntercept: true, kernel, dtype, lossKernel });
+  // threads: 1 unless a (threaded) kernel is given: the default 'auto' would put large shapes on both cores,
+  // and the "1 thread" columns measured two threads from 2026-11-29 to 2026-12-02.
+  return new SoftmaxObjective(X, y, K, { l2: 1, fitIntercept: true, kernel, dtype, lossKernel, threads: 1 });
 }
 
 /** The CPU's SIMD extensions, from /proc/cpuinfo (Linux; elsewhere only the model name). */

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// Bundles the command line (cli/bin.ts) into dist/bin/softmax.js, the package's `bin`, with esbuild. Run by
+// Bundles the command line with esbuild into dist/bin: softmax.cjs (the launcher, cli/bin.ts, the package's
+// `bin`), cli.cjs (every command: cli/main.ts and what it imports) and the worker scripts. Run by
 // `npm run build` after tsc (and so by `npm ci` through `prepare`).
 //
-// Why: `softmax train` spent most of its start-up resolving, reading and compiling ~100 small ES modules one by
-// one (docs/performance.md, "Cold start"). The bundle is one module for what every command needs; each command
-// and the heavy optional parts commands import dynamically (plots, report, serve's HTTP stack, worker threads,
-// ONNX) are chunks beside it, loaded only when a command imports them (`splitting`). Fewer bytes loaded is what
-// counts: one file holding every command was slower than the split bundle.
+// Why: start-up is mostly loading code (docs/performance.md, "Cold start"). Resolving and compiling ~100
+// small ES modules one by one was the first cost, so the CLI became a bundle. An ES-module bundle split into
+// chunks then still paid the module loader's round per chunk and compiled everything anew on every run; one
+// CommonJS file is one read, and the launcher runs it through V8's code cache (cli/compile-cache.ts).
+// Measured on iris training: split ES chunks 1, one CommonJS file 0.92x, with the code cache 0.82x.
 import { build } from 'esbuild';
-import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,11 +39,51 @@ const lazyChildProcess = {
   },
 };
 
+// The bundle (format cjs) still reads its own location as import.meta.url: the worker scripts, the built-in
+// data sets and package.json are found beside or above it.
+const importMetaUrl = {
+  define: { 'import.meta.url': '__softmaxImportMetaUrl' },
+  banner: { js: "const __softmaxImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+// Every command in one CommonJS file, run by the launcher through V8's code cache (cli/bin.ts says why).
+// Modules a command imports dynamically are wrapped by esbuild in functions that run on first import, so
+// `softmax train` runs none of the plotting, report or serve code it carries.
 const result = await build({
   absWorkingDir: root,
-  // node/threads.ts and node/stream/parallel-csv.ts start their workers as `./threads-worker.js` and
-  // `./csv-worker.js` beside the chunk they land in.
-  entryPoints: { softmax: 'cli/bin.ts', 'threads-worker': 'node/threads-worker.ts', 'csv-worker': 'node/stream/csv-worker.ts' },
+  entryPoints: { cli: 'cli/main.ts' },
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external,
+  plugins: [lazyChildProcess],
+  ...importMetaUrl,
+  sourcemap: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+});
+// The launcher: package.json's bin.
+await build({
+  absWorkingDir: root,
+  entryPoints: { softmax: 'cli/bin.ts' },
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  define: importMetaUrl.define,
+  banner: importMetaUrl.banner, // (esbuild keeps cli/bin.ts's #! line first)
+  logLevel: 'warning',
+});
+// node/threads.ts and node/stream/parallel-csv.ts start their workers as `./threads-worker.js` and
+// `./csv-worker.js` beside the bundle: ES modules, sharing their common code in chunks.
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'threads-worker': 'node/threads-worker.ts', 'csv-worker': 'node/stream/csv-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,
@@ -50,17 +91,29 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   external,
-  plugins: [lazyChildProcess],
-  // Bundled CommonJS (commander) calls require() for Node built-ins; an ES module has none of its own.
-  banner: { js: "import { createRequire as __softmaxCreateRequire } from 'node:module'; const require = __softmaxCreateRequire(import.meta.url);" },
-  chunkNames: '[name]-[hash]',
-  sourcemap: 'linked',
-  metafile: true,
+  chunkNames: 'worker-[name]-[hash]',
   logLevel: 'warning',
 });
-chmodSync(join(outdir, 'softmax.js'), 0o755);
-// What each chunk holds, for looking into start-up cost (esbuild's analyzer reads it).
+// import() of an optional package (vega, hyparquet, DuckDB) cannot run inside a vm.Script on Node 20 (it needs
+// --experimental-vm-modules, and a script restored from the code cache loses the callback altogether). The
+// launcher passes an importer of its own as the wrapper's extra argument `__softmaxImport`
+// (cli/compile-cache.ts); required the ordinary way (Node 22+), the bundle imports by itself.
+const cliFile = join(outdir, 'cli.cjs');
+let cliText = readFileSync(cliFile, 'utf8');
+let rewritten = 0;
+cliText = cliText.replace(/\bimport\("([^"]+)"\)/g, (call, spec) => {
+  if (!external.some((p) => spec === p || spec.startsWith(`${p}/`))) throw new Error(`build-cli: unexpected import("${spec}") in the bundle`);
+  rewritten++;
+  return `__softmaxImportFn("${spec}")`;
+});
+if (rewritten === 0) throw new Error('build-cli: no import() of an optional package found (did esbuild change its output?)');
+const importShim = 'var __softmaxImportFn = typeof __softmaxImport === "function" ? __softmaxImport : (s) => import(s);\n';
+cliText = cliText.replace(/^((?:#!.*\n)?)/, (head) => head + importShim);
+writeFileSync(cliFile, cliText);
+chmodSync(join(outdir, 'softmax.cjs'), 0o755);
+// What the bundle holds, for looking into start-up cost (esbuild's analyzer reads it) and for the bundle test.
 mkdirSync(join(root, 'build'), { recursive: true });
 writeFileSync(join(root, 'build', 'cli-meta.json'), JSON.stringify(result.metafile));
-const chunks = readdirSync(outdir).filter((f) => f.endsWith('.js')).length;
-console.log(`build-cli: dist/bin/softmax.js and ${chunks - 1} more modules`);
+console.log(
+  `build-cli: dist/bin/softmax.cjs (launcher), dist/bin/cli.cjs (${(statSync(join(outdir, 'cli.cjs')).size / 1024).toFixed(0)} KB) and the worker scripts`,
+);

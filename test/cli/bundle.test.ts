@@ -1,82 +1,104 @@
-// The bundled bin (scripts/build-cli.mjs -> dist/bin/softmax.js): it is what package.json's `bin` runs, it
-// works on its own, and `softmax train` loads only what training needs (start-up time is module loading:
-// docs/performance.md, "Cold start"). Which files a run loaded is recorded from inside the process by a
-// module-loading hook; which sources each bundle file holds comes from esbuild's metafile, written by the build.
+// The bundled bin (scripts/build-cli.mjs): dist/bin/softmax.cjs, the launcher package.json's `bin` runs, and
+// dist/bin/cli.cjs, every command in one file. It works on its own, and `softmax train` runs only what training
+// needs (start-up time is loading code: docs/performance.md, "Cold start"). Which of the bundle's functions a
+// run called is read from V8's coverage (NODE_V8_COVERAGE) and mapped back to source files through the
+// bundle's source map; which Node built-ins it loaded, from process.moduleLoadList at exit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { WRAPPER_HEAD } from '../../cli/compile-cache.js';
 import { BIN, ROOT, tempDir } from './helpers.js';
 
-interface Metafile {
-  outputs: Record<string, { inputs: Record<string, unknown> }>;
+const BUNDLE = join(ROOT, 'dist', 'bin', 'cli.cjs');
+
+interface Coverage {
+  result: { url: string; functions: { functionName: string; ranges: { startOffset: number; endOffset: number; count: number }[] }[] }[];
 }
 
-/** Runs the bin with a hook that records every module URL it loads and, at exit, the Node built-ins loaded. */
-function tracedRun(argv: string[], dir: string): { code: number; stdout: string; stderr: string; urls: string[]; builtins: string[] } {
-  const log = join(dir, 'loaded.txt');
-  const hooks = join(dir, 'hooks.mjs');
-  writeFileSync(
-    hooks,
-    `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }\n`,
-  );
-  const preload = join(dir, 'preload.mjs');
-  writeFileSync(
-    preload,
-    `import { register } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n` +
-      `process.on('exit', () => appendFileSync(${JSON.stringify(log)}, process.moduleLoadList.map((m) => 'builtin:' + m).join('\\n') + '\\n'));\n`,
-  );
-  writeFileSync(log, '');
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, BIN, ...argv], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-  const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+/** Runs the bin with coverage on; returns the source files of the bundle whose functions ran, and the built-ins loaded. */
+function tracedRun(argv: string[], dir: string): { code: number; stdout: string; stderr: string; sources: Set<string>; scripts: string[]; builtins: string[] } {
+  const covDir = join(dir, 'coverage');
+  const log = join(dir, 'builtins.txt');
+  const preload = join(dir, 'preload.cjs');
+  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}, process.moduleLoadList.join('\\n')));\n`);
+  const r = spawnSync(process.execPath, ['--require', preload, BIN, ...argv], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NODE_V8_COVERAGE: covDir, NODE_COMPILE_CACHE: join(dir, 'cache') },
+  });
+  const bundleText = readFileSync(BUNDLE, 'utf8');
+  const lineStarts = [0];
+  for (let i = 0; i < bundleText.length; i++) if (bundleText.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const map = new SourceMap(JSON.parse(readFileSync(`${BUNDLE}.map`, 'utf8')));
+  // The launcher compiles the bundle inside a one-line wrapper: offsets on line 0 are shifted by it.
+  const wrapperLength = WRAPPER_HEAD.length;
+  const sources = new Set<string>();
+  const scripts: string[] = [];
+  for (const f of readdirSync(covDir)) {
+    const cov = JSON.parse(readFileSync(join(covDir, f), 'utf8')) as Coverage;
+    for (const s of cov.result) {
+      if (s.url.startsWith('file:') || s.url.startsWith('/')) scripts.push(s.url);
+      if (s.url !== BUNDLE && s.url !== pathToFileURL(BUNDLE).href) continue;
+      for (const fn of s.functions) {
+        const range = fn.ranges[0]!;
+        if (range.count === 0 || range.startOffset === 0) continue;
+        let offset = range.startOffset;
+        if (offset >= wrapperLength && offset - wrapperLength < lineStarts[1]!) offset -= wrapperLength;
+        let line = 0;
+        while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= offset) line++;
+        const entry = map.findEntry(line, offset - lineStarts[line]!) as { originalSource?: string };
+        if (entry.originalSource) sources.add(entry.originalSource.replace(/^.*?\/(?=(src|node|cli|node_modules)\/)/, ''));
+      }
+    }
+  }
   return {
     code: r.status ?? -1,
     stdout: r.stdout,
     stderr: r.stderr,
-    urls: lines.filter((l) => !l.startsWith('builtin:')),
-    builtins: lines.filter((l) => l.startsWith('builtin:NativeModule ')).map((l) => l.slice('builtin:NativeModule '.length)),
+    sources,
+    scripts,
+    builtins: readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('NativeModule '))
+      .map((l) => l.slice('NativeModule '.length)),
   };
 }
 
-test('package.json bin is the bundle, executable, with a node shebang', () => {
+test('package.json bin is the launcher, executable, with a node shebang', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
   assert.equal(join(ROOT, pkg.bin.softmax!), BIN);
   assert.match(readFileSync(BIN, 'utf8').split('\n')[0]!, /^#!\/usr\/bin\/env node$/);
   if (process.platform !== 'win32') assert.ok((statSync(BIN).mode & 0o111) !== 0, 'executable');
 });
 
-test('softmax train --dataset iris loads no plotting, report, serve, ONNX-export, thread or compression code', () => {
-  const meta = JSON.parse(readFileSync(join(ROOT, 'build', 'cli-meta.json'), 'utf8')) as Metafile;
-  const sourcesOf = new Map(Object.entries(meta.outputs).map(([out, o]) => [basename(out), Object.keys(o.inputs)]));
+test('softmax train --dataset iris runs no plotting, report, serve, ONNX-export, thread or compression code', () => {
   const { dir, cleanup } = tempDir();
   try {
     const r = tracedRun(['train', '--dataset', 'iris'], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^test\s+accuracy 0\.9667/m);
-
-    const bundleDir = pathToFileURL(join(ROOT, 'dist', 'bin')).href + '/';
-    const ours = r.urls.filter((u) => u.startsWith(bundleDir)).map((u) => basename(fileURLToPath(u)));
-    const outside = r.urls.filter((u) => u.startsWith('file:') && !u.startsWith(bundleDir) && !u.startsWith(pathToFileURL(dir).href));
     // Everything comes from the bundle: no file of dist/src, dist/cli or node_modules is loaded on its own.
-    assert.deepEqual(outside, [], 'modules loaded from outside the bundle');
-    assert.ok(ours.includes('softmax.js'));
-    const sources = ours.flatMap((f) => {
-      const s = sourcesOf.get(f);
-      assert.ok(s, `${f} is in the metafile`);
-      return s;
+    const outside = r.scripts.filter((u) => {
+      const p = u.startsWith('file:') ? fileURLToPath(u) : u;
+      return p.startsWith(ROOT) && dirname(p) !== dirname(BIN) && !p.startsWith(dir);
     });
-    assert.ok(sources.includes('cli/commands/train.ts') && sources.includes('src/model/softmax-regression.ts'));
-    const heavy = sources.filter((s) =>
+    assert.deepEqual(outside, [], 'scripts loaded from outside the bundle');
+    // The map works (these must have run), so an empty list below means something.
+    for (const s of ['cli/commands/train.ts', 'src/model/softmax-regression.ts', 'src/solvers/lbfgs.ts']) assert.ok(r.sources.has(s), `${s} ran`);
+    const heavy = [...r.sources].filter((s) =>
       /^(src\/plots\/|src\/report\/|node\/serve\/|node\/threads\.ts|node\/png\.ts|src\/onnx\/export\.ts|cli\/commands\/(?!train\.ts|index\.ts))|node_modules\/(hono|@hono|vega|vega-lite|@resvg|cli-progress)\//.test(
         s,
       ),
     );
-    assert.deepEqual(heavy, [], 'train loaded code it does not need');
-    // (worker_threads and net are not in the list: the loading hook itself runs on a worker, and stdout is a pipe.)
-    for (const b of ['zlib', 'crypto', 'child_process', 'http', 'dgram'])
+    assert.deepEqual(heavy, [], 'train ran code it does not need');
+    // (net is not in the list: stdout is a pipe.)
+    for (const b of ['zlib', 'crypto', 'child_process', 'http', 'dgram', 'worker_threads'])
       assert.ok(!r.builtins.includes(b), `node:${b} is loaded only when needed (loaded: ${r.builtins.join(' ')})`);
   } finally {
     cleanup();
@@ -92,7 +114,8 @@ test('the bundle loads what a command needs when it needs it: gzip input, a writ
     const r = tracedRun(['train', gz, '-o', join(dir, 'm.json'), '--threads', '2'], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(statSync(join(dir, 'm.json')).size > 0);
-    for (const b of ['zlib', 'crypto']) assert.ok(r.builtins.includes(b), `node:${b} loaded for this command`);
+    for (const b of ['zlib', 'crypto', 'worker_threads']) assert.ok(r.builtins.includes(b), `node:${b} loaded for this command`);
+    assert.ok(r.sources.has('node/threads.ts'), 'the thread code ran');
   } finally {
     cleanup();
   }

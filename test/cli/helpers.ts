@@ -27,8 +27,8 @@ export async function run(argv: string[], stdin?: string): Promise<RunResult> {
   return { code, stdout, stderr };
 }
 
-/** The package's `bin`: the bundled command line that `npm run build` (and so `npm test`) writes. */
-export const BIN = join(ROOT, 'dist', 'bin', 'softmax.js');
+/** The package's `bin`: the launcher of the bundled command line that `npm run build` (and so `npm test`) writes. */
+export const BIN = join(ROOT, 'dist', 'bin', 'softmax.cjs');
 
 /**
  * The CLI as a separate process: the bundled bin, as users run it (`npx softmax`). It is built from these
