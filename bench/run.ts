@@ -14,6 +14,7 @@
  *                    [--sets iris,wine,breast_cancer,digits,digits-raw,mnist-raw,mnist-std,synth,sparse]   (defaults)
  *                    [--solver-datasets iris,wine,digits,mnist]
  *                    [--rounds 3] [--quick] [--out FILE] [--coldstart-runs 15]
+ *                    [--peer-coretype Haswell]   (hold the peers' OpenBLAS to that kernel, e.g. AVX2 on an AVX-512 CPU)
  *                    [--serve-seconds 5] [--soak] [--soak-seconds 60]   (serve: only when named in --only)
  *                    [--stream-file F] [--stream-gb 4] [--stream-subset 2000000] [--stream-dtype float32]
  *                                                                        (stream: only when named in --only)
@@ -24,7 +25,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fitBench } from './fit.js';
 import { formatSolversTable, runSolversBench } from './solvers.js';
-import { kernelObjective, kernelsBench, median, randomProblem, timeObjective } from './kernels.js';
+import { cpuVectorExtensions, kernelObjective, kernelsBench, median, randomProblem, timeObjective } from './kernels.js';
 import { adamEpochs } from './epoch.js';
 import { tfjsEpochs } from './tfjs_epoch.js';
 import { disableThreads, enableThreads } from '../node/threads.js';
@@ -66,10 +67,16 @@ const fmt = (x: number | null | undefined, digits = 3) =>
  * hold OpenBLAS to its Haswell/AVX2 kernels on CPUs with AVX-512) and, unless a thread count is given, with
  * OpenBLAS's own default thread count (all cores): scikit-learn and NumPy at their best.
  */
+/**
+ * --peer-coretype NAME runs the peers under OPENBLAS_CORETYPE=NAME (Haswell: the AVX2 kernels), to show how
+ * the comparison moves between CPUs; the header's BLAS line then names that kernel.
+ */
+const peerCoretype = opt('peer-coretype');
 function peerEnv(threads?: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  if (peerCoretype) env.OPENBLAS_CORETYPE = peerCoretype;
   delete env.PEER_KEEP_OPENBLAS_ENV;
   if (threads !== undefined) env.OPENBLAS_NUM_THREADS = String(threads);
   return env;
@@ -83,20 +90,6 @@ const pyVersions = existsSync(PY) ? python('import sklearn, numpy; print(sklearn
 const havePeers = pyVersions !== null && existsSync(join(PEERS, 'numpy_lossgrad.py'));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
-/** The CPU's model name and SIMD extensions (Linux /proc/cpuinfo; elsewhere just the model name). */
-function cpuVector(): string {
-  let flags: string[] = [];
-  try {
-    const info = readFileSync('/proc/cpuinfo', 'utf8');
-    const line = info.split('\n').find((l) => l.startsWith('flags')) ?? '';
-    flags = line.split(':')[1]?.trim().split(/\s+/) ?? [];
-  } catch {
-    // not Linux: no flag list
-  }
-  const simd = flags.filter((f) => /^(sse4_2|avx|avx2|fma|avx512f|avx512bw|avx512vl|avx512dq|avx512_bf16|avx512_vnni)$/.test(f));
-  const widest = flags.includes('avx512f') ? 'AVX-512' : flags.includes('avx2') ? 'AVX2' : flags.length ? 'SSE/AVX' : 'unknown';
-  return `${cpus()[0]?.model ?? '?'}; widest vector extension ${widest}${simd.length ? ` (${simd.join(' ')})` : ''}`;
-}
 /** The OpenBLAS the peers load, as threadpoolctl sees it (under the peers' environment). */
 const blasInfo = havePeers
   ? python(
@@ -114,10 +107,10 @@ say();
 say(
   `Machine: ${cpus()[0]?.model ?? '?'} x ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; softmax-regression ${pkg.version}; WebAssembly SIMD ${wasmAvailable() ? 'yes (128-bit)' : 'no'}.`,
 );
-say(`CPU: ${cpuVector()}.`);
+say(`CPU: ${cpuVectorExtensions()}.`);
 say(
   havePeers
-    ? `Peers: scikit-learn ${pyVersions!.split(' ')[0]}, NumPy ${pyVersions!.split(' ')[1]} (${PY}), every peer run with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE removed; BLAS (threadpoolctl): ${blasLine}.`
+    ? `Peers: scikit-learn ${pyVersions!.split(' ')[0]}, NumPy ${pyVersions!.split(' ')[1]} (${PY}), every peer run with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE removed${peerCoretype ? ` and then OPENBLAS_CORETYPE=${peerCoretype} set (--peer-coretype)` : ''}; BLAS (threadpoolctl): ${blasLine}.`
     : `Peers: scikit-learn/NumPy NOT FOUND (${PY} with sklearn, and ${PEERS}); install with \`apt-get install -y python3-sklearn\`. Our figures only.`,
 );
 say(`Rounds: ${rounds} (sides alternate within each round). Ratios are ours / peer (below 1: we are faster).`);
