@@ -368,6 +368,253 @@ export function hvpF64(X: usize, d: i32, V: usize, vb: usize, K: i32, P: usize, 
   }
 }
 
+// ---------------------------------------------------------------- binomial (two classes), float64
+//
+// scikit-learn's binary model: one score z = w.x + b per row (W is 1 x d, b one value), y01 in {0, 1},
+// t = 2 y01 - 1. Row loss s softplus(-t z), residual r = s (sigmoid(z) - y01), gradient G += r^T X (1 x d),
+// gb += sum r. Both from one exponential, e = exp(-|z|) in (0, 1]:
+//   sigmoid(z) = 1 / (1 + e) for z >= 0, e / (1 + e) otherwise   (never 1 - p: no cancellation),
+//   softplus(m) = max(m, 0) + log1p(exp(-|m|)) = max(m, 0) + log1p(e)   with m = -t z (|m| = |z|).
+// Loss and gradient take rows 8 at a time (dot8F64 / axpy8F64: each load of W feeds 8 rows, each G load and
+// store carries 8 rows, 8 independent accumulators), the pointwise part two rows per f64x2, four pairs per
+// block: the pairs' exp/log1p chains are independent, and the more of them the CPU sees at once the better it
+// hides their latency (8 rows against 4: 8.6 against 13.9 ns per row at d = 2, 19.5 against 21.8 at d = 30).
+// Hessian-vector products (no exp) take 4 rows through scores4F64 / grad4F64 with K = 1. Extreme scores stay
+// finite: e underflows to 0 (|z| > 708), p to exactly 0 or 1, the loss to max(m, 0).
+
+// e^x on two lanes for the binomial rows: expF64x2's range reduction and degree-13 Taylor polynomial,
+// evaluated by Estrin's scheme (powers r^2, r^4, r^8 and independent pairs) instead of Horner's: the same
+// operation count with a dependency chain of 5 multiply-adds instead of 13. A binomial row has one
+// exponential and one log1p against d multiply-adds (a softmax row has K exponentials against K d), so at
+// breast_cancer's d = 30 they cost about as much as the products, and their chains' latency, more than their
+// operation count, is what limits them: Estrin took a row from 21 to 15 ns (d = 2, products negligible).
+@inline
+function expEstrinF64x2(x: v128): v128 {
+  const kf = f64x2.nearest(f64x2.mul(x, f64x2.splat(1.4426950408889634)));
+  let r = f64x2.sub(x, f64x2.mul(kf, f64x2.splat(6.93147180369123816490e-1)));
+  r = f64x2.sub(r, f64x2.mul(kf, f64x2.splat(1.90821492927058770002e-10)));
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const r8 = f64x2.mul(r4, r4);
+  const q0 = f64x2.add(f64x2.splat(1.0), r);
+  const q1 = f64x2.add(f64x2.splat(0.5), f64x2.mul(r, f64x2.splat(1.0 / 6.0)));
+  const q2 = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, f64x2.splat(1.0 / 120.0)));
+  const q3 = f64x2.add(f64x2.splat(1.0 / 720.0), f64x2.mul(r, f64x2.splat(1.0 / 5040.0)));
+  const q4 = f64x2.add(f64x2.splat(1.0 / 40320.0), f64x2.mul(r, f64x2.splat(1.0 / 362880.0)));
+  const q5 = f64x2.add(f64x2.splat(1.0 / 3628800.0), f64x2.mul(r, f64x2.splat(1.0 / 39916800.0)));
+  const q6 = f64x2.add(f64x2.splat(1.0 / 479001600.0), f64x2.mul(r, f64x2.splat(1.0 / 6227020800.0)));
+  const s0 = f64x2.add(q0, f64x2.mul(q1, r2));
+  const s1 = f64x2.add(q2, f64x2.mul(q3, r2));
+  const s2 = f64x2.add(q4, f64x2.mul(q5, r2));
+  const t0 = f64x2.add(s0, f64x2.mul(s1, r4));
+  const t1 = f64x2.add(s2, f64x2.mul(q6, r4));
+  const p = f64x2.add(t0, f64x2.mul(t1, r8));
+  // 2^k: k + 1023 lands in the low bits of kf + (1.5 * 2^52 + 1023) (exact: kf is an integer, in [-1022, 0]
+  // on the lanes kept), and the shift by 52 keeps just those bits as the exponent: 2 operations where a
+  // float-to-int conversion and a widening take about 8 on x86. Lanes below -708.39 are replaced by 0.
+  const e = f64x2.mul(p, i64x2.shl(f64x2.add(kf, f64x2.splat(6755399441056767.0)), 52));
+  return v128.bitselect(f64x2.splat(0), e, f64x2.lt(x, f64x2.splat(-708.3964185322641)));
+}
+
+// log1p(t) on two lanes for t in [0, 1] (the range of e = exp(-|z|) below), as fdlibm's log1p with its
+// range reduction specialized to that interval: 1 + t = 2^k (1 + f) with k = 0, f = t for t <= sqrt(2) - 1,
+// else k = 1, f = (t - 1) / 2 (exact for t >= 1/2, Sterbenz), so f in (-0.293, 0.415) and no 1 + t is ever
+// rounded (a tiny t keeps its digits). Then log(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2)), s = f / (2 + f),
+// R fdlibm's degree-7 minimax polynomial (error below 2^-58), and k ln 2 added in two parts. Within 1-2 ulp
+// of Math.log1p (tests: per-row losses against the TypeScript path).
+@inline
+function log1pUnitF64x2(t: v128): v128 {
+  const big = f64x2.gt(t, f64x2.splat(0.41421356237309503));
+  const f = v128.bitselect(f64x2.mul(f64x2.sub(t, f64x2.splat(1.0)), f64x2.splat(0.5)), t, big);
+  const s = f64x2.div(f, f64x2.add(f, f64x2.splat(2.0)));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(3.999999999940941908e-1), f64x2.mul(w, f64x2.add(f64x2.splat(2.222219843214978396e-1), f64x2.mul(w, f64x2.splat(1.531383769920937332e-1))))));
+  const t2 = f64x2.mul(
+    z,
+    f64x2.add(
+      f64x2.splat(6.666666666666735130e-1),
+      f64x2.mul(w, f64x2.add(f64x2.splat(2.857142874366239149e-1), f64x2.mul(w, f64x2.add(f64x2.splat(1.818357216161805012e-1), f64x2.mul(w, f64x2.splat(1.479819860511658591e-1)))))),
+    ),
+  );
+  const R = f64x2.add(t1, t2);
+  const hfsq = f64x2.mul(f64x2.splat(0.5), f64x2.mul(f, f));
+  const kf = v128.and(big, f64x2.splat(1.0));
+  // k ln2_hi + (f - (hfsq - (s (hfsq + R) + k ln2_lo)))
+  const tail = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), f64x2.mul(kf, f64x2.splat(1.90821492927058770002e-10)));
+  return f64x2.add(f64x2.mul(kf, f64x2.splat(6.93147180369123816490e-1)), f64x2.sub(f, f64x2.sub(hfsq, tail)));
+}
+
+// Two rows at z: scores (intercept already added) -> residuals s (sigmoid(z) - y) in place; returns the
+// two weighted losses s softplus(-t z).
+@inline
+function binomialPair(z: usize, yv: v128, sv: v128): v128 {
+  const zv = v128.load(z);
+  const e = expEstrinF64x2(f64x2.neg(f64x2.abs(zv)));
+  const inv = f64x2.div(f64x2.splat(1.0), f64x2.add(f64x2.splat(1.0), e));
+  const p = v128.bitselect(inv, f64x2.mul(e, inv), f64x2.ge(zv, f64x2.splat(0)));
+  v128.store(z, f64x2.mul(sv, f64x2.sub(p, yv)));
+  // m = -t z = z (1 - 2 y): a sign flip, exact.
+  const m = f64x2.mul(zv, f64x2.sub(f64x2.splat(1.0), f64x2.add(yv, yv)));
+  // pmax(m, 0) = m < 0 ? 0 : m: one instruction (NaN in m stays NaN) where max's -0 and NaN rules take several.
+  return f64x2.mul(sv, f64x2.add(f64x2.pmax(m, f64x2.splat(0)), log1pUnitF64x2(e)));
+}
+
+@inline
+function labelsF64x2(y: usize, i: i32): v128 {
+  const o = y + (<usize>i << 2);
+  return f64x2(<f64>load<i32>(o), <f64>load<i32>(o + 4));
+}
+
+@inline
+function weightsF64x2(sw: usize, i: i32): v128 {
+  return sw == 0 ? f64x2.splat(1.0) : v128.load(sw + (<usize>i << 3));
+}
+
+// Scores of 8 rows at x (row stride d) against one weight vector W: z[r] = x_r . W, 8 f64x2 accumulators
+// (independent chains hide the add latency; each W load feeds 8 rows).
+@inline
+function dot8F64(x: usize, d: i32, W: usize, z: usize): void {
+  const rs = <usize>d << 3;
+  const d2 = d & ~1;
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  let a4 = f64x2.splat(0), a5 = f64x2.splat(0), a6 = f64x2.splat(0), a7 = f64x2.splat(0);
+  for (let j = 0; j < d2; j += 2) {
+    const o = <usize>j << 3;
+    const v = v128.load(W + o);
+    const p = x + o;
+    a0 = f64x2.add(a0, f64x2.mul(v128.load(p), v));
+    a1 = f64x2.add(a1, f64x2.mul(v128.load(p + rs), v));
+    a2 = f64x2.add(a2, f64x2.mul(v128.load(p + 2 * rs), v));
+    a3 = f64x2.add(a3, f64x2.mul(v128.load(p + 3 * rs), v));
+    a4 = f64x2.add(a4, f64x2.mul(v128.load(p + 4 * rs), v));
+    a5 = f64x2.add(a5, f64x2.mul(v128.load(p + 5 * rs), v));
+    a6 = f64x2.add(a6, f64x2.mul(v128.load(p + 6 * rs), v));
+    a7 = f64x2.add(a7, f64x2.mul(v128.load(p + 7 * rs), v));
+  }
+  // Pairwise lane sums, two rows per f64x2: [a0 lanes summed, a1 lanes summed], ...
+  let s01 = f64x2.add(v128.shuffle<u64>(a0, a1, 0, 2), v128.shuffle<u64>(a0, a1, 1, 3));
+  let s23 = f64x2.add(v128.shuffle<u64>(a2, a3, 0, 2), v128.shuffle<u64>(a2, a3, 1, 3));
+  let s45 = f64x2.add(v128.shuffle<u64>(a4, a5, 0, 2), v128.shuffle<u64>(a4, a5, 1, 3));
+  let s67 = f64x2.add(v128.shuffle<u64>(a6, a7, 0, 2), v128.shuffle<u64>(a6, a7, 1, 3));
+  if (d2 < d) {
+    const o = <usize>d2 << 3;
+    const v = f64x2.splat(load<f64>(W + o));
+    const p = x + o;
+    s01 = f64x2.add(s01, f64x2.mul(f64x2(load<f64>(p), load<f64>(p + rs)), v));
+    s23 = f64x2.add(s23, f64x2.mul(f64x2(load<f64>(p + 2 * rs), load<f64>(p + 3 * rs)), v));
+    s45 = f64x2.add(s45, f64x2.mul(f64x2(load<f64>(p + 4 * rs), load<f64>(p + 5 * rs)), v));
+    s67 = f64x2.add(s67, f64x2.mul(f64x2(load<f64>(p + 6 * rs), load<f64>(p + 7 * rs)), v));
+  }
+  v128.store(z, s01);
+  v128.store(z + 16, s23);
+  v128.store(z + 32, s45);
+  v128.store(z + 48, s67);
+}
+
+// G += sum_r R[r] x_r for 8 rows at x (each G load and store carries 8 rows).
+@inline
+function axpy8F64(x: usize, d: i32, R: usize, G: usize): void {
+  const rs = <usize>d << 3;
+  const d2 = d & ~1;
+  const q0 = load<f64>(R), q1 = load<f64>(R + 8), q2 = load<f64>(R + 16), q3 = load<f64>(R + 24);
+  const q4 = load<f64>(R + 32), q5 = load<f64>(R + 40), q6 = load<f64>(R + 48), q7 = load<f64>(R + 56);
+  const r0 = f64x2.splat(q0), r1 = f64x2.splat(q1), r2 = f64x2.splat(q2), r3 = f64x2.splat(q3);
+  const r4 = f64x2.splat(q4), r5 = f64x2.splat(q5), r6 = f64x2.splat(q6), r7 = f64x2.splat(q7);
+  for (let j = 0; j < d2; j += 2) {
+    const o = <usize>j << 3;
+    const p = x + o;
+    const t0 = f64x2.add(f64x2.mul(r0, v128.load(p)), f64x2.mul(r1, v128.load(p + rs)));
+    const t1 = f64x2.add(f64x2.mul(r2, v128.load(p + 2 * rs)), f64x2.mul(r3, v128.load(p + 3 * rs)));
+    const t2 = f64x2.add(f64x2.mul(r4, v128.load(p + 4 * rs)), f64x2.mul(r5, v128.load(p + 5 * rs)));
+    const t3 = f64x2.add(f64x2.mul(r6, v128.load(p + 6 * rs)), f64x2.mul(r7, v128.load(p + 7 * rs)));
+    v128.store(G + o, f64x2.add(v128.load(G + o), f64x2.add(f64x2.add(t0, t1), f64x2.add(t2, t3))));
+  }
+  if (d2 < d) {
+    const o = <usize>d2 << 3;
+    const p = x + o;
+    const t = ((q0 * load<f64>(p) + q1 * load<f64>(p + rs)) + (q2 * load<f64>(p + 2 * rs) + q3 * load<f64>(p + 3 * rs))) +
+      ((q4 * load<f64>(p + 4 * rs) + q5 * load<f64>(p + 5 * rs)) + (q6 * load<f64>(p + 6 * rs) + q7 * load<f64>(p + 7 * rs)));
+    store<f64>(G + o, load<f64>(G + o) + t);
+  }
+}
+
+// Fused binomial loss + gradient over rows [start, end): returns sum_i s_i softplus(-t_i z_i); adds r^T X
+// into G (d doubles) and, when gb != 0, sum r into gb[0]. G = 0: loss only. b: address of the intercept, or 0.
+// z: scratch of 8 doubles. (One body for both uses: the module stays small, and the G test is once per 8 rows.)
+export function binomialLossGradF64(X: usize, d: i32, W: usize, b: usize, y: usize, sw: usize, G: usize, gb: usize, z: usize, start: i32, end: i32): f64 {
+  const rs = <usize>d << 3;
+  const bv = f64x2.splat(b != 0 ? load<f64>(b) : 0.0);
+  let lv = f64x2.splat(0);
+  let rv = f64x2.splat(0);
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    const x = X + <usize>i * rs;
+    dot8F64(x, d, W, z);
+    v128.store(z, f64x2.add(v128.load(z), bv));
+    v128.store(z + 16, f64x2.add(v128.load(z + 16), bv));
+    v128.store(z + 32, f64x2.add(v128.load(z + 32), bv));
+    v128.store(z + 48, f64x2.add(v128.load(z + 48), bv));
+    const l01 = f64x2.add(binomialPair(z, labelsF64x2(y, i), weightsF64x2(sw, i)), binomialPair(z + 16, labelsF64x2(y, i + 2), weightsF64x2(sw, i + 2)));
+    const l23 = f64x2.add(binomialPair(z + 32, labelsF64x2(y, i + 4), weightsF64x2(sw, i + 4)), binomialPair(z + 48, labelsF64x2(y, i + 6), weightsF64x2(sw, i + 6)));
+    lv = f64x2.add(lv, f64x2.add(l01, l23));
+    if (G != 0) {
+      rv = f64x2.add(rv, f64x2.add(f64x2.add(v128.load(z), v128.load(z + 16)), f64x2.add(v128.load(z + 32), v128.load(z + 48))));
+      axpy8F64(x, d, z, G);
+    }
+  }
+  for (; i < end; i++) {
+    const x = X + <usize>i * rs;
+    scores1F64(x, d, W, 1, z);
+    // One row through the two-lane code (lane 1 a copy of lane 0, ignored).
+    const zv = f64x2.add(f64x2.splat(load<f64>(z)), bv);
+    v128.store(z, zv);
+    const l = binomialPair(z, f64x2.splat(<f64>load<i32>(y + (<usize>i << 2))), f64x2.splat(weightAt(sw, i)));
+    lv = f64x2.add(lv, f64x2.replace_lane(l, 1, 0.0));
+    if (G != 0) {
+      rv = f64x2.add(rv, f64x2.replace_lane(v128.load(z), 1, 0.0));
+      grad1F64(x, d, z, 1, G);
+    }
+  }
+  if (G != 0 && gb != 0) store<f64>(gb, load<f64>(gb) + hsum2(rv));
+  return hsum2(lv);
+}
+
+// Binomial loss only.
+export function binomialLossF64(X: usize, d: i32, W: usize, b: usize, y: usize, sw: usize, z: usize, start: i32, end: i32): f64 {
+  return binomialLossGradF64(X, d, W, b, y, sw, 0, 0, z, start, end);
+}
+
+// Binomial Hessian-vector product over rows [start, end): u_i = V . x_i (+ vb[0]), out += (s c u)^T X and
+// ob[0] += sum s c u (when ob != 0), with c the cached curvatures p (1 - p) of all rows (n doubles).
+export function binomialHvpF64(X: usize, d: i32, V: usize, vb: usize, c: usize, sw: usize, out: usize, ob: usize, z: usize, start: i32, end: i32): void {
+  const rs = <usize>d << 3;
+  const bv = f64x2.splat(vb != 0 ? load<f64>(vb) : 0.0);
+  let ov = f64x2.splat(0);
+  let i = start;
+  for (; i + ROWS <= end; i += ROWS) {
+    const x = X + <usize>i * rs;
+    scores4F64(x, d, V, 1, z);
+    const ci = c + (<usize>i << 3);
+    const u01 = f64x2.mul(f64x2.mul(weightsF64x2(sw, i), v128.load(ci)), f64x2.add(v128.load(z), bv));
+    const u23 = f64x2.mul(f64x2.mul(weightsF64x2(sw, i + 2), v128.load(ci + 16)), f64x2.add(v128.load(z + 16), bv));
+    v128.store(z, u01);
+    v128.store(z + 16, u23);
+    ov = f64x2.add(ov, f64x2.add(u01, u23));
+    grad4F64(x, d, z, 1, out);
+  }
+  let tail = 0.0;
+  for (; i < end; i++) {
+    const x = X + <usize>i * rs;
+    scores1F64(x, d, V, 1, z);
+    const u = weightAt(sw, i) * load<f64>(c + (<usize>i << 3)) * (load<f64>(z) + f64x2.extract_lane(bv, 0));
+    store<f64>(z, u);
+    tail += u;
+    grad1F64(x, d, z, 1, out);
+  }
+  if (ob != 0) store<f64>(ob, load<f64>(ob) + (hsum2(ov) + tail));
+}
+
 // ---------------------------------------------------------------- float32
 
 @inline

@@ -26,6 +26,8 @@ export interface WasmDenseLayout {
   xPtr?: number;
   /** The workspace's first byte in that memory (a region claimed from the arena). */
   base?: number;
+  /** Rows of score scratch (K doubles each); default SCRATCH_ROWS (the binomial kernel takes 8 rows at a time). */
+  scratchRows?: number;
 }
 
 /**
@@ -154,7 +156,7 @@ export class WasmDenseWorkspaceView {
       planBytes(K * d, 8) * 2 +
       planBytes(K, 8) * 2 +
       (dtype === 'float32' ? planBytes(K * d, 4) * 2 : 0) +
-      planBytes(SCRATCH_ROWS * K, 8) * (1 + workers) +
+      planBytes((L.scratchRows ?? SCRATCH_ROWS) * K, 8) * (1 + workers) +
       planBytes(n * K, 8) +
       workers * (planBytes(K * d + K, 8) + (dtype === 'float32' ? planBytes(K * d, 4) : 0))
     );
@@ -181,13 +183,14 @@ export class WasmDenseWorkspaceView {
     this.pG = ws.alloc(K * d * 8);
     this.pgb = ws.alloc(K * 8);
     this.pG32 = dtype === 'float32' ? ws.alloc(K * d * 4) : 0;
-    this.pz = ws.alloc(SCRATCH_ROWS * K * 8);
+    const scratch = (L.scratchRows ?? SCRATCH_ROWS) * K * 8;
+    this.pz = ws.alloc(scratch);
     this.pP = ws.alloc(n * K * 8);
     this.pWorkerG = [];
     this.pWorkerScratch = [];
     for (let t = 0; t < workers; t++) {
       this.pWorkerG.push(ws.alloc((K * d + K) * 8));
-      this.pWorkerScratch.push([ws.alloc(SCRATCH_ROWS * K * 8), dtype === 'float32' ? ws.alloc(K * d * 4) : 0]);
+      this.pWorkerScratch.push([ws.alloc(scratch), dtype === 'float32' ? ws.alloc(K * d * 4) : 0]);
     }
     this.W = ws.f64(this.pW, K * d);
     this.b = ws.f64(this.pb, K);

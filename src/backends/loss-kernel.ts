@@ -4,6 +4,8 @@
  *   - MatrixLossKernel: plain TypeScript on any Matrix (dense f64/f32 through monomorphic loops, CSR);
  *     the fallback everywhere and the reference in tests.
  *   - WasmDenseKernel (dense-wasm.ts): WebAssembly SIMD on a copy of X in wasm memory, made once per fit.
+ * (The binomial model's WasmBinomialKernel, binomial-wasm.ts, implements the same interface with K = 1 for the
+ * logistic loss; BinomialObjective owns its math, and its TypeScript reference is LinearFiniteSum's rows.)
  * All write the loss gradient (no penalty) into caller-owned G (K*d) and gb (K, or null without intercept).
  */
 import type { Matrix } from '../matrix/matrix.js';

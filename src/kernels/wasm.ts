@@ -30,6 +30,10 @@ export interface KernelExports {
   lossF64(X: number, d: number, W: number, b: number, K: number, y: number, sw: number, z: number, start: number, end: number): number;
   scoresF64(X: number, d: number, W: number, b: number, K: number, Z: number, start: number, end: number): void;
   hvpF64(X: number, d: number, V: number, vb: number, K: number, P: number, sw: number, out: number, ob: number, z: number, start: number, end: number): void;
+  /** Binomial (one score per row) loss + gradient over rows [start, end): G (d doubles), gb (1 double or 0). */
+  binomialLossGradF64(X: number, d: number, W: number, b: number, y: number, sw: number, G: number, gb: number, z: number, start: number, end: number): number;
+  binomialLossF64(X: number, d: number, W: number, b: number, y: number, sw: number, z: number, start: number, end: number): number;
+  binomialHvpF64(X: number, d: number, V: number, vb: number, c: number, sw: number, out: number, ob: number, z: number, start: number, end: number): void;
   narrowF32(W: number, W32: number, count: number): void;
   lossGradF32(
     X: number,

@@ -142,7 +142,7 @@ function startingPoint(objective: LinearFiniteSum, nonSmooth: NonSmoothTerm | nu
  */
 export function binomialProblem(M: Matrix, y01: Int32Array, sampleWeight: Float64Array | null, o: SoftmaxRegressionOptions) {
   const { l2, nonSmooth } = splitPenalty(o.penalty, o.C, o.l1Ratio ?? 0, 1, M.cols);
-  const objective = new LinearFiniteSum(M, y01, binomialRowLoss, { l2, fitIntercept: o.fitIntercept, sampleWeight });
+  const objective = new LinearFiniteSum(M, y01, binomialRowLoss, { l2, fitIntercept: o.fitIntercept, sampleWeight, kernel: o.backend });
   return { objective, nonSmooth };
 }
 

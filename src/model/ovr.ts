@@ -39,14 +39,20 @@ export function fitOneVsRest(
     const yk = new Int32Array(yIdx.length);
     for (let i = 0; i < yIdx.length; i++) yk[i] = yIdx[i] === k ? 1 : 0;
     const { l2, nonSmooth } = splitPenalty(o.penalty, o.C, o.l1Ratio ?? 0, 1, d);
-    const objective = new LinearFiniteSum(M, yk, logisticRowLoss, { l2, fitIntercept: fi, sampleWeight });
+    const objective = new LinearFiniteSum(M, yk, logisticRowLoss, { l2, fitIntercept: fi, sampleWeight, kernel: o.backend });
     sumWeights = objective.sumWeights;
     const start = new Float64Array(objective.dimension);
     if (w0) {
       start.set(w0.subarray(k * d, (k + 1) * d));
       if (fi) start[d] = w0[K * d + k]!;
     }
-    const r = runSolver(objective, nonSmooth, start, o, rng, onIteration);
+    let r: SolveResult;
+    try {
+      r = runSolver(objective, nonSmooth, start, o, rng, onIteration);
+    } finally {
+      // Each class's wasm copy of X goes back to the pool for the next class's (src/kernels/wasm.ts, release).
+      objective.dispose();
+    }
     w.set(r.w.subarray(0, d), k * d);
     if (fi) w[K * d + k] = r.w[d]!;
     perClass.push(r);

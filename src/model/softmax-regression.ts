@@ -239,7 +239,11 @@ export class SoftmaxRegression {
     } else if (kind === 'binomial') {
       // y is already 0/1 (classes sorted): the positive class is classes[1], as scikit-learn's.
       const { objective, nonSmooth } = binomialProblem(M, yIdx, s, o);
-      result = runSolver(objective, nonSmooth, w0 ?? new Float64Array(layout.dimension), o, rng, onIteration);
+      try {
+        result = runSolver(objective, nonSmooth, w0 ?? new Float64Array(layout.dimension), o, rng, onIteration);
+      } finally {
+        objective.dispose();
+      }
       sumWeights = objective.sumWeights;
     } else {
       const { objective, nonSmooth } = multinomialProblem(M, yIdx, K, s, o);

@@ -8,7 +8,9 @@
  * Stochastic solvers (sag, saga, sgd, adam) need per-sample access; the exact-Newton solver needs the
  * dense Hessian. Both are built here from the Matrix interface (rowScores, addRowOuter), so solvers still
  * only see an objective interface. Full-batch passes of the softmax loss are delegated to SoftmaxObjective
- * (one implementation of the hot loop, tuned elsewhere); the logistic loss (one-vs-rest) has its own.
+ * (one implementation of the hot loop, tuned elsewhere); those of the logistic loss (the binomial model,
+ * one-vs-rest) to BinomialObjective's WebAssembly kernel where one is chosen (dense X, the same `kernel`
+ * policy), else to the TypeScript row loops here (CSR X, 'js', small problems; the reference in tests).
  */
 import { softmaxCrossEntropyInPlace, softmaxInPlace } from '../kernels/softmax.js';
 import type { Threads } from '../backends/provider.js';
@@ -18,6 +20,7 @@ import type { FiniteSumObjective, HessianOperator, Objective } from './objective
 import type { SparseRows } from '../matrix/matrix.js';
 import { CSRMatrix } from '../matrix/csr.js';
 import { SoftmaxObjective } from './softmax-objective.js';
+import { BinomialObjective, chooseBinomialKernel } from './binomial-objective.js';
 
 /** One row's loss in score space. */
 export interface RowLoss {
@@ -69,7 +72,8 @@ export function softmaxRowLoss(K: number): RowLoss {
  * Binary logistic (binomial log-) loss on one score; y is 1 for the positive class, 0 otherwise. The
  * binomial model (two classes) and each one-vs-rest problem use it:
  *   l(z) = log(1 + exp(-t z)) = softplus(-t z),  t = 2y - 1,  computed as m + log1p(exp(-m)) for m > 0 and
- *   log1p(exp(m)) otherwise (no overflow, no cancellation);  dl/dz = sigmoid(z) - y;  d2l/dz2 = p (1 - p).
+ *   log1p(exp(m)) otherwise (no overflow, no cancellation);  dl/dz = sigmoid(z) - y;  d2l/dz2 = p (1 - p),
+ *   computed as e / (1 + e)^2 with e = exp(-|z|) (p (1 - p) loses the digits of 1 - p when p is near 1).
  */
 export const logisticRowLoss: RowLoss = {
   name: 'logistic',
@@ -85,9 +89,10 @@ export const logisticRowLoss: RowLoss = {
     return l;
   },
   hessState(z, off) {
-    const v = z[off]!;
-    const p = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-    z[off] = p * (1 - p);
+    // p (1 - p) = e / (1 + e)^2, e = exp(-|z|): no cancellation for either sign (binomial-wasm.ts: the same).
+    const e = Math.exp(-Math.abs(z[off]!));
+    const q = 1 + e;
+    z[off] = e / (q * q);
   },
   hessApply(c, sOff, u, uOff) {
     u[uOff] = c[sOff]! * u[uOff]!;
@@ -106,7 +111,10 @@ export interface LinearFiniteSumOptions {
   l2: number;
   fitIntercept: boolean;
   sampleWeight?: Float64Array | null;
-  /** The loops behind the full-batch softmax passes (SoftmaxObjectiveOptions.kernel); default 'auto'. */
+  /**
+   * The loops behind the full-batch passes (SoftmaxObjectiveOptions.kernel; for the logistic loss, WebAssembly
+   * on dense X or these TypeScript loops); default 'auto'.
+   */
   kernel?: 'auto' | 'wasm' | 'js';
   /** Threads for the full-batch softmax passes (SoftmaxObjectiveOptions.threads); default 'auto'. */
   threads?: Threads;
@@ -121,8 +129,13 @@ export class LinearFiniteSum implements FiniteSumObjective {
   readonly fitIntercept: boolean;
   readonly sampleWeight: Float64Array | null;
   readonly sumWeights: number;
-  /** Full-batch implementation used for value/gradient/Hessian (SoftmaxObjective for softmax). */
-  private readonly fast: Objective | null;
+  /**
+   * Full-batch implementation used for value/gradient/Hessian: SoftmaxObjective for softmax, BinomialObjective
+   * for the logistic loss when a kernel was chosen for it, else null (the TypeScript passes below).
+   */
+  private readonly fast: (Objective & { dispose(): void }) | null;
+  /** The `kernel` choice, passed on to subsets. */
+  private readonly kernelChoice: 'auto' | 'wasm' | 'js' | undefined;
   private passes = 0;
   /** Rows touched one at a time (per-sample access); n of them make one pass. */
   private rowsTouched = 0;
@@ -142,7 +155,12 @@ export class LinearFiniteSum implements FiniteSumObjective {
     if (this.sampleWeight) for (let i = 0; i < this.sampleWeight.length; i++) sw += this.sampleWeight[i]!;
     else sw = X.rows;
     this.sumWeights = sw;
-    this.fast = loss.name === 'softmax' ? new SoftmaxObjective(X, y, loss.K, opts) : null;
+    this.kernelChoice = opts.kernel;
+    if (loss.name === 'softmax') this.fast = new SoftmaxObjective(X, y, loss.K, opts);
+    else {
+      const kernel = chooseBinomialKernel(X, y, this.sampleWeight, opts.kernel);
+      this.fast = kernel ? new BinomialObjective(X.cols, opts.fitIntercept, opts.l2, kernel) : null;
+    }
     this.zBlock = new Float64Array(Math.min(BLOCK_ROWS, Math.max(1, X.rows)) * loss.K);
     this.xRow = new Float64Array(X.cols);
   }
@@ -150,9 +168,17 @@ export class LinearFiniteSum implements FiniteSumObjective {
   get dimension(): number {
     return this.layout.dimension;
   }
-  /** Done with this objective (the fit is over): the softmax kernel's buffers may serve the next fit. */
+  /** Done with this objective (the fit is over): the wasm kernel's buffers may serve the next fit. */
   dispose(): void {
-    if (this.fast instanceof SoftmaxObjective) this.fast.dispose();
+    this.fast?.dispose();
+  }
+
+  /**
+   * Which loops run the full-batch passes: the kernel's name ('wasm-float64', 'wasm-binomial-float64', 'js',
+   * ...), or 'js-rows' for the TypeScript row loops of this class (the logistic loss without a kernel).
+   */
+  get kernelName(): string {
+    return this.fast instanceof SoftmaxObjective || this.fast instanceof BinomialObjective ? this.fast.kernel.name : 'js-rows';
   }
 
   /** Threads the full-batch passes run on (1 unless the softmax kernel is a threaded one). */
@@ -226,7 +252,7 @@ export class LinearFiniteSum implements FiniteSumObjective {
       sw = new Float64Array(rows.length);
       for (let t = 0; t < rows.length; t++) sw[t] = this.sampleWeight[rows[t]!]!;
     }
-    return new LinearFiniteSum(this.X.selectRows(rows), y, this.loss, { l2, fitIntercept: this.fitIntercept, sampleWeight: sw });
+    return new LinearFiniteSum(this.X.selectRows(rows), y, this.loss, { l2, fitIntercept: this.fitIntercept, sampleWeight: sw, kernel: this.kernelChoice });
   }
 
   private penalty(w: Float64Array, g: Float64Array | null): number {

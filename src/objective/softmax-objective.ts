@@ -58,7 +58,7 @@ export interface SoftmaxObjectiveOptions {
 }
 
 /** Below this many multiply-adds per pass (n*d*K) the wasm copy of X is not worth making. */
-const WASM_MIN_WORK = 4096;
+export const WASM_MIN_WORK = 4096;
 
 /** Pick the kernel for X (see SoftmaxObjectiveOptions.kernel). */
 export function chooseLossKernel(
