@@ -7,7 +7,7 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { WasmDenseWorkspaceView, type WasmDenseLayout } from '../src/backends/dense-wasm.js';
 import { WasmCsrView, type WasmCsrLayout } from '../src/backends/csr-wasm.js';
-import { CTRL, OP } from './threads-protocol.js';
+import { CTRL, OP, csrShare, denseShare } from './threads-protocol.js';
 
 const { ctrl, port, index } = workerData as { ctrl: SharedArrayBuffer; port: MessagePort; index: number };
 const c = new Int32Array(ctrl, 0, CTRL.INTS);
@@ -16,14 +16,35 @@ let view: WasmDenseWorkspaceView | null = null;
 let csr: WasmCsrView | null = null;
 let seen = 0;
 
+/**
+ * Before sleeping in Atomics.wait, watch for the next task for up to SPIN_MS: between two evaluations of a fit
+ * the main thread works for tens of microseconds (the solver's step), and a futex wake-up costs about as much,
+ * which kept small problems (digits: 0.3 ms per evaluation) from gaining anything on a second thread.
+ */
+const SPIN_MS = 0.2;
+
+function spinUntilTask(): void {
+  if (Atomics.load(c, CTRL.SEQ) !== seen) return;
+  const t0 = performance.now();
+  for (;;) {
+    for (let i = 0; i < 256; i++) if (Atomics.load(c, CTRL.SEQ) !== seen) return;
+    if (performance.now() - t0 > SPIN_MS) return;
+  }
+}
+
 for (;;) {
+  spinUntilTask();
   Atomics.wait(c, CTRL.SEQ, seen);
   seen = Atomics.load(c, CTRL.SEQ);
   const op = c[CTRL.OP]!;
   let r = 0;
   if (op === OP.EXIT) break;
   if (op === OP.ATTACH) {
-    const msg = receiveMessageOnPort(port)!.message as {
+    // The latest attach request wins: requests made while this thread was busy (or still starting) left
+    // their messages queued, and only the last one matches the current problem.
+    let latest = receiveMessageOnPort(port);
+    for (let next = latest; next; next = receiveMessageOnPort(port)) latest = next;
+    const msg = latest!.message as {
       layout: WasmDenseLayout | WasmCsrLayout;
       workers: number;
       memory: ConstructorParameters<typeof WasmDenseWorkspaceView>[3];
@@ -36,32 +57,11 @@ for (;;) {
       csr = null;
     }
   } else if (csr) {
-    const v = csr;
-    v.hasB = c[CTRL.HASB] === 1;
-    const start = c[CTRL.START]!;
-    const end = c[CTRL.END]!;
-    const pG = v.pWorkerGT[index]!;
-    const pgb = pG + v.K * v.d * 8;
-    const pz = v.pWorkerZ[index]!;
-    if (op === OP.LOSSGRAD || op === OP.HVP) v.ws.f64(pG, v.K * v.d + v.K).fill(0);
-    if (op === OP.LOSSGRAD) r = v.lossGradRows(start, end, pG, pgb, pz);
-    else if (op === OP.LOSS) r = v.lossGradRows(start, end, 0, 0, pz);
-    else if (op === OP.PROB) v.probabilitiesRows(start, end);
-    else if (op === OP.HVP) v.hvpRows(start, end, pG, pgb, pz);
+    csr.hasB = c[CTRL.HASB] === 1;
+    r = csrShare(csr, index, op, c[CTRL.START]!, c[CTRL.END]!);
   } else if (view) {
-    const v = view;
-    v.hasB = c[CTRL.HASB] === 1;
-    const start = c[CTRL.START]!;
-    const end = c[CTRL.END]!;
-    const [pz, pG32] = v.pWorkerScratch[index]!;
-    const pG = v.pWorkerG[index]!;
-    const pgb = pG + v.K * v.d * 8;
-    if (op === OP.LOSSGRAD || op === OP.HVP) v.ws.f64(pG, v.K * v.d + v.K).fill(0);
-    if (op === OP.LOSSGRAD) r = v.lossGradRows(start, end, pG, pgb, pz, pG32);
-    else if (op === OP.LOSS) r = v.lossRows(start, end, pz);
-    else if (op === OP.PROB) v.probabilitiesRows(start, end);
-    else if (op === OP.SCORES) v.scoresRows(start, end);
-    else if (op === OP.HVP) v.hvpRows(start, end, pG, pgb, pz, pG32);
+    view.hasB = c[CTRL.HASB] === 1;
+    r = denseShare(view, index, op, c[CTRL.START]!, c[CTRL.END]!);
   }
   res[0] = r;
   Atomics.store(c, CTRL.DONE, seen);

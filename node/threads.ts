@@ -21,7 +21,7 @@ import { WasmCsrView } from '../src/backends/csr-wasm.js';
 import type { CSRMatrix } from '../src/matrix/csr.js';
 import { arenaOf, type WasmArena } from '../src/kernels/resident.js';
 import { wasmModule } from '../src/kernels/wasm.js';
-import { CTRL, OP } from './threads-protocol.js';
+import { CTRL, OP, csrShare, denseShare } from './threads-protocol.js';
 
 /** Below this many multiply-adds per pass, waking a worker costs more than it saves (~tens of microseconds). */
 export const THREADS_MIN_WORK = AUTO_THREADS_MIN_WORK;
@@ -79,14 +79,47 @@ class Pool {
    * Split one operation over the pool: worker t takes rows [bounds[t+1], bounds[t+2]), the calling thread
    * rows [bounds[0], bounds[1]) through `main`; returns the sum of all parts' results.
    */
-  split(op: number, bounds: number[], hasB: boolean, main: (start: number, end: number) => number): number {
+  split(
+    op: number,
+    bounds: number[],
+    hasB: boolean,
+    main: (start: number, end: number) => number,
+    share: (t: number, start: number, end: number) => number,
+  ): number {
+    if (this.failure) throw new Error(`worker thread failed: ${String(this.failure)}`);
+    // Until every worker has attached to the current problem (a new pool's workers first load their code and
+    // compile the kernels: tens to hundreds of ms), the calling thread computes the workers' shares itself,
+    // into their buffers and in their order (`share`, node/threads-protocol.ts): a fit never waits for the
+    // pool, and its results are the same bits whenever the workers joined.
+    this.parallel = this.attached();
+    if (!this.parallel) {
+      let total = main(bounds[0]!, bounds[1]!);
+      for (let t = 0; t < this.workers.length; t++) total += share(t, bounds[t + 1]!, bounds[t + 2]!);
+      return total;
+    }
     this.workers.forEach((w, t) => this.post(w, op, bounds[t + 1]!, bounds[t + 2]!, hasB));
     let total = main(bounds[0]!, bounds[1]!);
     for (const w of this.workers) total += this.wait(w);
     return total;
   }
 
+  /** Block until every worker has attached to the current problem (a fit that asked for a thread count). */
+  waitAttached(): void {
+    for (const w of this.workers) this.wait(w);
+  }
+
+  /** Whether the last split() ran on the workers (false: the calling thread computed their shares). */
+  parallel = false;
+
+  private attached(): boolean {
+    for (const w of this.workers) if (Atomics.load(w.c, CTRL.DONE) !== w.seq) return false;
+    return true;
+  }
+
   wait(w: PoolWorker): number {
+    // The worker's share usually ends within microseconds of ours: look before sleeping (a futex round trip
+    // costs tens of microseconds, a sizeable part of a small problem's evaluation).
+    for (let i = 0; i < 2048; i++) if (Atomics.load(w.c, CTRL.DONE) === w.seq) return w.res[0]!;
     const t0 = Date.now();
     for (;;) {
       const done = Atomics.load(w.c, CTRL.DONE);
@@ -99,14 +132,17 @@ class Pool {
     }
   }
 
-  /** Attach every worker to `view` (a no-op when `owner` is already attached). */
+  /**
+   * Ask every worker to attach to `view` (a no-op when `owner` is already attached), without waiting:
+   * split() runs on the calling thread alone until they have. A worker still busy with an earlier attach
+   * sees only the latest request and reads the latest message (node/threads-worker.ts).
+   */
   attach(owner: object, view: { layout: object; ws: { memory: unknown } }): void {
     if (this.owner === owner) return;
     for (const w of this.workers) {
       w.port.postMessage({ layout: view.layout, workers: this.workers.length, memory: view.ws.memory });
       this.post(w, OP.ATTACH);
     }
-    for (const w of this.workers) this.wait(w);
     this.owner = owner;
   }
 
@@ -126,7 +162,7 @@ export class ThreadedDenseKernel implements LossKernel {
   /** Row ranges: [0] main thread, [t+1] worker t. */
   private readonly bounds: number[];
 
-  constructor(X: DenseMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, dtype: Dtype, p: Pool) {
+  constructor(X: DenseMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, dtype: Dtype, p: Pool, wait = true) {
     this.pool = p;
     const T = p.workers.length;
     this.name = `wasm-${dtype}-threads${T + 1}`;
@@ -141,16 +177,32 @@ export class ThreadedDenseKernel implements LossKernel {
     this.bounds = [];
     for (let t = 0; t <= T + 1; t++) this.bounds.push(Math.min(n, t * share));
     this.attach();
+    if (wait) p.waitAttached();
   }
 
   private attach(): void {
     this.pool.attach(this, this.view);
   }
 
+  /** Threads the passes so far ran on: 1 until the workers have attached (Pool.split). */
+  threadsUsed = 1;
+
+  private disposed = false;
+
+  /** The fit is over: a small workspace's shared memory may serve the next threaded fit (WasmWorkspace.release). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.view.ws.release();
+  }
+
   /** Run op on every worker's rows and on the main thread's (via `main`); returns the sum of results. */
   private run(op: number, main: (start: number, end: number) => number): number {
+    if (this.disposed) throw new Error(`${this.name} kernel used after dispose()`);
     this.attach();
-    return this.pool.split(op, this.bounds, this.view.hasB, main);
+    const total = this.pool.split(op, this.bounds, this.view.hasB, main, (t, s, e) => denseShare(this.view, t, op, s, e));
+    if (this.pool.parallel) this.threadsUsed = this.bounds.length - 1;
+    return total;
   }
 
   /** Add the workers' gradient buffers into view.G / view.gb. */
@@ -201,6 +253,7 @@ export class ThreadedDenseKernel implements LossKernel {
   }
 
   scores(W: Float64Array, b: Float64Array | null, out: Float64Array, start: number, end: number): void {
+    if (this.disposed) throw new Error(`${this.name} kernel used after dispose()`);
     const v = this.view;
     v.setParams(W, b);
     const K = v.K;
@@ -224,7 +277,7 @@ export class ThreadedCsrKernel implements LossKernel {
   /** Row ranges: [0] main thread, [t+1] worker t. */
   private readonly bounds: number[];
 
-  constructor(X: CSRMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, p: Pool) {
+  constructor(X: CSRMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, p: Pool, wait = true) {
     this.pool = p;
     const T = p.workers.length;
     this.name = `wasm-csr-threads${T + 1}`;
@@ -241,11 +294,18 @@ export class ThreadedCsrKernel implements LossKernel {
       this.bounds.push(i);
     }
     this.bounds.push(n);
+    this.pool.attach(this, this.view);
+    if (wait) p.waitAttached();
   }
+
+  /** Threads the passes so far ran on: 1 until the workers have attached (Pool.split). */
+  threadsUsed = 1;
 
   private run(op: number, main: (start: number, end: number) => number): number {
     this.pool.attach(this, this.view);
-    return this.pool.split(op, this.bounds, this.view.hasB, main);
+    const total = this.pool.split(op, this.bounds, this.view.hasB, main, (t, s, e) => csrShare(this.view, t, op, s, e));
+    if (this.pool.parallel) this.threadsUsed = this.bounds.length - 1;
+    return total;
   }
 
   /** Add the workers' GT and gb into the main ones. */
@@ -344,11 +404,17 @@ class ThreadedPredictor {
     const op = softmax ? OP.PROB : OP.SCORES;
     const bounds = Array.from({ length: T + 2 }, (_, t) => Math.min(n, t * share));
     bounds[T + 1] = n;
-    p.split(op, bounds, v.hasB, (start, end) => {
-      if (softmax) v.probabilitiesRows(start, end);
-      else v.scoresRows(start, end);
-      return 0;
-    });
+    p.split(
+      op,
+      bounds,
+      v.hasB,
+      (start, end) => {
+        if (softmax) v.probabilitiesRows(start, end);
+        else v.scoresRows(start, end);
+        return 0;
+      },
+      (t, start, end) => denseShare(v, t, op, start, end),
+    );
     out.set(v.P);
   }
 }
@@ -398,8 +464,8 @@ const nodeHost: ThreadHost = {
   get autoThreads() {
     return autoThreads;
   },
-  denseKernel: (X, y, K, sw, dtype, threads) => (threadsAvailable() ? new ThreadedDenseKernel(X, y, K, sw, dtype, poolFor(threads)) : null),
-  csrKernel: (X, y, K, sw, threads) => (threadsAvailable() ? new ThreadedCsrKernel(X, y, K, sw, poolFor(threads)) : null),
+  denseKernel: (X, y, K, sw, dtype, threads, wait) => (threadsAvailable() ? new ThreadedDenseKernel(X, y, K, sw, dtype, poolFor(threads), wait) : null),
+  csrKernel: (X, y, K, sw, threads, wait) => (threadsAvailable() ? new ThreadedCsrKernel(X, y, K, sw, poolFor(threads), wait) : null),
   scores: (X, W, K, b, out, softmax, threads) => threadsAvailable() && threadedScores(poolFor(threads), threads, X, W, K, b, out, softmax),
 };
 setThreadHost(nodeHost);

@@ -23,6 +23,11 @@ export interface LossKernel {
   hvp(V: Float64Array, vb: Float64Array | null, out: Float64Array, ob: Float64Array | null): void;
   /** Z[(i-start)*K + k] = scores of rows [start, end). */
   scores(W: Float64Array, b: Float64Array | null, out: Float64Array, start: number, end: number): void;
+  /**
+   * Optional, threaded kernels: how many threads the passes so far ran on (a pool's workers join a fit once
+   * they have started and attached, so a short fit may run on one thread throughout).
+   */
+  readonly threadsUsed?: number;
   /** Optional: the owner is done with the kernel (its buffers may be reused); later calls throw. */
   dispose?(): void;
 }

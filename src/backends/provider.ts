@@ -17,10 +17,14 @@ export type Threads = 'auto' | number;
 export interface ThreadHost {
   /** Threads 'auto' may use (Node: the machine's available parallelism; enableThreads(n) sets n). */
   readonly autoThreads: number;
-  /** A loss kernel splitting dense X's rows over `threads` threads, or null to decline. */
-  denseKernel(X: DenseMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, dtype: Dtype, threads: number): LossKernel | null;
+  /**
+   * A loss kernel splitting dense X's rows over `threads` threads, or null to decline. With `wait` (a fit that
+   * asked for a count) the kernel waits for the workers to start; without (the 'auto' policy) passes run on
+   * the calling thread alone until they have, so a fit never waits for a pool to start.
+   */
+  denseKernel(X: DenseMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, dtype: Dtype, threads: number, wait: boolean): LossKernel | null;
   /** The same for CSR X. */
-  csrKernel(X: CSRMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, threads: number): LossKernel | null;
+  csrKernel(X: CSRMatrix, y: Int32Array, K: number, sampleWeight: Float64Array | null, threads: number, wait: boolean): LossKernel | null;
   /**
    * Scores (or, with `softmax`, probabilities) of all rows of dense X into `out` (n x K) over `threads`
    * threads; false to decline (X not wasm-resident, ...): the caller then runs the single-thread path.
@@ -41,14 +45,15 @@ export function threadHost(): ThreadHost | null {
 
 /**
  * The 'auto' policy: more than one thread only when one pass over the data does at least this many
- * multiply-adds (n*d*K dense, nnz*K sparse). Below it, waking the workers and summing their gradients
- * costs about what the second core saves (measured per pass when the threads were written); a process's
- * first threaded fit also waits once for the workers to start (tens of milliseconds). On the benchmark
- * sets (docs/performance.md, thread policy) this keeps iris, wine, breast_cancer and digits (at most
- * 0.92e6 per pass) on one thread and puts the MNIST subset (63e6), the synthetic dense (160e6) and sparse
- * (54e6) sets on all cores.
+ * multiply-adds (n*d*K dense, nnz*K sparse). Below it, handing the workers their rows and summing their
+ * gradients costs about what the second core saves. Measured on an idle 2-core machine (2026-12-02, whole
+ * default-style fits, 1 vs 2 threads alternating, pool started): 0.26e6 per pass 1.24x slower on two threads,
+ * 0.51e6 0.83x, 0.92e6 (digits) 0.77x, 1.9e6 0.36x. 'auto' fits never wait for a pool to start: the calling
+ * thread does the workers' shares until they have (node/threads.ts). On the benchmark sets this keeps iris,
+ * wine and breast_cancer on one thread and puts digits, the MNIST subset (63e6), the synthetic dense (160e6)
+ * and sparse (54e6) sets on all cores.
  */
-export const AUTO_THREADS_MIN_WORK = 2_000_000;
+export const AUTO_THREADS_MIN_WORK = 500_000;
 
 /** Rows each thread must get at least (the kernels take rows 4 at a time). */
 const MIN_ROWS_PER_THREAD = 8;

@@ -227,12 +227,17 @@ export function wasmAvailable(): boolean {
   return wasmModule('plain') !== null;
 }
 
-/** Released workspaces' memories (with their instances), newest last; only small ones are kept. */
-const spares: Array<{ memory: WasmMemory; k: KernelExports }> = [];
+/**
+ * Released workspaces' memories (with their instances), newest last, per variant; only small ones are kept.
+ * Shared ones too: a fresh shared memory's first writes fault its pages in at several microseconds each
+ * (2.7 ms to load digits' X into a new one, most of a threaded fit's setup).
+ */
+const sparesOf: Record<WasmVariant, Array<{ memory: WasmMemory; k: KernelExports }>> = { plain: [], shared: [] };
 const SPARE_COUNT = 2;
 const SPARE_MAX_BYTES = 16 * 2 ** 20;
 
-function takeSpare(bytes: number): { memory: WasmMemory; k: KernelExports } | null {
+function takeSpare(variant: WasmVariant, bytes: number): { memory: WasmMemory; k: KernelExports } | null {
+  const spares = sparesOf[variant];
   for (let i = spares.length - 1; i >= 0; i--) {
     const s = spares[i]!;
     if (s.memory.buffer.byteLength >= bytes) {
@@ -266,8 +271,9 @@ export class WasmWorkspace {
     // A small private workspace takes a released one's memory and instance when one is large enough: a
     // fresh memory costs its allocation, the page faults of its first writes and, later, the collector's
     // time, which on a digits-size fit was about a sixth of the fit (docs/performance.md, small problems).
-    const spare = memory === undefined && at === undefined && variant === 'plain' ? takeSpare(pages * WASM_PAGE) : null;
-    this.reusable = memory === undefined && at === undefined && variant === 'plain' && pages * WASM_PAGE <= SPARE_MAX_BYTES;
+    const spare = memory === undefined && at === undefined ? takeSpare(variant, pages * WASM_PAGE) : null;
+    this.variant = variant;
+    this.reusable = memory === undefined && at === undefined && pages * WASM_PAGE <= SPARE_MAX_BYTES;
     if (spare) {
       this.memory = spare.memory;
       this.k = spare.k;
@@ -294,8 +300,9 @@ export class WasmWorkspace {
     }
   }
 
-  /** Whether release() may hand this workspace's memory to a later one (small, private, 'plain'). */
+  /** Whether release() may hand this workspace's memory to a later one (small, its own memory). */
   private readonly reusable: boolean;
+  private readonly variant: WasmVariant;
   private released = false;
 
   /**
@@ -305,6 +312,7 @@ export class WasmWorkspace {
   release(): void {
     if (this.released || !this.reusable) return;
     this.released = true;
+    const spares = sparesOf[this.variant];
     spares.push({ memory: this.memory, k: this.k });
     if (spares.length > SPARE_COUNT) spares.shift();
   }

@@ -247,9 +247,11 @@ export class SoftmaxRegression {
       sumWeights = objective.sumWeights;
     } else {
       const { objective, nonSmooth } = multinomialProblem(M, yIdx, K, s, o);
-      threads = objective.threads;
       try {
         result = runSolver(objective, nonSmooth, w0 ?? new Float64Array(layout.dimension), o, rng, onIteration);
+        // After the fit: a new worker pool joins once started (node/threads.ts), so a short fit may have
+        // run on one thread throughout.
+        threads = objective.threads;
       } finally {
         // The fit is over: a small kernel's wasm memory goes to the next fit instead of the collector.
         objective.dispose();

@@ -181,10 +181,12 @@ export class LinearFiniteSum implements FiniteSumObjective {
     return this.fast instanceof SoftmaxObjective || this.fast instanceof BinomialObjective ? this.fast.kernel.name : 'js-rows';
   }
 
-  /** Threads the full-batch passes run on (1 unless the softmax kernel is a threaded one). */
+  /** Threads the full-batch passes ran on (1 unless the softmax kernel is a threaded one and its workers joined). */
   get threads(): number {
-    const name = this.fast instanceof SoftmaxObjective ? this.fast.kernel.name : '';
-    const m = /threads(\d+)/.exec(name);
+    if (!(this.fast instanceof SoftmaxObjective)) return 1;
+    const k = this.fast.kernel;
+    if (k.threadsUsed !== undefined) return k.threadsUsed;
+    const m = /threads(\d+)/.exec(k.name);
     return m ? Number(m[1]) : 1;
   }
   get nSamples(): number {

@@ -76,7 +76,7 @@ export function chooseLossKernel(
   // problem would not use.
   if (dense && kernel !== 'js' && (kernel === 'wasm' || X.rows * X.cols * K >= WASM_MIN_WORK) && wasmAvailable()) {
     const T = resolveThreads(threads, X.rows * X.cols * K, X.rows);
-    const provided = T > 1 ? threadHost()?.denseKernel(X, y, K, sampleWeight, dt, T) : null;
+    const provided = T > 1 ? threadHost()?.denseKernel(X, y, K, sampleWeight, dt, T, threads !== 'auto') : null;
     if (provided) return provided;
     return new WasmDenseKernel(X, y, K, sampleWeight, dt);
   }
@@ -84,7 +84,7 @@ export function chooseLossKernel(
   if (X instanceof CSRMatrix) {
     if (kernel !== 'js' && X.nnz * K >= WASM_MIN_WORK && wasmAvailable()) {
       const T = resolveThreads(threads, X.nnz * K, X.rows);
-      return (T > 1 ? threadHost()?.csrKernel(X, y, K, sampleWeight, T) : null) ?? new WasmCsrKernel(X, y, K, sampleWeight);
+      return (T > 1 ? threadHost()?.csrKernel(X, y, K, sampleWeight, T, threads !== 'auto') : null) ?? new WasmCsrKernel(X, y, K, sampleWeight);
     }
     return new CsrLossKernel(X, y, K, sampleWeight);
   }

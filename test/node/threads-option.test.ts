@@ -89,6 +89,24 @@ describe('threads chosen per fit', { skip }, () => {
     assert.equal(a.fitResult!.threads, 1);
   });
 
+  it("'auto' never waits for a starting pool, and its result is the same bits whenever the workers joined", async () => {
+    const { X, y } = large();
+    // A fresh pool: its workers load their code and compile the kernels while the fit runs.
+    await disableThreads();
+    enableThreads(2);
+    const t0 = performance.now();
+    const early = new SoftmaxRegression({ C: 1, maxIter: 3, tol: 0 }).fit(X, y);
+    const ms = performance.now() - t0;
+    // Workers attached (waited for, as a fit asking for 2 threads does), then the same fit again.
+    const joined = new SoftmaxRegression({ C: 1, threads: 2, maxIter: 3, tol: 0 }).fit(X, y);
+    assert.equal(joined.fitResult!.threads, 2);
+    assert.ok(early.fitResult!.threads === 1 || early.fitResult!.threads === 2);
+    assert.deepEqual(early.coef, joined.coef);
+    assert.deepEqual(early.intercept, joined.intercept);
+    assert.equal(early.fitResult!.value, joined.fitResult!.value);
+    assert.ok(Number.isFinite(ms));
+  });
+
   it('without a thread host (as in a browser) every fit runs on one thread', () => {
     const host = threadHost();
     setThreadHost(null);
