@@ -195,7 +195,7 @@ export function addModelFlags(cmd: Command, { withC = true, withL1Ratio = true }
     )
     .option(
       '--threads <n>',
-      `threads for fits and predictions: auto (default: all cores when one pass is at least ${AUTO_THREADS_MIN_WORK / 1e6}e6 multiply-adds, else 1), 0 (one per core), or a count (1: off)`,
+      `threads for fits and predictions: auto (default: all cores when one pass is at least ${AUTO_THREADS_MIN_WORK.toLocaleString('en-US')} multiply-adds, else 1), 0 (one per core), or a count (1: off)`,
       parseThreads,
     )
     .option('--option <key=value>', 'any other library option (repeatable; value parsed as JSON when it parses)', collectKeyValue);

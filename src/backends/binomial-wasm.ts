@@ -11,8 +11,8 @@
  * gb; 8 doubles of scratch; n doubles for the Hessian's curvatures). Loss and gradient are
  * assembly/kernels.ts binomialLossGradF64 / binomialLossF64, Hessian-vector products binomialHvpF64 on the
  * curvatures c_i = p_i (1 - p_i) cached by prepareHessian. float64 X only (chooseBinomialKernel keeps float32
- * X on the TypeScript rows; given float32 X, load() would widen it). Single-threaded: two-class problems large enough for threads
- * (2e6 multiply-adds per pass) are rare.
+ * X on the TypeScript rows; given float32 X, load() would widen it). Single-threaded: two-class problems large enough for a second
+ * core to pay are rare.
  */
 import type { DenseMatrix } from '../matrix/dense.js';
 import type { LossKernel } from './loss-kernel.js';

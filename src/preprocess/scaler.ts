@@ -7,6 +7,7 @@
  */
 import { CSRMatrix } from '../matrix/csr.js';
 import { DenseMatrix } from '../matrix/dense.js';
+import { allocFloatArray } from '../kernels/resident.js';
 import type { Matrix } from '../matrix/matrix.js';
 
 export type ScaleKind = 'none' | 'standard' | 'minmax';
@@ -104,7 +105,9 @@ export function fitScaler(kind: Exclude<ScaleKind, 'none'>, X: Matrix): ScalerSt
 export function applyScaler(s: ScalerState, X: Matrix): Matrix {
   const d = X.cols;
   if (X instanceof DenseMatrix) {
-    const out = X.data instanceof Float32Array ? new Float32Array(X.data.length) : new Float64Array(X.data.length);
+    // A new feature matrix: allocated as DenseMatrix allocates one (wasm-resident when large), so a fit on
+    // the scaled data reads it in place instead of copying it into WebAssembly memory first.
+    const out = allocFloatArray(X.data.length, X.data instanceof Float32Array ? 'float32' : 'float64');
     const a = X.data;
     const inv = s.scale.map((v) => 1 / v);
     for (let i = 0; i < X.rows; i++)
