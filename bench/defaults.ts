@@ -4,7 +4,7 @@
  * (or raw) training rows with only C set; the clock runs around the whole fit call on each side (our fit
  * includes choosing and setting up its kernels and threads; scaling and reading happen before, as in the
  * peer script). Sides alternate within each round; small sets are fitted several times per measurement and
- * the median taken (both sides run warm, in one process each).
+ * the median taken (both sides run warm, in one process each: ours after one untimed round of its repeats on the small sets).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -74,6 +74,11 @@ export function runDefaultsBench(o: {
       continue;
     }
     const { tr, te } = load(c);
+    // One untimed round of ours first: V8 compiles our code while it runs (a fresh process's first digits
+    // fits take 2-3x a warm one), and the peer's repeats run warm in its own process too.
+    // (Small sets only: a large set's first fit is its own warm-up, and the peer's large fits are each the
+    // first of their process too.)
+    if (c.repeats > 1) for (let k = 0; k < c.repeats; k++) new SoftmaxRegression({ C: c.C }).fit(tr.X as never, tr.y);
     const times: number[] = [];
     const peerTimes: number[] = [];
     const ratios: number[] = [];

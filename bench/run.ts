@@ -174,7 +174,7 @@ if (only.has('defaults')) {
   say('## Defaults against defaults: the model and the time a user gets (scikit-learn lbfgs, tol 1e-4, max_iter 10000)');
   say();
   say(
-    'Ours: `new SoftmaxRegression({ C })`, nothing else set (default solver, stopping rule and thread policy). Objective in one convention (summed loss + 1/(2C)||W||^2); time = the whole fit call, median of the repeats; time ratio = ours / scikit-learn per round (median, then each round).',
+    'Ours: `new SoftmaxRegression({ C })`, nothing else set (default solver, stopping rule and thread policy). Objective in one convention (summed loss + 1/(2C)||W||^2); time = the whole fit call, median of the repeats (on the small sets after one untimed round of ours, as V8 compiles our code during its first fits); time ratio = ours / scikit-learn per round (median, then each round).',
   );
   say();
   const rows = runDefaultsBench({

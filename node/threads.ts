@@ -464,6 +464,9 @@ const nodeHost: ThreadHost = {
   get autoThreads() {
     return autoThreads;
   },
+  get running() {
+    return pool !== null && pool.workers.length > 0;
+  },
   denseKernel: (X, y, K, sw, dtype, threads, wait) => (threadsAvailable() ? new ThreadedDenseKernel(X, y, K, sw, dtype, poolFor(threads), wait) : null),
   csrKernel: (X, y, K, sw, threads, wait) => (threadsAvailable() ? new ThreadedCsrKernel(X, y, K, sw, poolFor(threads), wait) : null),
   scores: (X, W, K, b, out, softmax, threads) => threadsAvailable() && threadedScores(poolFor(threads), threads, X, W, K, b, out, softmax),

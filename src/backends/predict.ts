@@ -91,7 +91,7 @@ function residentScores(arena: WasmArena, X: DenseMatrix, W: ArrayLike<number>, 
 function provided(X: Matrix, W: ArrayLike<number>, K: number, b: ArrayLike<number> | null, out: Float64Array, softmax: boolean, threads: Threads): boolean {
   const h = threadHost();
   if (h === null || !(X instanceof DenseMatrix)) return false;
-  const T = resolveThreads(threads, X.rows * X.cols * K, X.rows);
+  const T = resolveThreads(threads, X.rows * X.cols * K, X.rows, false);
   return T > 1 && h.scores(X, asF64(W), K, b ? asF64(b) : null, out, softmax, T);
 }
 

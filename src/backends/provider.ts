@@ -17,6 +17,8 @@ export type Threads = 'auto' | number;
 export interface ThreadHost {
   /** Threads 'auto' may use (Node: the machine's available parallelism; enableThreads(n) sets n). */
   readonly autoThreads: number;
+  /** Whether the host's workers are running (started by an earlier fit, enableThreads() or a thread count). */
+  readonly running: boolean;
   /**
    * A loss kernel splitting dense X's rows over `threads` threads, or null to decline. With `wait` (a fit that
    * asked for a count) the kernel waits for the workers to start; without (the 'auto' policy) passes run on
@@ -47,24 +49,40 @@ export function threadHost(): ThreadHost | null {
  * The 'auto' policy: more than one thread only when one pass over the data does at least this many
  * multiply-adds (n*d*K dense, nnz*K sparse). Below it, handing the workers their rows and summing their
  * gradients costs about what the second core saves. Measured on an idle 2-core machine (2026-12-02, whole
- * default-style fits, 1 vs 2 threads alternating, pool started): 0.26e6 per pass 1.24x slower on two threads,
- * 0.51e6 0.83x, 0.92e6 (digits) 0.77x, 1.9e6 0.36x. 'auto' fits never wait for a pool to start: the calling
- * thread does the workers' shares until they have (node/threads.ts). On the benchmark sets this keeps iris,
- * wine and breast_cancer on one thread and puts digits, the MNIST subset (63e6), the synthetic dense (160e6)
- * and sparse (54e6) sets on all cores.
+ * fits, 1 vs 2 threads alternating, pool running): 0.26e6 per pass 1.24x slower on two threads, 0.51e6
+ * 0.83x, 0.92e6 (digits) 0.77x, 1.9e6 0.36x.
  */
 export const AUTO_THREADS_MIN_WORK = 500_000;
+
+/**
+ * Starting the workers is another matter: they load their code and compile the kernels on the second core
+ * for about 0.3 s, which is also where V8 compiles the process's own hot code, so a fresh process's first
+ * digits fit took 140-160 ms with a starting pool against 85-95 ms without. An 'auto' fit starts the pool
+ * only when its passes are at least POOL_START_MIN_WORK (a fit long enough to amortize it), or when
+ * SMALL_FITS_BEFORE_POOL fits between the two thresholds have shown the process does repeated work (model
+ * selection, benchmarks); a running pool serves every 'auto' fit from AUTO_THREADS_MIN_WORK. On the
+ * benchmark sets: iris, wine and breast_cancer stay on one thread; digits uses a running pool; the MNIST
+ * subset (63e6), the synthetic dense (160e6) and sparse (54e6) sets start one.
+ */
+export const POOL_START_MIN_WORK = 2_000_000;
+const SMALL_FITS_BEFORE_POOL = 3;
+let smallAutoRequests = 0;
 
 /** Rows each thread must get at least (the kernels take rows 4 at a time). */
 const MIN_ROWS_PER_THREAD = 8;
 
 /**
  * Threads for one pass of `work` multiply-adds over `rows` rows: 1 without a host; 'auto' uses the host's
- * autoThreads when work >= AUTO_THREADS_MIN_WORK; a count is taken as asked (at most one thread per
- * MIN_ROWS_PER_THREAD rows).
+ * autoThreads when work >= AUTO_THREADS_MIN_WORK and a pool runs or may be started (above); a count is
+ * taken as asked (at most one thread per MIN_ROWS_PER_THREAD rows). Only fits (`fit`) count toward starting
+ * a pool for small problems; predictions use a running one.
  */
-export function resolveThreads(threads: Threads | undefined, work: number, rows: number): number {
+export function resolveThreads(threads: Threads | undefined, work: number, rows: number, fit = true): number {
   if (!host) return 1;
-  const want = threads === undefined || threads === 'auto' ? (work >= AUTO_THREADS_MIN_WORK ? host.autoThreads : 1) : threads;
+  let want: number;
+  if (threads !== undefined && threads !== 'auto') want = threads;
+  else if (work < AUTO_THREADS_MIN_WORK) want = 1;
+  else if (work >= POOL_START_MIN_WORK || host.running || (fit && ++smallAutoRequests >= SMALL_FITS_BEFORE_POOL)) want = host.autoThreads;
+  else want = 1;
   return Math.max(1, Math.min(want, Math.floor(rows / MIN_ROWS_PER_THREAD)));
 }

@@ -69,7 +69,7 @@ export { dot, axpy, scale, maxAbs } from '../kernels/vector.js';
 export { wasmAvailable, compileWasmKernelsAsync, type WasmVariant } from '../kernels/wasm.js';
 export { MatrixLossKernel, type LossKernel } from '../backends/loss-kernel.js';
 export { WasmDenseKernel, type Dtype } from '../backends/dense-wasm.js';
-export { AUTO_THREADS_MIN_WORK, resolveThreads, setThreadHost, threadHost, type ThreadHost, type Threads } from '../backends/provider.js';
+export { AUTO_THREADS_MIN_WORK, POOL_START_MIN_WORK, resolveThreads, setThreadHost, threadHost, type ThreadHost, type Threads } from '../backends/provider.js';
 
 // The core helpers: label encoding, seeded randomness, the stratified folds the model's CV uses.
 export { uniqueSortedLabels, encodeLabels } from '../core/labels.js';
