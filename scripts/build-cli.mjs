@@ -39,46 +39,35 @@ const lazyChildProcess = {
   },
 };
 
-// The bundle (format cjs) still reads its own location as import.meta.url: the worker scripts, the built-in
-// data sets and package.json are found beside or above it.
-const importMetaUrl = {
+// Both CommonJS outputs (the bundle and the launcher) still read their own location as import.meta.url: the
+// worker scripts, the built-in data sets and package.json are found beside or above them.
+const commonjs = {
+  absWorkingDir: root,
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
   define: { 'import.meta.url': '__softmaxImportMetaUrl' },
+  // (esbuild keeps an entry's #! line first, above the banner)
   banner: { js: "const __softmaxImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
 };
 
 // Every command in one CommonJS file, run by the launcher through V8's code cache (cli/bin.ts says why).
 // Modules a command imports dynamically are wrapped by esbuild in functions that run on first import, so
 // `softmax train` runs none of the plotting, report or serve code it carries.
 const result = await build({
-  absWorkingDir: root,
+  ...commonjs,
   entryPoints: { cli: 'cli/main.ts' },
-  outdir,
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
   external,
   plugins: [lazyChildProcess],
-  ...importMetaUrl,
   sourcemap: 'linked',
   metafile: true,
-  logLevel: 'warning',
 });
 // The launcher: package.json's bin.
-await build({
-  absWorkingDir: root,
-  entryPoints: { softmax: 'cli/bin.ts' },
-  outdir,
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  define: importMetaUrl.define,
-  banner: importMetaUrl.banner, // (esbuild keeps cli/bin.ts's #! line first)
-  logLevel: 'warning',
-});
+await build({ ...commonjs, entryPoints: { softmax: 'cli/bin.ts' } });
 // node/threads.ts and node/stream/parallel-csv.ts start their workers as `./threads-worker.js` and
 // `./csv-worker.js` beside the bundle: ES modules, sharing their common code in chunks.
 await build({

@@ -19,8 +19,8 @@ import { DenseMatrix } from '../matrix/dense.js';
 import type { LossKernel } from '../backends/loss-kernel.js';
 import { WasmBinomialKernel } from '../backends/binomial-wasm.js';
 import { wasmAvailable } from '../kernels/wasm.js';
-import type { HessianOperator, Objective } from './objective.js';
 import { ParamLayout } from './layout.js';
+import { KernelObjective } from './kernel-objective.js';
 import { WASM_MIN_WORK } from './softmax-objective.js';
 
 /** The binomial kernel for X under a `kernel` choice (SoftmaxObjectiveOptions.kernel), or null for TypeScript. */
@@ -45,81 +45,8 @@ export function chooseBinomialKernel(
   return null;
 }
 
-export class BinomialObjective implements Objective {
-  readonly layout: ParamLayout;
-  readonly l2: number;
-  /** The loops over X (see the file comment). */
-  readonly kernel: LossKernel;
-  private passes = 0;
-  private hessianGeneration = 0;
-
+export class BinomialObjective extends KernelObjective {
   constructor(d: number, fitIntercept: boolean, l2: number, kernel: LossKernel) {
-    this.layout = new ParamLayout(1, d, fitIntercept);
-    this.l2 = l2;
-    this.kernel = kernel;
-  }
-
-  get dimension(): number {
-    return this.layout.dimension;
-  }
-
-  get dataPasses(): number {
-    return this.passes;
-  }
-
-  /** Done with this objective: its kernel's buffers may serve the next fit (using it afterwards throws). */
-  dispose(): void {
-    this.kernel.dispose?.();
-  }
-
-  value(w: Float64Array): number {
-    const { layout, l2 } = this;
-    this.passes++;
-    let total = this.kernel.loss(layout.coef(w), layout.intercept(w));
-    if (l2 !== 0) {
-      let pen = 0;
-      for (let j = 0; j < layout.nCoef; j++) pen += w[j]! * w[j]!;
-      total += 0.5 * l2 * pen;
-    }
-    return total;
-  }
-
-  valueAndGradient(w: Float64Array, g: Float64Array): number {
-    const { layout, l2 } = this;
-    const nc = layout.nCoef;
-    this.passes++;
-    const gb = layout.fitIntercept ? g.subarray(nc, nc + 1) : null;
-    let total = this.kernel.lossGrad(layout.coef(w), layout.intercept(w), g.subarray(0, nc), gb);
-    if (l2 !== 0) {
-      let pen = 0;
-      for (let j = 0; j < nc; j++) {
-        const wj = w[j]!;
-        pen += wj * wj;
-        g[j]! += l2 * wj;
-      }
-      total += 0.5 * l2 * pen;
-    }
-    return total;
-  }
-
-  /**
-   * The Hessian at w as an operator; its probabilities live in the kernel's workspace, so only the operator
-   * from the latest hessianAt() is valid (an older one throws, as SoftmaxObjective's).
-   */
-  hessianAt(w: Float64Array): HessianOperator {
-    const { layout, l2 } = this;
-    this.kernel.prepareHessian(layout.coef(w), layout.intercept(w));
-    this.passes++;
-    const nc = layout.nCoef;
-    const generation = ++this.hessianGeneration;
-    return {
-      apply: (v: Float64Array, out: Float64Array) => {
-        if (generation !== this.hessianGeneration) throw new Error('stale Hessian operator: hessianAt() was called again since it was made');
-        this.passes++;
-        const ob = layout.fitIntercept ? out.subarray(nc, nc + 1) : null;
-        this.kernel.hvp(layout.coef(v), layout.intercept(v), out.subarray(0, nc), ob);
-        if (l2 !== 0) for (let j = 0; j < nc; j++) out[j]! += l2 * v[j]!;
-      },
-    };
+    super(new ParamLayout(1, d, fitIntercept), l2, kernel);
   }
 }

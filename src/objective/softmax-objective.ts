@@ -8,8 +8,8 @@ import { MatrixLossKernel, type LossKernel } from '../backends/loss-kernel.js';
 import { WasmDenseKernel, type Dtype } from '../backends/dense-wasm.js';
 import { wasmAvailable } from '../kernels/wasm.js';
 import { resolveThreads, threadHost, type Threads } from '../backends/provider.js';
-import type { HessianOperator, Objective } from './objective.js';
 import { ParamLayout } from './layout.js';
+import { KernelObjective } from './kernel-objective.js';
 
 /**
  * Multinomial cross-entropy of a linear model plus an L2 penalty, scikit-learn's convention:
@@ -94,82 +94,29 @@ export function chooseLossKernel(
   return new MatrixLossKernel(X, y, K, sampleWeight);
 }
 
-export class SoftmaxObjective implements Objective {
+export class SoftmaxObjective extends KernelObjective {
   readonly X: Matrix;
   readonly y: Int32Array;
   readonly K: number;
-  readonly layout: ParamLayout;
-  readonly l2: number;
   readonly sampleWeight: Float64Array | null;
   /** Sum of the sample weights (n when unweighted): lambda = l2 / sumWeights in the mean-loss form. */
   readonly sumWeights: number;
-  /** The loops over X (see the file comment). */
-  readonly kernel: LossKernel;
-  private passes = 0;
-  private hessianGeneration = 0;
 
   constructor(X: Matrix, y: Int32Array, K: number, opts: SoftmaxObjectiveOptions) {
+    const sampleWeight = opts.sampleWeight ?? null;
+    super(
+      new ParamLayout(K, X.cols, opts.fitIntercept),
+      opts.l2,
+      opts.lossKernel ?? chooseLossKernel(X, y, K, sampleWeight, opts.kernel, opts.dtype, opts.threads),
+    );
     this.X = X;
     this.y = y;
     this.K = K;
-    this.layout = new ParamLayout(K, X.cols, opts.fitIntercept);
-    this.l2 = opts.l2;
-    this.sampleWeight = opts.sampleWeight ?? null;
+    this.sampleWeight = sampleWeight;
     let sw = 0;
-    if (this.sampleWeight) for (let i = 0; i < this.sampleWeight.length; i++) sw += this.sampleWeight[i]!;
+    if (sampleWeight) for (let i = 0; i < sampleWeight.length; i++) sw += sampleWeight[i]!;
     else sw = X.rows;
     this.sumWeights = sw;
-    this.kernel = opts.lossKernel ?? chooseLossKernel(X, y, K, this.sampleWeight, opts.kernel, opts.dtype, opts.threads);
-  }
-
-  get dimension(): number {
-    return this.layout.dimension;
-  }
-
-  get dataPasses(): number {
-    return this.passes;
-  }
-
-  /** Done with this objective: its kernel's buffers may serve the next fit (using it afterwards throws). */
-  dispose(): void {
-    this.kernel.dispose?.();
-  }
-
-  /** Weighted sum of cross-entropy losses (no penalty). */
-  loss(w: Float64Array): number {
-    this.passes++;
-    return this.kernel.loss(this.layout.coef(w), this.layout.intercept(w));
-  }
-
-  private penaltyValue(w: Float64Array): number {
-    if (this.l2 === 0) return 0;
-    const nc = this.layout.nCoef;
-    let s = 0;
-    for (let j = 0; j < nc; j++) s += w[j]! * w[j]!;
-    return 0.5 * this.l2 * s;
-  }
-
-  value(w: Float64Array): number {
-    return this.loss(w) + this.penaltyValue(w);
-  }
-
-  valueAndGradient(w: Float64Array, g: Float64Array): number {
-    const { layout } = this;
-    const nc = layout.nCoef;
-    this.passes++;
-    const gb = layout.fitIntercept ? g.subarray(nc, nc + this.K) : null;
-    let total = this.kernel.lossGrad(layout.coef(w), layout.intercept(w), g.subarray(0, nc), gb);
-    if (this.l2 !== 0) {
-      const l2 = this.l2;
-      let pen = 0;
-      for (let j = 0; j < nc; j++) {
-        const wj = w[j]!;
-        pen += wj * wj;
-        g[j]! += l2 * wj;
-      }
-      total += 0.5 * l2 * pen;
-    }
-    return total;
   }
 
   /** Probabilities P (n x K) at w, in a new array. */
@@ -179,27 +126,5 @@ export class SoftmaxObjective implements Objective {
     this.kernel.scores(layout.coef(w), layout.intercept(w), P, 0, X.rows);
     for (let i = 0; i < X.rows; i++) softmaxInPlace(P, i * K, K);
     return P;
-  }
-
-  /**
-   * The Hessian at w as an operator. The probabilities it needs live in the kernel's workspace (one n x K
-   * buffer, not a copy per call), so only the operator from the latest hessianAt() is valid; an older one
-   * throws instead of silently using another point's probabilities.
-   */
-  hessianAt(w: Float64Array): HessianOperator {
-    const { layout, l2, K } = this;
-    this.kernel.prepareHessian(layout.coef(w), layout.intercept(w));
-    this.passes++;
-    const nc = layout.nCoef;
-    const generation = ++this.hessianGeneration;
-    return {
-      apply: (v: Float64Array, out: Float64Array) => {
-        if (generation !== this.hessianGeneration) throw new Error('stale Hessian operator: hessianAt() was called again since it was made');
-        this.passes++;
-        const ob = layout.fitIntercept ? out.subarray(nc, nc + K) : null;
-        this.kernel.hvp(layout.coef(v), layout.intercept(v), out.subarray(0, nc), ob);
-        if (l2 !== 0) for (let j = 0; j < nc; j++) out[j]! += l2 * v[j]!;
-      },
-    };
   }
 }
