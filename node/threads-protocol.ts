@@ -8,7 +8,8 @@
 import type { WasmDenseWorkspaceView } from '../src/backends/dense-wasm.js';
 import type { WasmCsrView } from '../src/backends/csr-wasm.js';
 
-export const CTRL = { SEQ: 0, OP: 1, DONE: 2, START: 3, END: 4, HASB: 5, INTS: 8, RESULT_BYTE: 32, BYTES: 40 } as const;
+/** FAILED: set (1) by a worker whose operation threw, just before it ends, so the main thread stops waiting for it. */
+export const CTRL = { SEQ: 0, OP: 1, DONE: 2, START: 3, END: 4, HASB: 5, FAILED: 6, INTS: 8, RESULT_BYTE: 32, BYTES: 40 } as const;
 export const OP = { ATTACH: 1, LOSSGRAD: 2, LOSS: 3, PROB: 4, HVP: 5, EXIT: 6, SCORES: 7 } as const;
 
 /** Worker `index`'s share of `op` on dense rows [start, end), into its own gradient and scratch buffers. */

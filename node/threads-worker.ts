@@ -37,31 +37,43 @@ for (;;) {
   Atomics.wait(c, CTRL.SEQ, seen);
   seen = Atomics.load(c, CTRL.SEQ);
   const op = c[CTRL.OP]!;
-  let r = 0;
   if (op === OP.EXIT) break;
-  if (op === OP.ATTACH) {
-    // The latest attach request wins: requests made while this thread was busy (or still starting) left
-    // their messages queued, and only the last one matches the current problem.
-    let latest = receiveMessageOnPort(port);
-    for (let next = latest; next; next = receiveMessageOnPort(port)) latest = next;
-    const msg = latest!.message as {
-      layout: WasmDenseLayout | WasmCsrLayout;
-      workers: number;
-      memory: ConstructorParameters<typeof WasmDenseWorkspaceView>[3];
-    };
-    if ('kind' in msg.layout && msg.layout.kind === 'csr') {
-      csr = new WasmCsrView(msg.layout, 'shared', msg.memory);
-      view = null;
-    } else {
-      view = new WasmDenseWorkspaceView(msg.layout as WasmDenseLayout, 'shared', msg.workers, msg.memory);
-      csr = null;
+  let r = 0;
+  try {
+    if (op === OP.ATTACH) {
+      // The latest attach request wins: requests made while this thread was busy (or still starting) left
+      // their messages queued, and only the last one matches the current problem. When it wakes for a later
+      // request whose message an earlier wake-up already read (and applied), there is nothing left to read.
+      let latest = receiveMessageOnPort(port);
+      for (let next = latest; next; next = receiveMessageOnPort(port)) latest = next;
+      if (latest) {
+        const msg = latest.message as {
+          layout: WasmDenseLayout | WasmCsrLayout;
+          workers: number;
+          memory: ConstructorParameters<typeof WasmDenseWorkspaceView>[3];
+        };
+        if ('kind' in msg.layout && msg.layout.kind === 'csr') {
+          csr = new WasmCsrView(msg.layout, 'shared', msg.memory);
+          view = null;
+        } else {
+          view = new WasmDenseWorkspaceView(msg.layout as WasmDenseLayout, 'shared', msg.workers, msg.memory);
+          csr = null;
+        }
+      }
+    } else if (csr) {
+      csr.hasB = c[CTRL.HASB] === 1;
+      r = csrShare(csr, index, op, c[CTRL.START]!, c[CTRL.END]!);
+    } else if (view) {
+      view.hasB = c[CTRL.HASB] === 1;
+      r = denseShare(view, index, op, c[CTRL.START]!, c[CTRL.END]!);
     }
-  } else if (csr) {
-    csr.hasB = c[CTRL.HASB] === 1;
-    r = csrShare(csr, index, op, c[CTRL.START]!, c[CTRL.END]!);
-  } else if (view) {
-    view.hasB = c[CTRL.HASB] === 1;
-    r = denseShare(view, index, op, c[CTRL.START]!, c[CTRL.END]!);
+  } catch (e) {
+    // Tell the main thread at once (it is blocked in Atomics.wait and would otherwise time out), then end
+    // with the error, which the main thread's 'error' listener records.
+    Atomics.store(c, CTRL.FAILED, 1);
+    Atomics.store(c, CTRL.DONE, seen);
+    Atomics.notify(c, CTRL.DONE);
+    throw e;
   }
   res[0] = r;
   Atomics.store(c, CTRL.DONE, seen);

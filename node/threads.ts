@@ -103,6 +103,11 @@ class Pool {
     return total;
   }
 
+  private result(w: PoolWorker): number {
+    this.checkFailed(w);
+    return w.res[0]!;
+  }
+
   /** Block until every worker has attached to the current problem (a fit that asked for a thread count). */
   waitAttached(): void {
     for (const w of this.workers) this.wait(w);
@@ -112,18 +117,30 @@ class Pool {
   parallel = false;
 
   private attached(): boolean {
-    for (const w of this.workers) if (Atomics.load(w.c, CTRL.DONE) !== w.seq) return false;
+    for (const w of this.workers) {
+      this.checkFailed(w);
+      if (Atomics.load(w.c, CTRL.DONE) !== w.seq) return false;
+    }
     return true;
+  }
+
+  /** A worker whose operation threw has flagged it (node/threads-worker.ts) and ended: no result will come. */
+  private checkFailed(w: PoolWorker): void {
+    if (Atomics.load(w.c, CTRL.FAILED) !== 0) {
+      throw new Error(
+        `worker thread ${this.workers.indexOf(w)} failed${this.failure ? `: ${String(this.failure)}` : ' (its error follows as an uncaught exception in the worker)'}`,
+      );
+    }
   }
 
   wait(w: PoolWorker): number {
     // The worker's share usually ends within microseconds of ours: look before sleeping (a futex round trip
     // costs tens of microseconds, a sizeable part of a small problem's evaluation).
-    for (let i = 0; i < 2048; i++) if (Atomics.load(w.c, CTRL.DONE) === w.seq) return w.res[0]!;
+    for (let i = 0; i < 2048; i++) if (Atomics.load(w.c, CTRL.DONE) === w.seq) return this.result(w);
     const t0 = Date.now();
     for (;;) {
       const done = Atomics.load(w.c, CTRL.DONE);
-      if (done === w.seq) return w.res[0]!;
+      if (done === w.seq) return this.result(w);
       // Timed waits: a worker that failed to start never answers, and this thread, blocked here, would
       // never see its error event.
       if (Atomics.wait(w.c, CTRL.DONE, done, WAIT_SLICE_MS) === 'timed-out' && Date.now() - t0 > WORKER_TIMEOUT_MS) {
@@ -514,8 +531,9 @@ export function threadedKernel(
   sampleWeight: Float64Array | null,
   dtype: Dtype,
   threads = availableParallelism(),
+  wait = true,
 ): ThreadedDenseKernel {
-  return new ThreadedDenseKernel(X, y, K, sampleWeight, dtype, poolFor(threads));
+  return new ThreadedDenseKernel(X, y, K, sampleWeight, dtype, poolFor(threads), wait);
 }
 
 /** A threaded CSR kernel for one problem, outside the provider (benchmarks, tests). */

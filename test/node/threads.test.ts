@@ -105,6 +105,21 @@ describe('worker-thread kernel', { skip }, () => {
     assert.ok(relDiff(G2, G1) <= 1e-12);
   });
 
+  it('attach requests made faster than a worker handles them: the latest problem wins, nothing breaks', () => {
+    // Each kernel asks the workers to attach without waiting ('auto' fits do): a worker may find several
+    // requests queued when it wakes, and later sequence numbers whose message it has already read.
+    const ref = all(new MatrixLossKernel(X, y, K, null));
+    let last = threadedKernel(X, y, K, null, 'float64', 2, false);
+    for (let i = 0; i < 40; i++) last = threadedKernel(X, y, K, null, 'float64', 2, false);
+    for (let rep = 0; rep < 20; rep++) {
+      const got = all(last);
+      assert.ok(Math.abs(got.f - ref.f) <= 1e-12 * Math.abs(ref.f));
+      assert.ok(relDiff(got.G, ref.G) <= 1e-12);
+      assert.ok(relDiff(got.H, ref.H) <= 1e-12);
+    }
+    assert.equal(last.threadsUsed, 2, 'the workers joined');
+  });
+
   it('two kernels alternate on one pool (re-attach), still exact', () => {
     const k1 = threadedKernel(X, y, K, null, 'float64', 2);
     const X2 = new DenseMatrix(
